@@ -1,0 +1,174 @@
+package io.esteira.testkit;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.esteira.shared.aws.EsteiraAwsProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Everything an Esteira service talks to, started once per JVM in parallel: PostgreSQL, ElasticMQ, S3Proxy and
+ * WireMock (for HubSpot), with the buckets and the queues (each with its DLQ and redrive policy) created.
+ * {@link #springProperties()} points a Spring Boot application at them.
+ */
+public final class EsteiraInfrastructure {
+
+	private static final Logger logger = LoggerFactory.getLogger(EsteiraInfrastructure.class);
+
+	/** Names of buckets and queues, as every service's defaults have them. */
+	public static final EsteiraAwsProperties NAMES = new EsteiraAwsProperties("esteira-uploads", "esteira-output",
+			new EsteiraAwsProperties.Queues("esteira-images", "esteira-invoices", "esteira-image-events",
+					"esteira-status"));
+
+	private static EsteiraInfrastructure shared;
+
+	private final TestPostgres.Database database;
+
+	private final TestSqs sqs;
+
+	private final TestS3 s3;
+
+	private final TestHubSpot hubSpot;
+
+	private final SqsClient sqsClient;
+
+	private final S3Client s3Client;
+
+	private final Map<String, String> queueUrls = new LinkedHashMap<>();
+
+	private S3EventBridge eventBridge;
+
+	private EsteiraInfrastructure(Settings settings) {
+		long started = System.nanoTime();
+		CompletableFuture<TestPostgres.Database> database = CompletableFuture.supplyAsync(TestPostgres::start);
+		CompletableFuture<TestS3> s3 = CompletableFuture.supplyAsync(() -> TestS3.start(settings.s3Storage()));
+		CompletableFuture<TestHubSpot> hubSpot = CompletableFuture.supplyAsync(TestHubSpot::start);
+		this.sqs = TestSqs.start();
+		this.s3 = s3.join();
+		this.hubSpot = hubSpot.join();
+		this.sqsClient = AwsTestClients.sqs(this.sqs.endpoint());
+		this.s3Client = AwsTestClients.s3(this.s3.endpoint());
+		for (String bucket : List.of(NAMES.uploadsBucket(), NAMES.outputBucket())) {
+			this.s3Client.createBucket((request) -> request.bucket(bucket));
+		}
+		EsteiraAwsProperties.Queues queues = NAMES.queues();
+		for (String queue : List.of(queues.images(), queues.invoices(), queues.imageEvents(), queues.status())) {
+			this.queueUrls.put(queue, TestSqs.createQueueWithDlq(this.sqsClient, queue, settings.maxReceiveCount(),
+					settings.visibilityTimeoutSeconds()));
+		}
+		this.database = database.join();
+		logger.info("Esteira test infrastructure up in {} ms (PostgreSQL: {})",
+				(System.nanoTime() - started) / 1_000_000, this.database.source());
+	}
+
+	/**
+	 * How the infrastructure is set up.
+	 *
+	 * @param s3Storage folder for S3 objects, {@code null} for memory
+	 * @param maxReceiveCount deliveries before a message moves to its DLQ
+	 * @param visibilityTimeoutSeconds how long a received message stays invisible (the retry delay)
+	 */
+	public record Settings(Path s3Storage, int maxReceiveCount, int visibilityTimeoutSeconds) {
+
+		/** Tests: memory storage, three deliveries, three-second retries. */
+		public static Settings forTests() {
+			return new Settings(null, 3, 3);
+		}
+
+	}
+
+	/** The infrastructure of this JVM, started on first use with {@link Settings#forTests()}. */
+	public static synchronized EsteiraInfrastructure shared() {
+		if (shared == null) {
+			shared = new EsteiraInfrastructure(Settings.forTests());
+		}
+		return shared;
+	}
+
+	/** A new, separate set of stand-ins (the local stack uses this). */
+	public static EsteiraInfrastructure start(Settings settings) {
+		return new EsteiraInfrastructure(settings);
+	}
+
+	/**
+	 * Starts sending S3 event notifications for writes to the uploads bucket ({@code images/} and {@code invoices/}
+	 * to their queues), as S3 does on AWS. Idempotent.
+	 */
+	public synchronized S3EventBridge startEventBridge(Duration interval) {
+		if (this.eventBridge == null) {
+			this.eventBridge = new S3EventBridge(this.s3Client, this.sqsClient, NAMES.uploadsBucket(),
+					Map.of("images/", queueUrl(NAMES.queues().images()), "invoices/",
+							queueUrl(NAMES.queues().invoices())))
+				.start(interval);
+		}
+		return this.eventBridge;
+	}
+
+	/** Properties that point a Spring Boot service at these stand-ins. */
+	public Map<String, String> springProperties() {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("spring.datasource.url", this.database.jdbcUrl());
+		properties.put("spring.datasource.username", this.database.username());
+		properties.put("spring.datasource.password", this.database.password());
+		properties.put("spring.cloud.aws.region.static", AwsTestClients.REGION.id());
+		properties.put("spring.cloud.aws.credentials.access-key", AwsTestClients.ACCESS_KEY);
+		properties.put("spring.cloud.aws.credentials.secret-key", AwsTestClients.SECRET_KEY);
+		properties.put("spring.cloud.aws.sqs.endpoint", this.sqs.endpoint().toString());
+		properties.put("spring.cloud.aws.s3.endpoint", this.s3.endpoint().toString());
+		properties.put("spring.cloud.aws.s3.path-style-access-enabled", "true");
+		properties.put("esteira.crm.hubspot.base-url", this.hubSpot.baseUrl());
+		return properties;
+	}
+
+	public TestPostgres.Database database() {
+		return this.database;
+	}
+
+	public SqsClient sqsClient() {
+		return this.sqsClient;
+	}
+
+	public S3Client s3Client() {
+		return this.s3Client;
+	}
+
+	public TestHubSpot hubSpot() {
+		return this.hubSpot;
+	}
+
+	public String queueUrl(String queueName) {
+		String url = this.queueUrls.get(queueName);
+		if (url == null) {
+			throw new IllegalArgumentException("No queue named " + queueName);
+		}
+		return url;
+	}
+
+	public String deadLetterQueueUrl(String queueName) {
+		return this.sqsClient.getQueueUrl((request) -> request.queueName(queueName + "-dlq")).queueUrl();
+	}
+
+	/** Empties every queue and its DLQ, so one test's leftovers do not reach the next. */
+	public void purgeQueues() {
+		this.queueUrls.forEach((name, url) -> {
+			this.sqsClient.purgeQueue((request) -> request.queueUrl(url));
+			this.sqsClient.purgeQueue((request) -> request.queueUrl(deadLetterQueueUrl(name)));
+		});
+	}
+
+	public java.net.URI sqsEndpoint() {
+		return this.sqs.endpoint();
+	}
+
+	public java.net.URI s3Endpoint() {
+		return this.s3.endpoint();
+	}
+
+}
