@@ -1,5 +1,6 @@
 package io.esteira.testkit;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -47,7 +48,8 @@ public final class EsteiraInfrastructure {
 
 	private EsteiraInfrastructure(Settings settings) {
 		long started = System.nanoTime();
-		CompletableFuture<TestPostgres.Database> database = CompletableFuture.supplyAsync(TestPostgres::start);
+		CompletableFuture<TestPostgres.Database> database = (settings.database() != null)
+				? CompletableFuture.completedFuture(settings.database()) : CompletableFuture.supplyAsync(TestPostgres::start);
 		CompletableFuture<TestS3> s3 = CompletableFuture.supplyAsync(() -> TestS3.start(settings.s3Storage()));
 		CompletableFuture<TestHubSpot> hubSpot = CompletableFuture.supplyAsync(TestHubSpot::start);
 		this.sqs = TestSqs.start();
@@ -71,15 +73,17 @@ public final class EsteiraInfrastructure {
 	/**
 	 * How the infrastructure is set up.
 	 *
+	 * @param database an existing database to use, or {@code null} to start one ({@link TestPostgres})
 	 * @param s3Storage folder for S3 objects, {@code null} for memory
 	 * @param maxReceiveCount deliveries before a message moves to its DLQ
 	 * @param visibilityTimeoutSeconds how long a received message stays invisible (the retry delay)
 	 */
-	public record Settings(Path s3Storage, int maxReceiveCount, int visibilityTimeoutSeconds) {
+	public record Settings(TestPostgres.Database database, Path s3Storage, int maxReceiveCount,
+			int visibilityTimeoutSeconds) {
 
-		/** Tests: memory storage, three deliveries, three-second retries. */
+		/** Tests: a new database, memory storage, three deliveries, three-second retries. */
 		public static Settings forTests() {
-			return new Settings(null, 3, 3);
+			return new Settings(null, null, 3, 3);
 		}
 
 	}
@@ -163,11 +167,11 @@ public final class EsteiraInfrastructure {
 		});
 	}
 
-	public java.net.URI sqsEndpoint() {
+	public URI sqsEndpoint() {
 		return this.sqs.endpoint();
 	}
 
-	public java.net.URI s3Endpoint() {
+	public URI s3Endpoint() {
 		return this.s3.endpoint();
 	}
 
