@@ -1,0 +1,30 @@
+package io.esteira.imageprocessing.config;
+
+import java.time.Clock;
+
+import io.esteira.imageprocessing.thumbnail.ThumbnailRenderer;
+import io.esteira.shared.aws.EsteiraAwsProperties;
+import io.esteira.shared.outbox.SqsOutboxRelay;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({ EsteiraAwsProperties.class, ImageProperties.class })
+@Import(SqsOutboxRelay.class)
+class ImageProcessingConfiguration {
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	@Bean
+	ThumbnailRenderer thumbnailRenderer(ImageProperties properties) {
+		return new ThumbnailRenderer(properties.thumbnailSize(), properties.thumbnailQuality(),
+				properties.maxSourcePixels());
+	}
+
+}

@@ -1,0 +1,49 @@
+-- One row per upload: what was read from the uploads bucket and what became of it.
+CREATE TABLE images
+(
+  id                     UUID        NOT NULL,
+  upload_id              UUID        NOT NULL,
+  source_bucket          TEXT        NOT NULL,
+  source_key             TEXT        NOT NULL,
+  source_etag            TEXT        NOT NULL,
+  -- S3 orders events for one key by sequencer (hex, compare left-padded); NULL for producers that send none.
+  source_sequencer       TEXT,
+  source_bytes           BIGINT      NOT NULL,
+  source_sha256          TEXT CONSTRAINT images_sha256_check CHECK (source_sha256 ~ '^[0-9a-f]{64}$'),
+  detected_format        TEXT,
+  original_width         INT,
+  original_height        INT,
+  status                 TEXT        NOT NULL,
+  reason                 TEXT,
+  thumbnail_key          TEXT,
+  thumbnail_width        INT,
+  thumbnail_height       INT,
+  thumbnail_bytes        BIGINT,
+  thumbnail_content_type TEXT,
+  version                BIGINT      NOT NULL,
+  created_at             TIMESTAMP WITH TIME ZONE NOT NULL,
+  updated_at             TIMESTAMP WITH TIME ZONE NOT NULL,
+  CONSTRAINT images_pkey PRIMARY KEY (id),
+  CONSTRAINT images_upload_id_key UNIQUE (upload_id),
+  CONSTRAINT images_status_check CHECK (status IN ('PROCESSED', 'REJECTED')),
+  CONSTRAINT images_thumbnail_check CHECK (status <> 'PROCESSED' OR thumbnail_key IS NOT NULL)
+);
+
+CREATE INDEX images_source_idx ON images (source_bucket, source_key);
+
+-- Spring Modulith's event publication registry: the outbox (see io.esteira.shared.outbox.SqsOutboxRelay).
+CREATE TABLE IF NOT EXISTS event_publication
+(
+  id                     UUID NOT NULL,
+  listener_id            TEXT NOT NULL,
+  event_type             TEXT NOT NULL,
+  serialized_event       TEXT NOT NULL,
+  publication_date       TIMESTAMP WITH TIME ZONE NOT NULL,
+  completion_date        TIMESTAMP WITH TIME ZONE,
+  status                 TEXT,
+  completion_attempts    INT,
+  last_resubmission_date TIMESTAMP WITH TIME ZONE,
+  PRIMARY KEY (id)
+);
+CREATE INDEX IF NOT EXISTS event_publication_serialized_event_hash_idx ON event_publication USING hash(serialized_event);
+CREATE INDEX IF NOT EXISTS event_publication_by_completion_date_idx ON event_publication (completion_date);

@@ -1,0 +1,502 @@
+package io.esteira.imageprocessing.image;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.imageio.ImageIO;
+
+import io.esteira.shared.event.ImageProcessedEvent;
+import io.esteira.shared.event.StepOutcome;
+import io.esteira.shared.event.UploadMetadata;
+import io.esteira.shared.event.UploadStatus;
+import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.shared.s3.S3Events;
+import io.esteira.shared.s3.S3ObjectEvent;
+import io.esteira.testkit.EsteiraInfrastructure;
+import io.esteira.testkit.EsteiraTest;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static io.esteira.imageprocessing.ImageFixtures.aJpeg;
+import static io.esteira.imageprocessing.ImageFixtures.aPdf;
+import static io.esteira.imageprocessing.ImageFixtures.aPngWithAlpha;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The service against real PostgreSQL, ElasticMQ and S3Proxy: S3 events are sent to the images queue by hand, the way
+ * S3 sends them, and the outcome is read from the output bucket, the {@code images} table and the event queues.
+ */
+// The JVM stops the embedded PostgreSQL and this context concurrently; a short connection timeout keeps the context's
+// shutdown (Spring Modulith looks for incomplete publications) from waiting 30 s for a database that is gone.
+@EsteiraTest(properties = "spring.datasource.hikari.connection-timeout=5000")
+class ImageProcessingIntegrationTest {
+
+	private static final String UPLOADS = "esteira-uploads";
+
+	private static final String OUTPUT = "esteira-output";
+
+	private static final String IMAGES_QUEUE = "esteira-images";
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private final EsteiraInfrastructure infra = EsteiraInfrastructure.shared();
+
+	private final S3Client s3 = this.infra.s3Client();
+
+	private final SqsClient sqs = this.infra.sqsClient();
+
+	private final List<UploadStatusEvent> statusEvents = new ArrayList<>();
+
+	private final List<ImageProcessedEvent> imageEvents = new ArrayList<>();
+
+	@Autowired
+	private JdbcTemplate jdbc;
+
+	@Autowired
+	private MeterRegistry meters;
+
+	@BeforeEach
+	void cleanSlate() {
+		this.infra.purgeQueues();
+		this.jdbc.update("delete from images");
+	}
+
+	@AfterEach
+	void leaveNothingInFlight() {
+		// Acknowledgements are batched: purging the queue under a pending one makes it fail noisily.
+		awaitImagesQueueDrained();
+	}
+
+	@Test
+	void uploadedJpegBecomesA256ThumbnailInTheOutputBucketAndIsAnnounced() throws Exception {
+		UUID uploadId = UUID.randomUUID();
+		String key = "images/2026/my photo ä+1.jpg";
+		byte[] jpeg = aJpeg(1024, 768);
+		String eTag = put(key, jpeg, uploadMetadata(uploadId));
+
+		send(created(key, jpeg.length, eTag, "0055AA"));
+
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(row(uploadId)).isNotNull());
+		Map<String, Object> row = row(uploadId);
+		assertThat(row).containsEntry("status", "PROCESSED")
+			.containsEntry("source_bucket", UPLOADS)
+			.containsEntry("source_key", key)
+			.containsEntry("source_etag", eTag)
+			.containsEntry("source_sequencer", "0055AA")
+			.containsEntry("source_bytes", (long) jpeg.length)
+			.containsEntry("source_sha256", sha256(jpeg))
+			.containsEntry("detected_format", "jpeg")
+			.containsEntry("original_width", 1024)
+			.containsEntry("original_height", 768)
+			.containsEntry("thumbnail_key", "thumbnails/" + uploadId + "/256.jpg")
+			.containsEntry("thumbnail_width", 256)
+			.containsEntry("thumbnail_height", 192)
+			.containsEntry("thumbnail_content_type", "image/jpeg");
+
+		ResponseBytes<GetObjectResponse> thumbnail = this.s3
+			.getObjectAsBytes((request) -> request.bucket(OUTPUT).key("thumbnails/" + uploadId + "/256.jpg"));
+		assertThat(thumbnail.response().contentType()).isEqualTo("image/jpeg");
+		assertThat(isJpeg(thumbnail.asByteArray())).isTrue();
+		BufferedImage image = ImageIO.read(new ByteArrayInputStream(thumbnail.asByteArray()));
+		assertThat(Math.max(image.getWidth(), image.getHeight())).isEqualTo(256);
+		assertThat(row).containsEntry("thumbnail_bytes", (long) thumbnail.asByteArray().length);
+
+		ImageProcessedEvent processed = awaitImageEvent(uploadId);
+		assertThat(processed.sourceBucket()).isEqualTo(UPLOADS);
+		assertThat(processed.sourceKey()).isEqualTo(key);
+		assertThat(processed.crmContactId()).isEqualTo("901");
+		assertThat(processed.customerEmail()).isEqualTo("ana@example.com");
+		assertThat(processed.customerPhone()).isEqualTo("+5511999990000");
+		assertThat(processed.renditions()).containsExactly(new ImageProcessedEvent.Rendition("256", OUTPUT,
+				"thumbnails/" + uploadId + "/256.jpg", 256, 192, thumbnail.asByteArray().length, "image/jpeg"));
+
+		UploadStatusEvent started = awaitStatus(uploadId, "processing", StepOutcome.STARTED);
+		assertThat(started.service()).isEqualTo("image-processing");
+		assertThat(started.status()).isEqualTo(UploadStatus.PROCESSING);
+		UploadStatusEvent thumbnailStep = awaitStatus(uploadId, "thumbnail", StepOutcome.SUCCEEDED);
+		assertThat(thumbnailStep.status()).isNull();
+	}
+
+	@Test
+	void redeliveredEventCreatesNoSecondRowAndNoSecondImageProcessedEvent() {
+		UUID uploadId = UUID.randomUUID();
+		String key = "images/2026/" + uploadId + "/twice.jpg";
+		byte[] jpeg = aJpeg(640, 480);
+		String eTag = put(key, jpeg, uploadMetadata(uploadId));
+		S3ObjectEvent event = created(key, jpeg.length, eTag, "0100");
+
+		send(event);
+		send(event);
+		awaitImagesQueueDrained();
+		send(event);
+		awaitImagesQueueDrained();
+
+		assertThat(this.jdbc.queryForObject("select count(*) from images where upload_id = ?", Long.class, uploadId))
+			.isEqualTo(1);
+		collect();
+		assertThat(this.imageEvents).filteredOn((e) -> e.uploadId().equals(uploadId)).hasSize(1);
+		assertThat(this.statusEvents).filteredOn((e) -> e.uploadId().equals(uploadId))
+			.extracting(UploadStatusEvent::step)
+			.containsExactlyInAnyOrder("processing", "thumbnail");
+		assertThat(deadLetterCount()).isZero();
+	}
+
+	@Test
+	void overwrittenObjectIsProcessedAgainAndStaleEventsAreDropped() throws Exception {
+		UUID uploadId = UUID.randomUUID();
+		String key = "images/2026/" + uploadId + "/avatar.jpg";
+		byte[] first = aJpeg(1024, 768);
+		String firstETag = put(key, first, uploadMetadata(uploadId));
+		S3ObjectEvent firstEvent = created(key, first.length, firstETag, "00A0");
+		send(firstEvent);
+		awaitImageEvent(uploadId);
+
+		byte[] second = aJpeg(300, 900);
+		String secondETag = put(key, second, uploadMetadata(uploadId));
+		double staleBefore = outcomeCount("stale");
+		send(created(key, first.length, firstETag, "0090"));
+		await().atMost(Duration.ofSeconds(15)).until(() -> outcomeCount("stale") > staleBefore);
+		assertThat(row(uploadId)).containsEntry("source_etag", firstETag);
+
+		send(created(key, second.length, secondETag, "00B0"));
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(row(uploadId)).containsEntry("source_etag", secondETag));
+		send(firstEvent);
+		awaitImagesQueueDrained();
+
+		assertThat(row(uploadId)).containsEntry("source_etag", secondETag)
+			.containsEntry("source_sequencer", "00B0")
+			.containsEntry("original_width", 300)
+			.containsEntry("thumbnail_height", 256);
+		BufferedImage thumbnail = ImageIO.read(new ByteArrayInputStream(this.s3
+			.getObjectAsBytes((request) -> request.bucket(OUTPUT).key("thumbnails/" + uploadId + "/256.jpg"))
+			.asByteArray()));
+		assertThat(thumbnail.getHeight()).isEqualTo(256);
+		assertThat(thumbnail.getWidth()).isLessThan(100);
+		collect();
+		assertThat(this.imageEvents).filteredOn((e) -> e.uploadId().equals(uploadId))
+			.extracting((e) -> e.renditions().getFirst().height())
+			.containsExactly(192, 256);
+	}
+
+	@Test
+	void objectOverwrittenByANonImageLosesItsThumbnail() {
+		UUID uploadId = UUID.randomUUID();
+		String key = "images/2026/" + uploadId + "/avatar.jpg";
+		byte[] jpeg = aJpeg(500, 500);
+		send(created(key, jpeg.length, put(key, jpeg, uploadMetadata(uploadId)), "0A"));
+		awaitImageEvent(uploadId);
+		assertThat(exists(OUTPUT, "thumbnails/" + uploadId + "/256.jpg")).isTrue();
+
+		byte[] pdf = aPdf();
+		send(created(key, pdf.length, put(key, pdf, uploadMetadata(uploadId)), "0B"));
+
+		awaitStatus(uploadId, "thumbnail", StepOutcome.REJECTED);
+		assertThat(row(uploadId)).containsEntry("status", "REJECTED").containsEntry("thumbnail_key", null);
+		assertThat(exists(OUTPUT, "thumbnails/" + uploadId + "/256.jpg")).isFalse();
+	}
+
+	@Test
+	void pngWithTransparencyIsProcessed() {
+		UUID uploadId = UUID.randomUUID();
+		String key = "images/2026/" + uploadId + "/logo.png";
+		byte[] png = aPngWithAlpha();
+		String eTag = put(key, png, uploadMetadata(uploadId));
+
+		send(created(key, png.length, eTag, "01"));
+
+		ImageProcessedEvent processed = awaitImageEvent(uploadId);
+		assertThat(processed.renditions()).singleElement().satisfies((rendition) -> {
+			assertThat(rendition.width()).isEqualTo(256);
+			assertThat(rendition.height()).isEqualTo(192);
+		});
+		assertThat(row(uploadId)).containsEntry("detected_format", "png");
+	}
+
+	@Test
+	void objectWithoutUploadIdIsProcessedUnderTheIdDerivedFromItsLocation() {
+		String key = "images/dropped-in/" + UUID.randomUUID() + ".jpg";
+		UUID derived = UUID.nameUUIDFromBytes((UPLOADS + "/" + key).getBytes(StandardCharsets.UTF_8));
+		byte[] jpeg = aJpeg(400, 400);
+		String eTag = put(key, jpeg, Map.of());
+
+		send(created(key, jpeg.length, eTag, "01"));
+
+		ImageProcessedEvent processed = awaitImageEvent(derived);
+		assertThat(processed.crmContactId()).isNull();
+		assertThat(processed.renditions().getFirst().key()).isEqualTo("thumbnails/" + derived + "/256.jpg");
+		assertThat(row(derived)).containsEntry("status", "PROCESSED");
+	}
+
+	@Test
+	void s3TestEventIsAcknowledgedAndIgnored() {
+		sendRaw("""
+				{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-11-22T10:00:00.000Z",\
+				"Bucket":"esteira-uploads","RequestId":"5582815E1AEA5ADF","HostId":"8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+YstdA6Knx4Ip8EXAMPLE"}""");
+
+		awaitImagesQueueDrained();
+
+		assertThat(deadLetterCount()).isZero();
+		assertThat(this.jdbc.queryForObject("select count(*) from images", Long.class)).isZero();
+	}
+
+	@Test
+	void removedObjectEventIsAcknowledgedAndIgnored() {
+		sendRaw(S3Events.encode(new S3ObjectEvent("ObjectRemoved:Delete", Instant.now(), UPLOADS,
+				"images/2026/gone.jpg", 0, null, null, "0A"), "us-east-1"));
+
+		awaitImagesQueueDrained();
+
+		assertThat(deadLetterCount()).isZero();
+		assertThat(this.jdbc.queryForObject("select count(*) from images", Long.class)).isZero();
+	}
+
+	@Test
+	void pdfIsRejectedAsUnsupportedFormatWithoutRetry() {
+		UUID uploadId = UUID.randomUUID();
+		String key = "images/2026/" + uploadId + "/contract.pdf";
+		byte[] pdf = aPdf();
+		String eTag = put(key, pdf, uploadMetadata(uploadId));
+
+		send(created(key, pdf.length, eTag, "01"));
+
+		UploadStatusEvent rejected = awaitStatus(uploadId, "thumbnail", StepOutcome.REJECTED);
+		assertThat(rejected.status()).isEqualTo(UploadStatus.REJECTED);
+		assertThat(rejected.reason()).isEqualTo("unsupported_format");
+		assertThat(row(uploadId)).containsEntry("status", "REJECTED")
+			.containsEntry("reason", "unsupported_format")
+			.containsEntry("source_sha256", sha256(pdf))
+			.containsEntry("thumbnail_key", null);
+		awaitImagesQueueDrained();
+		assertThat(deadLetterCount()).isZero();
+		assertThat(exists(OUTPUT, "thumbnails/" + uploadId + "/256.jpg")).isFalse();
+		assertThat(this.imageEvents).noneMatch((e) -> e.uploadId().equals(uploadId));
+	}
+
+	@Test
+	void objectLargerThanTheLimitIsRejectedBeforeDownload() {
+		UUID uploadId = UUID.randomUUID();
+		String key = "images/2026/" + uploadId + "/huge.jpg";
+		String eTag = put(key, aJpeg(64, 64), uploadMetadata(uploadId));
+
+		send(created(key, 60L * 1024 * 1024, eTag, "01"));
+
+		UploadStatusEvent rejected = awaitStatus(uploadId, "thumbnail", StepOutcome.REJECTED);
+		assertThat(rejected.reason()).isEqualTo("too_large");
+		assertThat(row(uploadId)).containsEntry("status", "REJECTED").containsEntry("source_sha256", null);
+		assertThat(exists(OUTPUT, "thumbnails/" + uploadId + "/256.jpg")).isFalse();
+	}
+
+	@Test
+	void malformedMessageEndsInTheDeadLetterQueueAndLaterEventsStillFlow() {
+		sendRaw("not json");
+
+		String deadLetter = await().atMost(Duration.ofSeconds(25))
+			.until(() -> this.sqs
+				.receiveMessage((request) -> request.queueUrl(this.infra.deadLetterQueueUrl(IMAGES_QUEUE)))
+				.messages(), (messages) -> !messages.isEmpty())
+			.getFirst()
+			.body();
+		assertThat(deadLetter).isEqualTo("not json");
+
+		UUID uploadId = UUID.randomUUID();
+		String key = "images/2026/" + uploadId + "/after.jpg";
+		byte[] jpeg = aJpeg(300, 200);
+		String eTag = put(key, jpeg, uploadMetadata(uploadId));
+		send(created(key, jpeg.length, eTag, "01"));
+		awaitImageEvent(uploadId);
+	}
+
+	@Test
+	void eventNamingTheOutputBucketIsDropped() {
+		UUID uploadId = UUID.randomUUID();
+		String key = "images/2026/" + uploadId + "/loop.jpg";
+		byte[] jpeg = aJpeg(300, 200);
+		String eTag = putInto(OUTPUT, key, jpeg, uploadMetadata(uploadId));
+		double before = outcomeCount("foreign_bucket");
+
+		sendRaw(S3Events.encode(new S3ObjectEvent("ObjectCreated:Put", Instant.now(), OUTPUT, key, jpeg.length, eTag,
+				null, "01"), "us-east-1"));
+
+		await().atMost(Duration.ofSeconds(15)).until(() -> outcomeCount("foreign_bucket") > before);
+		awaitImagesQueueDrained();
+		assertThat(row(uploadId)).isNull();
+		assertThat(exists(OUTPUT, "thumbnails/" + uploadId + "/256.jpg")).isFalse();
+		collect();
+		assertThat(this.statusEvents).noneMatch((e) -> e.uploadId().equals(uploadId));
+		assertThat(deadLetterCount()).isZero();
+	}
+
+	@Test
+	void eventForAMissingObjectIsDroppedWithoutRetry() {
+		double before = outcomeCount("missing");
+
+		send(created("images/2026/" + UUID.randomUUID() + "/never-there.jpg", 1234, "0123456789abcdef", "01"));
+
+		await().atMost(Duration.ofSeconds(15)).until(() -> outcomeCount("missing") > before);
+		// Acknowledged, not thrown: a thrown message would still be in flight or in the DLQ.
+		awaitImagesQueueDrained();
+		assertThat(deadLetterCount()).isZero();
+		assertThat(this.jdbc.queryForObject("select count(*) from images", Long.class)).isZero();
+	}
+
+	private static Map<String, String> uploadMetadata(UUID uploadId) {
+		return Map.of(UploadMetadata.UPLOAD_ID, uploadId.toString(), UploadMetadata.KIND, "image",
+				UploadMetadata.CRM_CONTACT_ID, "901", UploadMetadata.CUSTOMER_EMAIL, "ana@example.com",
+				UploadMetadata.CUSTOMER_PHONE, "+5511999990000");
+	}
+
+	private String put(String key, byte[] content, Map<String, String> metadata) {
+		return putInto(UPLOADS, key, content, metadata);
+	}
+
+	private String putInto(String bucket, String key, byte[] content, Map<String, String> metadata) {
+		String eTag = this.s3
+			.putObject((request) -> request.bucket(bucket).key(key).metadata(metadata), RequestBody.fromBytes(content))
+			.eTag();
+		return eTag.replace("\"", "");
+	}
+
+	private static S3ObjectEvent created(String key, long size, String eTag, String sequencer) {
+		return new S3ObjectEvent("ObjectCreated:Put", Instant.now(), UPLOADS, key, size, eTag, null, sequencer);
+	}
+
+	private void send(S3ObjectEvent event) {
+		sendRaw(S3Events.encode(event, "us-east-1"));
+	}
+
+	private void sendRaw(String body) {
+		this.sqs.sendMessage((request) -> request.queueUrl(this.infra.queueUrl(IMAGES_QUEUE)).messageBody(body));
+	}
+
+	/** Waits until every message sent to the images queue has been acknowledged (or dead-lettered). */
+	private void awaitImagesQueueDrained() {
+		String url = this.infra.queueUrl(IMAGES_QUEUE);
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			Map<QueueAttributeName, String> attributes = this.sqs
+				.getQueueAttributes((request) -> request.queueUrl(url)
+					.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+							QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+							QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+				.attributes();
+			return attributes.values().stream().allMatch("0"::equals);
+		});
+	}
+
+	private int deadLetterCount() {
+		String url = this.infra.deadLetterQueueUrl(IMAGES_QUEUE);
+		Map<QueueAttributeName, String> attributes = this.sqs
+			.getQueueAttributes((request) -> request.queueUrl(url)
+				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+			.attributes();
+		return attributes.values().stream().mapToInt(Integer::parseInt).sum();
+	}
+
+	private ImageProcessedEvent awaitImageEvent(UUID uploadId) {
+		return await().atMost(Duration.ofSeconds(15)).until(() -> {
+			collect();
+			return this.imageEvents.stream().filter((e) -> e.uploadId().equals(uploadId)).findFirst().orElse(null);
+		}, (event) -> event != null);
+	}
+
+	private UploadStatusEvent awaitStatus(UUID uploadId, String step, StepOutcome outcome) {
+		return await().atMost(Duration.ofSeconds(15)).until(() -> {
+			collect();
+			return this.statusEvents.stream()
+				.filter((e) -> e.uploadId().equals(uploadId) && e.step().equals(step) && e.outcome() == outcome)
+				.findFirst()
+				.orElse(null);
+		}, (event) -> event != null);
+	}
+
+	/** Moves what the event queues hold into {@link #statusEvents} and {@link #imageEvents}. */
+	private void collect() {
+		receiveAll("esteira-status").forEach((body) -> this.statusEvents.add(json.readValue(body, UploadStatusEvent.class)));
+		receiveAll("esteira-image-events")
+			.forEach((body) -> this.imageEvents.add(json.readValue(body, ImageProcessedEvent.class)));
+	}
+
+	private List<String> receiveAll(String queue) {
+		String url = this.infra.queueUrl(queue);
+		List<String> bodies = new ArrayList<>();
+		List<Message> messages;
+		do {
+			messages = this.sqs.receiveMessage((request) -> request.queueUrl(url).maxNumberOfMessages(10)).messages();
+			for (Message message : messages) {
+				bodies.add(message.body());
+				this.sqs.deleteMessage((request) -> request.queueUrl(url).receiptHandle(message.receiptHandle()));
+			}
+		}
+		while (!messages.isEmpty());
+		return bodies;
+	}
+
+	private Map<String, Object> row(UUID uploadId) {
+		List<Map<String, Object>> rows = this.jdbc.queryForList("select * from images where upload_id = ?", uploadId);
+		if (rows.isEmpty()) {
+			return null;
+		}
+		return rows.getFirst();
+	}
+
+	private boolean exists(String bucket, String key) {
+		try {
+			this.s3.headObject((request) -> request.bucket(bucket).key(key));
+			return true;
+		}
+		catch (NoSuchKeyException ex) {
+			return false;
+		}
+		catch (S3Exception ex) {
+			if (ex.statusCode() == 404) {
+				return false;
+			}
+			throw ex;
+		}
+	}
+
+	private double outcomeCount(String outcome) {
+		return this.meters.counter("esteira.images.events", "outcome", outcome).count();
+	}
+
+	private static boolean isJpeg(byte[] content) {
+		return content.length > 3 && (content[0] & 0xFF) == 0xFF && (content[1] & 0xFF) == 0xD8
+				&& (content[2] & 0xFF) == 0xFF;
+	}
+
+	private static String sha256(byte[] content) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
