@@ -18,15 +18,16 @@ import org.springframework.validation.annotation.Validated;
  * @param maxSourceBytes objects larger than this are rejected as {@code too_large} before they are downloaded
  * (default {@code 50MB})
  * @param maxSourcePixels images whose header declares more pixels than this are rejected as {@code too_many_pixels}
- * before they are decoded; a decoded image takes four bytes per pixel (default {@code 50000000})
- * @param concurrency images one instance processes at once, which bounds the heap that decoding needs (default
- * {@code 4}); read by the listener as {@code ${esteira.images.concurrency:4}}
+ * before they are decoded: decoding time grows with the pixel count (a 50 MP JPEG takes about a second), and so does
+ * the decoder's native memory for progressive JPEGs (default {@code 50000000})
+ * @param concurrency images one instance decodes at once (default {@code 2}); read by the listener as
+ * {@code ${esteira.images.concurrency:2}}
  */
 @ConfigurationProperties("esteira.images")
 @Validated
 public record ImageProperties(@DefaultValue("256") @Positive int thumbnailSize,
 		@DefaultValue("0.85") @DecimalMin("0.0") @DecimalMax("1.0") float thumbnailQuality,
 		@DefaultValue("50MB") DataSize maxSourceBytes, @DefaultValue("50000000") @Positive long maxSourcePixels,
-		@DefaultValue("4") @Positive int concurrency) {
+		@DefaultValue("2") @Positive int concurrency) {
 
 }

@@ -26,8 +26,8 @@ class ImageEventListener {
 		this.service = service;
 	}
 
-	@SqsListener(value = "${esteira.aws.queues.images}", maxConcurrentMessages = "${esteira.images.concurrency:4}",
-			maxMessagesPerPoll = "${esteira.images.concurrency:4}")
+	@SqsListener(value = "${esteira.aws.queues.images}", maxConcurrentMessages = "${esteira.images.concurrency:2}",
+			maxMessagesPerPoll = "${esteira.images.concurrency:2}")
 	void onMessage(String body) {
 		List<S3ObjectEvent> events = S3Events.decode(body);
 		if (events.isEmpty()) {

@@ -12,6 +12,7 @@ import java.util.Locale;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
@@ -24,7 +25,8 @@ import org.imgscalr.Scalr;
 
 /**
  * Makes a JPEG thumbnail whose longest side is {@code size} pixels (smaller images keep their size) with ImageIO and
- * imgscalr's {@code QUALITY} method. Transparent areas become white. Thread-safe.
+ * imgscalr's {@code QUALITY} method. Transparent areas become white. Images whose header declares more than
+ * {@code maxPixels} are refused before decoding; large ones are decoded subsampled. Thread-safe.
  */
 public class ThumbnailRenderer {
 
@@ -67,10 +69,15 @@ public class ThumbnailRenderer {
 			try {
 				reader.setInput(input, true, true);
 				String format = reader.getOriginatingProvider().getFormatNames()[0].toLowerCase(Locale.ROOT);
-				BufferedImage image = decode(reader, format);
-				BufferedImage thumbnail = toRgb(shrink(image));
-				return new Thumbnail(format, image.getWidth(), image.getHeight(), encodeJpeg(thumbnail),
-						thumbnail.getWidth(), thumbnail.getHeight(), CONTENT_TYPE);
+				int width = width(reader, format);
+				int height = height(reader, format);
+				if ((long) width * height > this.maxPixels) {
+					throw new UnreadableImageException(UnreadableImageException.Problem.TOO_MANY_PIXELS, format,
+							"Image declares " + width + "x" + height + " pixels, more than " + this.maxPixels, null);
+				}
+				BufferedImage thumbnail = toRgb(shrink(decode(reader, format, Math.max(width, height))));
+				return new Thumbnail(format, width, height, encodeJpeg(thumbnail), thumbnail.getWidth(),
+						thumbnail.getHeight(), CONTENT_TYPE);
 			}
 			finally {
 				reader.dispose();
@@ -81,16 +88,37 @@ public class ThumbnailRenderer {
 		}
 	}
 
-	private BufferedImage decode(ImageReader reader, String format) throws UnreadableImageException {
+	private static int width(ImageReader reader, String format) throws UnreadableImageException {
 		try {
-			long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-			if (pixels > this.maxPixels) {
-				throw new UnreadableImageException(UnreadableImageException.Problem.TOO_MANY_PIXELS, format,
-						"Image declares " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels, more than "
-								+ this.maxPixels,
-						null);
+			return reader.getWidth(0);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw corrupt(format, ex);
+		}
+	}
+
+	private static int height(ImageReader reader, String format) throws UnreadableImageException {
+		try {
+			return reader.getHeight(0);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw corrupt(format, ex);
+		}
+	}
+
+	/**
+	 * Decodes the first image. Large images are decoded subsampled to no less than four times the thumbnail size:
+	 * the decoded image then takes a few megabytes of heap instead of four bytes per source pixel, and the
+	 * {@code QUALITY} downscale that follows still has enough detail to filter.
+	 */
+	private BufferedImage decode(ImageReader reader, String format, int longestSide) throws UnreadableImageException {
+		try {
+			ImageReadParam param = reader.getDefaultReadParam();
+			int step = Math.max(1, longestSide / (this.size * 4));
+			if (step > 1) {
+				param.setSourceSubsampling(step, step, 0, 0);
 			}
-			BufferedImage image = reader.read(0);
+			BufferedImage image = reader.read(0, param);
 			if (image == null || image.getWidth() <= 0 || image.getHeight() <= 0) {
 				throw new UnreadableImageException(UnreadableImageException.Problem.CORRUPT_IMAGE, format,
 						"Decoder returned no image", null);
@@ -98,10 +126,14 @@ public class ThumbnailRenderer {
 			return image;
 		}
 		catch (IOException | RuntimeException ex) {
-			// Decoders signal bad data with IIOException and, often enough, with runtime exceptions of all kinds.
-			throw new UnreadableImageException(UnreadableImageException.Problem.CORRUPT_IMAGE, format,
-					"Cannot decode " + format + ": " + ex.getMessage(), ex);
+			throw corrupt(format, ex);
 		}
+	}
+
+	private static UnreadableImageException corrupt(String format, Exception ex) {
+		// Decoders signal bad data with IIOException and, often enough, with runtime exceptions of all kinds.
+		return new UnreadableImageException(UnreadableImageException.Problem.CORRUPT_IMAGE, format,
+				"Cannot decode " + format + ": " + ex.getMessage(), ex);
 	}
 
 	private BufferedImage shrink(BufferedImage image) {

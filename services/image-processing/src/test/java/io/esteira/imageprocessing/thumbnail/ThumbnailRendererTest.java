@@ -40,6 +40,20 @@ class ThumbnailRendererTest {
 	}
 
 	@Test
+	void largeImageIsDecodedSubsampledButReportsItsFullSize() throws Exception {
+		Thumbnail thumbnail = this.renderer.render(aJpeg(4096, 3072));
+
+		assertThat(thumbnail.sourceWidth()).isEqualTo(4096);
+		assertThat(thumbnail.sourceHeight()).isEqualTo(3072);
+		assertThat(thumbnail.width()).isEqualTo(256);
+		assertThat(thumbnail.height()).isEqualTo(192);
+		// The gradient survives: red grows left to right, green top to bottom.
+		BufferedImage decoded = decode(thumbnail.content());
+		assertThat(new Color(decoded.getRGB(250, 5)).getRed()).isGreaterThan(230);
+		assertThat(new Color(decoded.getRGB(5, 186)).getGreen()).isGreaterThan(230);
+	}
+
+	@Test
 	void portraitImageShrinksByItsHeight() throws Exception {
 		Thumbnail thumbnail = this.renderer.render(aJpeg(300, 900));
 
