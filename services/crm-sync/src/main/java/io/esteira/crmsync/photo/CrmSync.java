@@ -1,0 +1,107 @@
+package io.esteira.crmsync.photo;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
+import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
+
+import org.springframework.data.domain.Persistable;
+
+/** The outcome of syncing one upload's photo link (table {@code crm_syncs}); one row per upload, written once. */
+@Entity
+@Table(name = "crm_syncs")
+class CrmSync implements Persistable<UUID> {
+
+	@Id
+	private UUID uploadId;
+
+	private String contactId;
+
+	@Enumerated(EnumType.STRING)
+	private CrmSyncStatus status;
+
+	private String property;
+
+	private String link;
+
+	private String reason;
+
+	private Instant eventOccurredAt;
+
+	private Instant syncedAt;
+
+	private Instant recordedAt;
+
+	private int attempts;
+
+	@Transient
+	private boolean isNew = true;
+
+	protected CrmSync() {
+	}
+
+	private CrmSync(UUID uploadId, String contactId, CrmSyncStatus status, String property, String link,
+			String reason, Instant eventOccurredAt, Instant now, int attempts) {
+		this.uploadId = uploadId;
+		this.contactId = contactId;
+		this.status = status;
+		this.property = property;
+		this.link = link;
+		this.reason = reason;
+		this.eventOccurredAt = eventOccurredAt;
+		this.syncedAt = (status == CrmSyncStatus.SYNCED) ? now : null;
+		this.recordedAt = now;
+		this.attempts = attempts;
+	}
+
+	static CrmSync synced(PhotoLink photo, Instant now, int attempts) {
+		return new CrmSync(photo.uploadId(), photo.contactId(), CrmSyncStatus.SYNCED, photo.property(), photo.link(),
+				null, photo.occurredAt(), now, attempts);
+	}
+
+	static CrmSync needsReview(PhotoLink photo, String reason, Instant now, int attempts) {
+		return new CrmSync(photo.uploadId(), photo.contactId(), CrmSyncStatus.NEEDS_REVIEW, photo.property(),
+				photo.link(), reason, photo.occurredAt(), now, attempts);
+	}
+
+	static CrmSync superseded(PhotoLink photo, String reason, Instant now, int attempts) {
+		return new CrmSync(photo.uploadId(), photo.contactId(), CrmSyncStatus.SUPERSEDED, photo.property(),
+				photo.link(), reason, photo.occurredAt(), now, attempts);
+	}
+
+	@Override
+	public UUID getId() {
+		return this.uploadId;
+	}
+
+	@Override
+	public boolean isNew() {
+		return this.isNew;
+	}
+
+	@PostLoad
+	@PostPersist
+	void markNotNew() {
+		this.isNew = false;
+	}
+
+	UUID uploadId() {
+		return this.uploadId;
+	}
+
+	CrmSyncStatus status() {
+		return this.status;
+	}
+
+	String reason() {
+		return this.reason;
+	}
+
+}

@@ -1,0 +1,15 @@
+package io.esteira.crmsync.photo;
+
+/** How the photo link of one upload ended; every status is final. */
+public enum CrmSyncStatus {
+
+	/** The link is on the contact. */
+	SYNCED,
+
+	/** A person has to look: no contact on the upload, or the CRM refused the update. */
+	NEEDS_REVIEW,
+
+	/** Not sent: the contact already shows the photo of a newer upload. */
+	SUPERSEDED
+
+}

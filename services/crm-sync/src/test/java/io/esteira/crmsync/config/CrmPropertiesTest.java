@@ -1,0 +1,41 @@
+package io.esteira.crmsync.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CrmPropertiesTest {
+
+	@Test
+	void defaultsPointAtHubSpotAndTheLocalIngest() {
+		CrmProperties crm = bind(Map.of());
+
+		assertThat(crm.publicBaseUrl()).isEqualTo("http://localhost:8080");
+		assertThat(crm.photoProperty()).isEqualTo("esteira_photo_url");
+		assertThat(crm.hubspot().baseUrl()).isEqualTo("https://api.hubapi.com");
+		assertThat(crm.hubspot().hasToken()).isFalse();
+		assertThat(crm.hubspot().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(crm.hubspot().readTimeout()).isEqualTo(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void toStringNeverPrintsTheToken() {
+		CrmProperties crm = bind(Map.of("esteira.crm.hubspot.token", "pat-na1-very-secret"));
+
+		assertThat(crm.hubspot().hasToken()).isTrue();
+		assertThat(crm.toString()).contains("https://api.hubapi.com").doesNotContain("pat-na1-very-secret");
+		assertThat(crm.hubspot().toString()).doesNotContain("pat-na1-very-secret");
+	}
+
+	private static CrmProperties bind(Map<String, String> properties) {
+		return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("esteira.crm",
+				CrmProperties.class);
+	}
+
+}

@@ -1,0 +1,40 @@
+package io.esteira.crmsync.photo;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.esteira.shared.event.ImageProcessedEvent;
+
+/** "Image processed" events as image-processing publishes them. */
+final class ImageEvents {
+
+	private ImageEvents() {
+	}
+
+	/** A HubSpot-like contact id no other test uses. */
+	static String aContactId() {
+		return Long.toString(ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L));
+	}
+
+	static ImageProcessedEvent anImageOfContact(String contactId) {
+		return anImageOfContactAt(contactId, Instant.now().truncatedTo(ChronoUnit.MICROS));
+	}
+
+	static ImageProcessedEvent anImageOfContactAt(String contactId, Instant occurredAt) {
+		UUID uploadId = UUID.randomUUID();
+		String key = "images/" + uploadId + "/portrait.jpg";
+		return new ImageProcessedEvent(UUID.randomUUID(), uploadId, "esteira-uploads", key, contactId,
+				"ana@example.com", "+5511999990000",
+				List.of(new ImageProcessedEvent.Rendition("256", "esteira-output", "thumbnails/" + uploadId + "/256.jpg",
+						256, 192, 18_432, "image/jpeg")),
+				occurredAt);
+	}
+
+	static ImageProcessedEvent anImageWithoutContact() {
+		return anImageOfContact(null);
+	}
+
+}

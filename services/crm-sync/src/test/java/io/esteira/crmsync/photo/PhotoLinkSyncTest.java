@@ -1,0 +1,302 @@
+package io.esteira.crmsync.photo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.awspring.cloud.sqs.operations.SqsTemplate;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.esteira.shared.event.ImageProcessedEvent;
+import io.esteira.shared.event.StepOutcome;
+import io.esteira.shared.event.UploadStatus;
+import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.testkit.EsteiraInfrastructure;
+import io.esteira.testkit.EsteiraTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.esteira.crmsync.photo.ImageEvents.aContactId;
+import static io.esteira.crmsync.photo.ImageEvents.anImageOfContact;
+import static io.esteira.crmsync.photo.ImageEvents.anImageOfContactAt;
+import static io.esteira.crmsync.photo.ImageEvents.anImageWithoutContact;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@EsteiraTest(properties = { "esteira.crm.hubspot.token=" + PhotoLinkSyncTest.TOKEN,
+		"esteira.crm.public-base-url=https://esteira.example/" })
+@ExtendWith(OutputCaptureExtension.class)
+class PhotoLinkSyncTest {
+
+	static final String TOKEN = "pat-na1-5e3c7a2b-test-token";
+
+	private final EsteiraInfrastructure infrastructure = EsteiraInfrastructure.shared();
+
+	private final WireMockServer hubSpot = this.infrastructure.hubSpot().server();
+
+	@Autowired
+	private SqsTemplate sqsTemplate;
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	@Autowired
+	private MeterRegistry meters;
+
+	private PipelineQueues queues;
+
+	@BeforeEach
+	void cleanSlate() {
+		this.infrastructure.purgeQueues();
+		this.infrastructure.hubSpot().reset();
+		this.queues = new PipelineQueues(this.infrastructure);
+	}
+
+	@Test
+	void imageOfAContactPutsThePermalinkOnTheContactAndCompletesTheUpload() {
+		String contactId = aContactId();
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
+		assertThat(status.service()).isEqualTo("crm-sync");
+		assertThat(status.step()).isEqualTo("crm-sync");
+		assertThat(status.outcome()).isEqualTo(StepOutcome.SUCCEEDED);
+		assertThat(status.status()).isEqualTo(UploadStatus.COMPLETED);
+		this.queues.awaitImageEventsSettled();
+		this.hubSpot.verify(1, patchRequestedFor(urlPathEqualTo(contactPath(contactId)))
+			.withHeader("Authorization", equalTo("Bearer " + TOKEN))
+			.withHeader("Content-Type", WireMock.containing("application/json"))
+			.withRequestBody(equalToJson("{\"properties\":{\"esteira_photo_url\":\"https://esteira.example/files/"
+					+ event.uploadId() + "/256\"}}")));
+		assertThat(this.hubSpot.findAll(patchRequestedFor(anyUrl()))).hasSize(1);
+		SyncRow row = row(event.uploadId()).orElseThrow();
+		assertThat(row.status()).isEqualTo("SYNCED");
+		assertThat(row.contactId()).isEqualTo(contactId);
+		assertThat(row.link()).isEqualTo("https://esteira.example/files/" + event.uploadId() + "/256");
+		assertThat(row.attempts()).isEqualTo(1);
+		assertThat(row.syncedAt()).isNotNull();
+		assertThat(this.meters.find("http.client.requests")
+			.tag("uri", "/crm/v3/objects/contacts/{contactId}")
+			.tag("status", "200")
+			.timer()).isNotNull();
+	}
+
+	@Test
+	void sameEventDeliveredTwicePatchesOnceAndReportsOnce() {
+		String contactId = aContactId();
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+		send(event);
+
+		this.queues.awaitStatusEvent(event.uploadId());
+		this.queues.awaitImageEventsSettled();
+		assertThat(patchesOf(contactId)).hasSize(1);
+		assertThat(this.queues.statusEventsFor(event.uploadId())).singleElement()
+			.extracting(UploadStatusEvent::status)
+			.isEqualTo(UploadStatus.COMPLETED);
+	}
+
+	@Test
+	void eventSentAsPlainJsonWithoutTypeHeaderIsProcessed() {
+		String contactId = aContactId();
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		this.queues.sendRawImageEvent(this.queues.toJson(event));
+
+		assertThat(this.queues.awaitStatusEvent(event.uploadId()).status()).isEqualTo(UploadStatus.COMPLETED);
+		this.queues.awaitImageEventsSettled();
+		assertThat(patchesOf(contactId)).hasSize(1);
+	}
+
+	@Test
+	void imageWithoutContactNeedsReviewAndCallsNoCrm() {
+		ImageProcessedEvent event = anImageWithoutContact();
+
+		send(event);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
+		assertThat(status.outcome()).isEqualTo(StepOutcome.NEEDS_REVIEW);
+		assertThat(status.status()).isEqualTo(UploadStatus.NEEDS_REVIEW);
+		assertThat(status.reason()).isEqualTo("no CRM contact on the upload");
+		this.queues.awaitImageEventsSettled();
+		assertThat(this.hubSpot.getAllServeEvents()).isEmpty();
+		assertThat(row(event.uploadId())).map(SyncRow::status).contains("NEEDS_REVIEW");
+	}
+
+	@Test
+	void hubSpotOutageIsRetriedUntilTheContactIsUpdated() {
+		String contactId = aContactId();
+		this.hubSpot.stubFor(patch(urlPathEqualTo(contactPath(contactId))).inScenario("outage")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(503).withBody("upstream unavailable"))
+			.willSetStateTo("recovered"));
+		this.hubSpot.stubFor(patch(urlPathEqualTo(contactPath(contactId))).inScenario("outage")
+			.whenScenarioStateIs("recovered")
+			.willReturn(aResponse().withStatus(200)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"id\":\"" + contactId + "\",\"properties\":{}}")));
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
+		assertThat(status.status()).isEqualTo(UploadStatus.COMPLETED);
+		assertThat(status.attempt()).isEqualTo(2);
+		this.queues.awaitImageEventsSettled();
+		assertThat(patchesOf(contactId)).hasSize(2);
+		assertThat(this.queues.deadLetterCount()).isZero();
+		assertThat(this.queues.statusEventsFor(event.uploadId())).hasSize(1);
+		assertThat(row(event.uploadId())).hasValueSatisfying((row) -> {
+			assertThat(row.status()).isEqualTo("SYNCED");
+			assertThat(row.attempts()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void contactUnknownToHubSpotNeedsReviewAndIsNotRetried() {
+		String contactId = aContactId();
+		this.hubSpot.stubFor(patch(urlPathEqualTo(contactPath(contactId))).willReturn(aResponse().withStatus(404)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"status\":\"error\",\"message\":\"resource not found\",\"category\":\"OBJECT_NOT_FOUND\"}")));
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
+		assertThat(status.outcome()).isEqualTo(StepOutcome.NEEDS_REVIEW);
+		assertThat(status.status()).isEqualTo(UploadStatus.NEEDS_REVIEW);
+		assertThat(status.reason()).isEqualTo("contact " + contactId + " not found in HubSpot");
+		this.queues.awaitImageEventsSettled();
+		assertThat(patchesOf(contactId)).hasSize(1);
+		assertThat(this.queues.deadLetterCount()).isZero();
+		assertThat(row(event.uploadId())).hasValueSatisfying((row) -> {
+			assertThat(row.status()).isEqualTo("NEEDS_REVIEW");
+			assertThat(row.reason()).isEqualTo("contact " + contactId + " not found in HubSpot");
+		});
+	}
+
+	@Test
+	void olderImageArrivingLateDoesNotReplaceTheNewerPhoto() {
+		String contactId = aContactId();
+		Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		ImageProcessedEvent newer = anImageOfContactAt(contactId, now);
+		ImageProcessedEvent older = anImageOfContactAt(contactId, now.minus(Duration.ofHours(1)));
+
+		send(newer);
+		this.queues.awaitStatusEvent(newer.uploadId());
+		send(older);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(older.uploadId());
+		assertThat(status.outcome()).isEqualTo(StepOutcome.SKIPPED);
+		assertThat(status.status()).isEqualTo(UploadStatus.COMPLETED);
+		assertThat(status.reason()).contains(newer.uploadId().toString());
+		this.queues.awaitImageEventsSettled();
+		assertThat(patchesOf(contactId)).singleElement()
+			.satisfies((request) -> assertThat(request.getBodyAsString()).contains(newer.uploadId().toString()));
+		assertThat(row(older.uploadId())).map(SyncRow::status).contains("SUPERSEDED");
+	}
+
+	@Test
+	void newerImageReplacesTheOlderPhoto() {
+		String contactId = aContactId();
+		Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		ImageProcessedEvent older = anImageOfContactAt(contactId, now.minus(Duration.ofHours(1)));
+		ImageProcessedEvent newer = anImageOfContactAt(contactId, now);
+
+		send(older);
+		this.queues.awaitStatusEvent(older.uploadId());
+		send(newer);
+
+		assertThat(this.queues.awaitStatusEvent(newer.uploadId()).outcome()).isEqualTo(StepOutcome.SUCCEEDED);
+		this.queues.awaitImageEventsSettled();
+		assertThat(patchesOf(contactId)).extracting(LoggedRequest::getBodyAsString)
+			.satisfiesExactly((first) -> assertThat(first).contains(older.uploadId().toString()),
+					(second) -> assertThat(second).contains(newer.uploadId().toString()));
+	}
+
+	@Test
+	void unconvertibleMessagesEndInTheDeadLetterQueueAndTheListenerKeepsWorking() {
+		String notJson = "this is not an event {";
+		String wrongTypes = "{\"uploadId\":\"not-a-uuid\",\"occurredAt\":\"yesterday\"}";
+		String noUpload = "{\"eventId\":\"" + UUID.randomUUID() + "\",\"crmContactId\":\"" + aContactId() + "\"}";
+		this.queues.sendRawImageEvent(notJson);
+		this.queues.sendRawImageEvent(wrongTypes);
+		this.queues.sendRawImageEvent(noUpload);
+
+		await().atMost(Duration.ofSeconds(40)).until(this.queues::deadLetterCount, (count) -> count == 3);
+		assertThat(this.queues.deadLetterBodies()).containsExactlyInAnyOrder(notJson, wrongTypes, noUpload);
+		assertThat(this.hubSpot.getAllServeEvents()).isEmpty();
+
+		String contactId = aContactId();
+		ImageProcessedEvent event = anImageOfContact(contactId);
+		send(event);
+		assertThat(this.queues.awaitStatusEvent(event.uploadId()).status()).isEqualTo(UploadStatus.COMPLETED);
+		this.queues.awaitImageEventsSettled();
+	}
+
+	@Test
+	void tokenNeverAppearsInTheLogsOfAFailingCall(CapturedOutput output) {
+		String contactId = aContactId();
+		// A hostile or buggy server echoing the credentials back in its error body and headers.
+		this.hubSpot.stubFor(patch(urlPathEqualTo(contactPath(contactId))).willReturn(aResponse().withStatus(503)
+			.withHeader("Content-Type", "application/json")
+			.withHeader("X-Echo", "{{request.headers.Authorization}}")
+			.withBody("{\"message\":\"cannot serve {{request.headers.Authorization}}\"}")));
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> patchesOf(contactId).size() >= 2 && output.getAll().contains("HubSpot answered 503"));
+		assertThat(patchesOf(contactId).getFirst().getHeader("Authorization")).isEqualTo("Bearer " + TOKEN);
+		assertThat(output.getAll()).contains("HubSpot answered 503 to the update of contact " + contactId)
+			.doesNotContain(TOKEN);
+		assertThat(row(event.uploadId())).isEmpty();
+	}
+
+	private void send(ImageProcessedEvent event) {
+		this.sqsTemplate.send(PipelineQueues.IMAGE_EVENTS, event);
+	}
+
+	private List<LoggedRequest> patchesOf(String contactId) {
+		return this.hubSpot.findAll(patchRequestedFor(urlPathEqualTo(contactPath(contactId))));
+	}
+
+	private static String contactPath(String contactId) {
+		return "/crm/v3/objects/contacts/" + contactId;
+	}
+
+	private Optional<SyncRow> row(UUID uploadId) {
+		return this.jdbc
+			.sql("select status, contact_id, link, reason, attempts, synced_at from crm_sync.crm_syncs where upload_id = ?")
+			.param(uploadId)
+			.query(SyncRow.class)
+			.optional();
+	}
+
+	record SyncRow(String status, String contactId, String link, String reason, int attempts, Instant syncedAt) {
+	}
+
+}

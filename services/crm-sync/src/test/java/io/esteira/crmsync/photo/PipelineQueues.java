@@ -1,0 +1,100 @@
+package io.esteira.crmsync.photo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.testkit.EsteiraInfrastructure;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.awaitility.Awaitility.await;
+
+/** The queues around crm-sync as a test sees them: what goes in, what comes out on status, what died. */
+final class PipelineQueues {
+
+	static final String IMAGE_EVENTS = EsteiraInfrastructure.NAMES.queues().imageEvents();
+
+	private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+	private final SqsClient sqs;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final String imageEvents;
+
+	private final String imageEventsDlq;
+
+	private final String status;
+
+	private final List<UploadStatusEvent> statusEvents = new ArrayList<>();
+
+	PipelineQueues(EsteiraInfrastructure infrastructure) {
+		this.sqs = infrastructure.sqsClient();
+		this.imageEvents = infrastructure.queueUrl(IMAGE_EVENTS);
+		this.imageEventsDlq = infrastructure.deadLetterQueueUrl(IMAGE_EVENTS);
+		this.status = infrastructure.queueUrl(EsteiraInfrastructure.NAMES.queues().status());
+	}
+
+	/** Sends a body as is: no message attributes, so no type header. */
+	void sendRawImageEvent(String body) {
+		this.sqs.sendMessage((request) -> request.queueUrl(this.imageEvents).messageBody(body));
+	}
+
+	String toJson(Object value) {
+		return this.json.writeValueAsString(value);
+	}
+
+	/** Every status event received so far for the upload (reads and deletes what is on the status queue). */
+	synchronized List<UploadStatusEvent> statusEventsFor(UUID uploadId) {
+		List<Message> messages;
+		do {
+			messages = this.sqs.receiveMessage((request) -> request.queueUrl(this.status).maxNumberOfMessages(10))
+				.messages();
+			for (Message message : messages) {
+				this.statusEvents.add(this.json.readValue(message.body(), UploadStatusEvent.class));
+				this.sqs.deleteMessage((request) -> request.queueUrl(this.status).receiptHandle(message.receiptHandle()));
+			}
+		}
+		while (!messages.isEmpty());
+		return this.statusEvents.stream().filter((event) -> uploadId.equals(event.uploadId())).toList();
+	}
+
+	UploadStatusEvent awaitStatusEvent(UUID uploadId) {
+		return await().atMost(PATIENCE).until(() -> statusEventsFor(uploadId), (events) -> !events.isEmpty()).getFirst();
+	}
+
+	/** Waits until every image event sent so far has been deleted (acknowledged) or moved to the DLQ. */
+	void awaitImageEventsSettled() {
+		await().atMost(PATIENCE).until(() -> inQueue(this.imageEvents) == 0);
+	}
+
+	int deadLetterCount() {
+		return inQueue(this.imageEventsDlq);
+	}
+
+	List<String> deadLetterBodies() {
+		return this.sqs
+			.receiveMessage((request) -> request.queueUrl(this.imageEventsDlq).maxNumberOfMessages(10).visibilityTimeout(0))
+			.messages()
+			.stream()
+			.map(Message::body)
+			.toList();
+	}
+
+	private int inQueue(String url) {
+		Map<QueueAttributeName, String> attributes = this.sqs
+			.getQueueAttributes((request) -> request.queueUrl(url)
+				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+			.attributes();
+		return attributes.values().stream().mapToInt(Integer::parseInt).sum();
+	}
+
+}
