@@ -1,0 +1,102 @@
+package io.esteira.invoice.imports;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code invoice_imports} table: one row per upload, claimed when an import starts and finished with it. */
+@Repository
+class InvoiceImportRepository {
+
+	private static final TypeReference<List<ImportError>> ERRORS = new TypeReference<>() {
+	};
+
+	private final JdbcClient jdbc;
+
+	private final JsonMapper json;
+
+	InvoiceImportRepository(JdbcClient jdbc, JsonMapper json) {
+		this.jdbc = jdbc;
+		this.json = json;
+	}
+
+	/**
+	 * Claims the import of {@code uploadId}'s object at {@code eTag}. A second delivery of the same event finds the
+	 * row of the first (waiting for its transaction if it is still running) and gets {@code false}; an object
+	 * written again under the same upload (another ETag) is imported again.
+	 * @return whether this caller should run the import
+	 */
+	boolean claim(UUID uploadId, String bucket, String objectKey, String eTag, Instant startedAt) {
+		return this.jdbc.sql("""
+				INSERT INTO invoice_imports (upload_id, bucket, object_key, e_tag, status, started_at)
+				VALUES (:uploadId, :bucket, :objectKey, :eTag, 'PROCESSING', :startedAt)
+				ON CONFLICT (upload_id) DO UPDATE
+				  SET bucket = excluded.bucket, object_key = excluded.object_key, e_tag = excluded.e_tag,
+				      status = excluded.status, accepted = 0, duplicates = 0, conflicts = 0, rejected = 0,
+				      errors = '[]', started_at = excluded.started_at, finished_at = NULL
+				  WHERE invoice_imports.e_tag IS DISTINCT FROM excluded.e_tag
+				""")
+			.param("uploadId", uploadId)
+			.param("bucket", bucket)
+			.param("objectKey", objectKey)
+			.param("eTag", eTag)
+			.param("startedAt", utc(startedAt))
+			.update() == 1;
+	}
+
+	void finish(UUID uploadId, String status, ImportTally tally, Instant finishedAt) {
+		this.jdbc.sql("""
+				UPDATE invoice_imports
+				SET status = :status, accepted = :accepted, duplicates = :duplicates, conflicts = :conflicts,
+				    rejected = :rejected, errors = CAST(:errors AS jsonb), finished_at = :finishedAt
+				WHERE upload_id = :uploadId
+				""")
+			.param("status", status)
+			.param("accepted", tally.accepted())
+			.param("duplicates", tally.duplicates())
+			.param("conflicts", tally.conflicts())
+			.param("rejected", tally.rejected())
+			.param("errors", this.json.writeValueAsString(tally.errors()))
+			.param("finishedAt", utc(finishedAt))
+			.param("uploadId", uploadId)
+			.update();
+	}
+
+	Optional<ImportSummary> find(UUID uploadId) {
+		return this.jdbc.sql("""
+				SELECT upload_id, bucket, object_key, e_tag, status, accepted, duplicates, conflicts, rejected,
+				       errors::text AS errors, started_at, finished_at
+				FROM invoice_imports
+				WHERE upload_id = :uploadId
+				""").param("uploadId", uploadId).query(this::summary).optional();
+	}
+
+	private ImportSummary summary(ResultSet row, int rowNum) throws SQLException {
+		return new ImportSummary(row.getObject("upload_id", UUID.class), row.getString("bucket"),
+				row.getString("object_key"), row.getString("e_tag"), row.getString("status"), row.getInt("accepted"),
+				row.getInt("duplicates"), row.getInt("conflicts"), row.getInt("rejected"),
+				this.json.readValue(row.getString("errors"), ERRORS), instant(row, "started_at"),
+				instant(row, "finished_at"));
+	}
+
+	private static Instant instant(ResultSet row, String column) throws SQLException {
+		OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+		return (value != null) ? value.toInstant() : null;
+	}
+
+	private static OffsetDateTime utc(Instant instant) {
+		return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+	}
+
+}

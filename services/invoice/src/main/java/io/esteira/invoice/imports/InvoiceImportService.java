@@ -1,0 +1,193 @@
+package io.esteira.invoice.imports;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.esteira.invoice.config.InvoiceProperties;
+import io.esteira.shared.event.StepOutcome;
+import io.esteira.shared.event.UploadMetadata;
+import io.esteira.shared.event.UploadStatus;
+import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.shared.s3.S3ObjectEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Imports one invoice file, in one transaction: claims the upload's import (a redelivered event finds it claimed and
+ * does nothing), streams the object from S3 through the parser, stores each valid invoice once, records the summary
+ * and publishes the status steps through the outbox ({@code processing}, then {@code invoice-import}).
+ * <p>
+ * Bad files are permanent errors: they end as REJECTED and are never thrown. Anything else (S3 or the database
+ * unavailable) is thrown, so the message comes back and, after its last attempt, goes to the dead-letter queue.
+ */
+@Service
+public class InvoiceImportService {
+
+	static final String SERVICE = "invoice";
+
+	static final String PROCESSING_STEP = "processing";
+
+	static final String IMPORT_STEP = "invoice-import";
+
+	static final String UNSUPPORTED_FORMAT = "unsupported_format";
+
+	static final String NO_VALID_INVOICES = "no valid invoices";
+
+	private static final Logger logger = LoggerFactory.getLogger(InvoiceImportService.class);
+
+	private final S3Client s3;
+
+	private final InvoiceFileParser parser;
+
+	private final InvoiceBatchWriter writer;
+
+	private final InvoiceImportRepository imports;
+
+	private final JdbcClient jdbc;
+
+	private final ApplicationEventPublisher events;
+
+	private final InvoiceProperties properties;
+
+	private final Clock clock;
+
+	InvoiceImportService(S3Client s3, InvoiceFileParser parser, InvoiceBatchWriter writer,
+			InvoiceImportRepository imports, JdbcClient jdbc, ApplicationEventPublisher events,
+			InvoiceProperties properties, Clock clock) {
+		this.s3 = s3;
+		this.parser = parser;
+		this.writer = writer;
+		this.imports = imports;
+		this.jdbc = jdbc;
+		this.events = events;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/** Imports the object an {@code ObjectCreated} event announces, unless this object version was imported. */
+	@Transactional
+	public void importObject(S3ObjectEvent event) {
+		ResponseInputStream<GetObjectResponse> object;
+		try {
+			object = this.s3.getObject((request) -> request.bucket(event.bucket()).key(event.key()));
+		}
+		catch (NoSuchKeyException ex) {
+			// Deleted before we got to it: nothing to import, and retrying will not bring it back.
+			logger.warn("Invoice file s3://{}/{} no longer exists; event dropped", event.bucket(), event.key());
+			return;
+		}
+		try (object) {
+			GetObjectResponse response = object.response();
+			UUID uploadId = uploadId(event, response);
+			String eTag = Optional.ofNullable(stripQuotes(response.eTag())).orElse(event.eTag());
+			Instant startedAt = this.clock.instant();
+			if (!this.imports.claim(uploadId, event.bucket(), event.key(), eTag, startedAt)) {
+				logger.info("Upload {} (ETag {}) is already imported; redelivered event ignored", uploadId, eTag);
+				object.abort();
+				return;
+			}
+			publish(uploadId, PROCESSING_STEP, StepOutcome.STARTED, UploadStatus.PROCESSING, null);
+			ImportTally tally = new ImportTally(this.properties.maxReportedErrors());
+			// JpaTransactionManager offers no savepoints with Hibernate, so the SQL is spelled out: a file that
+			// breaks off half-way must leave none of its invoices behind, while the claim and the status stay.
+			this.jdbc.sql("SAVEPOINT invoice_rows").update();
+			try {
+				store(object, uploadId, startedAt, tally);
+			}
+			catch (UnsupportedFormatException ex) {
+				this.jdbc.sql("ROLLBACK TO SAVEPOINT invoice_rows").update();
+				object.abort();
+				tally.unreadable(ex.getMessage());
+				finish(uploadId, UploadStatus.REJECTED, StepOutcome.REJECTED, UNSUPPORTED_FORMAT, tally);
+				logger.info("Upload {}: s3://{}/{} rejected: {}", uploadId, event.bucket(), event.key(),
+						ex.getMessage());
+				return;
+			}
+			this.jdbc.sql("RELEASE SAVEPOINT invoice_rows").update();
+			if (!tally.hasValidInvoices()) {
+				finish(uploadId, UploadStatus.REJECTED, StepOutcome.REJECTED, NO_VALID_INVOICES, tally);
+			}
+			else {
+				finish(uploadId, tally.completedStatus(), StepOutcome.SUCCEEDED, tally.summary(), tally);
+			}
+			logger.info("Upload {}: s3://{}/{} imported: {}", uploadId, event.bucket(), event.key(), tally.summary());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void store(ResponseInputStream<GetObjectResponse> object, UUID uploadId, Instant createdAt,
+			ImportTally tally) {
+		int batchSize = this.properties.batchSize();
+		String issuerKey = this.properties.issuerKey();
+		List<ParsedRecord.Valid> batch = new ArrayList<>(batchSize);
+		this.parser.parse(object, (record) -> {
+			switch (record) {
+				case ParsedRecord.Valid invoice -> {
+					batch.add(invoice);
+					if (batch.size() >= batchSize) {
+						this.writer.write(batch, issuerKey, uploadId, createdAt, tally);
+						batch.clear();
+					}
+				}
+				case ParsedRecord.Rejected rejected -> tally.countRejected(rejected.errors());
+			}
+		});
+		this.writer.write(batch, issuerKey, uploadId, createdAt, tally);
+	}
+
+	private void finish(UUID uploadId, UploadStatus status, StepOutcome outcome, String reason, ImportTally tally) {
+		this.imports.finish(uploadId, status.name(), tally, this.clock.instant());
+		publish(uploadId, IMPORT_STEP, outcome, status, reason);
+	}
+
+	private void publish(UUID uploadId, String step, StepOutcome outcome, UploadStatus status, String reason) {
+		this.events.publishEvent(
+				UploadStatusEvent.of(uploadId, SERVICE, step, outcome, status, reason, this.clock.instant()));
+	}
+
+	/** The upload id ingest put on the object; objects dropped in by others get one derived from their name. */
+	private static UUID uploadId(S3ObjectEvent event, GetObjectResponse response) {
+		String value = response.metadata()
+			.entrySet()
+			.stream()
+			.filter((entry) -> UploadMetadata.UPLOAD_ID.equalsIgnoreCase(entry.getKey()))
+			.map(Map.Entry::getValue)
+			.findFirst()
+			.orElse(null);
+		if (value != null) {
+			try {
+				return UUID.fromString(value.strip());
+			}
+			catch (IllegalArgumentException ex) {
+				logger.warn("s3://{}/{} has a malformed {} '{}'; using the name-based id", event.bucket(),
+						event.key(), UploadMetadata.UPLOAD_ID, value);
+			}
+		}
+		return UUID.nameUUIDFromBytes((event.bucket() + "/" + event.key()).getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static String stripQuotes(String eTag) {
+		return (eTag != null && eTag.length() > 1 && eTag.startsWith("\"") && eTag.endsWith("\""))
+				? eTag.substring(1, eTag.length() - 1) : eTag;
+	}
+
+}

@@ -1,0 +1,31 @@
+package io.esteira.invoice;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import io.esteira.testkit.EsteiraTest;
+
+import org.springframework.test.context.TestConstructor;
+
+/**
+ * The invoice service against the test kit's infrastructure, with the {@link TestApiKeys} registered. Every test
+ * class uses the same properties, so they share one application context. Test constructors are autowired.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@EsteiraTest(properties = { "esteira.security.api-keys[0].name=test-reader",
+		"esteira.security.api-keys[0].sha256=" + TestApiKeys.READER_SHA256,
+		"esteira.security.api-keys[0].scopes=invoices:read", "esteira.security.api-keys[1].name=test-uploader",
+		"esteira.security.api-keys[1].sha256=" + TestApiKeys.UPLOADER_SHA256,
+		"esteira.security.api-keys[1].scopes=uploads:write",
+		// The kit stops PostgreSQL in a JVM shutdown hook that races Spring's: the context, closing after the
+		// database, would wait the whole pool timeout (30 s) for a connection it can no longer get.
+		"spring.datasource.hikari.connection-timeout=1000" })
+@TestConstructor(autowireMode = TestConstructor.AutowireMode.ALL)
+public @interface InvoiceServiceTest {
+
+}

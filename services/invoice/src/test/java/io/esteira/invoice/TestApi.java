@@ -1,0 +1,56 @@
+package io.esteira.invoice;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Calls the service's HTTP API like a client would, without throwing on error statuses. */
+public final class TestApi {
+
+	/** Amounts are read as they are written, never through double. */
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+		.build();
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final String baseUrl;
+
+	public TestApi(int port) {
+		this.baseUrl = "http://127.0.0.1:" + port;
+	}
+
+	/** GET with {@code X-Api-Key}, or without it when {@code apiKey} is {@code null}. */
+	public Response get(String pathAndQuery, String apiKey) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + pathAndQuery)).GET();
+		if (apiKey != null) {
+			request.header("X-Api-Key", apiKey);
+		}
+		try {
+			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			String body = response.body();
+			return new Response(response.statusCode(),
+					response.headers().firstValue("Content-Type").orElse(""),
+					(body == null || body.isBlank()) ? JSON.missingNode() : JSON.readTree(body));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** A response: status, content type and the body as JSON. */
+	public record Response(int status, String contentType, JsonNode body) {
+	}
+
+}

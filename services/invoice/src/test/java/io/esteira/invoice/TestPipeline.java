@@ -1,0 +1,108 @@
+package io.esteira.invoice;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.esteira.shared.event.UploadMetadata;
+import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.shared.s3.S3Events;
+import io.esteira.shared.s3.S3ObjectEvent;
+import io.esteira.testkit.AwsTestClients;
+import io.esteira.testkit.EsteiraInfrastructure;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What surrounds the service in the pipeline, for tests: ingest's writes to the uploads bucket, S3's event
+ * notifications (sent by hand, as S3 would), and ingest's side of the status queue.
+ */
+public final class TestPipeline {
+
+	public static final String UPLOADS_BUCKET = "esteira-uploads";
+
+	public static final String INVOICES_QUEUE = "esteira-invoices";
+
+	public static final String STATUS_QUEUE = "esteira-status";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final EsteiraInfrastructure infra = EsteiraInfrastructure.shared();
+
+	private final List<UploadStatusEvent> statusEvents = new ArrayList<>();
+
+	/** Puts a file into the uploads bucket as ingest does, with the upload id in its metadata. */
+	public S3ObjectEvent upload(String key, String content, UUID uploadId) {
+		return put(UPLOADS_BUCKET, key, content.getBytes(StandardCharsets.UTF_8),
+				Map.of(UploadMetadata.UPLOAD_ID, uploadId.toString(), UploadMetadata.KIND, "invoice"));
+	}
+
+	/**
+	 * Puts an object and returns the {@code ObjectCreated:Put} event S3 would send for it (unsent).
+	 */
+	public S3ObjectEvent put(String bucket, String key, byte[] content, Map<String, String> metadata) {
+		String eTag = this.infra.s3Client()
+			.putObject((request) -> request.bucket(bucket).key(key).metadata(metadata), RequestBody.fromBytes(content))
+			.eTag()
+			.replace("\"", "");
+		return new S3ObjectEvent("ObjectCreated:Put", Instant.now(), bucket, key, content.length, eTag, null,
+				Long.toHexString(System.nanoTime()).toUpperCase());
+	}
+
+	/** Sends the event to the invoices queue, as S3's bucket notification would. */
+	public void announce(S3ObjectEvent event) {
+		send(S3Events.encode(event, AwsTestClients.REGION.id()));
+	}
+
+	/** Sends any message body to the invoices queue. */
+	public void send(String body) {
+		this.infra.sqsClient()
+			.sendMessage((request) -> request.queueUrl(this.infra.queueUrl(INVOICES_QUEUE)).messageBody(body));
+	}
+
+	/** Status events received so far for the upload (receiving, and deleting, whatever is on the status queue). */
+	public List<UploadStatusEvent> statusEvents(UUID uploadId) {
+		List<Message> messages;
+		do {
+			messages = this.infra.sqsClient()
+				.receiveMessage((request) -> request.queueUrl(this.infra.queueUrl(STATUS_QUEUE))
+					.maxNumberOfMessages(10)
+					.waitTimeSeconds(0))
+				.messages();
+			for (Message message : messages) {
+				this.statusEvents.add(JSON.readValue(message.body(), UploadStatusEvent.class));
+				this.infra.sqsClient()
+					.deleteMessage((request) -> request.queueUrl(this.infra.queueUrl(STATUS_QUEUE))
+						.receiptHandle(message.receiptHandle()));
+			}
+		}
+		while (!messages.isEmpty());
+		return this.statusEvents.stream().filter((event) -> uploadId.equals(event.uploadId())).toList();
+	}
+
+	/** Whether the invoices queue holds no message, visible or in flight: everything sent was acknowledged. */
+	public boolean invoicesQueueIsSettled() {
+		return messageCount(this.infra.queueUrl(INVOICES_QUEUE)) == 0;
+	}
+
+	/** Messages in the invoices dead-letter queue. */
+	public int deadLetters() {
+		return messageCount(this.infra.deadLetterQueueUrl(INVOICES_QUEUE));
+	}
+
+	private int messageCount(String queueUrl) {
+		Map<QueueAttributeName, String> attributes = this.infra.sqsClient()
+			.getQueueAttributes((request) -> request.queueUrl(queueUrl)
+				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+			.attributes();
+		return attributes.values().stream().mapToInt(Integer::parseInt).sum();
+	}
+
+}

@@ -1,0 +1,314 @@
+package io.esteira.invoice.imports;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.esteira.invoice.InvoiceFiles;
+import io.esteira.invoice.InvoiceServiceTest;
+import io.esteira.invoice.TestApi;
+import io.esteira.invoice.TestApiKeys;
+import io.esteira.invoice.TestPipeline;
+import io.esteira.shared.event.StepOutcome;
+import io.esteira.shared.event.UploadStatus;
+import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.shared.s3.S3ObjectEvent;
+import io.esteira.testkit.EsteiraInfrastructure;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static io.esteira.invoice.InvoiceFiles.invoice;
+import static io.esteira.invoice.InvoiceFiles.jsonArray;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+/** The import path end to end: a file in the uploads bucket, its S3 event on the queue, rows, summary, status. */
+@InvoiceServiceTest
+class InvoiceImportIntegrationTest {
+
+	private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+	private final TestPipeline pipeline = new TestPipeline();
+
+	private final JdbcClient jdbc;
+
+	private final TestApi api;
+
+	InvoiceImportIntegrationTest(JdbcClient jdbc, @LocalServerPort int port) {
+		this.jdbc = jdbc;
+		this.api = new TestApi(port);
+	}
+
+	@BeforeEach
+	void cleanSlate() {
+		// Let the previous test's acknowledgements (sent in batches) land before their messages are purged.
+		try {
+			await().atMost(Duration.ofSeconds(5)).until(this.pipeline::invoicesQueueIsSettled);
+		}
+		catch (ConditionTimeoutException ex) {
+			// Leftovers of a failed test: purged below.
+		}
+		EsteiraInfrastructure.shared().purgeQueues();
+		this.jdbc.sql("TRUNCATE invoices, invoice_imports").update();
+	}
+
+	@Test
+	void importedInvoicesAreServedWithTheirSummaryAndACompletedStatus() {
+		UUID uploadId = UUID.randomUUID();
+		this.pipeline.announce(this.pipeline.upload(invoiceKey(uploadId), InvoiceFiles.threeValidInvoices(), uploadId));
+
+		UploadStatusEvent completed = awaitFinalStatus(uploadId);
+
+		assertThat(completed.status()).isEqualTo(UploadStatus.COMPLETED);
+		assertThat(completed.outcome()).isEqualTo(StepOutcome.SUCCEEDED);
+		assertThat(completed.step()).isEqualTo("invoice-import");
+		assertThat(completed.service()).isEqualTo("invoice");
+		assertThat(completed.reason()).isEqualTo("3 accepted, 0 duplicates");
+		assertThat(this.pipeline.statusEvents(uploadId)).extracting(UploadStatusEvent::step, UploadStatusEvent::status)
+			.containsExactly(tuple("processing", UploadStatus.PROCESSING),
+					tuple("invoice-import", UploadStatus.COMPLETED));
+
+		TestApi.Response invoices = this.api.get("/api/invoices", TestApiKeys.READER);
+		assertThat(invoices.status()).isEqualTo(200);
+		assertThat(invoices.body().get("totalElements").asInt()).isEqualTo(3);
+		JsonNode first = invoices.body().get("content").get(0);
+		assertThat(first.get("number").asString()).isEqualTo("1002");
+		assertThat(first.get("customer").asString()).isEqualTo("ACME Ltda");
+		assertThat(first.get("amount").decimalValue()).isEqualByComparingTo("250.50");
+		assertThat(first.get("currency").asString()).isEqualTo("BRL");
+		assertThat(first.get("series").asString()).isEqualTo("1");
+		assertThat(first.get("issueDate").asString()).isEqualTo("2026-01-20");
+		assertThat(first.get("uploadId").asString()).isEqualTo(uploadId.toString());
+
+		TestApi.Response summary = this.api.get("/api/invoices/imports/" + uploadId, TestApiKeys.READER);
+		assertThat(summary.status()).isEqualTo(200);
+		assertThat(summary.body().get("status").asString()).isEqualTo("COMPLETED");
+		assertThat(summary.body().get("accepted").asInt()).isEqualTo(3);
+		assertThat(summary.body().get("duplicates").asInt()).isZero();
+		assertThat(summary.body().get("rejected").asInt()).isZero();
+		assertThat(summary.body().get("errors").size()).isZero();
+		assertThat(summary.body().get("objectKey").asString()).isEqualTo(invoiceKey(uploadId));
+		assertThat(summary.body().get("finishedAt").isNull()).isFalse();
+	}
+
+	@Test
+	void redeliveredEventCreatesNoSecondImport() {
+		UUID uploadId = UUID.randomUUID();
+		S3ObjectEvent event = this.pipeline.upload(invoiceKey(uploadId), InvoiceFiles.threeValidInvoices(), uploadId);
+
+		this.pipeline.announce(event);
+		this.pipeline.announce(event);
+		awaitFinalStatus(uploadId);
+		await().atMost(PATIENCE).until(this.pipeline::invoicesQueueIsSettled);
+		this.pipeline.announce(event);
+		await().atMost(PATIENCE).until(this.pipeline::invoicesQueueIsSettled);
+
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(
+				this.pipeline.statusEvents(uploadId)).extracting(UploadStatusEvent::status)
+			.containsExactly(UploadStatus.PROCESSING, UploadStatus.COMPLETED));
+		assertThat(count("SELECT count(*) FROM invoices WHERE upload_id = ?", uploadId)).isEqualTo(3);
+		assertThat(count("SELECT count(*) FROM invoice_imports", null)).isEqualTo(1);
+		assertThat(this.pipeline.deadLetters()).isZero();
+	}
+
+	@Test
+	void overwrittenObjectIsImportedAgainWithoutTouchingStoredInvoices() {
+		UUID uploadId = UUID.randomUUID();
+		this.pipeline.announce(this.pipeline.upload(invoiceKey(uploadId),
+				jsonArray(invoice("4001", "ACME Ltda", "10.00", "2026-02-01")), uploadId));
+		awaitFinalStatus(uploadId);
+
+		this.pipeline.announce(this.pipeline.upload(invoiceKey(uploadId),
+				jsonArray(invoice("4001", "ACME Ltda", "10.00", "2026-02-01"),
+						invoice("4002", "ACME Ltda", "20.00", "2026-02-02")),
+				uploadId));
+
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(this.pipeline.statusEvents(uploadId))
+				.filteredOn((event) -> "invoice-import".equals(event.step()))
+				.extracting(UploadStatusEvent::reason)
+				.containsExactly("1 accepted, 0 duplicates", "1 accepted, 1 duplicates"));
+		assertThat(count("SELECT count(*) FROM invoices WHERE upload_id = ?", uploadId)).isEqualTo(2);
+		assertThat(count("SELECT count(*) FROM invoice_imports", null)).isEqualTo(1);
+	}
+
+	@Test
+	void repeatedNumberWithAnotherAmountIsCountedAsAConflictAndTheOriginalIsKept() {
+		UUID first = UUID.randomUUID();
+		this.pipeline.announce(this.pipeline.upload(invoiceKey(first),
+				jsonArray(invoice("3001", "ACME Ltda", "100.00", "2026-02-01"),
+						invoice("3002", "ACME Ltda", "200.00", "2026-02-02")),
+				first));
+		assertThat(awaitFinalStatus(first).status()).isEqualTo(UploadStatus.COMPLETED);
+
+		UUID second = UUID.randomUUID();
+		this.pipeline.announce(this.pipeline.upload(invoiceKey(second),
+				jsonArray(invoice("3001", "ACME Ltda", "999.99", "2026-02-01"),
+						invoice("3002", "ACME Ltda", "200.00", "2026-02-02"),
+						invoice("3003", "ACME Ltda", "300.00", "2026-02-03")),
+				second));
+		UploadStatusEvent outcome = awaitFinalStatus(second);
+
+		assertThat(outcome.status()).isEqualTo(UploadStatus.COMPLETED_WITH_ERRORS);
+		assertThat(outcome.outcome()).isEqualTo(StepOutcome.SUCCEEDED);
+		assertThat(outcome.reason()).isEqualTo("1 accepted, 1 duplicates, 1 conflicts, 0 rejected");
+		JsonNode summary = this.api.get("/api/invoices/imports/" + second, TestApiKeys.READER).body();
+		assertThat(summary.get("accepted").asInt()).isEqualTo(1);
+		assertThat(summary.get("duplicates").asInt()).isEqualTo(1);
+		assertThat(summary.get("conflicts").asInt()).isEqualTo(1);
+		assertThat(summary.get("errors").get(0).get("index").asInt()).isZero();
+		assertThat(summary.get("errors").get(0).get("value").asString()).isEqualTo("3001");
+		assertThat(summary.get("errors").get(0).get("message").asString()).startsWith("conflict");
+		Map<String, Object> original = this.jdbc.sql("SELECT amount, upload_id FROM invoices WHERE number = '3001'")
+			.query()
+			.singleRow();
+		assertThat(original.get("amount")).asString().isEqualTo("100.00");
+		assertThat(original.get("upload_id")).isEqualTo(first);
+		assertThat(count("SELECT count(*) FROM invoices", null)).isEqualTo(3);
+	}
+
+	@Test
+	void partlyInvalidFileStoresTheValidInvoicesAndReportsEveryError() {
+		UUID uploadId = UUID.randomUUID();
+		this.pipeline.announce(
+				this.pipeline.upload(invoiceKey(uploadId), InvoiceFiles.twoValidAndOneInvalidInvoice(), uploadId));
+
+		UploadStatusEvent outcome = awaitFinalStatus(uploadId);
+
+		assertThat(outcome.status()).isEqualTo(UploadStatus.COMPLETED_WITH_ERRORS);
+		assertThat(outcome.reason()).isEqualTo("2 accepted, 0 duplicates, 0 conflicts, 1 rejected");
+		JsonNode summary = this.api.get("/api/invoices/imports/" + uploadId, TestApiKeys.READER).body();
+		assertThat(summary.get("rejected").asInt()).isEqualTo(1);
+		assertThat(summary.get("errors").valueStream()
+			.map((error) -> error.get("index").asInt() + ":" + error.get("field").asString()))
+			.containsExactlyInAnyOrder("2:customer", "2:valor");
+		assertThat(count("SELECT count(*) FROM invoices WHERE upload_id = ?", uploadId)).isEqualTo(2);
+	}
+
+	@Test
+	void fileThatIsNotJsonIsRejectedOnceAndNotRetried() {
+		UUID uploadId = UUID.randomUUID();
+		this.pipeline.announce(this.pipeline.upload("invoices/2026/03/" + uploadId + "/export.csv",
+				InvoiceFiles.aCsvFile(), uploadId));
+
+		UploadStatusEvent outcome = awaitFinalStatus(uploadId);
+		await().atMost(PATIENCE).until(this.pipeline::invoicesQueueIsSettled);
+
+		assertThat(outcome.status()).isEqualTo(UploadStatus.REJECTED);
+		assertThat(outcome.outcome()).isEqualTo(StepOutcome.REJECTED);
+		assertThat(outcome.reason()).isEqualTo("unsupported_format");
+		assertThat(this.pipeline.deadLetters()).isZero();
+		JsonNode summary = this.api.get("/api/invoices/imports/" + uploadId, TestApiKeys.READER).body();
+		assertThat(summary.get("status").asString()).isEqualTo("REJECTED");
+		assertThat(summary.get("errors").get(0).get("message").asString()).startsWith("Not valid JSON");
+	}
+
+	@Test
+	void fileWithoutAnyValidInvoiceIsRejected() {
+		UUID uploadId = UUID.randomUUID();
+		this.pipeline
+			.announce(this.pipeline.upload(invoiceKey(uploadId), InvoiceFiles.onlyInvalidInvoices(), uploadId));
+
+		UploadStatusEvent outcome = awaitFinalStatus(uploadId);
+
+		assertThat(outcome.status()).isEqualTo(UploadStatus.REJECTED);
+		assertThat(outcome.reason()).isEqualTo("no valid invoices");
+		assertThat(count("SELECT count(*) FROM invoices", null)).isZero();
+	}
+
+	@Test
+	void fileThatBreaksOffHalfWayLeavesNoInvoiceBehind() {
+		UUID uploadId = UUID.randomUUID();
+		StringBuilder file = new StringBuilder("[");
+		for (int i = 0; i < 1_200; i++) {
+			file.append(invoice("T-" + i, "ACME Ltda", "10.00", "2026-02-01")).append(",\n");
+		}
+		file.append("{\"number\": \"T-last\", \"cust");
+		this.pipeline.announce(this.pipeline.upload(invoiceKey(uploadId), file.toString(), uploadId));
+
+		UploadStatusEvent outcome = awaitFinalStatus(uploadId);
+
+		assertThat(outcome.status()).isEqualTo(UploadStatus.REJECTED);
+		assertThat(outcome.reason()).isEqualTo("unsupported_format");
+		assertThat(count("SELECT count(*) FROM invoices", null)).isZero();
+		assertThat(this.pipeline.statusEvents(uploadId)).extracting(UploadStatusEvent::status)
+			.containsExactly(UploadStatus.PROCESSING, UploadStatus.REJECTED);
+	}
+
+	@Test
+	void objectWithoutUploadIdIsImportedUnderItsNameBasedId() {
+		String key = "invoices/2026/03/dropped-by-erp-" + UUID.randomUUID() + ".json";
+		this.pipeline.announce(this.pipeline.put(TestPipeline.UPLOADS_BUCKET, key,
+				InvoiceFiles.threeValidInvoices().getBytes(StandardCharsets.UTF_8), Map.of()));
+		UUID nameBased = UUID.nameUUIDFromBytes((TestPipeline.UPLOADS_BUCKET + "/" + key).getBytes(StandardCharsets.UTF_8));
+
+		assertThat(awaitFinalStatus(nameBased).status()).isEqualTo(UploadStatus.COMPLETED);
+		assertThat(count("SELECT count(*) FROM invoices WHERE upload_id = ?", nameBased)).isEqualTo(3);
+	}
+
+	@Test
+	void eventsForOtherBucketsAreAcknowledgedAndIgnored() {
+		UUID uploadId = UUID.randomUUID();
+		this.pipeline.announce(this.pipeline.put("esteira-output", invoiceKey(uploadId),
+				InvoiceFiles.threeValidInvoices().getBytes(StandardCharsets.UTF_8),
+				Map.of("esteira-upload-id", uploadId.toString())));
+
+		await().atMost(PATIENCE).until(this.pipeline::invoicesQueueIsSettled);
+
+		assertThat(count("SELECT count(*) FROM invoice_imports", null)).isZero();
+		assertThat(this.pipeline.statusEvents(uploadId)).isEmpty();
+		assertThat(this.pipeline.deadLetters()).isZero();
+	}
+
+	@Test
+	void malformedMessageEndsInTheDeadLetterQueueAndTheListenerKeepsWorking() {
+		this.pipeline.send("this is not an S3 event");
+		this.pipeline.send("{\"Records\": [{\"eventName\": \"ObjectCreated:Put\"}]}");
+
+		await().atMost(Duration.ofSeconds(40)).until(() -> this.pipeline.deadLetters() == 2);
+
+		UUID uploadId = UUID.randomUUID();
+		this.pipeline.announce(this.pipeline.upload(invoiceKey(uploadId), InvoiceFiles.threeValidInvoices(), uploadId));
+		assertThat(awaitFinalStatus(uploadId).status()).isEqualTo(UploadStatus.COMPLETED);
+	}
+
+	@Test
+	void s3TestEventIsAcknowledged() {
+		this.pipeline.send("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-03-01T00:00:00Z\","
+				+ "\"Bucket\":\"esteira-uploads\",\"RequestId\":\"X\",\"HostId\":\"Y\"}");
+
+		await().atMost(PATIENCE).until(this.pipeline::invoicesQueueIsSettled);
+
+		assertThat(this.pipeline.deadLetters()).isZero();
+	}
+
+	private UploadStatusEvent awaitFinalStatus(UUID uploadId) {
+		return await().atMost(PATIENCE)
+			.until(() -> this.pipeline.statusEvents(uploadId)
+				.stream()
+				.filter((event) -> "invoice-import".equals(event.step()))
+				.toList(), (events) -> !events.isEmpty())
+			.getFirst();
+	}
+
+	private long count(String sql, Object param) {
+		JdbcClient.StatementSpec statement = this.jdbc.sql(sql);
+		if (param != null) {
+			statement = statement.param(param);
+		}
+		return statement.query(Long.class).single();
+	}
+
+	private static String invoiceKey(UUID uploadId) {
+		return "invoices/2026/03/" + uploadId + "/invoices.json";
+	}
+
+}
