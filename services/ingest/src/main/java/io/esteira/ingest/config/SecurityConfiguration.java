@@ -1,0 +1,41 @@
+package io.esteira.ingest.config;
+
+import io.esteira.shared.security.ApiKeyProperties;
+import io.esteira.shared.security.ApiKeySecurity;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * {@code /api/**} needs an {@code X-Api-Key} with the scope of the operation. Permalinks ({@code /files/**}) are
+ * public: they are linked from the CRM and name a random upload id (122 random bits), so they cannot be enumerated.
+ * Actuator endpoints live on the management port, which is not exposed outside the cluster. Everything else is
+ * denied.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ApiKeyProperties.class)
+class SecurityConfiguration {
+
+	@Bean
+	SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyProperties apiKeys) throws Exception {
+		return ApiKeySecurity.apiChain(http, apiKeys,
+				(routes) -> routes.requestMatchers(HttpMethod.POST, "/api/uploads")
+					.hasAuthority("SCOPE_uploads:write")
+					.requestMatchers(HttpMethod.GET, "/api/uploads/*")
+					.hasAuthority("SCOPE_uploads:read")
+					.requestMatchers(HttpMethod.GET, "/files/**")
+					.permitAll()
+					.requestMatchers("/livez", "/readyz", "/error")
+					.permitAll()
+					.requestMatchers(EndpointRequest.toAnyEndpoint())
+					.permitAll()
+					.anyRequest()
+					.denyAll());
+	}
+
+}

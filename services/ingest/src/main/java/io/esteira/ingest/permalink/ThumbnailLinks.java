@@ -1,0 +1,71 @@
+package io.esteira.ingest.permalink;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.UUID;
+
+import io.esteira.ingest.config.IngestProperties;
+import io.esteira.shared.aws.EsteiraAwsProperties;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a permalink into a presigned GET of the thumbnail in the output bucket, at the deterministic key
+ * {@code thumbnails/{uploadId}/{rendition}.jpg} that image-processing writes. The object is checked first, so a
+ * missing thumbnail is a 404 here rather than an S3 error page in the user's browser.
+ */
+@Component
+class ThumbnailLinks {
+
+	private final S3Client s3;
+
+	private final S3Presigner presigner;
+
+	private final String bucket;
+
+	private final Duration expiry;
+
+	ThumbnailLinks(S3Client s3, S3Presigner presigner, EsteiraAwsProperties aws, IngestProperties properties) {
+		this.s3 = s3;
+		this.presigner = presigner;
+		this.bucket = aws.outputBucket();
+		this.expiry = properties.permalinkExpiry();
+	}
+
+	static String key(UUID uploadId, String rendition) {
+		return "thumbnails/" + uploadId + "/" + rendition + ".jpg";
+	}
+
+	/** @throws ThumbnailNotFoundException if there is no such thumbnail */
+	URI presignedUrl(UUID uploadId, String rendition) {
+		String key = key(uploadId, rendition);
+		try {
+			this.s3.headObject((head) -> head.bucket(this.bucket).key(key));
+		}
+		catch (NoSuchKeyException ex) {
+			throw new ThumbnailNotFoundException(uploadId, rendition);
+		}
+		catch (S3Exception ex) {
+			if (ex.statusCode() == 404) {
+				throw new ThumbnailNotFoundException(uploadId, rendition);
+			}
+			throw ex;
+		}
+		try {
+			return this.presigner
+				.presignGetObject((presign) -> presign.signatureDuration(this.expiry)
+					.getObjectRequest((get) -> get.bucket(this.bucket).key(key)))
+				.url()
+				.toURI();
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalStateException("The SDK presigned an invalid URL", ex);
+		}
+	}
+
+}

@@ -1,0 +1,138 @@
+package io.esteira.ingest.upload;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import io.esteira.shared.event.UploadStatus;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/** One accepted upload and where its object is; its status only moves forward. */
+@Entity
+@Table(name = "uploads")
+class Upload {
+
+	@Id
+	private UUID id;
+
+	private UploadKind kind;
+
+	@Enumerated(EnumType.STRING)
+	private UploadStatus status;
+
+	private String bucket;
+
+	private String objectKey;
+
+	private String originalFilename;
+
+	private String contentType;
+
+	private long sizeBytes;
+
+	private String sha256;
+
+	private String customerEmail;
+
+	private String customerPhone;
+
+	private String crmContactId;
+
+	private String externalRef;
+
+	private Instant createdAt;
+
+	private Instant updatedAt;
+
+	@Version
+	private Long version;
+
+	protected Upload() {
+	}
+
+	Upload(UUID id, UploadKind kind, String bucket, String objectKey, String originalFilename, String contentType,
+			long sizeBytes, String sha256, Customer customer, Instant now) {
+		this.id = id;
+		this.kind = kind;
+		this.status = UploadStatus.RECEIVED;
+		this.bucket = bucket;
+		this.objectKey = objectKey;
+		this.originalFilename = originalFilename;
+		this.contentType = contentType;
+		this.sizeBytes = sizeBytes;
+		this.sha256 = sha256;
+		this.customerEmail = customer.email();
+		this.customerPhone = customer.phone();
+		this.crmContactId = customer.crmContactId();
+		this.externalRef = customer.externalRef();
+		this.createdAt = now;
+		this.updatedAt = now;
+	}
+
+	/**
+	 * Takes note of a step: moves the status if the step implies a later one, otherwise keeps it (a late
+	 * {@code PROCESSING} never reopens a finished upload).
+	 * @return whether the status changed
+	 */
+	boolean stepRecorded(UploadStatus implied, Instant now) {
+		this.updatedAt = now;
+		if (implied != null && this.status.canMoveTo(implied)) {
+			this.status = implied;
+			return true;
+		}
+		return false;
+	}
+
+	UUID id() {
+		return this.id;
+	}
+
+	UploadKind kind() {
+		return this.kind;
+	}
+
+	UploadStatus status() {
+		return this.status;
+	}
+
+	String bucket() {
+		return this.bucket;
+	}
+
+	String objectKey() {
+		return this.objectKey;
+	}
+
+	String originalFilename() {
+		return this.originalFilename;
+	}
+
+	String contentType() {
+		return this.contentType;
+	}
+
+	long sizeBytes() {
+		return this.sizeBytes;
+	}
+
+	String sha256() {
+		return this.sha256;
+	}
+
+	Customer customer() {
+		return new Customer(this.customerEmail, this.customerPhone, this.crmContactId, this.externalRef);
+	}
+
+	Instant createdAt() {
+		return this.createdAt;
+	}
+
+	Instant updatedAt() {
+		return this.updatedAt;
+	}
+
+}

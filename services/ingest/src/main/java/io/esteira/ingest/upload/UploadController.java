@@ -1,0 +1,65 @@
+package io.esteira.ingest.upload;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.UUID;
+
+import io.esteira.shared.event.UploadStatus;
+import jakarta.validation.Valid;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/** {@code POST /api/uploads} (scope {@code uploads:write}) and {@code GET /api/uploads/{id}} ({@code uploads:read}). */
+@RestController
+@RequestMapping("/api/uploads")
+class UploadController {
+
+	private static final int MAX_FILENAME_LENGTH = 255;
+
+	private final UploadService uploads;
+
+	UploadController(UploadService uploads) {
+		this.uploads = uploads;
+	}
+
+	/** Accepts a file; processing goes on asynchronously, so the answer is 202 pointing at the upload's status. */
+	@PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+	ResponseEntity<UploadAccepted> upload(@Valid @ModelAttribute UploadRequest request) throws IOException {
+		UUID id = this.uploads.accept(new UploadService.NewUpload(UploadKind.fromValue(request.kind()),
+				displayName(request.file().getOriginalFilename()), request.file().getSize(), request.file(),
+				request.customer()));
+		URI statusUrl = ServletUriComponentsBuilder.fromCurrentContextPath()
+			.path("/api/uploads/{id}")
+			.buildAndExpand(id)
+			.toUri();
+		return ResponseEntity.accepted().location(statusUrl).body(new UploadAccepted(id, UploadStatus.RECEIVED, statusUrl));
+	}
+
+	@GetMapping("/{id}")
+	UploadView get(@PathVariable UUID id) {
+		return this.uploads.find(id);
+	}
+
+	/** The last path segment of the client's name, without control characters, for display only. */
+	static String displayName(String original) {
+		if (original == null) {
+			return null;
+		}
+		String name = original.substring(Math.max(original.lastIndexOf('/'), original.lastIndexOf('\\')) + 1)
+			.replaceAll("\\p{Cntrl}", "")
+			.strip();
+		if (name.isEmpty()) {
+			return null;
+		}
+		return (name.length() > MAX_FILENAME_LENGTH) ? name.substring(0, MAX_FILENAME_LENGTH) : name;
+	}
+
+}

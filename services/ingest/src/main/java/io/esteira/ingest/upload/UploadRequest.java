@@ -1,0 +1,34 @@
+package io.esteira.ingest.upload;
+
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.util.StringUtils;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * The multipart form of {@code POST /api/uploads}; blank optional fields count as absent.
+ *
+ * @param kind {@code image} or {@code invoice}
+ * @param crmContactId the CRM contact that gets the thumbnail link (letters, digits, {@code . _ : -})
+ * @param externalRef the client's own reference, shown back and passed along
+ */
+record UploadRequest(@NotNull(message = "a file part is required") MultipartFile file,
+		@NotBlank @Pattern(regexp = "(?i)image|invoice", message = "must be 'image' or 'invoice'") String kind,
+		@Email @Size(max = 254) String customerEmail, @Size(max = 32) String customerPhone,
+		@Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._:-]*") String crmContactId,
+		@Size(max = 200) String externalRef) {
+
+	Customer customer() {
+		return new Customer(blankToNull(this.customerEmail), blankToNull(this.customerPhone),
+				blankToNull(this.crmContactId), blankToNull(this.externalRef));
+	}
+
+	private static String blankToNull(String value) {
+		return StringUtils.hasText(value) ? value.strip() : null;
+	}
+
+}

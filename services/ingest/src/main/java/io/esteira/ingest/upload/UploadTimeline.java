@@ -1,0 +1,80 @@
+package io.esteira.ingest.upload;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.esteira.shared.event.UploadStatus;
+import io.esteira.shared.event.UploadStatusEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Records the steps other services report. Each {@code eventId} is recorded once (a unique constraint backs the
+ * check), steps of one upload are recorded one at a time (row lock), and the upload's status only moves forward.
+ */
+@Service
+public class UploadTimeline {
+
+	private static final Logger logger = LoggerFactory.getLogger(UploadTimeline.class);
+
+	private final UploadRepository uploads;
+
+	private final UploadStepRepository steps;
+
+	private final Clock clock;
+
+	UploadTimeline(UploadRepository uploads, UploadStepRepository steps, Clock clock) {
+		this.uploads = uploads;
+		this.steps = steps;
+		this.clock = clock;
+	}
+
+	/** What recording a step did. */
+	public enum Recorded {
+
+		/** The step is on the timeline and the upload's status moved. */
+		STATUS_CHANGED,
+		/** The step is on the timeline; the status stayed (no status, or not a step forward). */
+		STEP_ONLY,
+		/** This event id was recorded before: nothing changed. */
+		DUPLICATE,
+		/** No upload has this id: nothing recorded. */
+		UNKNOWN_UPLOAD
+
+	}
+
+	@Transactional
+	public Recorded record(UploadStatusEvent event) {
+		Optional<Upload> found = this.uploads.findForUpdate(event.uploadId());
+		if (found.isEmpty()) {
+			logger.warn("Status event {} ({} {} {}) names unknown upload {}; dropped", event.eventId(),
+					event.service(), event.step(), event.outcome(), event.uploadId());
+			return Recorded.UNKNOWN_UPLOAD;
+		}
+		if (this.steps.existsByEventId(event.eventId())) {
+			logger.debug("Status event {} for upload {} already recorded", event.eventId(), event.uploadId());
+			return Recorded.DUPLICATE;
+		}
+		Upload upload = found.get();
+		Instant now = this.clock.instant();
+		this.steps.save(new UploadStep(upload.id(), event.eventId(), event.service(), event.step(), event.outcome(),
+				event.status(), event.reason(), event.attempt(),
+				(event.occurredAt() != null) ? event.occurredAt() : now, now));
+		UploadStatus before = upload.status();
+		if (upload.stepRecorded(event.status(), now)) {
+			logger.info("Upload {}: {} -> {} ({} {} {})", upload.id(), before, upload.status(), event.service(),
+					event.step(), event.outcome());
+			return Recorded.STATUS_CHANGED;
+		}
+		if (event.status() != null && event.status() != before) {
+			logger.info("Upload {} stays {}: late or backward {} from {} {}", upload.id(), before, event.status(),
+					event.service(), event.step());
+		}
+		return Recorded.STEP_ONLY;
+	}
+
+}

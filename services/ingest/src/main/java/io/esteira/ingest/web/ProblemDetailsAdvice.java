@@ -1,0 +1,160 @@
+package io.esteira.ingest.web;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import io.esteira.ingest.config.IngestProperties;
+import io.esteira.ingest.permalink.ThumbnailNotFoundException;
+import io.esteira.ingest.upload.InvalidUploadException;
+import io.esteira.ingest.upload.StorageUnavailableException;
+import io.esteira.ingest.upload.UnsupportedUploadTypeException;
+import io.esteira.ingest.upload.UploadNotFoundException;
+import io.esteira.ingest.upload.UploadTooLargeException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.BindException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The one place where errors become RFC 9457 problem details, each kind with a stable {@code type} URI under
+ * {@value #TYPE_BASE}. Spring MVC's own errors (bad parameters, wrong media type, multipart limits) go through the
+ * same types by status.
+ */
+@RestControllerAdvice
+class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+	static final String TYPE_BASE = "https://esteira.io/problems/";
+
+	private static final Logger logger = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+	private static final Map<Integer, String> TYPE_BY_STATUS = Map.of(400, "invalid-request", 404, "not-found", 405,
+			"method-not-allowed", 406, "not-acceptable", 413, "upload-too-large", 415, "unsupported-media-type", 503,
+			"service-unavailable");
+
+	private final IngestProperties properties;
+
+	ProblemDetailsAdvice(IngestProperties properties) {
+		this.properties = properties;
+	}
+
+	@ExceptionHandler
+	ProblemDetail uploadNotFound(UploadNotFoundException ex) {
+		return problem(HttpStatus.NOT_FOUND, "upload-not-found", "Upload not found", ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail thumbnailNotFound(ThumbnailNotFoundException ex) {
+		return problem(HttpStatus.NOT_FOUND, "file-not-found", "File not found", ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail uploadTooLarge(UploadTooLargeException ex) {
+		return problem(HttpStatus.CONTENT_TOO_LARGE, "upload-too-large", "Upload too large", ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail unsupportedType(UnsupportedUploadTypeException ex) {
+		ProblemDetail problem = problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+				"Unsupported media type", ex.getMessage());
+		problem.setProperty("detectedType", ex.detectedType());
+		return problem;
+	}
+
+	@ExceptionHandler
+	ProblemDetail invalidUpload(InvalidUploadException ex) {
+		return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> storageUnavailable(StorageUnavailableException ex) {
+		ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable", "Storage unavailable",
+				ex.getMessage());
+		problem.setProperty("uploadId", ex.uploadId());
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "30").body(problem);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> storageError(SdkException ex) {
+		logger.warn("Object storage failed: {}", ex.getMessage());
+		ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable", "Storage unavailable",
+				"Object storage is not available; try again later.");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "30").body(problem);
+	}
+
+	@ExceptionHandler
+	ProblemDetail unexpected(Exception ex) {
+		logger.error("Unexpected error", ex);
+		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+				"The request could not be completed.");
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		ProblemDetail problem = problem(HttpStatus.CONTENT_TOO_LARGE, "upload-too-large", "Upload too large",
+				"The file is larger than the limit of " + this.properties.maxUploadSize().toBytes() + " bytes.");
+		return handleExceptionInternal(ex, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
+	}
+
+	/** Gives Spring MVC's problems our types, and names the invalid fields of a rejected request. */
+	@Override
+	protected @Nullable ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body,
+			HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+		ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+		if (response != null && response.getBody() instanceof ProblemDetail problem) {
+			if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+				String type = TYPE_BY_STATUS.get(statusCode.value());
+				if (type != null) {
+					problem.setType(URI.create(TYPE_BASE + type));
+				}
+			}
+			List<String> errors = errors(ex);
+			if (!errors.isEmpty()) {
+				problem.setProperty("errors", errors);
+			}
+		}
+		return response;
+	}
+
+	private static List<String> errors(Exception ex) {
+		if (ex instanceof BindException bind) {
+			return bind.getFieldErrors()
+				.stream()
+				.map((error) -> error.getField() + ": "
+						+ (error.isBindingFailure() ? "invalid value" : error.getDefaultMessage()))
+				.toList();
+		}
+		if (ex instanceof HandlerMethodValidationException validation) {
+			return validation.getParameterValidationResults()
+				.stream()
+				.flatMap((result) -> result.getResolvableErrors()
+					.stream()
+					.map((error) -> result.getMethodParameter().getParameterName() + ": "
+							+ error.getDefaultMessage()))
+				.toList();
+		}
+		return List.of();
+	}
+
+	private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(URI.create(TYPE_BASE + type));
+		problem.setTitle(title);
+		return problem;
+	}
+
+}

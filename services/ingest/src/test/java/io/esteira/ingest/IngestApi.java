@@ -1,0 +1,102 @@
+package io.esteira.ingest;
+
+import java.net.http.HttpClient;
+import java.util.Map;
+
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Calls ingest's HTTP API on a random port, the way a client would; never throws on an error status. */
+public final class IngestApi {
+
+	/** May upload and read (see {@link IngestIntegrationTest}). */
+	public static final String WRITER_KEY = "test-writer-key";
+
+	/** May only read. */
+	public static final String READER_KEY = "test-reader-key";
+
+	/** {@code printf %s test-writer-key | sha256sum} */
+	static final String WRITER_KEY_SHA256 = "61fb44fd7a10316d790cd0fe37044ed02bf2df77f3a0fec7789b72fb452da6ac";
+
+	/** {@code printf %s test-reader-key | sha256sum} */
+	static final String READER_KEY_SHA256 = "c84e0916ac2bc43a1821afb14a4daac8ecc1d16aa4f6bbb47e998f557074058b";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final RestClient http;
+
+	public IngestApi(int port) {
+		this.http = RestClient.builder()
+			.baseUrl("http://localhost:" + port)
+			.requestFactory(new JdkClientHttpRequestFactory(
+					HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()))
+			.defaultStatusHandler((status) -> true, (request, response) -> {
+			})
+			.build();
+	}
+
+	/** A response; a JSON body is parsed ({@code body}), any other is only in {@code text}. */
+	public record Response(int status, HttpHeaders headers, JsonNode body, String text) {
+
+		public String header(String name) {
+			return this.headers.getFirst(name);
+		}
+
+	}
+
+	public Response upload(String apiKey, String kind, String filename, byte[] content) {
+		return upload(apiKey, kind, filename, content, Map.of());
+	}
+
+	/** Posts the multipart form; {@code kind} or {@code content} {@code null} leaves that part out. */
+	public Response upload(String apiKey, String kind, String filename, byte[] content, Map<String, String> fields) {
+		MultipartBodyBuilder form = new MultipartBodyBuilder();
+		if (content != null) {
+			// The client's Content-Type for the part is deliberately generic: ingest must not trust it anyway.
+			form.part("file", new ByteArrayResource(content)).filename(filename)
+				.contentType(MediaType.APPLICATION_OCTET_STREAM);
+		}
+		if (kind != null) {
+			form.part("kind", kind);
+		}
+		fields.forEach(form::part);
+		return exchange(this.http.post()
+			.uri("/api/uploads")
+			.headers((headers) -> apiKey(headers, apiKey))
+			.contentType(MediaType.MULTIPART_FORM_DATA)
+			.body(form.build())
+			.retrieve()
+			.toEntity(String.class));
+	}
+
+	public Response get(String apiKey, String path) {
+		return exchange(this.http.get()
+			.uri(path)
+			.headers((headers) -> apiKey(headers, apiKey))
+			.retrieve()
+			.toEntity(String.class));
+	}
+
+	private static void apiKey(HttpHeaders headers, String apiKey) {
+		if (apiKey != null) {
+			headers.set("X-Api-Key", apiKey);
+		}
+	}
+
+	private static Response exchange(ResponseEntity<String> entity) {
+		String body = entity.getBody();
+		MediaType type = entity.getHeaders().getContentType();
+		boolean isJson = type != null && (type.isCompatibleWith(MediaType.APPLICATION_JSON)
+				|| type.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON) || type.getSubtype().endsWith("+json"));
+		JsonNode json = (isJson && body != null && !body.isBlank()) ? JSON.readTree(body) : JSON.missingNode();
+		return new Response(entity.getStatusCode().value(), entity.getHeaders(), json, body);
+	}
+
+}

@@ -1,0 +1,21 @@
+package io.esteira.ingest;
+
+import io.esteira.testkit.EsteiraTestInitializer;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
+/**
+ * Runs ingest from the IDE against the test kit's stand-ins (embedded PostgreSQL, ElasticMQ, S3Proxy), with the demo
+ * key from {@code application.yml}: {@code curl -H 'X-Api-Key: esteira-demo-key' -F kind=image -F file=@photo.png
+ * localhost:8080/api/uploads}.
+ */
+public final class TestIngestApplication {
+
+	private TestIngestApplication() {
+	}
+
+	public static void main(String[] args) {
+		new SpringApplicationBuilder(IngestApplication.class).initializers(new EsteiraTestInitializer()).run(args);
+	}
+
+}

@@ -1,0 +1,178 @@
+package io.esteira.ingest.status;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import io.awspring.cloud.sqs.operations.SqsTemplate;
+import io.esteira.ingest.IngestApi;
+import io.esteira.ingest.IngestIntegrationTest;
+import io.esteira.ingest.TestFiles;
+import io.esteira.shared.event.StepOutcome;
+import io.esteira.shared.event.UploadStatus;
+import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.testkit.EsteiraInfrastructure;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@IngestIntegrationTest
+class StatusTimelineTest {
+
+	private static final String STATUS_QUEUE = "esteira-status";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final EsteiraInfrastructure infra = EsteiraInfrastructure.shared();
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private SqsTemplate sqsTemplate;
+
+	private IngestApi api;
+
+	@BeforeEach
+	void cleanQueues() {
+		this.infra.purgeQueues();
+		this.api = new IngestApi(this.port);
+	}
+
+	@Test
+	void statusEventsMoveTheUploadFromReceivedToProcessingToCompleted() {
+		UUID id = anUpload();
+
+		sendAsPlainJson(processing(id, Instant.now()));
+		awaitStatus(id, "PROCESSING");
+
+		// Services send through SqsTemplate (the outbox relay), which adds a type header: that must work too.
+		this.sqsTemplate.send(STATUS_QUEUE, completed(id, Instant.now()));
+		awaitStatus(id, "COMPLETED");
+
+		JsonNode steps = upload(id).path("steps");
+		assertThat(steps.size()).isEqualTo(3);
+		assertThat(steps.get(1).path("service").asString()).isEqualTo("image-processing");
+		assertThat(steps.get(1).path("outcome").asString()).isEqualTo("STARTED");
+		assertThat(steps.get(2).path("service").asString()).isEqualTo("crm-sync");
+		assertThat(steps.get(2).path("reason").asString()).isEqualTo("contact 5101 updated");
+	}
+
+	@Test
+	void theSameEventDeliveredTwiceIsRecordedOnce() {
+		UUID id = anUpload();
+		UploadStatusEvent event = processing(id, Instant.now());
+
+		sendAsPlainJson(event);
+		sendAsPlainJson(event);
+		awaitStatus(id, "PROCESSING");
+		awaitQueueDrained(STATUS_QUEUE);
+
+		assertThat(upload(id).path("steps").size()).isEqualTo(2);
+	}
+
+	@Test
+	void lateProcessingAfterCompletedIsRecordedButKeepsCompleted() {
+		UUID id = anUpload();
+		Instant started = Instant.now();
+		sendAsPlainJson(completed(id, started.plusSeconds(5)));
+		awaitStatus(id, "COMPLETED");
+
+		sendAsPlainJson(processing(id, started));
+		await().atMost(Duration.ofSeconds(15)).until(() -> upload(id).path("steps").size() == 3);
+
+		JsonNode upload = upload(id);
+		assertThat(upload.path("status").asString()).isEqualTo("COMPLETED");
+		// ordered by when the steps happened, not when they arrived
+		assertThat(upload.path("steps").get(1).path("status").asString()).isEqualTo("PROCESSING");
+		assertThat(upload.path("steps").get(2).path("status").asString()).isEqualTo("COMPLETED");
+	}
+
+	@Test
+	void eventForAnUnknownUploadIsDroppedWithoutRetry() {
+		sendAsPlainJson(processing(UUID.randomUUID(), Instant.now()));
+
+		awaitQueueDrained(STATUS_QUEUE);
+		assertThat(messagesIn(this.infra.deadLetterQueueUrl(STATUS_QUEUE))).isZero();
+	}
+
+	@Test
+	void malformedMessagesEndInTheDeadLetterQueueAndTheListenerKeepsWorking() {
+		String queue = this.infra.queueUrl(STATUS_QUEUE);
+		String dlq = this.infra.deadLetterQueueUrl(STATUS_QUEUE);
+		this.infra.sqsClient().sendMessage((send) -> send.queueUrl(queue).messageBody("this is not JSON"));
+		this.infra.sqsClient()
+			.sendMessage((send) -> send.queueUrl(queue)
+				.messageBody("{\"service\":\"image-processing\",\"step\":\"thumbnail\",\"outcome\":\"STARTED\","
+						+ "\"attempt\":1}"));
+
+		await().atMost(Duration.ofSeconds(25)).until(() -> messagesIn(dlq) == 2);
+
+		UUID id = anUpload();
+		sendAsPlainJson(processing(id, Instant.now()));
+		awaitStatus(id, "PROCESSING");
+	}
+
+	private UUID anUpload() {
+		IngestApi.Response accepted = this.api.upload(IngestApi.WRITER_KEY, "image", "photo.png", TestFiles.aPng(),
+				Map.of("crmContactId", "5101"));
+		assertThat(accepted.status()).isEqualTo(202);
+		return UUID.fromString(accepted.body().path("id").asString());
+	}
+
+	private static UploadStatusEvent processing(UUID uploadId, Instant at) {
+		return new UploadStatusEvent(UUID.randomUUID(), uploadId, "image-processing", "thumbnail",
+				StepOutcome.STARTED, UploadStatus.PROCESSING, null, 1, at);
+	}
+
+	private static UploadStatusEvent completed(UUID uploadId, Instant at) {
+		return new UploadStatusEvent(UUID.randomUUID(), uploadId, "crm-sync", "crm-sync", StepOutcome.SUCCEEDED,
+				UploadStatus.COMPLETED, "contact 5101 updated", 1, at);
+	}
+
+	/** What any producer can send: the event as JSON, no message attributes. */
+	private void sendAsPlainJson(UploadStatusEvent event) {
+		String body = JSON.writeValueAsString(event);
+		this.infra.sqsClient()
+			.sendMessage((send) -> send.queueUrl(this.infra.queueUrl(STATUS_QUEUE)).messageBody(body));
+	}
+
+	private JsonNode upload(UUID id) {
+		return this.api.get(IngestApi.READER_KEY, "/api/uploads/" + id).body();
+	}
+
+	private void awaitStatus(UUID id, String status) {
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(upload(id).path("status").asString()).isEqualTo(status));
+	}
+
+	private void awaitQueueDrained(String queueName) {
+		String url = this.infra.queueUrl(queueName);
+		await().atMost(Duration.ofSeconds(15)).until(() -> messagesIn(url) == 0 && messagesInFlight(url) == 0);
+	}
+
+	private int messagesIn(String queueUrl) {
+		return attribute(queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+	}
+
+	private int messagesInFlight(String queueUrl) {
+		return attribute(queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+	}
+
+	private int attribute(String queueUrl, QueueAttributeName name) {
+		return Integer.parseInt(this.infra.sqsClient()
+			.getQueueAttributes((request) -> request.queueUrl(queueUrl).attributeNames(name))
+			.attributes()
+			.get(name));
+	}
+
+}
