@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 
 import javax.imageio.ImageIO;
 
@@ -59,7 +60,7 @@ public final class TestFiles {
 		int side = 64;
 		while (true) {
 			BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
-			java.util.Random random = new java.util.Random(side);
+			Random random = new Random(side);
 			for (int y = 0; y < side; y++) {
 				for (int x = 0; x < side; x++) {
 					image.setRGB(x, y, random.nextInt(0xFFFFFF));

@@ -27,8 +27,8 @@ class PermalinkController {
 	}
 
 	@GetMapping("/files/{uploadId}/{rendition}")
-	ResponseEntity<Void> thumbnail(@PathVariable UUID uploadId,
-			@PathVariable @Pattern(regexp = "[0-9]{2,4}", message = "must be a size in pixels (2 to 4 digits)") String rendition) {
+	ResponseEntity<Void> thumbnail(@PathVariable UUID uploadId, @PathVariable @Pattern(regexp = "[0-9]{2,4}",
+			message = "must be a size in pixels (2 to 4 digits)") String rendition) {
 		return ResponseEntity.status(HttpStatus.FOUND)
 			.location(this.links.presignedUrl(uploadId, rendition))
 			.cacheControl(CacheControl.noStore())

@@ -40,7 +40,9 @@ class UploadController {
 			.path("/api/uploads/{id}")
 			.buildAndExpand(id)
 			.toUri();
-		return ResponseEntity.accepted().location(statusUrl).body(new UploadAccepted(id, UploadStatus.RECEIVED, statusUrl));
+		return ResponseEntity.accepted()
+			.location(statusUrl)
+			.body(new UploadAccepted(id, UploadStatus.RECEIVED, statusUrl));
 	}
 
 	@GetMapping("/{id}")

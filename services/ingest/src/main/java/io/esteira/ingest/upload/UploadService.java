@@ -2,6 +2,7 @@ package io.esteira.ingest.upload;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -179,7 +180,7 @@ class UploadService {
 			throw new IllegalStateException("SHA-256 is always available", ex);
 		}
 		try (InputStream in = new DigestInputStream(content.getInputStream(), digest)) {
-			in.transferTo(java.io.OutputStream.nullOutputStream());
+			in.transferTo(OutputStream.nullOutputStream());
 		}
 		return HexFormat.of().formatHex(digest.digest());
 	}

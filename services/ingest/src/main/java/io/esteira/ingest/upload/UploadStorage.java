@@ -1,6 +1,7 @@
 package io.esteira.ingest.upload;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
@@ -43,7 +44,7 @@ class UploadStorage {
 		this.s3.putObject(request, RequestBody.fromContentProvider(() -> open(content), size, contentType));
 	}
 
-	private static java.io.InputStream open(InputStreamSource content) {
+	private static InputStream open(InputStreamSource content) {
 		try {
 			return content.getInputStream();
 		}
