@@ -1,12 +1,13 @@
 package io.esteira.ingest;
 
+import io.esteira.shared.security.ApiKeyAuthenticationFilter;
 import io.esteira.testkit.EsteiraTestInitializer;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /**
  * Runs ingest from the IDE against the test kit's stand-ins (embedded PostgreSQL, ElasticMQ, S3Proxy), with the demo
- * key from {@code application.yml}: {@code curl -H 'X-Api-Key: esteira-demo-key' -F kind=image -F file=@photo.png
+ * key: {@code curl -H 'X-Api-Key: esteira-demo-key' -F kind=image -F file=@photo.png
  * localhost:8080/api/uploads}.
  */
 public final class TestIngestApplication {
@@ -15,7 +16,11 @@ public final class TestIngestApplication {
 	}
 
 	public static void main(String[] args) {
-		new SpringApplicationBuilder(IngestApplication.class).initializers(new EsteiraTestInitializer()).run(args);
+		new SpringApplicationBuilder(IngestApplication.class).initializers(new EsteiraTestInitializer())
+			.properties("esteira.security.api-keys[0].name=demo",
+					"esteira.security.api-keys[0].sha256=" + ApiKeyAuthenticationFilter.sha256("esteira-demo-key"),
+					"esteira.security.api-keys[0].scopes=uploads:write,uploads:read,invoices:read")
+			.run(args);
 	}
 
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,7 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Demo {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+		.build();
 
 	private static final List<String> TERMINAL = List.of("COMPLETED", "COMPLETED_WITH_ERRORS", "NEEDS_REVIEW",
 			"REJECTED", "FAILED");

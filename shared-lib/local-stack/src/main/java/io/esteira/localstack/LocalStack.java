@@ -51,7 +51,7 @@ public final class LocalStack implements AutoCloseable {
 	 * How to run the stack.
 	 *
 	 * @param root the repository (holds {@code services/*}/target jars)
-	 * @param work folder for logs and S3 objects
+	 * @param work folder for logs
 	 * @param fixedPorts the services' default ports (8080–8083) instead of free random ones
 	 * @param database an existing database, or {@code null} for a new one
 	 */
@@ -66,8 +66,10 @@ public final class LocalStack implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		EsteiraInfrastructure infrastructure = EsteiraInfrastructure.start(new EsteiraInfrastructure.Settings(
-				options.database(), options.work().resolve("s3"), 5, 10));
+		// S3 objects stay in memory: S3Proxy's filesystem store keeps user metadata in extended attributes, which not
+		// every filesystem has (tmpfs, some container overlays).
+		EsteiraInfrastructure infrastructure = EsteiraInfrastructure
+			.start(new EsteiraInfrastructure.Settings(options.database(), null, 5, 10));
 		infrastructure.startEventBridge(Duration.ofMillis(300));
 		LocalStack stack = new LocalStack(infrastructure, options.work().resolve("logs"));
 		Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "esteira-local-stack-stop"));
