@@ -1,6 +1,6 @@
 package io.esteira.ingest;
 
-import io.esteira.shared.security.ApiKeyAuthenticationFilter;
+import io.esteira.shared.security.ApiKeyProperties;
 import io.esteira.testkit.EsteiraTestInitializer;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -18,7 +18,7 @@ public final class TestIngestApplication {
 	public static void main(String[] args) {
 		new SpringApplicationBuilder(IngestApplication.class).initializers(new EsteiraTestInitializer())
 			.properties("esteira.security.api-keys[0].name=demo",
-					"esteira.security.api-keys[0].sha256=" + ApiKeyAuthenticationFilter.sha256("esteira-demo-key"),
+					"esteira.security.api-keys[0].sha256=" + ApiKeyProperties.sha256("esteira-demo-key"),
 					"esteira.security.api-keys[0].scopes=uploads:write,uploads:read,invoices:read")
 			.run(args);
 	}

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.esteira.shared.security.ApiKeyAuthenticationFilter;
+import io.esteira.shared.security.ApiKeyProperties;
 import io.esteira.testkit.EsteiraInfrastructure;
 import io.esteira.testkit.Ports;
 import io.esteira.testkit.TestPostgres;
@@ -93,7 +93,7 @@ public final class LocalStack implements AutoCloseable {
 				Integer.toString(fixedPorts ? service.defaultManagementPort() : Ports.free()));
 		properties.put("esteira.crm.public-base-url", url(EsteiraService.INGEST));
 		properties.put("esteira.security.api-keys[0].name", "local-demo");
-		properties.put("esteira.security.api-keys[0].sha256", ApiKeyAuthenticationFilter.sha256(DEMO_API_KEY));
+		properties.put("esteira.security.api-keys[0].sha256", ApiKeyProperties.sha256(DEMO_API_KEY));
 		properties.put("esteira.security.api-keys[0].scopes", "uploads:write,uploads:read,invoices:read");
 		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -216,7 +216,18 @@ public final class LocalStack implements AutoCloseable {
 		return (value != null && !value.isBlank()) ? value : fallback;
 	}
 
-	public static void main(String[] args) throws Exception {
+	public static void main(String[] args) {
+		try {
+			run(args);
+		}
+		catch (Throwable ex) {
+			// The stand-ins keep non-daemon threads: exit, so that the shutdown hooks stop everything.
+			ex.printStackTrace();
+			System.exit(1);
+		}
+	}
+
+	private static void run(String[] args) throws InterruptedException {
 		Path root = root();
 		Path work = root.resolve(".local-stack");
 		LocalStack stack = start(new Options(root, work, true, databaseFromEnvironment()));

@@ -10,7 +10,7 @@ import java.util.UUID;
 import io.esteira.invoice.InvoiceServiceTest;
 import io.esteira.invoice.TestApi;
 import io.esteira.invoice.TestApiKeys;
-import io.esteira.shared.security.ApiKeyAuthenticationFilter;
+import io.esteira.shared.security.ApiKeyProperties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -44,8 +44,8 @@ class InvoiceApiTest {
 
 	@Test
 	void testKeysAreRegisteredByTheirHashes() {
-		assertThat(ApiKeyAuthenticationFilter.sha256(TestApiKeys.READER)).isEqualTo(TestApiKeys.READER_SHA256);
-		assertThat(ApiKeyAuthenticationFilter.sha256(TestApiKeys.UPLOADER)).isEqualTo(TestApiKeys.UPLOADER_SHA256);
+		assertThat(ApiKeyProperties.sha256(TestApiKeys.READER)).isEqualTo(TestApiKeys.READER_SHA256);
+		assertThat(ApiKeyProperties.sha256(TestApiKeys.UPLOADER)).isEqualTo(TestApiKeys.UPLOADER_SHA256);
 	}
 
 	@Test

@@ -1,10 +1,6 @@
 package io.esteira.shared.security;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -43,7 +39,7 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		String presented = request.getHeader(HEADER);
 		if (presented != null && !presented.isBlank()) {
-			ApiKeyProperties.ApiKey key = this.keysByHash.get(sha256(presented.strip()));
+			ApiKeyProperties.ApiKey key = this.keysByHash.get(ApiKeyProperties.sha256(presented.strip()));
 			if (key != null) {
 				List<SimpleGrantedAuthority> authorities = key.scopes()
 					.stream()
@@ -54,17 +50,6 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 			}
 		}
 		chain.doFilter(request, response);
-	}
-
-	/** Lowercase hex SHA-256 of a key, the form {@link ApiKeyProperties.ApiKey#sha256()} expects. */
-	public static String sha256(String key) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is always available", ex);
-		}
 	}
 
 }

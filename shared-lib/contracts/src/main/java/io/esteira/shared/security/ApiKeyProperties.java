@@ -1,5 +1,9 @@
 package io.esteira.shared.security;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -22,6 +26,17 @@ public record ApiKeyProperties(@DefaultValue List<ApiKey> apiKeys) {
 	 * @param scopes what it may do, e.g. {@code uploads:write}, {@code uploads:read}, {@code invoices:read}
 	 */
 	public record ApiKey(String name, String sha256, @DefaultValue Set<String> scopes) {
+	}
+
+	/** Lowercase hex SHA-256 of a key: the form {@link ApiKey#sha256()} expects. */
+	public static String sha256(String key) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is always available", ex);
+		}
 	}
 
 }
