@@ -72,7 +72,7 @@ public final class LocalStack implements AutoCloseable {
 			.start(new EsteiraInfrastructure.Settings(options.database(), null, 5, 10));
 		infrastructure.startEventBridge(Duration.ofMillis(300));
 		LocalStack stack = new LocalStack(infrastructure, options.work().resolve("logs"));
-		Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "esteira-local-stack-stop"));
+		infrastructure.beforeStop(stack::close);
 		for (EsteiraService service : EsteiraService.values()) {
 			stack.ports.put(service, options.fixedPorts() ? service.defaultPort() : Ports.free());
 		}
@@ -156,13 +156,17 @@ public final class LocalStack implements AutoCloseable {
 		return this.infrastructure;
 	}
 
-	/** Stops the services (graceful first) and the event bridge; the stand-ins stop with this JVM. */
+	/**
+	 * Stops the services: gracefully, then forcibly after 30 s. The stand-ins stop after this, when the JVM exits, so
+	 * that the services can finish their work and close their connections.
+	 */
 	@Override
 	public synchronized void close() {
 		this.processes.forEach(Process::destroy);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
 		for (Process process : this.processes) {
 			try {
-				if (!process.waitFor(20, TimeUnit.SECONDS)) {
+				if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
 					process.destroyForcibly();
 				}
 			}

@@ -3,10 +3,12 @@ package io.esteira.testkit;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 import io.esteira.shared.aws.EsteiraAwsProperties;
 import org.slf4j.Logger;
@@ -46,10 +48,17 @@ public final class EsteiraInfrastructure {
 
 	private S3EventBridge eventBridge;
 
+	/** Run first at exit (the local stack stops its services here, while their database is still up). */
+	private final Deque<Runnable> beforeStop = new ConcurrentLinkedDeque<>();
+
+	private final Deque<AutoCloseable> databaseStop = new ConcurrentLinkedDeque<>();
+
 	private EsteiraInfrastructure(Settings settings) {
 		long started = System.nanoTime();
+		Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "esteira-infrastructure-stop"));
 		CompletableFuture<TestPostgres.Database> database = (settings.database() != null)
-				? CompletableFuture.completedFuture(settings.database()) : CompletableFuture.supplyAsync(TestPostgres::start);
+				? CompletableFuture.completedFuture(settings.database())
+				: CompletableFuture.supplyAsync(() -> TestPostgres.start(this.databaseStop::push));
 		CompletableFuture<TestS3> s3 = CompletableFuture.supplyAsync(() -> TestS3.start(settings.s3Storage()));
 		CompletableFuture<TestHubSpot> hubSpot = CompletableFuture.supplyAsync(TestHubSpot::start);
 		this.sqs = TestSqs.start();
@@ -113,6 +122,39 @@ public final class EsteiraInfrastructure {
 				.start(interval);
 		}
 		return this.eventBridge;
+	}
+
+	/** Registers something to stop before the stand-ins at JVM exit (e.g. processes that use them). */
+	public void beforeStop(Runnable action) {
+		this.beforeStop.push(action);
+	}
+
+	/** Stops, in order: what was registered with {@link #beforeStop}, the event bridge, the stand-ins, the database. */
+	private void stop() {
+		runQuietly(() -> this.beforeStop.forEach(Runnable::run));
+		if (this.eventBridge != null) {
+			runQuietly(this.eventBridge::close);
+		}
+		runQuietly(() -> this.hubSpot.stop());
+		runQuietly(() -> this.s3.stop());
+		runQuietly(() -> this.sqs.stop());
+		this.databaseStop.forEach((stopper) -> runQuietly(() -> {
+			try {
+				stopper.close();
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}));
+	}
+
+	private static void runQuietly(Runnable action) {
+		try {
+			action.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Stopping the test infrastructure: {}", ex.getMessage());
+		}
 	}
 
 	/** Properties that point a Spring Boot service at these stand-ins. */

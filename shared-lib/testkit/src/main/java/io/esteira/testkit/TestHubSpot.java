@@ -23,7 +23,6 @@ public final class TestHubSpot {
 		server.start();
 		TestHubSpot hubSpot = new TestHubSpot(server);
 		hubSpot.stubDefaults();
-		Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "esteira-wiremock-stop"));
 		return hubSpot;
 	}
 
@@ -31,6 +30,10 @@ public final class TestHubSpot {
 	public void reset() {
 		this.server.resetAll();
 		stubDefaults();
+	}
+
+	public void stop() {
+		this.server.stop();
 	}
 
 	public WireMockServer server() {

@@ -7,10 +7,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
@@ -25,8 +24,6 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  */
 public final class TestPostgres {
 
-	private static final Logger logger = LoggerFactory.getLogger(TestPostgres.class);
-
 	private TestPostgres() {
 	}
 
@@ -34,32 +31,30 @@ public final class TestPostgres {
 	public record Database(String jdbcUrl, String username, String password, String source) {
 	}
 
-	public static Database start() {
+	/**
+	 * Starts (or creates) the database.
+	 * @param onStop receives what stops (or drops) it; the caller runs it when the JVM exits
+	 */
+	public static Database start(Consumer<AutoCloseable> onStop) {
 		String url = System.getenv("TEST_POSTGRES_URL");
 		if (url != null && !url.isBlank()) {
-			return throwawayDatabase(url, env("TEST_POSTGRES_USER", "postgres"), env("TEST_POSTGRES_PASSWORD", ""));
+			return throwawayDatabase(url, env("TEST_POSTGRES_USER", "postgres"), env("TEST_POSTGRES_PASSWORD", ""),
+					onStop);
 		}
 		if (DockerClientFactory.instance().isDockerAvailable()) {
 			PostgreSQLContainer container = new PostgreSQLContainer("postgres:17");
 			container.start();
-			Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "esteira-postgres-stop"));
+			onStop.accept(container::stop);
 			return new Database(container.getJdbcUrl(), container.getUsername(), container.getPassword(),
 					"testcontainers");
 		}
-		return embedded();
+		return embedded(onStop);
 	}
 
-	private static Database embedded() {
+	private static Database embedded(Consumer<AutoCloseable> onStop) {
 		try {
 			EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-				try {
-					postgres.close();
-				}
-				catch (IOException ex) {
-					logger.warn("Could not stop embedded PostgreSQL", ex);
-				}
-			}, "esteira-postgres-stop"));
+			onStop.accept(postgres);
 			return new Database(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", "embedded");
 		}
 		catch (IOException ex) {
@@ -67,13 +62,11 @@ public final class TestPostgres {
 		}
 	}
 
-	private static Database throwawayDatabase(String serverUrl, String user, String password) {
+	private static Database throwawayDatabase(String serverUrl, String user, String password,
+			Consumer<AutoCloseable> onStop) {
 		String name = "esteira_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 		execute(serverUrl, user, password, "CREATE DATABASE " + name);
-		Runtime.getRuntime()
-			.addShutdownHook(new Thread(
-					() -> execute(serverUrl, user, password, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"),
-					"esteira-postgres-drop"));
+		onStop.accept(() -> execute(serverUrl, user, password, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
 		return new Database(withDatabase(serverUrl, name), user, password, "TEST_POSTGRES_URL");
 	}
 

@@ -72,7 +72,6 @@ public final class TestS3 {
 				.redirectOutput(log.toFile())
 				.start();
 			TestS3 s3 = new TestS3(process, port);
-			Runtime.getRuntime().addShutdownHook(new Thread(s3::stop, "esteira-s3proxy-stop"));
 			try {
 				Ports.awaitOpen(port, Duration.ofSeconds(60), process);
 			}

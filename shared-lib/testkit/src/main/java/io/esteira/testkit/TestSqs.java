@@ -29,9 +29,7 @@ public final class TestSqs {
 			.withAWSRegion(AwsTestClients.REGION.id())
 			.start();
 		server.waitUntilStarted();
-		TestSqs sqs = new TestSqs(server, port);
-		Runtime.getRuntime().addShutdownHook(new Thread(sqs::stop, "esteira-sqs-stop"));
-		return sqs;
+		return new TestSqs(server, port);
 	}
 
 	public URI endpoint() {
