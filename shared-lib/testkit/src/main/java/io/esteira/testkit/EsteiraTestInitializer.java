@@ -21,8 +21,6 @@ public class EsteiraTestInitializer implements ApplicationContextInitializer<Con
 		Map<String, Object> properties = new LinkedHashMap<>(EsteiraInfrastructure.shared().springProperties());
 		properties.put("management.server.port", "0");
 		properties.put("spring.cloud.aws.sqs.listener.poll-timeout", "1s");
-		// At JVM exit the database stops while Spring closes the context: fail fast instead of waiting 30 s.
-		properties.put("spring.datasource.hikari.connection-timeout", "5000");
 		MapPropertySource source = new MapPropertySource("esteira-test-infrastructure", properties);
 		MutablePropertySources sources = context.getEnvironment().getPropertySources();
 		if (sources.contains(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME)) {
