@@ -42,19 +42,4 @@ CREATE TABLE upload_steps
 
 CREATE INDEX upload_steps_upload_id_idx ON upload_steps (upload_id, occurred_at, recorded_at);
 
--- Spring Modulith event publication registry (the outbox), exactly as the spec gives it.
-CREATE TABLE IF NOT EXISTS event_publication
-(
-  id                     UUID NOT NULL,
-  listener_id            TEXT NOT NULL,
-  event_type             TEXT NOT NULL,
-  serialized_event       TEXT NOT NULL,
-  publication_date       TIMESTAMP WITH TIME ZONE NOT NULL,
-  completion_date        TIMESTAMP WITH TIME ZONE,
-  status                 TEXT,
-  completion_attempts    INT,
-  last_resubmission_date TIMESTAMP WITH TIME ZONE,
-  PRIMARY KEY (id)
-);
-CREATE INDEX IF NOT EXISTS event_publication_serialized_event_hash_idx ON event_publication USING hash(serialized_event);
-CREATE INDEX IF NOT EXISTS event_publication_by_completion_date_idx ON event_publication (completion_date);
+-- The outbox table (event_publication) comes from shared-lib: db/outbox/R__outbox_event_publication.sql.

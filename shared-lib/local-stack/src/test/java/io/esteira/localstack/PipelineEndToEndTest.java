@@ -93,7 +93,7 @@ class PipelineEndToEndTest {
 				.headObject((request) -> request.bucket("esteira-uploads").key(key));
 			String queue = key.startsWith("images/") ? "esteira-images" : "esteira-invoices";
 			S3ObjectEvent event = new S3ObjectEvent("ObjectCreated:Put", Instant.now(), "esteira-uploads", key,
-					head.contentLength(), head.eTag().replace("\"", ""), null, null);
+					head.contentLength(), S3Events.unquoteETag(head.eTag()), null, null);
 			infra.sqsClient()
 				.sendMessage((request) -> request.queueUrl(infra.queueUrl(queue))
 					.messageBody(S3Events.encode(event, "us-east-1")));

@@ -2,6 +2,8 @@ package io.esteira.imageprocessing.image;
 
 import java.util.Optional;
 
+import io.esteira.shared.s3.S3Events;
+
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -23,7 +25,7 @@ class ImageObjects {
 	Optional<SourceObject> describe(String bucket, String key) {
 		try {
 			HeadObjectResponse head = this.s3.headObject((request) -> request.bucket(bucket).key(key));
-			return Optional.of(new SourceObject(bucket, key, stripQuotes(head.eTag()), head.contentLength(),
+			return Optional.of(new SourceObject(bucket, key, S3Events.unquoteETag(head.eTag()), head.contentLength(),
 					head.metadata()));
 		}
 		catch (S3Exception ex) {
@@ -66,11 +68,6 @@ class ImageObjects {
 
 	private static boolean isNotFound(S3Exception ex) {
 		return ex instanceof NoSuchKeyException || ex.statusCode() == 404;
-	}
-
-	private static String stripQuotes(String eTag) {
-		return (eTag != null && eTag.length() > 1 && eTag.startsWith("\"") && eTag.endsWith("\""))
-				? eTag.substring(1, eTag.length() - 1) : eTag;
 	}
 
 }

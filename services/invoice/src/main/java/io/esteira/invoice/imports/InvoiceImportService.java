@@ -16,6 +16,7 @@ import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadMetadata;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.shared.s3.S3Events;
 import io.esteira.shared.s3.S3ObjectEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +97,7 @@ public class InvoiceImportService {
 		try (object) {
 			GetObjectResponse response = object.response();
 			UUID uploadId = uploadId(event, response);
-			String eTag = Optional.ofNullable(stripQuotes(response.eTag())).orElse(event.eTag());
+			String eTag = Optional.ofNullable(S3Events.unquoteETag(response.eTag())).orElse(event.eTag());
 			Instant startedAt = this.clock.instant();
 			if (!this.imports.claim(uploadId, event.bucket(), event.key(), eTag, startedAt)) {
 				logger.info("Upload {} (ETag {}) is already imported; redelivered event ignored", uploadId, eTag);
@@ -183,11 +184,6 @@ public class InvoiceImportService {
 			}
 		}
 		return UUID.nameUUIDFromBytes((event.bucket() + "/" + event.key()).getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static String stripQuotes(String eTag) {
-		return (eTag != null && eTag.length() > 1 && eTag.startsWith("\"") && eTag.endsWith("\""))
-				? eTag.substring(1, eTag.length() - 1) : eTag;
 	}
 
 }

@@ -105,7 +105,7 @@ public final class S3Events {
 		}
 		JsonNode object = s3.path("object");
 		return new S3ObjectEvent(eventName, eventTime(record.path("eventTime").asString(null)), bucket, key,
-				object.path("size").asLong(0), stripQuotes(object.path("eTag").asString(null)),
+				object.path("size").asLong(0), unquoteETag(object.path("eTag").asString(null)),
 				object.path("versionId").asString(null), object.path("sequencer").asString(null));
 	}
 
@@ -121,7 +121,8 @@ public final class S3Events {
 		}
 	}
 
-	private static String stripQuotes(String eTag) {
+	/** An ETag without the double quotes S3 puts around it in HTTP headers ({@code "abc"} becomes {@code abc}). */
+	public static String unquoteETag(String eTag) {
 		return (eTag != null && eTag.length() > 1 && eTag.startsWith("\"") && eTag.endsWith("\""))
 				? eTag.substring(1, eTag.length() - 1) : eTag;
 	}

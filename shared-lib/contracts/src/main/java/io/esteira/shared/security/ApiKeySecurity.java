@@ -1,12 +1,14 @@
 package io.esteira.shared.security;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
@@ -40,18 +42,22 @@ public final class ApiKeySecurity {
 			.addFilterBefore(new ApiKeyAuthenticationFilter(keys), AnonymousAuthenticationFilter.class)
 			.authorizeHttpRequests(routes)
 			.exceptionHandling((errors) -> errors
-				.authenticationEntryPoint((request, response, ex) -> problem(response, HttpStatus.UNAUTHORIZED,
-						"missing-api-key", "A valid X-Api-Key header is required."))
-				.accessDeniedHandler((request, response, ex) -> problem(response, HttpStatus.FORBIDDEN,
+				.authenticationEntryPoint((request, response, ex) -> problem(request, response,
+						HttpStatus.UNAUTHORIZED, "missing-api-key", "A valid X-Api-Key header is required."))
+				.accessDeniedHandler((request, response, ex) -> problem(request, response, HttpStatus.FORBIDDEN,
 						"insufficient-scope", "The API key does not have the scope this operation needs.")));
 		return http.build();
 	}
 
-	private static void problem(HttpServletResponse response, HttpStatus status, String type, String detail)
-			throws IOException {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(java.net.URI.create("https://esteira.io/problems/" + type));
-		problem.setTitle(status.getReasonPhrase());
+	private static void problem(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
+			String type, String detail) throws IOException {
+		// The same members, in the same order, as the services' ProblemDetail responses.
+		Map<String, Object> problem = new LinkedHashMap<>();
+		problem.put("type", "https://esteira.io/problems/" + type);
+		problem.put("title", status.getReasonPhrase());
+		problem.put("status", status.value());
+		problem.put("detail", detail);
+		problem.put("instance", request.getRequestURI());
 		response.setStatus(status.value());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		MAPPER.writeValue(response.getOutputStream(), problem);
