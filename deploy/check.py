@@ -1,0 +1,599 @@
+"""Offline checks of Esteira's deployment files; run through deploy/check.sh.
+
+1. Every kustomize overlay under k8s/overlays renders (kubectl kustomize).
+2. Every rendered Esteira container meets the hardening policy, and each overlay hangs together: PDB, Service and
+   ServiceAccount per Deployment, default-deny NetworkPolicies with only ingest and invoice open to the outside, a
+   shutdown budget that covers the SQS listener, KEDA/HPA/Ingress/External Secrets rules for the eks overlay, and
+   every setting the services read is set (and every setting set is one they read).
+3. deploy/cloudformation/*.yaml parses (short tags such as !Ref are understood), every Ref/GetAtt/Sub resolves, no
+   IAM statement allows a write action on "*", buckets are encrypted, private, TLS-only, queues have DLQs, etc.
+
+Prints one line per failure, a summary per section and finally "N passed, M failed"; exits 1 on any failure.
+"""
+
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SERVICES = ["ingest", "image-processing", "invoice", "crm-sync"]
+PUBLIC_SERVICES = {"ingest", "invoice"}
+# The queue each service consumes (application.yml key under esteira.aws.queues).
+CONSUMES = {"ingest": "status", "image-processing": "images", "invoice": "invoices", "crm-sync": "image-events"}
+# Shutdown of a Spring Cloud AWS 4.1 SQS container: listenerShutdownTimeout (20 s) then acknowledgementShutdownTimeout
+# (20 s), then Tomcat's graceful shutdown (spring.lifecycle.timeout-per-shutdown-phase, 30 s).
+SQS_SHUTDOWN_SECONDS = 20 + 20 + 30
+WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"}
+# Dependencies for local clusters only (third-party emulators): rendered, not held to the policy.
+EXEMPT_PART_OF = {"esteira-dev"}
+
+
+class Report:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.section_passed = 0
+        self.section_failed = 0
+
+    def check(self, condition, what):
+        if condition:
+            self.passed += 1
+            self.section_passed += 1
+        else:
+            self.failed += 1
+            self.section_failed += 1
+            print(f"  FAIL {what}")
+        return condition
+
+    def section(self, title):
+        self.section_passed = self.section_failed = 0
+        print(f"== {title}")
+
+    def end_section(self, note=""):
+        print(f"   {self.section_passed} passed, {self.section_failed} failed{note}")
+
+
+R = Report()
+
+
+# ---------------------------------------------------------------------------------------------- application.yml
+
+
+def relaxed(key):
+    """Spring's environment-variable form of a property name: esteira.aws.image-events -> ESTEIRA_AWS_IMAGEEVENTS."""
+    return key.replace("-", "").replace(".", "_").upper()
+
+
+def flatten(tree, prefix=""):
+    keys = set()
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            keys.add(name)
+            keys |= flatten(value, name)
+    return keys
+
+
+def service_settings(service):
+    """(environment placeholders it reads, relaxed names of its properties, parsed yml) for one service."""
+    path = os.path.join(ROOT, "services", service, "src/main/resources/application.yml")
+    text = open(path).read()
+    placeholders = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)(?::[^}]*)?}", text))
+    tree = yaml.safe_load(text)
+    return placeholders, {relaxed(k) for k in flatten(tree)}, tree
+
+
+def duration_seconds(value):
+    match = re.fullmatch(r"(\d+)(ms|s|m)?", str(value))
+    number, unit = int(match.group(1)), match.group(2) or "ms"
+    return number / 1000 if unit == "ms" else number * (60 if unit == "m" else 1)
+
+
+# ---------------------------------------------------------------------------------------------- kubernetes
+
+
+def render(directory):
+    result = subprocess.run(["kubectl", "kustomize", directory], capture_output=True, text=True)
+    if result.returncode != 0:
+        return None, result.stderr.strip()
+    return [doc for doc in yaml.safe_load_all(result.stdout) if doc], ""
+
+
+def pod_spec(obj):
+    spec = obj.get("spec", {})
+    if obj["kind"] == "Pod":
+        return spec
+    if obj["kind"] == "CronJob":
+        return spec["jobTemplate"]["spec"]["template"]["spec"]
+    return spec["template"]["spec"]
+
+
+def labels_of(obj):
+    return obj.get("metadata", {}).get("labels", {}) or {}
+
+
+def check_container(where, pod, container, long_running):
+    psc = pod.get("securityContext", {}) or {}
+    csc = container.get("securityContext", {}) or {}
+    run_as_non_root = csc.get("runAsNonRoot", psc.get("runAsNonRoot"))
+    run_as_user = csc.get("runAsUser", psc.get("runAsUser"))
+    R.check(run_as_non_root is True and run_as_user not in (0, "0"), f"{where}: runs as non-root")
+    R.check(csc.get("readOnlyRootFilesystem") is True, f"{where}: readOnlyRootFilesystem")
+    caps = csc.get("capabilities", {}) or {}
+    R.check("ALL" in (caps.get("drop") or []) and not caps.get("add"), f"{where}: drops ALL capabilities, adds none")
+    R.check(csc.get("allowPrivilegeEscalation") is False, f"{where}: allowPrivilegeEscalation false")
+    R.check(not csc.get("privileged"), f"{where}: not privileged")
+    seccomp = (csc.get("seccompProfile") or psc.get("seccompProfile") or {}).get("type")
+    R.check(seccomp == "RuntimeDefault", f"{where}: RuntimeDefault seccomp")
+    resources = container.get("resources", {}) or {}
+    for kind in ("requests", "limits"):
+        values = resources.get(kind, {}) or {}
+        R.check("cpu" in values and "memory" in values, f"{where}: {kind} for cpu and memory")
+    image = container.get("image", "")
+    tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""
+    R.check(tag and tag != "latest", f"{where}: image {image!r} pinned to a tag")
+    mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts", []) or []}
+    empty_dirs = {v["name"] for v in pod.get("volumes", []) or [] if "emptyDir" in v}
+    R.check(mounts.get("/tmp") in empty_dirs, f"{where}: /tmp is an emptyDir (read-only root filesystem)")
+    if long_running:
+        for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+            R.check(probe in container, f"{where}: has {probe}")
+
+
+def check_overlay(name, objects):
+    by_kind = {}
+    for obj in objects:
+        by_kind.setdefault(obj["kind"], []).append(obj)
+    named = {(o["kind"], o["metadata"]["name"]): o for o in objects}
+    exempt = 0
+
+    # Hardening of every container.
+    for obj in objects:
+        if obj["kind"] not in WORKLOAD_KINDS:
+            continue
+        if labels_of(obj).get("app.kubernetes.io/part-of") in EXEMPT_PART_OF:
+            exempt += 1
+            continue
+        pod = pod_spec(obj)
+        R.check(not (pod.get("hostNetwork") or pod.get("hostPID") or pod.get("hostIPC")),
+                f"{name} {obj['kind']}/{obj['metadata']['name']}: no host namespaces")
+        for container in (pod.get("initContainers") or []) + pod.get("containers", []):
+            where = f"{name} {obj['kind']}/{obj['metadata']['name']}/{container['name']}"
+            check_container(where, pod, container, obj["kind"] in {"Deployment", "StatefulSet", "DaemonSet"})
+
+    deployments = {o["metadata"]["name"]: o for o in by_kind.get("Deployment", [])
+                   if labels_of(o).get("app.kubernetes.io/part-of") == "esteira"}
+    R.check(set(deployments) == set(SERVICES), f"{name}: one Deployment per service ({sorted(deployments)})")
+
+    pdbs = by_kind.get("PodDisruptionBudget", [])
+    services = by_kind.get("Service", [])
+    configmaps = {o["metadata"]["name"]: o.get("data", {}) or {} for o in by_kind.get("ConfigMap", [])}
+    for svc, deployment in deployments.items():
+        pod = pod_spec(deployment)
+        pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+        selects = lambda selector: all(pod_labels.get(k) == v for k, v in (selector or {}).items())
+        R.check(any(selects(p["spec"]["selector"].get("matchLabels")) for p in pdbs),
+                f"{name} {svc}: a PodDisruptionBudget selects it")
+        R.check(any(selects(s["spec"].get("selector")) for s in services), f"{name} {svc}: a Service selects it")
+        R.check(("ServiceAccount", pod.get("serviceAccountName")) in named,
+                f"{name} {svc}: its ServiceAccount exists")
+        container = pod["containers"][0]
+        pre_stop = (((container.get("lifecycle") or {}).get("preStop") or {}).get("exec") or {}).get("command", [])
+        pre_stop_seconds = int(pre_stop[-1]) if pre_stop[:1] == ["sleep"] else 0
+        budget = pre_stop_seconds + SQS_SHUTDOWN_SECONDS
+        R.check(pod.get("terminationGracePeriodSeconds", 30) >= budget,
+                f"{name} {svc}: terminationGracePeriodSeconds {pod.get('terminationGracePeriodSeconds', 30)} "
+                f">= preStop {pre_stop_seconds} s + SQS listener/ack/web shutdown {SQS_SHUTDOWN_SECONDS} s")
+
+        # Settings: everything the service reads is set, everything set is something it reads.
+        placeholders, properties, tree = service_settings(svc)
+        provided = {e["name"] for e in container.get("env", []) or []}
+        config_keys = set()
+        for source in container.get("envFrom", []) or []:
+            if "configMapRef" in source:
+                ref = source["configMapRef"]["name"]
+                R.check(ref in configmaps, f"{name} {svc}: ConfigMap {ref} exists")
+                config_keys |= set(configmaps.get(ref, {}))
+        missing = placeholders - provided - config_keys
+        R.check(not missing, f"{name} {svc}: every variable application.yml reads is set (missing {sorted(missing)})")
+        unknown = {k for k in config_keys | provided if k not in placeholders and k not in properties}
+        R.check(not unknown, f"{name} {svc}: every variable set is one it reads (unknown {sorted(unknown)})")
+        queue = tree["esteira"]["aws"]["queues"][CONSUMES[svc]]
+        env_queue = {**{k: v for m in configmaps.values() for k, v in m.items()}}.get(
+            relaxed(f"esteira.aws.queues.{CONSUMES[svc]}"))
+        R.check(env_queue == queue, f"{name} {svc}: consumes {queue} in the cluster too ({env_queue})")
+
+    # NetworkPolicies: default deny; only ingest and invoice take traffic from anywhere; only crm-sync reaches out.
+    policies = by_kind.get("NetworkPolicy", [])
+    R.check(any(p["spec"].get("podSelector") == {} and set(p["spec"].get("policyTypes", [])) == {"Ingress", "Egress"}
+                and not p["spec"].get("ingress") and not p["spec"].get("egress") for p in policies),
+            f"{name}: a default-deny NetworkPolicy for ingress and egress")
+
+    def selected(policy):
+        selector = policy["spec"].get("podSelector") or {}
+        chosen = set()
+        for svc, deployment in deployments.items():
+            pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+            ok = all(pod_labels.get(k) == v for k, v in (selector.get("matchLabels") or {}).items())
+            for expr in selector.get("matchExpressions") or []:
+                value = pod_labels.get(expr["key"])
+                ok = ok and (value in expr["values"] if expr["operator"] == "In" else value not in expr["values"])
+            if ok:
+                chosen.add(svc)
+        return chosen
+
+    for policy in policies:
+        pname = policy["metadata"]["name"]
+        for rule in policy["spec"].get("ingress") or []:
+            if not rule.get("from"):
+                R.check(selected(policy) <= PUBLIC_SERVICES,
+                        f"{name} NetworkPolicy/{pname}: ingress from anywhere only for ingest and invoice")
+        for rule in policy["spec"].get("egress") or []:
+            internet = any((peer.get("ipBlock") or {}).get("cidr") == "0.0.0.0/0" for peer in rule.get("to") or [])
+            if internet or not rule.get("to"):
+                R.check(selected(policy) <= {"crm-sync"},
+                        f"{name} NetworkPolicy/{pname}: egress to the internet only for crm-sync")
+
+    # Secrets are references: no Secret with values in the eks overlay; each referenced one comes from somewhere.
+    produced = {o["metadata"]["name"] for o in by_kind.get("Secret", [])}
+    produced |= {o["spec"]["target"]["name"] for o in by_kind.get("ExternalSecret", [])}
+    for svc, deployment in deployments.items():
+        container = pod_spec(deployment)["containers"][0]
+        refs = [e["valueFrom"]["secretKeyRef"] for e in container.get("env", []) if "valueFrom" in e
+                and "secretKeyRef" in e["valueFrom"]]
+        refs += [s["secretRef"] for s in container.get("envFrom", []) if "secretRef" in s]
+        for ref in refs:
+            R.check(ref["name"] in produced or ref.get("optional") is True,
+                    f"{name} {svc}: Secret {ref['name']} is created (Secret or ExternalSecret)")
+
+    if name == "eks":
+        R.check(not by_kind.get("Secret"), "eks: no Secret objects (values come from External Secrets)")
+        for svc in SERVICES:
+            sa = named.get(("ServiceAccount", svc), {})
+            arn = (sa.get("metadata", {}).get("annotations") or {}).get("eks.amazonaws.com/role-arn", "")
+            R.check(arn.endswith(f":role/esteira-{svc}"), f"eks {svc}: IRSA role annotation ({arn})")
+        scaled = {o["spec"]["scaleTargetRef"]["name"]: o for o in by_kind.get("ScaledObject", [])}
+        hpas = {o["spec"]["scaleTargetRef"]["name"] for o in by_kind.get("HorizontalPodAutoscaler", [])}
+        auths = {o["metadata"]["name"]: o for o in by_kind.get("TriggerAuthentication", [])}
+        for svc in SERVICES:
+            queue = service_settings(svc)[2]["esteira"]["aws"]["queues"][CONSUMES[svc]]
+            triggers = (scaled.get(svc) or {}).get("spec", {}).get("triggers", [])
+            sqs = [t for t in triggers if t["type"] == "aws-sqs-queue"]
+            R.check(sqs and sqs[0]["metadata"]["queueURL"].endswith("/" + queue),
+                    f"eks {svc}: KEDA ScaledObject on its queue {queue}")
+            auth = auths.get(((sqs or [{}])[0].get("authenticationRef") or {}).get("name"), {})
+            R.check((auth.get("spec", {}).get("podIdentity") or {}).get("provider") == "aws",
+                    f"eks {svc}: KEDA authenticates with AWS pod identity (IRSA)")
+            R.check(svc not in hpas, f"eks {svc}: no second autoscaler besides its ScaledObject")
+            if svc in PUBLIC_SERVICES:
+                R.check(any(t["type"] == "cpu" for t in triggers), f"eks {svc}: scales on CPU too (API)")
+        backends = set()
+        paths = set()
+        for ingress in by_kind.get("Ingress", []):
+            R.check(ingress["spec"].get("ingressClassName") == "alb", "eks: Ingress served by the AWS LB Controller")
+            for rule in ingress["spec"]["rules"]:
+                for path in rule["http"]["paths"]:
+                    backends.add(path["backend"]["service"]["name"])
+                    paths.add((path["path"], path["backend"]["service"]["name"]))
+        R.check(backends == PUBLIC_SERVICES, f"eks: the Ingress routes to ingest and invoice only ({backends})")
+        R.check({("/api/uploads", "ingest"), ("/files", "ingest"), ("/api/invoices", "invoice")} <= paths,
+                "eks: Ingress paths /api/uploads, /files -> ingest and /api/invoices -> invoice")
+    else:
+        hpa_targets = {o["spec"]["scaleTargetRef"]["name"] for o in by_kind.get("HorizontalPodAutoscaler", [])}
+        scaled_targets = {o["spec"]["scaleTargetRef"]["name"] for o in by_kind.get("ScaledObject", [])}
+        R.check(not (hpa_targets & scaled_targets), f"{name}: no Deployment has both an HPA and a ScaledObject")
+    return exempt
+
+
+def check_kubernetes():
+    R.section("kubernetes: render every overlay and check the policy")
+    overlays = sorted(os.path.dirname(p) for p in glob.glob(os.path.join(ROOT, "k8s/overlays/*/kustomization.yaml")))
+    extra = sorted(os.path.dirname(p) for p in glob.glob(os.path.join(ROOT, "k8s/overlays/*/*/kustomization.yaml")))
+    R.check(len(overlays) >= 2, f"at least two overlays ({[os.path.basename(o) for o in overlays]})")
+    exempt = 0
+    for directory in overlays + extra:
+        rel = os.path.relpath(directory, ROOT)
+        objects, error = render(directory)
+        if not R.check(objects is not None, f"kubectl kustomize {rel} renders: {error}"):
+            continue
+        if directory in overlays:
+            exempt += check_overlay(os.path.basename(directory), objects)
+        else:
+            R.check(all(labels_of(o).get("app.kubernetes.io/part-of") in EXEMPT_PART_OF for o in objects
+                        if o["kind"] in WORKLOAD_KINDS), f"{rel}: holds local dependencies only")
+            exempt += sum(1 for o in objects if o["kind"] in WORKLOAD_KINDS)
+    R.end_section(f" ({exempt} third-party local-cluster workloads rendered but not held to the policy)"
+                  if exempt else "")
+
+
+# ---------------------------------------------------------------------------------------------- cloudformation
+
+
+class CfnLoader(yaml.SafeLoader):
+    """YAML loader that turns short intrinsic tags (!Ref, !GetAtt, !Sub, ...) into their long form."""
+
+
+def _short_tag(loader, suffix, node):
+    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+        if suffix == "GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if suffix == "Condition":
+        return {"Condition": value}
+    return {name: value}
+
+
+CfnLoader.add_multi_constructor("!", _short_tag)
+PSEUDO = {"AWS::AccountId", "AWS::NoValue", "AWS::Partition", "AWS::Region", "AWS::StackName", "AWS::StackId",
+          "AWS::URLSuffix", "AWS::NotificationARNs"}
+READ_ONLY_VERBS = ("Get", "List", "Describe", "Head")
+
+
+def walk(node, visit, conditions=()):
+    """Visits every intrinsic with the Fn::If conditions that hold where it sits."""
+    if isinstance(node, dict):
+        if len(node) == 1:
+            (key, value), = node.items()
+            visit(key, value, conditions)
+            if key == "Fn::If" and isinstance(value, list) and len(value) == 3:
+                walk(value[1], visit, conditions + (value[0],))
+                walk(value[2], visit, conditions)
+                return
+        for value in node.values():
+            walk(value, visit, conditions)
+    elif isinstance(node, list):
+        for value in node:
+            walk(value, visit, conditions)
+
+
+def sub_names(value):
+    template, local = (value, {}) if isinstance(value, str) else (value[0], value[1])
+    names = [n for n in re.findall(r"\$\{([^}!][^}]*)}", template)]
+    return [n for n in names if n.split(".")[0] not in local], local
+
+
+def implied(conditions, definitions):
+    """Conditions implied by the given ones (HasKeda = And(HasEks, ...) implies HasEks)."""
+    result = set(conditions)
+    changed = True
+    while changed:
+        changed = False
+        for name in list(result):
+            for part in (definitions.get(name) or {}).get("Fn::And", []):
+                if isinstance(part, dict) and "Condition" in part and part["Condition"] not in result:
+                    result.add(part["Condition"])
+                    changed = True
+    return result
+
+
+def policy_documents(resources):
+    """(where, document) of every identity policy in the template."""
+    for name, resource in resources.items():
+        props = resource.get("Properties", {}) or {}
+        if resource["Type"] in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
+            yield name, props.get("PolicyDocument")
+        if resource["Type"] == "AWS::IAM::Role":
+            for policy in props.get("Policies", []) or []:
+                yield f"{name}/{policy.get('PolicyName')}", policy.get("PolicyDocument")
+
+
+def statements(document):
+    for statement in (document or {}).get("Statement", []):
+        if isinstance(statement, dict) and set(statement) == {"Fn::If"}:
+            for branch in statement["Fn::If"][1:]:
+                if isinstance(branch, dict) and "Effect" in branch:
+                    yield branch
+        elif isinstance(statement, dict):
+            yield statement
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def check_template(path):
+    rel = os.path.relpath(path, ROOT)
+    try:
+        template = yaml.load(open(path), Loader=CfnLoader)
+    except yaml.YAMLError as error:
+        R.check(False, f"{rel} parses: {error}")
+        return
+    R.check(isinstance(template, dict) and "Resources" in template, f"{rel} parses and has Resources")
+    parameters = template.get("Parameters", {}) or {}
+    resources = template.get("Resources", {}) or {}
+    condition_defs = template.get("Conditions", {}) or {}
+    known = set(parameters) | set(resources) | PSEUDO
+
+    # References resolve, and a reference to a conditional resource only where that condition holds.
+    def check_refs(owner, body, owner_condition):
+        problems = []
+
+        def visit(key, value, conditions):
+            holds = implied(set(conditions) | ({owner_condition} if owner_condition else set()), condition_defs)
+            targets = []
+            if key == "Ref":
+                targets = [value] if isinstance(value, str) else []
+            elif key == "Fn::GetAtt":
+                targets = [value[0] if isinstance(value, list) else str(value).split(".")[0]]
+            elif key == "Fn::Sub":
+                names, _ = sub_names(value)
+                targets = [n.split(".")[0] if n.split(".")[0] in resources else n for n in names]
+            elif key in ("Fn::If", "Condition") and owner != "Conditions":
+                cond = value[0] if key == "Fn::If" else value
+                if isinstance(cond, str) and cond not in condition_defs:
+                    problems.append(f"condition {cond}")
+            for target in targets:
+                if target not in known:
+                    problems.append(f"{key} {target}")
+                elif target in resources and resources[target].get("Condition") \
+                        and resources[target]["Condition"] not in holds:
+                    problems.append(f"{key} {target} outside its condition {resources[target]['Condition']}")
+
+        walk(body, visit)
+        R.check(not problems, f"{rel} {owner}: every reference resolves ({problems})")
+
+    for name, resource in resources.items():
+        condition = resource.get("Condition")
+        if condition:
+            R.check(condition in condition_defs, f"{rel} {name}: condition {condition} is defined")
+        for dependency in as_list(resource.get("DependsOn", [])):
+            R.check(dependency in resources, f"{rel} {name}: DependsOn {dependency} exists")
+        check_refs(name, resource.get("Properties", {}), condition)
+    for name, output in (template.get("Outputs", {}) or {}).items():
+        check_refs(f"Outputs.{name}", output.get("Value"), output.get("Condition"))
+    check_refs("Conditions", condition_defs, None)
+
+    # IAM: no write action on "*", no wildcard actions; web-identity trust pinned to one service account.
+    for where, document in policy_documents(resources):
+        for statement in statements(document):
+            if statement.get("Effect") != "Allow":
+                continue
+            actions = [a for a in as_list(statement.get("Action", [])) if isinstance(a, str)]
+            resources_ = as_list(statement.get("Resource", []))
+            R.check(not any(a == "*" or a.endswith(":*") for a in actions),
+                    f"{rel} {where} {statement.get('Sid', '')}: no wildcard actions ({actions})")
+            if any(r == "*" for r in resources_):
+                writes = [a for a in actions if not a.split(":", 1)[-1].startswith(READ_ONLY_VERBS)]
+                R.check(not writes, f"{rel} {where} {statement.get('Sid', '')}: no write action on '*' ({writes})")
+            else:
+                R.check(True, "")
+    for name, resource in resources.items():
+        if resource["Type"] != "AWS::IAM::Role":
+            continue
+        trust = resource["Properties"]["AssumeRolePolicyDocument"]
+        text = json.dumps(trust)
+        if "AssumeRoleWithWebIdentity" in text:
+            R.check(":sub" in text and "system:serviceaccount:" in text and "*" not in text.split(":sub")[1][:80],
+                    f"{rel} {name}: web-identity trust pinned to one service account")
+
+    # Resource policies never open anything to the public.
+    for name, resource in resources.items():
+        if resource["Type"] in ("AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy"):
+            for statement in statements(resource["Properties"]["PolicyDocument"]):
+                if statement.get("Effect") == "Allow":
+                    R.check(statement.get("Principal") not in ("*", {"AWS": "*"}),
+                            f"{rel} {name} {statement.get('Sid', '')}: no Allow to Principal '*'")
+
+    # Buckets: encrypted, Block Public Access, TLS-only bucket policy, versioned, lifecycle rules.
+    def denies_insecure(bucket):
+        for resource in resources.values():
+            if resource["Type"] == "AWS::S3::BucketPolicy" and resource["Properties"].get("Bucket") == {"Ref": bucket}:
+                for statement in statements(resource["Properties"]["PolicyDocument"]):
+                    bool_ = (statement.get("Condition") or {}).get("Bool") or {}
+                    if statement.get("Effect") == "Deny" and str(bool_.get("aws:SecureTransport")).lower() == "false":
+                        return True
+        return False
+
+    buckets = [n for n, r in resources.items() if r["Type"] == "AWS::S3::Bucket"]
+    for bucket in buckets:
+        props = resources[bucket].get("Properties", {}) or {}
+        rules = ((props.get("BucketEncryption") or {}).get("ServerSideEncryptionConfiguration") or [])
+        algorithms = [((r.get("ServerSideEncryptionByDefault") or {}).get("SSEAlgorithm")) for r in rules]
+        R.check(rules and all(algorithms), f"{rel} {bucket}: default encryption")
+        pab = props.get("PublicAccessBlockConfiguration") or {}
+        R.check(all(pab.get(k) is True for k in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls",
+                                                 "RestrictPublicBuckets")), f"{rel} {bucket}: Block Public Access")
+        R.check(denies_insecure(bucket), f"{rel} {bucket}: bucket policy denies non-TLS requests")
+        R.check((props.get("VersioningConfiguration") or {}).get("Status") == "Enabled", f"{rel} {bucket}: versioned")
+        R.check(bool((props.get("LifecycleConfiguration") or {}).get("Rules")), f"{rel} {bucket}: lifecycle rules")
+
+    # Queues: every source queue has a DLQ in the template, which keeps messages longer than its source.
+    queues = {n: r.get("Properties", {}) or {} for n, r in resources.items() if r["Type"] == "AWS::SQS::Queue"}
+    dlqs = set()
+    for props in queues.values():
+        target = ((props.get("RedrivePolicy") or {}).get("deadLetterTargetArn") or {}).get("Fn::GetAtt", [None])[0]
+        if target:
+            dlqs.add(target)
+
+    def number(value):
+        if isinstance(value, dict) and "Ref" in value:
+            return int(parameters[value["Ref"]].get("Default", 0))
+        return int(value if value is not None else 345600)
+
+    for queue, props in queues.items():
+        if queue in dlqs:
+            continue
+        redrive = props.get("RedrivePolicy") or {}
+        target = ((redrive.get("deadLetterTargetArn") or {}).get("Fn::GetAtt") or [None])[0]
+        if R.check(target in queues, f"{rel} {queue}: has a dead-letter queue"):
+            R.check(number(queues[target].get("MessageRetentionPeriod")) > number(props.get("MessageRetentionPeriod")),
+                    f"{rel} {queue}: its DLQ keeps messages longer than it does")
+            R.check(any(r["Type"] == "AWS::CloudWatch::Alarm" and json.dumps(r["Properties"].get("Dimensions")).find(
+                f'"{target}"') >= 0 for r in resources.values()), f"{rel} {queue}: an alarm watches its DLQ")
+        R.check("maxReceiveCount" in redrive, f"{rel} {queue}: redrive policy has maxReceiveCount")
+
+    # The queue and bucket names the services use, and the visibility timeouts their settings need.
+    names = {}
+    for queue, props in queues.items():
+        qname = props.get("QueueName", {})
+        if isinstance(qname, dict) and "Fn::Sub" in qname:
+            names[qname["Fn::Sub"].replace("${ResourcePrefix}", "esteira")] = (queue, props)
+    crm = service_settings("crm-sync")[2]["esteira"]["crm"]["hubspot"]
+    needs = {"image-events": duration_seconds(crm["connect-timeout"]) + duration_seconds(crm["read-timeout"])}
+    used = {(key, queue_name) for svc in SERVICES
+            for key, queue_name in service_settings(svc)[2]["esteira"]["aws"]["queues"].items()}
+    for key, queue_name in sorted(used):
+        R.check(queue_name in names and f"{queue_name}-dlq" in names,
+                f"{rel}: the services' queue {queue_name} and {queue_name}-dlq exist")
+        if queue_name in names and key in needs:
+            visibility = number(names[queue_name][1].get("VisibilityTimeout"))
+            R.check(visibility >= 3 * needs[key],
+                    f"{rel} {queue_name}: visibility {visibility} s >= 3 x the consumer's timeouts ({needs[key]} s)")
+
+    # S3 -> SQS: each notification's queue lets s3.amazonaws.com send, from that bucket only.
+    for bucket in buckets:
+        config = (resources[bucket].get("Properties", {}) or {}).get("NotificationConfiguration") or {}
+        for notification in config.get("QueueConfigurations", []) or []:
+            target = notification["Queue"]["Fn::GetAtt"][0]
+            allowed = False
+            for resource in resources.values():
+                if resource["Type"] != "AWS::SQS::QueuePolicy" or {"Ref": target} not in resource["Properties"]["Queues"]:
+                    continue
+                for statement in statements(resource["Properties"]["PolicyDocument"]):
+                    if statement.get("Effect") == "Allow" and statement.get("Principal") == {"Service": "s3.amazonaws.com"} \
+                            and "aws:SourceArn" in json.dumps(statement.get("Condition")):
+                        allowed = True
+            R.check(allowed, f"{rel} {bucket} -> {target}: queue policy lets S3 send, from this bucket only")
+            prefix = notification["Filter"]["S3Key"]["Rules"][0]["Value"]
+            R.check(prefix in ("images/", "invoices/"), f"{rel} {bucket} -> {target}: prefix {prefix}")
+
+    # Database: private, encrypted, backed up, protected.
+    for name, resource in resources.items():
+        if resource["Type"] == "AWS::RDS::DBInstance":
+            props = resource["Properties"]
+            R.check(props.get("StorageEncrypted") is True, f"{rel} {name}: storage encrypted")
+            R.check(props.get("PubliclyAccessible") is False, f"{rel} {name}: not publicly accessible")
+            R.check(props.get("DeletionProtection") is True, f"{rel} {name}: deletion protection")
+            R.check(number(props.get("BackupRetentionPeriod", 0)) >= 1, f"{rel} {name}: automated backups")
+            R.check(resource.get("DeletionPolicy") == "Snapshot", f"{rel} {name}: snapshot on delete")
+
+    if shutil.which("cfn-lint"):
+        result = subprocess.run(["cfn-lint", "--", path], capture_output=True, text=True)
+        R.check(result.returncode == 0, f"cfn-lint {rel}: {result.stdout.strip()[:2000]}")
+
+
+def check_cloudformation():
+    R.section("cloudformation")
+    templates = sorted(glob.glob(os.path.join(ROOT, "deploy/cloudformation/*.yaml")))
+    R.check(templates, "deploy/cloudformation has a template")
+    for path in templates:
+        check_template(path)
+    R.end_section("" if shutil.which("cfn-lint") else " (cfn-lint not installed: schema lint skipped)")
+
+
+if __name__ == "__main__":
+    check_kubernetes()
+    check_cloudformation()
+    print(f"{R.passed} passed, {R.failed} failed")
+    sys.exit(1 if R.failed else 0)
