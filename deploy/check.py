@@ -7,6 +7,8 @@
    every setting the services read is set (and every setting set is one they read).
 3. deploy/cloudformation/*.yaml parses (short tags such as !Ref are understood), every Ref/GetAtt/Sub resolves, no
    IAM statement allows a write action on "*", buckets are encrypted, private, TLS-only, queues have DLQs, etc.
+4. deploy/ec2: the production compose file sets what each service reads, without emulators or static credentials;
+   the systemd unit and the CloudWatch agent agree on log files; shutdown timeouts cover the SQS listener.
 
 Prints one line per failure, a summary per section and finally "N passed, M failed"; exits 1 on any failure.
 """
@@ -592,8 +594,71 @@ def check_cloudformation():
     R.end_section("" if shutil.which("cfn-lint") else " (cfn-lint not installed: schema lint skipped)")
 
 
+# ---------------------------------------------------------------------------------------------- ec2
+
+
+def env_file_keys(path):
+    keys = {}
+    for line in open(path):
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            keys[key] = value
+    return keys
+
+
+def check_ec2():
+    R.section("ec2: production compose file, systemd units, log shipping")
+    base = os.path.join(ROOT, "deploy/ec2")
+    compose = yaml.safe_load(open(os.path.join(base, "compose.yaml")))
+    settings = env_file_keys(os.path.join(base, "esteira.env.example"))
+    script = open(os.path.join(base, "esteira-secrets.sh")).read()
+    secret_vars = {"database": "DATABASE_PASSWORD", "hubspot": "HUBSPOT_TOKEN", "api_keys": None}
+    services = compose.get("services", {})
+    R.check(set(services) == set(SERVICES), f"compose.yaml runs the four services and nothing else ({sorted(services)})")
+    R.check(not settings.get("AWS_ENDPOINT_URL") and "AWS_ACCESS_KEY_ID" not in json.dumps(compose) + str(settings),
+            "ec2: real AWS endpoints, no static credentials (instance profile)")
+    all_properties = set()
+    for svc in SERVICES:
+        placeholders, properties, _ = service_settings(svc)
+        all_properties |= placeholders | properties
+        definition = services.get(svc, {})
+        written = re.search(rf"^write {re.escape(svc)} (.*)$", script, re.M)
+        secrets = {secret_vars[v] for v in re.findall(r"\$(\w+)", written.group(1) if written else "")
+                   if secret_vars.get(v)}
+        provided = set(settings) | set(definition.get("environment", {}) or {}) | secrets
+        missing = placeholders - provided
+        R.check(not missing, f"ec2 {svc}: every variable application.yml reads is set (missing {sorted(missing)})")
+        R.check(f"/run/esteira/{svc}.env" in definition.get("env_file", []), f"ec2 {svc}: reads its own secrets file")
+        image = definition.get("image", "")
+        R.check(image.endswith(":${ESTEIRA_VERSION:?}") and f"/esteira/{svc}:" in image,
+                f"ec2 {svc}: image pinned by ESTEIRA_VERSION ({image})")
+        grace = int(str(definition.get("stop_grace_period", "10s")).rstrip("s"))
+        R.check(grace >= SQS_SHUTDOWN_SECONDS, f"ec2 {svc}: stop_grace_period {grace} s covers the SQS shutdown")
+        R.check(definition.get("read_only") is True and definition.get("cap_drop") == ["ALL"]
+                and "no-new-privileges:true" in definition.get("security_opt", []),
+                f"ec2 {svc}: read-only root, no capabilities, no new privileges")
+        R.check("healthcheck" in definition and definition.get("restart") == "unless-stopped",
+                f"ec2 {svc}: healthcheck and restart policy")
+        R.check((definition.get("logging") or {}).get("driver") == "awslogs", f"ec2 {svc}: logs to CloudWatch")
+        public = [p for p in definition.get("ports", []) if not str(p).startswith("127.0.0.1:")]
+        R.check(bool(public) == (svc in PUBLIC_SERVICES), f"ec2 {svc}: only ingest and invoice publish a port ({public})")
+    unknown = {k for k in settings if k not in all_properties}
+    R.check(not unknown, f"ec2 esteira.env.example: every setting is one a service reads (unknown {sorted(unknown)})")
+    unit = open(os.path.join(base, "systemd/esteira@.service")).read()
+    stop = int(re.search(r"^TimeoutStopSec=(\d+)", unit, re.M).group(1))
+    R.check(stop >= SQS_SHUTDOWN_SECONDS, f"ec2 esteira@.service: TimeoutStopSec {stop} covers the SQS shutdown")
+    R.check("User=esteira" in unit and "NoNewPrivileges=yes" in unit, "ec2 esteira@.service: unprivileged user")
+    agent = json.load(open(os.path.join(base, "cloudwatch-agent.json")))
+    shipped = {f["file_path"] for f in agent["logs"]["logs_collected"]["files"]["collect_list"]}
+    R.check(shipped == {f"/var/log/esteira/{svc}.log" for svc in SERVICES} and
+            "StandardOutput=append:/var/log/esteira/%i.log" in unit, "ec2: the CloudWatch agent ships each jar's log")
+    R.end_section()
+
+
 if __name__ == "__main__":
     check_kubernetes()
     check_cloudformation()
+    check_ec2()
     print(f"{R.passed} passed, {R.failed} failed")
     sys.exit(1 if R.failed else 0)

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Writes each service's secrets from AWS Secrets Manager to /run/esteira/<service>.env (tmpfs, root:esteira 0640),
+# so they never touch the disk and each service gets only its own: the database password for all four, the HubSpot
+# token for crm-sync, the API key hashes for ingest and invoice. Credentials: the instance profile.
+# Usage: esteira-secrets.sh [prefix]   (the stack's ResourcePrefix, default esteira)
+set -euo pipefail
+prefix="${1:-esteira}"
+region="${AWS_REGION:-$(TOKEN=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token \
+  -H 'X-aws-ec2-metadata-token-ttl-seconds: 60') && curl -fsS -H "X-aws-ec2-metadata-token: $TOKEN" \
+  http://169.254.169.254/latest/meta-data/placement/region)}"
+secret() {
+  aws secretsmanager get-secret-value --region "$region" --secret-id "$prefix/$1" --query SecretString --output text
+}
+# JSON object -> KEY=value lines (values are single-line; systemd and compose read them verbatim).
+to_env() { python3 -c 'import json,sys; [print(f"{k}={v}") for k, v in json.load(sys.stdin).items()]'; }
+
+database=$(secret database | python3 -c 'import json,sys; print("DATABASE_PASSWORD=" + json.load(sys.stdin)["password"])')
+hubspot=$(secret hubspot | python3 -c 'import json,sys; print("HUBSPOT_TOKEN=" + json.load(sys.stdin)["token"])')
+api_keys=$(secret api-keys | to_env)
+
+umask 027
+install -d -m 0750 -o root -g esteira /run/esteira
+write() {
+  local file="/run/esteira/$1.env"
+  printf '%s\n' "${@:2}" > "$file.tmp"
+  chgrp esteira "$file.tmp" && chmod 0640 "$file.tmp" && mv "$file.tmp" "$file"
+}
+write ingest "$database" "$api_keys"
+write image-processing "$database"
+write invoice "$database" "$api_keys"
+write crm-sync "$database" "$hubspot"
+echo "esteira-secrets: wrote /run/esteira/{ingest,image-processing,invoice,crm-sync}.env"
