@@ -84,6 +84,16 @@ public final class IngestApi {
 			.toEntity(String.class));
 	}
 
+	public Response postJson(String apiKey, String path, Object body) {
+		return exchange(this.http.post()
+			.uri(path)
+			.headers((headers) -> apiKey(headers, apiKey))
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(JSON.writeValueAsString(body))
+			.retrieve()
+			.toEntity(String.class));
+	}
+
 	private static void apiKey(HttpHeaders headers, String apiKey) {
 		if (apiKey != null) {
 			headers.set("X-Api-Key", apiKey);

@@ -10,7 +10,8 @@ import io.esteira.testkit.EsteiraTest;
 
 /**
  * {@link EsteiraTest} with the API keys the tests use ({@link IngestApi#WRITER_KEY}, {@link IngestApi#READER_KEY}).
- * Every class that uses it shares one application context.
+ * SNS and callbacks are sent to the test kit's WireMock ({@link TestNotifications}). Every class that uses it shares
+ * one application context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -20,7 +21,16 @@ import io.esteira.testkit.EsteiraTest;
 		"esteira.security.api-keys[0].scopes=uploads:write,uploads:read",
 		"esteira.security.api-keys[1].name=reader",
 		"esteira.security.api-keys[1].sha256=" + IngestApi.READER_KEY_SHA256,
-		"esteira.security.api-keys[1].scopes=uploads:read" })
+		"esteira.security.api-keys[1].scopes=uploads:read",
+		// SNS and callbacks go to the test kit's WireMock (TestNotifications stubs it); fast retries.
+		"spring.cloud.aws.sns.endpoint=${esteira.crm.hubspot.base-url}",
+		"esteira.ingest.notifications.topic-arn=" + TestNotifications.TOPIC_ARN,
+		"esteira.ingest.notifications.callback-secret=" + TestNotifications.CALLBACK_SECRET,
+		"esteira.ingest.notifications.retry.initial-interval=1s",
+		"esteira.ingest.notifications.retry.backoff-rate=1.5",
+		"esteira.ingest.notifications.retry.check-interval=200ms",
+		// The stuck check runs when a test calls it.
+		"esteira.ingest.stuck.check-interval=1h" })
 public @interface IngestIntegrationTest {
 
 }

@@ -9,10 +9,17 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.servlet.MultipartConfigFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableAsync;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.util.unit.DataSize;
 
-/** Settings, the clock, and multipart limits derived from {@link IngestProperties#maxUploadSize()}. */
+/**
+ * Settings, the clock, multipart limits derived from {@link IngestProperties#maxUploadSize()}, scheduling (stuck
+ * check, notification retries) and asynchronous notification delivery.
+ */
 @Configuration(proxyBeanMethods = false)
+@EnableAsync
+@EnableScheduling
 @EnableConfigurationProperties({ IngestProperties.class, EsteiraAwsProperties.class })
 class IngestConfiguration {
 

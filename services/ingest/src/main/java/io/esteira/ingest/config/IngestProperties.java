@@ -1,6 +1,7 @@
 package io.esteira.ingest.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -16,10 +17,16 @@ import org.springframework.util.unit.DataSize;
  * @param serverSideEncryption the {@code x-amz-server-side-encryption} requested for stored uploads: {@code AES256}
  * (SSE-S3, the default) or {@code aws:kms}; empty requests none and leaves it to the bucket's default encryption
  * @param permalinkExpiry how long the presigned URL a permalink redirects to stays valid (default {@code 5m})
+ * @param presign direct uploads ({@code POST /api/uploads/presign})
+ * @param listing {@code GET /api/uploads} paging
+ * @param notifications SNS and callback notifications on terminal statuses
+ * @param stuck the stuck-upload check
  */
 @ConfigurationProperties("esteira.ingest")
 public record IngestProperties(@DefaultValue("25MB") DataSize maxUploadSize, @DefaultValue AllowedTypes allowedTypes,
-		@DefaultValue("AES256") String serverSideEncryption, @DefaultValue("5m") Duration permalinkExpiry) {
+		@DefaultValue("AES256") String serverSideEncryption, @DefaultValue("5m") Duration permalinkExpiry,
+		@DefaultValue Presign presign, @DefaultValue Listing listing, @DefaultValue Notifications notifications,
+		@DefaultValue Stuck stuck) {
 
 	/**
 	 * Content types accepted per kind (lower case, without parameters).
@@ -31,6 +38,78 @@ public record IngestProperties(@DefaultValue("25MB") DataSize maxUploadSize, @De
 			@DefaultValue({ "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp" }) Set<String> image,
 			@DefaultValue({ "application/json", "text/plain", "text/csv", "application/xml",
 					"text/xml" }) Set<String> invoice) {
+	}
+
+	/**
+	 * Direct uploads: a presigned PUT bound to the declared content type and size.
+	 *
+	 * @param expiry lifetime of the presigned PUT URL (default {@code 10m})
+	 * @param maxSize largest declared size (default {@code 5GB}, the largest single S3 PUT)
+	 */
+	public record Presign(@DefaultValue("10m") Duration expiry, @DefaultValue("5GB") DataSize maxSize) {
+	}
+
+	/**
+	 * Paging of {@code GET /api/uploads}.
+	 *
+	 * @param defaultLimit page size when {@code limit} is not given (default 20)
+	 * @param maxLimit largest {@code limit} accepted (default 100)
+	 */
+	public record Listing(@DefaultValue("20") int defaultLimit, @DefaultValue("100") int maxLimit) {
+	}
+
+	/**
+	 * Notifications sent (through the outbox) when an upload reaches a terminal status.
+	 *
+	 * @param topicArn SNS topic to publish to, with message attributes {@code kind}, {@code status},
+	 * {@code customer}; empty (the default) publishes nothing
+	 * @param callbackSecret HMAC-SHA256 key for the {@code X-Esteira-Signature} header of callbacks; while empty (the
+	 * default) uploads with a {@code callbackUrl} are refused
+	 * @param callbackHosts hosts a {@code callbackUrl} may name; {@code *.example.com} matches subdomains; empty (the
+	 * default) allows any host
+	 * @param insecureCallbackHosts hosts a {@code callbackUrl} may reach over plain {@code http} (default
+	 * {@code localhost}, {@code 127.0.0.1}); every other callback must be {@code https}
+	 * @param callbackTimeout connect and read timeout of one callback request (default {@code 10s})
+	 * @param retry how failed deliveries are retried
+	 */
+	public record Notifications(@DefaultValue("") String topicArn, @DefaultValue("") String callbackSecret,
+			@DefaultValue List<String> callbackHosts,
+			@DefaultValue({ "localhost", "127.0.0.1" }) List<String> insecureCallbackHosts,
+			@DefaultValue("10s") Duration callbackTimeout, @DefaultValue Retry retry) {
+	}
+
+	/**
+	 * Retries of a failed notification (outbox resubmission), like a Step Functions {@code Retry}: the n-th retry
+	 * waits {@code initialInterval * backoffRate^(n-1)}, at most {@code maxInterval}.
+	 *
+	 * @param maxAttempts deliveries tried in all, the first included (default 8); after that the publication stays
+	 * failed in the outbox table
+	 * @param initialInterval wait before the first retry (default {@code 5s})
+	 * @param backoffRate growth of the wait per retry (default 2.0)
+	 * @param maxInterval longest wait (default {@code 10m})
+	 * @param checkInterval how often failed deliveries are looked at (default {@code 2s})
+	 */
+	public record Retry(@DefaultValue("8") int maxAttempts, @DefaultValue("5s") Duration initialInterval,
+			@DefaultValue("2.0") double backoffRate, @DefaultValue("10m") Duration maxInterval,
+			@DefaultValue("2s") Duration checkInterval) {
+
+		/** The wait before retrying after {@code attempts} deliveries. */
+		public Duration delayAfter(int attempts) {
+			double millis = this.initialInterval.toMillis() * Math.pow(this.backoffRate, Math.max(0, attempts - 1));
+			return (millis >= this.maxInterval.toMillis()) ? this.maxInterval : Duration.ofMillis((long) millis);
+		}
+
+	}
+
+	/**
+	 * The stuck-upload check.
+	 *
+	 * @param threshold an unfinished upload without a recorded step for this long is marked stuck (default
+	 * {@code 30m})
+	 * @param checkInterval how often the check runs on each replica; one replica wins each round (default
+	 * {@code 1m})
+	 */
+	public record Stuck(@DefaultValue("30m") Duration threshold, @DefaultValue("1m") Duration checkInterval) {
 	}
 
 }

@@ -24,9 +24,9 @@ class SecurityConfiguration {
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyProperties apiKeys) throws Exception {
 		return ApiKeySecurity.apiChain(http, apiKeys,
-				(routes) -> routes.requestMatchers(HttpMethod.POST, "/api/uploads")
+				(routes) -> routes.requestMatchers(HttpMethod.POST, "/api/uploads", "/api/uploads/presign")
 					.hasAuthority("SCOPE_uploads:write")
-					.requestMatchers(HttpMethod.GET, "/api/uploads/*")
+					.requestMatchers(HttpMethod.GET, "/api/uploads", "/api/uploads/*")
 					.hasAuthority("SCOPE_uploads:read")
 					.requestMatchers(HttpMethod.GET, "/files/**")
 					.permitAll()

@@ -48,6 +48,12 @@ class Upload {
 
 	private Instant updatedAt;
 
+	private String callbackUrl;
+
+	private boolean awaitingObject;
+
+	private Instant stuckSince;
+
 	@Version
 	private Long version;
 
@@ -55,7 +61,8 @@ class Upload {
 	}
 
 	Upload(UUID id, UploadKind kind, String bucket, String objectKey, String originalFilename, String contentType,
-			long sizeBytes, String sha256, Customer customer, Instant now) {
+			long sizeBytes, String sha256, Customer customer, String callbackUrl, boolean awaitingObject,
+			Instant now) {
 		this.id = id;
 		this.kind = kind;
 		this.status = UploadStatus.RECEIVED;
@@ -69,6 +76,8 @@ class Upload {
 		this.customerPhone = customer.phone();
 		this.crmContactId = customer.crmContactId();
 		this.externalRef = customer.externalRef();
+		this.callbackUrl = callbackUrl;
+		this.awaitingObject = awaitingObject;
 		this.createdAt = now;
 		this.updatedAt = now;
 	}
@@ -80,11 +89,17 @@ class Upload {
 	 */
 	boolean stepRecorded(UploadStatus implied, Instant now) {
 		this.updatedAt = now;
+		this.stuckSince = null;
 		if (implied != null && this.status.canMoveTo(implied)) {
 			this.status = implied;
 			return true;
 		}
 		return false;
+	}
+
+	/** Another service reported on the object, so a direct upload's object has arrived. */
+	void objectSeen() {
+		this.awaitingObject = false;
 	}
 
 	UUID id() {
@@ -125,6 +140,18 @@ class Upload {
 
 	Customer customer() {
 		return new Customer(this.customerEmail, this.customerPhone, this.crmContactId, this.externalRef);
+	}
+
+	String callbackUrl() {
+		return this.callbackUrl;
+	}
+
+	boolean awaitingObject() {
+		return this.awaitingObject;
+	}
+
+	Instant stuckSince() {
+		return this.stuckSince;
 	}
 
 	Instant createdAt() {

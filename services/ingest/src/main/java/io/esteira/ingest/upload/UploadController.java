@@ -2,6 +2,7 @@ package io.esteira.ingest.upload;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Instant;
 import java.util.UUID;
 
 import io.esteira.shared.event.UploadStatus;
@@ -14,10 +15,14 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
-/** {@code POST /api/uploads} (scope {@code uploads:write}) and {@code GET /api/uploads/{id}} ({@code uploads:read}). */
+/**
+ * {@code POST /api/uploads} (scope {@code uploads:write}), {@code GET /api/uploads} and {@code GET /api/uploads/{id}}
+ * ({@code uploads:read}).
+ */
 @RestController
 @RequestMapping("/api/uploads")
 class UploadController {
@@ -26,8 +31,11 @@ class UploadController {
 
 	private final UploadService uploads;
 
-	UploadController(UploadService uploads) {
+	private final UploadSearch search;
+
+	UploadController(UploadService uploads, UploadSearch search) {
 		this.uploads = uploads;
+		this.search = search;
 	}
 
 	/** Accepts a file; processing goes on asynchronously, so the answer is 202 pointing at the upload's status. */
@@ -35,7 +43,7 @@ class UploadController {
 	ResponseEntity<UploadAccepted> upload(@Valid @ModelAttribute UploadRequest request) throws IOException {
 		UUID id = this.uploads.accept(new UploadService.NewUpload(UploadKind.fromValue(request.kind()),
 				displayName(request.file().getOriginalFilename()), request.file().getSize(), request.file(),
-				request.customer()));
+				request.customer(), request.callbackUrl()));
 		URI statusUrl = ServletUriComponentsBuilder.fromCurrentContextPath()
 			.path("/api/uploads/{id}")
 			.buildAndExpand(id)
@@ -43,6 +51,22 @@ class UploadController {
 		return ResponseEntity.accepted()
 			.location(statusUrl)
 			.body(new UploadAccepted(id, UploadStatus.RECEIVED, statusUrl));
+	}
+
+	/** Uploads newest first, filtered; {@code from}/{@code to} are ISO-8601 instants (creation time). */
+	@GetMapping
+	UploadPage list(@RequestParam(required = false) UploadStatus status,
+			@RequestParam(required = false) String kind, @RequestParam(required = false) String customer,
+			@RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+			@RequestParam(required = false) String cursor, @RequestParam(required = false) Integer limit) {
+		UploadKind uploadKind = null;
+		if (kind != null && !kind.isBlank()) {
+			if (!kind.strip().matches("(?i)image|invoice")) {
+				throw new InvalidUploadException("kind: must be 'image' or 'invoice'.");
+			}
+			uploadKind = UploadKind.fromValue(kind.strip());
+		}
+		return this.search.search(new UploadSearch.Filter(status, uploadKind, customer, from, to), cursor, limit);
 	}
 
 	@GetMapping("/{id}")

@@ -15,12 +15,13 @@ import org.springframework.web.multipart.MultipartFile;
  * @param kind {@code image} or {@code invoice}
  * @param crmContactId the CRM contact that gets the thumbnail link (letters, digits, {@code . _ : -})
  * @param externalRef the client's own reference, shown back and passed along
+ * @param callbackUrl where the final status is POSTed, signed (checked by {@link CallbackUrls})
  */
 record UploadRequest(@NotNull(message = "a file part is required") MultipartFile file,
 		@NotBlank @Pattern(regexp = "(?i)image|invoice", message = "must be 'image' or 'invoice'") String kind,
 		@Email @Size(max = 254) String customerEmail, @Size(max = 32) String customerPhone,
 		@Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._:-]*") String crmContactId,
-		@Size(max = 200) String externalRef) {
+		@Size(max = 200) String externalRef, @Size(max = CallbackUrls.MAX_LENGTH) String callbackUrl) {
 
 	Customer customer() {
 		return new Customer(blankToNull(this.customerEmail), blankToNull(this.customerPhone),

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.io.InputStreamSource;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -62,9 +63,16 @@ class UploadService {
 
 	private final Clock clock;
 
+	private final CallbackUrls callbackUrls;
+
+	private final ApplicationEventPublisher events;
+
 	UploadService(UploadRepository uploads, UploadStepRepository steps, ContentTypeDetector detector,
 			UploadStorage storage, IngestProperties properties, EsteiraAwsProperties aws,
-			PlatformTransactionManager transactionManager, Clock clock) {
+			PlatformTransactionManager transactionManager, Clock clock, CallbackUrls callbackUrls,
+			ApplicationEventPublisher events) {
+		this.callbackUrls = callbackUrls;
+		this.events = events;
 		this.uploads = uploads;
 		this.steps = steps;
 		this.detector = detector;
@@ -83,7 +91,7 @@ class UploadService {
 	 * @param originalFilename as the client named it; kept for display only
 	 */
 	record NewUpload(UploadKind kind, String originalFilename, long size, InputStreamSource content,
-			Customer customer) {
+			Customer customer, String callbackUrl) {
 	}
 
 	/**
@@ -97,6 +105,7 @@ class UploadService {
 		if (upload.size() == 0) {
 			throw new InvalidUploadException("The file is empty.");
 		}
+		String callbackUrl = this.callbackUrls.check(upload.callbackUrl());
 		if (upload.size() > this.properties.maxUploadSize().toBytes()) {
 			throw new UploadTooLargeException(upload.size(), this.properties.maxUploadSize());
 		}
@@ -113,7 +122,7 @@ class UploadService {
 				+ ContentTypeDetector.extensionOf(contentType);
 		this.transaction.executeWithoutResult((status) -> {
 			this.uploads.save(new Upload(id, upload.kind(), bucket, key, upload.originalFilename(), contentType,
-					upload.size(), sha256, upload.customer(), now));
+					upload.size(), sha256, upload.customer(), callbackUrl, false, now));
 			this.steps.save(new UploadStep(id, UUID.randomUUID(), SERVICE, "received", StepOutcome.SUCCEEDED,
 					UploadStatus.RECEIVED, null, 1, now, now));
 		});
@@ -134,24 +143,29 @@ class UploadService {
 	UploadView find(UUID id) {
 		return this.readOnly.execute((status) -> {
 			Upload upload = this.uploads.findById(id).orElseThrow(() -> new UploadNotFoundException(id));
-			List<UploadView.Step> timeline = this.steps.findByUploadIdOrderByOccurredAtAscRecordedAtAsc(id)
+			List<UploadView.Step> steps = this.steps.findByUploadIdOrderByOccurredAtAscRecordedAtAsc(id)
 				.stream()
 				.map(UploadStep::toView)
 				.toList();
 			Customer customer = upload.customer();
 			return new UploadView(upload.id(), upload.kind().value(), upload.status(), upload.originalFilename(),
 					upload.contentType(), upload.sizeBytes(), upload.objectKey(), customer.email(), customer.phone(),
-					customer.crmContactId(), customer.externalRef(), upload.createdAt(), upload.updatedAt(),
-					timeline);
+					customer.crmContactId(), customer.externalRef(), upload.callbackUrl() != null,
+					upload.awaitingObject(), upload.stuckSince(), upload.createdAt(), upload.updatedAt(), steps,
+					UploadView.Activity.of(steps));
 		});
 	}
 
 	private void markStorageFailed(UUID id, String reason) {
 		this.transaction.executeWithoutResult((status) -> {
 			Instant now = this.clock.instant();
-			this.uploads.findForUpdate(id).ifPresent((upload) -> upload.stepRecorded(UploadStatus.FAILED, now));
 			this.steps.save(new UploadStep(id, UUID.randomUUID(), SERVICE, "stored", StepOutcome.FAILED,
 					UploadStatus.FAILED, reason, 1, now, now));
+			this.uploads.findForUpdate(id).ifPresent((upload) -> {
+				if (upload.stepRecorded(UploadStatus.FAILED, now)) {
+					this.events.publishEvent(UploadFinished.of(upload, reason));
+				}
+			});
 		});
 	}
 

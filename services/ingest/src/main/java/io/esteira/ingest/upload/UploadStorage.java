@@ -44,6 +44,11 @@ class UploadStorage {
 		this.s3.putObject(request, RequestBody.fromContentProvider(() -> open(content), size, contentType));
 	}
 
+	/** The server-side encryption requested for uploads, {@code null} for the bucket default. */
+	ServerSideEncryption encryption() {
+		return this.encryption;
+	}
+
 	private static InputStream open(InputStreamSource content) {
 		try {
 			return content.getInputStream();

@@ -9,6 +9,7 @@ import io.esteira.shared.event.UploadStatusEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -27,7 +28,11 @@ public class UploadTimeline {
 
 	private final Clock clock;
 
-	UploadTimeline(UploadRepository uploads, UploadStepRepository steps, Clock clock) {
+	private final ApplicationEventPublisher events;
+
+	UploadTimeline(UploadRepository uploads, UploadStepRepository steps, Clock clock,
+			ApplicationEventPublisher events) {
+		this.events = events;
 		this.uploads = uploads;
 		this.steps = steps;
 		this.clock = clock;
@@ -64,10 +69,17 @@ public class UploadTimeline {
 		this.steps.save(new UploadStep(upload.id(), event.eventId(), event.service(), event.step(), event.outcome(),
 				event.status(), event.reason(), event.attempt(),
 				(event.occurredAt() != null) ? event.occurredAt() : now, now));
+		if (!UploadService.SERVICE.equals(event.service())) {
+			upload.objectSeen();
+		}
 		UploadStatus before = upload.status();
 		if (upload.stepRecorded(event.status(), now)) {
 			logger.info("Upload {}: {} -> {} ({} {} {})", upload.id(), before, upload.status(), event.service(),
 					event.step(), event.outcome());
+			if (upload.status().isTerminal()) {
+				// Stored in the outbox with this transaction: notifications only for a committed terminal status.
+				this.events.publishEvent(UploadFinished.of(upload, event.reason()));
+			}
 			return Recorded.STATUS_CHANGED;
 		}
 		if (event.status() != null && event.status() != before) {

@@ -1,0 +1,133 @@
+package io.esteira.ingest.upload;
+
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import io.esteira.ingest.config.IngestProperties;
+import io.esteira.shared.aws.EsteiraAwsProperties;
+import io.esteira.shared.event.StepOutcome;
+import io.esteira.shared.event.UploadStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Direct uploads: records the upload ({@code RECEIVED}, step {@code ingest/presigned}, awaiting its object) and
+ * presigns a PUT to its key, with the declared content type and size, the object metadata and the server-side
+ * encryption all signed, so the client cannot store anything else there. The processing services find the upload id
+ * in the object's metadata as usual; their first status report marks the object as arrived.
+ */
+@Service
+class DirectUploads {
+
+	private static final Logger logger = LoggerFactory.getLogger(DirectUploads.class);
+
+	private static final DateTimeFormatter DATE_PATH = DateTimeFormatter.ofPattern("yyyy/MM/dd")
+		.withZone(ZoneOffset.UTC);
+
+	private final UploadRepository uploads;
+
+	private final UploadStepRepository steps;
+
+	private final S3Presigner presigner;
+
+	private final UploadStorage storage;
+
+	private final CallbackUrls callbackUrls;
+
+	private final IngestProperties properties;
+
+	private final EsteiraAwsProperties aws;
+
+	private final Clock clock;
+
+	DirectUploads(UploadRepository uploads, UploadStepRepository steps, S3Presigner presigner, UploadStorage storage,
+			CallbackUrls callbackUrls, IngestProperties properties, EsteiraAwsProperties aws, Clock clock) {
+		this.uploads = uploads;
+		this.steps = steps;
+		this.presigner = presigner;
+		this.storage = storage;
+		this.callbackUrls = callbackUrls;
+		this.properties = properties;
+		this.aws = aws;
+		this.clock = clock;
+	}
+
+	/** What {@link #presign} returns; the controller adds the status URL. */
+	record Presigned(UUID id, java.net.URI uploadUrl, Map<String, String> headers, Instant expiresAt) {
+	}
+
+	/**
+	 * @throws UnsupportedUploadTypeException if the declared type is not accepted for the kind
+	 * @throws UploadTooLargeException if the declared size is over {@code esteira.ingest.presign.max-size}
+	 */
+	@Transactional
+	Presigned presign(PresignRequest request) {
+		UploadKind kind = UploadKind.fromValue(request.kind());
+		String contentType = normalize(request.contentType());
+		Set<String> allowed = switch (kind) {
+			case IMAGE -> this.properties.allowedTypes().image();
+			case INVOICE -> this.properties.allowedTypes().invoice();
+		};
+		if (!allowed.contains(contentType)) {
+			throw new UnsupportedUploadTypeException(kind, contentType, allowed);
+		}
+		if (request.sizeBytes() > this.properties.presign().maxSize().toBytes()) {
+			throw new UploadTooLargeException(request.sizeBytes(), this.properties.presign().maxSize());
+		}
+		String callbackUrl = this.callbackUrls.check(request.callbackUrl());
+		UUID id = UUID.randomUUID();
+		Instant now = this.clock.instant();
+		String bucket = this.aws.uploadsBucket();
+		String key = kind.keyPrefix() + DATE_PATH.format(now) + "/" + id + ContentTypeDetector.extensionOf(contentType);
+		Customer customer = request.customer();
+		this.uploads.save(new Upload(id, kind, bucket, key, UploadController.displayName(request.filename()),
+				contentType, request.sizeBytes(), null, customer, callbackUrl, true, now));
+		this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, "presigned",
+				StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, "awaiting the direct upload", 1, now, now));
+		PutObjectRequest put = PutObjectRequest.builder()
+			.bucket(bucket)
+			.key(key)
+			.contentType(contentType)
+			.contentLength(request.sizeBytes())
+			.metadata(ObjectMetadata.of(id, kind, customer))
+			.serverSideEncryption(this.storage.encryption())
+			.build();
+		PresignedPutObjectRequest presigned = this.presigner.presignPutObject(
+				(presign) -> presign.signatureDuration(this.properties.presign().expiry()).putObjectRequest(put));
+		Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		presigned.signedHeaders().forEach((name, values) -> {
+			if (!HttpHeaders.HOST.equalsIgnoreCase(name)) {
+				headers.put(name, String.join(",", values));
+			}
+		});
+		logger.info("Upload {} ({}, {}, {} bytes) presigned for s3://{}/{}", id, kind.value(), contentType,
+				request.sizeBytes(), bucket, key);
+		try {
+			return new Presigned(id, presigned.url().toURI(), headers, presigned.expiration());
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalStateException("The SDK presigned an invalid URL", ex);
+		}
+	}
+
+	private static String normalize(String type) {
+		int parameters = type.indexOf(';');
+		return ((parameters < 0) ? type : type.substring(0, parameters)).strip().toLowerCase(Locale.ROOT);
+	}
+
+}

@@ -1,0 +1,107 @@
+package io.esteira.ingest;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.esteira.testkit.EsteiraInfrastructure;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+
+/**
+ * The test kit's WireMock (a real HTTP server) standing in for SNS's Query API ({@code Action=Publish} answered with a
+ * {@code PublishResponse}) and for clients' callback endpoints.
+ */
+public final class TestNotifications {
+
+	public static final String TOPIC_ARN = "arn:aws:sns:us-east-1:000000000000:esteira-notifications";
+
+	public static final String CALLBACK_SECRET = "test-callback-secret";
+
+	private static final String PUBLISH_RESPONSE = """
+			<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
+			  <PublishResult><MessageId>{{randomValue type='UUID'}}</MessageId></PublishResult>
+			  <ResponseMetadata><RequestId>{{randomValue type='UUID'}}</RequestId></ResponseMetadata>
+			</PublishResponse>""";
+
+	private TestNotifications() {
+	}
+
+	public static WireMockServer server() {
+		return EsteiraInfrastructure.shared().hubSpot().server();
+	}
+
+	public static String baseUrl() {
+		return EsteiraInfrastructure.shared().hubSpot().baseUrl();
+	}
+
+	/** SNS accepts every Publish. */
+	public static void stubSnsPublish() {
+		server().stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=Publish"))
+			.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody(PUBLISH_RESPONSE)));
+	}
+
+	/** One SNS Publish as received: its form parameters, and its message attributes by name. */
+	public record Published(Map<String, String> parameters, Map<String, String> attributes) {
+
+		public String message() {
+			return this.parameters.get("Message");
+		}
+
+	}
+
+	/** Every Publish received whose message mentions {@code text} (e.g. an upload id). */
+	public static List<Published> published(String text) {
+		return server().findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=Publish")))
+			.stream()
+			.map(TestNotifications::published)
+			.filter((published) -> published.message() != null && published.message().contains(text))
+			.toList();
+	}
+
+	public static List<LoggedRequest> callbacks(String path) {
+		return server().findAll(postRequestedFor(urlEqualTo(path)));
+	}
+
+	/** What a receiver computes to check {@code X-Esteira-Signature}. */
+	public static String expectedSignature(byte[] body) {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(CALLBACK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+			return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
+		}
+		catch (NoSuchAlgorithmException | InvalidKeyException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static Published published(LoggedRequest request) {
+		Map<String, String> parameters = new HashMap<>();
+		for (String pair : request.getBodyAsString().split("&")) {
+			int eq = pair.indexOf('=');
+			String name = URLDecoder.decode((eq < 0) ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+			String value = (eq < 0) ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+			parameters.put(name, value);
+		}
+		Map<String, String> attributes = new HashMap<>();
+		for (int i = 1; parameters.containsKey("MessageAttributes.entry." + i + ".Name"); i++) {
+			String prefix = "MessageAttributes.entry." + i;
+			attributes.put(parameters.get(prefix + ".Name"), parameters.get(prefix + ".Value.StringValue"));
+		}
+		return new Published(parameters, attributes);
+	}
+
+}
