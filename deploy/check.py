@@ -26,6 +26,8 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVICES = ["ingest", "image-processing", "invoice", "crm-sync"]
 PUBLIC_SERVICES = {"ingest", "invoice"}
+# Services that call out of the VPC: crm-sync (HubSpot) and ingest (uploaders' callback URLs).
+INTERNET_CLIENTS = {"crm-sync", "ingest"}
 # The queue each service consumes (application.yml key under esteira.aws.queues).
 CONSUMES = {"ingest": "status", "image-processing": "images", "invoice": "invoices", "crm-sync": "image-events"}
 # Shutdown of a Spring Cloud AWS 4.1 SQS container: listenerShutdownTimeout (20 s) then acknowledgementShutdownTimeout
@@ -239,8 +241,8 @@ def check_overlay(name, objects):
         for rule in policy["spec"].get("egress") or []:
             internet = any((peer.get("ipBlock") or {}).get("cidr") == "0.0.0.0/0" for peer in rule.get("to") or [])
             if internet or not rule.get("to"):
-                R.check(selected(policy) <= {"crm-sync"},
-                        f"{name} NetworkPolicy/{pname}: egress to the internet only for crm-sync")
+                R.check(selected(policy) <= INTERNET_CLIENTS,
+                        f"{name} NetworkPolicy/{pname}: egress to the internet only for {sorted(INTERNET_CLIENTS)}")
 
     # Secrets are references: no Secret with values in the eks overlay; each referenced one comes from somewhere.
     produced = {o["metadata"]["name"] for o in by_kind.get("Secret", [])}
@@ -613,7 +615,8 @@ def check_ec2():
     compose = yaml.safe_load(open(os.path.join(base, "compose.yaml")))
     settings = env_file_keys(os.path.join(base, "esteira.env.example"))
     script = open(os.path.join(base, "esteira-secrets.sh")).read()
-    secret_vars = {"database": "DATABASE_PASSWORD", "hubspot": "HUBSPOT_TOKEN", "api_keys": None}
+    secret_vars = {"database": "DATABASE_PASSWORD", "hubspot": "HUBSPOT_TOKEN", "api_keys": None,
+                   "callback": "ESTEIRA_CALLBACK_SECRET"}
     services = compose.get("services", {})
     R.check(set(services) == set(SERVICES), f"compose.yaml runs the four services and nothing else ({sorted(services)})")
     R.check(not settings.get("AWS_ENDPOINT_URL") and "AWS_ACCESS_KEY_ID" not in json.dumps(compose) + str(settings),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes each service's secrets from AWS Secrets Manager to /run/esteira/<service>.env (tmpfs, root:esteira 0640),
 # so they never touch the disk and each service gets only its own: the database password for all four, the HubSpot
-# token for crm-sync, the API key hashes for ingest and invoice. Credentials: the instance profile.
+# token for crm-sync, the API key hashes for ingest and invoice, the callback signing key for ingest.
+# Credentials: the instance profile.
 # Usage: esteira-secrets.sh [prefix]   (the stack's ResourcePrefix, default esteira)
 set -euo pipefail
 prefix="${1:-esteira}"
@@ -17,6 +18,7 @@ to_env() { python3 -c 'import json,sys; [print(f"{k}={v}") for k, v in json.load
 database=$(secret database | python3 -c 'import json,sys; print("DATABASE_PASSWORD=" + json.load(sys.stdin)["password"])')
 hubspot=$(secret hubspot | python3 -c 'import json,sys; print("HUBSPOT_TOKEN=" + json.load(sys.stdin)["token"])')
 api_keys=$(secret api-keys | to_env)
+callback=$(secret callback | python3 -c 'import json,sys; print("ESTEIRA_CALLBACK_SECRET=" + json.load(sys.stdin)["secret"])')
 
 umask 027
 install -d -m 0750 -o root -g esteira /run/esteira
@@ -25,7 +27,7 @@ write() {
   printf '%s\n' "${@:2}" > "$file.tmp"
   chgrp esteira "$file.tmp" && chmod 0640 "$file.tmp" && mv "$file.tmp" "$file"
 }
-write ingest "$database" "$api_keys"
+write ingest "$database" "$api_keys" "$callback"
 write image-processing "$database"
 write invoice "$database" "$api_keys"
 write crm-sync "$database" "$hubspot"
