@@ -23,8 +23,8 @@ class ImageProcessingConfiguration {
 
 	@Bean
 	ThumbnailRenderer thumbnailRenderer(ImageProperties properties) {
-		return new ThumbnailRenderer(properties.thumbnailSize(), properties.thumbnailQuality(),
-				properties.maxSourcePixels());
+		return new ThumbnailRenderer(properties.renditionSizes(), properties.quality(), properties.alphaOutput(),
+				properties.maxSourcePixels(), properties.decodeTimeout(), properties.maxConcurrentDecodes());
 	}
 
 }

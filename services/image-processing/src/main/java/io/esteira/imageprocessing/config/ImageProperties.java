@@ -1,8 +1,15 @@
 package io.esteira.imageprocessing.config;
 
+import java.time.Duration;
+import java.util.List;
+
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+
+import io.esteira.imageprocessing.thumbnail.AlphaOutput;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -12,22 +19,30 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Image processing settings ({@code esteira.images.*}).
  *
- * @param thumbnailSize longest side of the thumbnail in pixels; smaller images are never upscaled (default
- * {@code 256}); it also names the rendition and its key {@code thumbnails/{uploadId}/{thumbnailSize}.jpg}
- * @param thumbnailQuality JPEG quality of the thumbnail, {@code 0.0} to {@code 1.0} (default {@code 0.85})
+ * @param renditionSizes longest side of each rendition in pixels; smaller images are never upscaled (default
+ * {@code 256,1024}); each size names its rendition and its key {@code thumbnails/{uploadId}/{size}.jpg} (or
+ * {@code .png}); CRM sync links the {@code 256} one, so keep it
+ * @param quality JPEG quality of the renditions, {@code 0.0} to {@code 1.0} (default {@code 0.85})
+ * @param alphaOutput what renditions of images with transparency become: {@code JPEG_ON_WHITE} (default; the
+ * permalink serves {@code .jpg} only) or {@code PNG} (transparency kept, keys end in {@code .png})
  * @param maxSourceBytes objects larger than this are rejected as {@code too_large} before they are downloaded
  * (default {@code 50MB})
  * @param maxSourcePixels images whose header declares more pixels than this are rejected as {@code too_many_pixels}
  * before they are decoded: decoding time grows with the pixel count (a 50 MP JPEG takes about a second), and so does
  * the decoder's native memory for progressive JPEGs (default {@code 50000000})
- * @param concurrency images one instance decodes at once (default {@code 2}); read by the listener as
+ * @param decodeTimeout a decode running longer is aborted and the image rejected as {@code decode_timeout} (default
+ * {@code 10s}; a 50 MP JPEG decodes in about one)
+ * @param maxConcurrentDecodes decodes (and resizes) running at once in one instance, whatever the number of messages
+ * in flight: each takes up to about 60 MB of heap (default {@code 2})
+ * @param concurrency messages one instance handles at once (default {@code 2}); read by the listener as
  * {@code ${esteira.images.concurrency:2}}
  */
 @ConfigurationProperties("esteira.images")
 @Validated
-public record ImageProperties(@DefaultValue("256") @Positive int thumbnailSize,
-		@DefaultValue("0.85") @DecimalMin("0.0") @DecimalMax("1.0") float thumbnailQuality,
-		@DefaultValue("50MB") DataSize maxSourceBytes, @DefaultValue("50000000") @Positive long maxSourcePixels,
-		@DefaultValue("2") @Positive int concurrency) {
+public record ImageProperties(@DefaultValue({ "256", "1024" }) @NotEmpty List<@Positive Integer> renditionSizes,
+		@DefaultValue("0.85") @DecimalMin("0.0") @DecimalMax("1.0") float quality,
+		@DefaultValue("JPEG_ON_WHITE") @NotNull AlphaOutput alphaOutput, @DefaultValue("50MB") DataSize maxSourceBytes,
+		@DefaultValue("50000000") @Positive long maxSourcePixels, @DefaultValue("10s") Duration decodeTimeout,
+		@DefaultValue("2") @Positive int maxConcurrentDecodes, @DefaultValue("2") @Positive int concurrency) {
 
 }

@@ -6,11 +6,15 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import io.esteira.imageprocessing.config.ImageProperties;
+import io.esteira.imageprocessing.thumbnail.Renditions;
 import io.esteira.imageprocessing.thumbnail.Thumbnail;
 import io.esteira.imageprocessing.thumbnail.ThumbnailRenderer;
 import io.esteira.imageprocessing.thumbnail.UnreadableImageException;
@@ -30,15 +34,15 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Turns one {@code ObjectCreated} event into a thumbnail in the output bucket, a row in {@code images} and the
+ * Turns one {@code ObjectCreated} event into renditions in the output bucket, a row in {@code images} and the
  * events that report it (status steps for ingest, {@link ImageProcessedEvent} for CRM sync), all published through
  * the outbox in the same transaction as the row.
  * <p>
  * Idempotent per upload: an event whose object has the ETag already recorded changes nothing, an event older (by S3
  * sequencer) than the recorded one is dropped, a newer one reprocesses and overwrites the same thumbnail key.
  * Permanent problems (not an image, too large, object gone) are recorded or logged and never thrown; anything else
- * is thrown so the message comes back. The thumbnail is written before the transaction commits: a failed commit
- * leaves it to be overwritten by the retry.
+ * is thrown so the message comes back. The renditions are written before the transaction commits, at keys that
+ * depend only on the upload and the rendition: a failed commit leaves them to be overwritten by the retry.
  */
 @Service
 public class ImageProcessingService {
@@ -80,6 +84,11 @@ public class ImageProcessingService {
 		this.properties = properties;
 		this.clock = clock;
 		this.meters = meters;
+		if (aws.outputBucket().equals(aws.uploadsBucket())) {
+			// Loop guard: renditions written where uploads arrive would come back as uploads to process.
+			throw new IllegalStateException("esteira.aws.output-bucket must differ from esteira.aws.uploads-bucket ("
+					+ aws.uploadsBucket() + "): renditions must never be written where uploads are processed from");
+		}
 	}
 
 	/** Handles one {@code ObjectCreated} event. */
@@ -123,56 +132,71 @@ public class ImageProcessingService {
 			record = new ImageRecord(uploadId, this.clock.instant());
 		}
 
+		long start = System.nanoTime();
 		long maxBytes = this.properties.maxSourceBytes().toBytes();
 		if (event.size() > maxBytes || source.size() > maxBytes) {
 			return reject(record, source, event, null, null, TOO_LARGE,
-					"object has " + Math.max(event.size(), source.size()) + " bytes, more than " + maxBytes);
+					"object has " + Math.max(event.size(), source.size()) + " bytes, more than " + maxBytes, start);
 		}
 		Optional<byte[]> content = this.objects.read(source);
 		if (content.isEmpty()) {
 			return missing(event);
 		}
 		String sha256 = sha256(content.get());
-		Thumbnail thumbnail;
+		Renditions made;
 		try {
-			thumbnail = this.renderer.render(content.get());
+			made = this.renderer.render(content.get());
 		}
 		catch (UnreadableImageException ex) {
-			return reject(record, source, event, sha256, ex.format(), ex.problem().code(), ex.getMessage());
+			return reject(record, source, event, sha256, ex.format(), ex.problem().code(), ex.getMessage(), start);
+		}
+		catch (InterruptedException ex) {
+			// Shutting down while waiting for a decode slot: the message comes back.
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting to decode " + source.key(), ex);
 		}
 
-		String thumbnailKey = thumbnailKey(uploadId);
-		this.objects.write(this.aws.outputBucket(), thumbnailKey, thumbnail.content(), thumbnail.contentType());
+		List<RenditionRecord> renditions = new ArrayList<>(made.thumbnails().size());
+		for (Thumbnail thumbnail : made.thumbnails()) {
+			String key = renditionKey(uploadId, thumbnail);
+			this.objects.write(this.aws.outputBucket(), key, thumbnail.content(), thumbnail.contentType());
+			renditions.add(new RenditionRecord(thumbnail.name(), this.aws.outputBucket(), key, thumbnail.width(),
+					thumbnail.height(), thumbnail.content().length, thumbnail.contentType()));
+		}
+		// Renditions of an earlier version that this one did not overwrite (other sizes or another format).
+		Set<String> written = renditions.stream().map(RenditionRecord::key).collect(Collectors.toSet());
+		deleteRenditions(record, written);
 		Instant now = this.clock.instant();
-		record.processed(source, event.sequencer(), sha256, thumbnail, thumbnailKey, now);
+		record.processed(source, event.sequencer(), sha256, made, renditions, millisSince(start), now);
 		this.images.save(record);
 		publishStarted(uploadId, now);
 		this.events.publishEvent(UploadStatusEvent.of(uploadId, SERVICE, STEP_THUMBNAIL, StepOutcome.SUCCEEDED, null,
-				thumbnail.width() + "x" + thumbnail.height() + " " + thumbnail.contentType(), now));
+				renditions.stream()
+					.map((r) -> r.width() + "x" + r.height())
+					.collect(Collectors.joining(", ", "", " " + renditions.getFirst().contentType())),
+				now));
 		this.events.publishEvent(new ImageProcessedEvent(UUID.randomUUID(), uploadId, source.bucket(), source.key(),
 				source.metadata(UploadMetadata.CRM_CONTACT_ID), source.metadata(UploadMetadata.CUSTOMER_EMAIL),
 				source.metadata(UploadMetadata.CUSTOMER_PHONE),
-				List.of(new ImageProcessedEvent.Rendition(Integer.toString(this.properties.thumbnailSize()),
-						this.aws.outputBucket(), thumbnailKey, thumbnail.width(), thumbnail.height(),
-						thumbnail.content().length, thumbnail.contentType())),
+				renditions.stream()
+					.map((r) -> new ImageProcessedEvent.Rendition(r.name(), r.bucket(), r.key(), r.width(), r.height(),
+							r.bytes(), r.contentType()))
+					.toList(),
 				now));
-		logger.info("Upload {}: s3://{}/{} ({} {}x{}) -> s3://{}/{} ({}x{}, {} bytes)", uploadId, source.bucket(),
-				source.key(), thumbnail.sourceFormat(), thumbnail.sourceWidth(), thumbnail.sourceHeight(),
-				this.aws.outputBucket(), thumbnailKey, thumbnail.width(), thumbnail.height(),
-				thumbnail.content().length);
+		logger.info("Upload {}: s3://{}/{} ({} {}x{}, orientation {}) -> {} renditions in s3://{}/thumbnails/{}/ "
+				+ "(decode {} ms, resize {} ms, encode {} ms)", uploadId, source.bucket(), source.key(),
+				made.sourceFormat(), made.sourceWidth(), made.sourceHeight(), made.orientation(), renditions.size(),
+				this.aws.outputBucket(), uploadId, made.decodeMillis(), made.resizeMillis(), made.encodeMillis());
 		return ImageOutcome.PROCESSED;
 	}
 
 	private ImageOutcome reject(ImageRecord record, SourceObject source, S3ObjectEvent event, String sha256,
-			String format, String reason, String detail) {
+			String format, String reason, String detail, long start) {
 		Instant now = this.clock.instant();
-		String previousThumbnail = record.thumbnailKey();
-		if (previousThumbnail != null) {
-			// The object was overwritten by something that is not an image: its old thumbnail must not stay
-			// reachable as the upload's picture.
-			this.objects.delete(this.aws.outputBucket(), previousThumbnail);
-		}
-		record.rejected(source, event.sequencer(), sha256, format, reason, now);
+		// The object was overwritten by something that is not an image: its old renditions must not stay reachable
+		// as the upload's picture.
+		deleteRenditions(record, Set.of());
+		record.rejected(source, event.sequencer(), sha256, format, reason, millisSince(start), now);
 		this.images.save(record);
 		publishStarted(record.uploadId(), now);
 		this.events.publishEvent(UploadStatusEvent.of(record.uploadId(), SERVICE, STEP_THUMBNAIL,
@@ -194,8 +218,24 @@ public class ImageProcessingService {
 		return ImageOutcome.MISSING;
 	}
 
-	String thumbnailKey(UUID uploadId) {
-		return "thumbnails/" + uploadId + "/" + this.properties.thumbnailSize() + ".jpg";
+	private void deleteRenditions(ImageRecord record, Set<String> except) {
+		for (RenditionRecord rendition : record.renditions()) {
+			if (!except.contains(rendition.key())) {
+				this.objects.delete(rendition.bucket(), rendition.key());
+			}
+		}
+	}
+
+	/**
+	 * {@code thumbnails/{uploadId}/{name}.{jpg|png}}: deterministic, so a retry overwrites; ingest's permalink
+	 * {@code /files/{uploadId}/{name}} serves the {@code .jpg} one.
+	 */
+	static String renditionKey(UUID uploadId, Thumbnail thumbnail) {
+		return "thumbnails/" + uploadId + "/" + thumbnail.name() + "." + thumbnail.extension();
+	}
+
+	private static long millisSince(long startNanos) {
+		return (System.nanoTime() - startNanos) / 1_000_000;
 	}
 
 	/** The upload id ingest put on the object, or one derived from its location for objects dropped in otherwise. */

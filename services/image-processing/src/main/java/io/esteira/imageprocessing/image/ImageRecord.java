@@ -1,21 +1,29 @@
 package io.esteira.imageprocessing.image;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OrderBy;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
-import io.esteira.imageprocessing.thumbnail.Thumbnail;
+import io.esteira.imageprocessing.thumbnail.Renditions;
 
 /**
  * One upload's image (table {@code images}, one row per upload id): the source object it was made from and its
- * thumbnail, or why it was rejected. A newer write of the same object overwrites the row.
+ * renditions (table {@code image_renditions}), or why it was rejected. A newer write of the same object overwrites
+ * the row.
  */
 @Entity
 @Table(name = "images")
@@ -52,15 +60,22 @@ class ImageRecord {
 
 	private String reason;
 
-	private String thumbnailKey;
+	private Short orientation;
 
-	private Integer thumbnailWidth;
+	private String blurHash;
 
-	private Integer thumbnailHeight;
+	private Integer decodeMs;
 
-	private Long thumbnailBytes;
+	private Integer resizeMs;
 
-	private String thumbnailContentType;
+	private Integer encodeMs;
+
+	private Integer totalMs;
+
+	@ElementCollection(fetch = FetchType.EAGER)
+	@CollectionTable(name = "image_renditions", joinColumns = @JoinColumn(name = "image_id"))
+	@OrderBy("width")
+	private List<RenditionRecord> renditions = new ArrayList<>();
 
 	@Version
 	private Long version;
@@ -79,34 +94,39 @@ class ImageRecord {
 		this.createdAt = createdAt;
 	}
 
-	void processed(SourceObject source, String sequencer, String sha256, Thumbnail thumbnail, String thumbnailKey,
-			Instant now) {
+	void processed(SourceObject source, String sequencer, String sha256, Renditions made,
+			List<RenditionRecord> renditions, long totalMillis, Instant now) {
 		source(source, sequencer, sha256, now);
 		this.status = ImageStatus.PROCESSED;
 		this.reason = null;
-		this.detectedFormat = thumbnail.sourceFormat();
-		this.originalWidth = thumbnail.sourceWidth();
-		this.originalHeight = thumbnail.sourceHeight();
-		this.thumbnailKey = thumbnailKey;
-		this.thumbnailWidth = thumbnail.width();
-		this.thumbnailHeight = thumbnail.height();
-		this.thumbnailBytes = (long) thumbnail.content().length;
-		this.thumbnailContentType = thumbnail.contentType();
+		this.detectedFormat = made.sourceFormat();
+		this.originalWidth = made.sourceWidth();
+		this.originalHeight = made.sourceHeight();
+		this.orientation = (short) made.orientation();
+		this.blurHash = made.blurHash();
+		this.decodeMs = (int) made.decodeMillis();
+		this.resizeMs = (int) made.resizeMillis();
+		this.encodeMs = (int) made.encodeMillis();
+		this.totalMs = (int) totalMillis;
+		this.renditions.clear();
+		this.renditions.addAll(renditions);
 	}
 
 	void rejected(SourceObject source, String sequencer, String sha256, String detectedFormat, String reason,
-			Instant now) {
+			long totalMillis, Instant now) {
 		source(source, sequencer, sha256, now);
 		this.status = ImageStatus.REJECTED;
 		this.reason = reason;
 		this.detectedFormat = detectedFormat;
 		this.originalWidth = null;
 		this.originalHeight = null;
-		this.thumbnailKey = null;
-		this.thumbnailWidth = null;
-		this.thumbnailHeight = null;
-		this.thumbnailBytes = null;
-		this.thumbnailContentType = null;
+		this.orientation = null;
+		this.blurHash = null;
+		this.decodeMs = null;
+		this.resizeMs = null;
+		this.encodeMs = null;
+		this.totalMs = (int) totalMillis;
+		this.renditions.clear();
 	}
 
 	private void source(SourceObject source, String sequencer, String sha256, Instant now) {
@@ -131,8 +151,9 @@ class ImageRecord {
 		return this.sourceSequencer;
 	}
 
-	String thumbnailKey() {
-		return this.thumbnailKey;
+	/** The renditions in the output bucket, smallest first; empty when rejected. */
+	List<RenditionRecord> renditions() {
+		return List.copyOf(this.renditions);
 	}
 
 }

@@ -1,17 +1,15 @@
 package io.esteira.imageprocessing.thumbnail;
 
 /**
- * A thumbnail made from a source image.
+ * One rendition made from a source image.
  *
- * @param sourceFormat the format the source was decoded as, lower case ({@code jpeg}, {@code png}, ...)
- * @param sourceWidth width of the source in pixels
- * @param sourceHeight height of the source in pixels
- * @param content the encoded thumbnail
- * @param width width of the thumbnail in pixels
- * @param height height of the thumbnail in pixels
- * @param contentType media type of {@code content}
+ * @param name the rendition's name: its longest-side limit in pixels ({@code 256}, {@code 1024})
+ * @param content the encoded image, without any metadata
+ * @param width width in pixels
+ * @param height height in pixels
+ * @param contentType media type of {@code content} ({@code image/jpeg} or {@code image/png})
+ * @param extension file extension matching {@code contentType} ({@code jpg} or {@code png})
  */
-public record Thumbnail(String sourceFormat, int sourceWidth, int sourceHeight, byte[] content, int width, int height,
-		String contentType) {
+public record Thumbnail(String name, byte[] content, int width, int height, String contentType, String extension) {
 
 }

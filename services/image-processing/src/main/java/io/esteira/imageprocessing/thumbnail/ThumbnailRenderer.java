@@ -2,13 +2,19 @@ package io.esteira.imageprocessing.thumbnail;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorConvertOp;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -16,68 +22,126 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
+import io.trbl.blurhash.BlurHash;
 import org.imgscalr.Scalr;
 
 /**
- * Makes a JPEG thumbnail whose longest side is {@code size} pixels (smaller images keep their size) with ImageIO and
- * imgscalr's {@code QUALITY} method. Transparent areas become white. Images whose header declares more than
- * {@code maxPixels} are refused before decoding; large ones are decoded subsampled. Thread-safe.
+ * Makes the renditions of one image: for each configured size, the image with its longest side at most that many
+ * pixels (never upscaled), oriented per EXIF, in sRGB, without metadata, as JPEG (or PNG for images with
+ * transparency when so configured), plus a BlurHash. Thread-safe.
+ * <p>
+ * Safety: the format comes from the leading bytes (only JPEG, PNG, GIF, BMP and WebP are decoded); the pixel count
+ * is read from the header and refused above {@code maxPixels} before anything is decoded; large images are decoded
+ * subsampled to no less than twice the largest rendition, so a decode takes tens of megabytes at most whatever the
+ * source's size; at most {@code maxConcurrentDecodes} decodes run at once; a decode running past
+ * {@code decodeTimeout} is aborted.
  */
 public class ThumbnailRenderer {
 
-	/** Media type of every thumbnail. */
-	public static final String CONTENT_TYPE = "image/jpeg";
+	private static final String JPEG = "image/jpeg";
 
-	private final int size;
+	private static final String PNG = "image/png";
+
+	private final List<Integer> sizes;
 
 	private final float quality;
 
+	private final AlphaOutput alphaOutput;
+
 	private final long maxPixels;
 
+	private final long decodeTimeoutNanos;
+
+	private final Semaphore decodes;
+
 	/**
-	 * @param size longest side of the thumbnail in pixels
+	 * @param sizes longest side of each rendition in pixels
 	 * @param quality JPEG quality, {@code 0.0} to {@code 1.0}
+	 * @param alphaOutput what renditions of images with transparency become
 	 * @param maxPixels sources whose header declares more pixels are refused before decoding
+	 * @param decodeTimeout decodes running longer are aborted
+	 * @param maxConcurrentDecodes decodes (and resizes) running at once; callers beyond wait
 	 */
-	public ThumbnailRenderer(int size, float quality, long maxPixels) {
-		this.size = size;
+	public ThumbnailRenderer(List<Integer> sizes, float quality, AlphaOutput alphaOutput, long maxPixels,
+			Duration decodeTimeout, int maxConcurrentDecodes) {
+		if (sizes.isEmpty()) {
+			throw new IllegalArgumentException("At least one rendition size is needed");
+		}
+		this.sizes = sizes.stream().distinct().sorted().toList();
 		this.quality = quality;
+		this.alphaOutput = alphaOutput;
 		this.maxPixels = maxPixels;
-		// Plugins on the application class path (TwelveMonkeys' JPEG reader) register with the thread that first
-		// touches ImageIO; under a launcher class loader that may not see them, so register explicitly.
+		this.decodeTimeoutNanos = decodeTimeout.toNanos();
+		this.decodes = new Semaphore(maxConcurrentDecodes, true);
+		// Plugins on the application class path (TwelveMonkeys' JPEG and WebP readers) register with the thread that
+		// first touches ImageIO; under a launcher class loader that may not see them, so register explicitly.
 		ImageIO.scanForPlugins();
 	}
 
+	/** The rendition sizes, smallest first. */
+	public List<Integer> sizes() {
+		return this.sizes;
+	}
+
 	/**
-	 * Decodes {@code source} and encodes its thumbnail.
-	 * @throws UnreadableImageException when {@code source} is not a decodable image within the pixel limit
+	 * Decodes {@code source} and encodes its renditions.
+	 * @throws UnreadableImageException when {@code source} is not a decodable image within the limits
+	 * @throws InterruptedException when interrupted while waiting for a decode slot
 	 */
-	public Thumbnail render(byte[] source) throws UnreadableImageException {
+	public Renditions render(byte[] source) throws UnreadableImageException, InterruptedException {
+		ImageFormat format = ImageFormat.sniff(source);
+		if (format == null) {
+			String kind = ImageFormat.describeUnsupported(source);
+			throw new UnreadableImageException(UnreadableImageException.Problem.UNSUPPORTED_FORMAT, kind,
+					"Not a supported image format (looks like " + kind + ")", null);
+		}
+		String name = format.readerName();
 		// Memory-cached streams: ImageIO's default caches to temporary files.
 		try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(source))) {
-			Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
-			if (!readers.hasNext()) {
-				throw new UnreadableImageException(UnreadableImageException.Problem.UNSUPPORTED_FORMAT, null,
-						"No image reader recognises the data", null);
-			}
-			ImageReader reader = readers.next();
+			ImageReader reader = reader(format);
 			try {
 				reader.setInput(input, true, true);
-				String format = reader.getOriginatingProvider().getFormatNames()[0].toLowerCase(Locale.ROOT);
-				int width = width(reader, format);
-				int height = height(reader, format);
+				int width = dimension(reader, name, true);
+				int height = dimension(reader, name, false);
+				if (width <= 0 || height <= 0) {
+					throw new UnreadableImageException(UnreadableImageException.Problem.CORRUPT_IMAGE, name,
+							"Image declares " + width + "x" + height + " pixels", null);
+				}
 				if ((long) width * height > this.maxPixels) {
-					throw new UnreadableImageException(UnreadableImageException.Problem.TOO_MANY_PIXELS, format,
+					throw new UnreadableImageException(UnreadableImageException.Problem.TOO_MANY_PIXELS, name,
 							"Image declares " + width + "x" + height + " pixels, more than " + this.maxPixels, null);
 				}
-				BufferedImage thumbnail = toRgb(shrink(decode(reader, format, Math.max(width, height))));
-				return new Thumbnail(format, width, height, encodeJpeg(thumbnail), thumbnail.getWidth(),
-						thumbnail.getHeight(), CONTENT_TYPE);
+				int orientation = (format == ImageFormat.JPEG) ? ExifOrientation.ofJpeg(source) : ExifOrientation.NORMAL;
+				this.decodes.acquire();
+				List<BufferedImage> images;
+				long decodeNanos;
+				long resizeNanos;
+				try {
+					long start = System.nanoTime();
+					BufferedImage decoded = decode(reader, name, Math.max(width, height));
+					long decodedAt = System.nanoTime();
+					images = resize(decoded, orientation);
+					decodeNanos = decodedAt - start;
+					resizeNanos = System.nanoTime() - decodedAt;
+				}
+				finally {
+					this.decodes.release();
+				}
+				long encodeStart = System.nanoTime();
+				List<Thumbnail> thumbnails = new ArrayList<>(images.size());
+				for (int i = 0; i < images.size(); i++) {
+					thumbnails.add(encode(Integer.toString(this.sizes.get(i)), images.get(i)));
+				}
+				String blurHash = blurHash(images.getFirst());
+				long encodeNanos = System.nanoTime() - encodeStart;
+				return new Renditions(name, width, height, orientation, List.copyOf(thumbnails), blurHash,
+						decodeNanos / 1_000_000, resizeNanos / 1_000_000, encodeNanos / 1_000_000);
 			}
 			finally {
 				reader.dispose();
@@ -88,18 +152,17 @@ public class ThumbnailRenderer {
 		}
 	}
 
-	private static int width(ImageReader reader, String format) throws UnreadableImageException {
-		try {
-			return reader.getWidth(0);
+	private static ImageReader reader(ImageFormat format) {
+		Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.readerName());
+		if (!readers.hasNext()) {
+			throw new IllegalStateException("No ImageIO reader for " + format + " on the class path");
 		}
-		catch (IOException | RuntimeException ex) {
-			throw corrupt(format, ex);
-		}
+		return readers.next();
 	}
 
-	private static int height(ImageReader reader, String format) throws UnreadableImageException {
+	private static int dimension(ImageReader reader, String format, boolean width) throws UnreadableImageException {
 		try {
-			return reader.getHeight(0);
+			return width ? reader.getWidth(0) : reader.getHeight(0);
 		}
 		catch (IOException | RuntimeException ex) {
 			throw corrupt(format, ex);
@@ -107,18 +170,38 @@ public class ThumbnailRenderer {
 	}
 
 	/**
-	 * Decodes the first image. Large images are decoded subsampled to no less than four times the thumbnail size:
-	 * the decoded image then takes a few megabytes of heap instead of four bytes per source pixel, and the
-	 * {@code QUALITY} downscale that follows still has enough detail to filter.
+	 * Decodes the first image (the first frame of an animation). Images more than twice as large as the largest
+	 * rendition are decoded subsampled to no less than twice its size: the decoded image then takes a few megabytes
+	 * of heap instead of three or four bytes per source pixel, and the {@code QUALITY} downscale that follows still
+	 * has detail to filter. The decode is aborted past the time limit (checked at each progress report of the
+	 * reader, on the decoding thread: the JDK's JPEG reader refuses {@code abort()} from another thread), and
+	 * truncated data (which readers report as a warning and fill with grey) is corrupt.
 	 */
 	private BufferedImage decode(ImageReader reader, String format, int longestSide) throws UnreadableImageException {
+		long deadline = System.nanoTime() + this.decodeTimeoutNanos;
+		DecodeWatch watch = new DecodeWatch(deadline);
+		reader.addIIOReadProgressListener(watch);
+		reader.addIIOReadWarningListener((source, warning) -> {
+			String lower = warning.toLowerCase(Locale.ROOT);
+			if (lower.contains("premature end") || lower.contains("truncated") || lower.contains("missing eoi")) {
+				watch.truncated = warning;
+			}
+		});
 		try {
 			ImageReadParam param = reader.getDefaultReadParam();
-			int step = Math.max(1, longestSide / (this.size * 4));
+			int step = Math.max(1, longestSide / (this.sizes.getLast() * 2));
 			if (step > 1) {
 				param.setSourceSubsampling(step, step, 0, 0);
 			}
 			BufferedImage image = reader.read(0, param);
+			if (watch.aborted) {
+				throw new UnreadableImageException(UnreadableImageException.Problem.DECODE_TIMEOUT, format,
+						"Decoding took longer than " + this.decodeTimeoutNanos / 1_000_000 + " ms", null);
+			}
+			if (watch.truncated != null) {
+				throw new UnreadableImageException(UnreadableImageException.Problem.CORRUPT_IMAGE, format,
+						"Truncated " + format + ": " + watch.truncated, null);
+			}
 			if (image == null || image.getWidth() <= 0 || image.getHeight() <= 0) {
 				throw new UnreadableImageException(UnreadableImageException.Problem.CORRUPT_IMAGE, format,
 						"Decoder returned no image", null);
@@ -136,47 +219,149 @@ public class ThumbnailRenderer {
 				"Cannot decode " + format + ": " + ex.getMessage(), ex);
 	}
 
-	private BufferedImage shrink(BufferedImage image) {
-		if (Math.max(image.getWidth(), image.getHeight()) <= this.size) {
-			return image;
+	/** One image per size, smallest first: sRGB, oriented, flattened on white unless transparency is kept. */
+	private List<BufferedImage> resize(BufferedImage decoded, int orientation) {
+		boolean keepAlpha = decoded.getColorModel().hasAlpha() && this.alphaOutput == AlphaOutput.PNG;
+		BufferedImage current = normalize(decoded, keepAlpha);
+		List<BufferedImage> images = new ArrayList<>(this.sizes.size());
+		// Largest first, each smaller one from the previous: cheaper, and the QUALITY filter still halves in steps.
+		for (int i = this.sizes.size() - 1; i >= 0; i--) {
+			int size = this.sizes.get(i);
+			BufferedImage scaled = current;
+			if (Math.max(current.getWidth(), current.getHeight()) > size) {
+				scaled = Scalr.resize(current, Scalr.Method.QUALITY, Scalr.Mode.AUTOMATIC, size);
+			}
+			images.addFirst(scaled);
+			current = scaled;
 		}
-		// Flatten before scaling: interpolating a non-premultiplied image bleeds the colour of transparent pixels
-		// (often black) into the edges.
-		return Scalr.resize(toRgb(image), Scalr.Method.QUALITY, Scalr.Mode.AUTOMATIC, this.size);
+		// Orienting the (small) results is cheaper than orienting the decoded image; the longest side is the same.
+		images.replaceAll((image) -> ExifOrientation.apply(image, orientation));
+		return images;
 	}
 
-	/** The image as opaque RGB, transparent areas drawn on white; JPEG has no alpha channel. */
-	private static BufferedImage toRgb(BufferedImage image) {
-		if (image.getType() == BufferedImage.TYPE_INT_RGB) {
+	/**
+	 * The image as {@code TYPE_INT_RGB} in sRGB (transparent areas drawn on white), or as {@code TYPE_INT_ARGB} when
+	 * transparency is kept. Readers already convert embedded ICC profiles (TwelveMonkeys for JPEG); other RGB colour
+	 * spaces are converted here. Flattening happens before scaling: interpolating a non-premultiplied image bleeds the
+	 * colour of transparent pixels (often black) into the edges.
+	 */
+	private static BufferedImage normalize(BufferedImage image, boolean keepAlpha) {
+		ColorSpace space = image.getColorModel().getColorSpace();
+		if (!space.isCS_sRGB() && space.getType() == ColorSpace.TYPE_RGB) {
+			BufferedImage srgb = new BufferedImage(image.getWidth(), image.getHeight(),
+					keepAlpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+			new ColorConvertOp(null).filter(image, srgb);
+			if (keepAlpha || !image.getColorModel().hasAlpha()) {
+				return srgb;
+			}
+			image = srgb;
+		}
+		int type = keepAlpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
+		if (image.getType() == type) {
 			return image;
 		}
-		BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-		Graphics2D graphics = rgb.createGraphics();
+		BufferedImage converted = new BufferedImage(image.getWidth(), image.getHeight(), type);
+		Graphics2D graphics = converted.createGraphics();
 		try {
-			graphics.setColor(Color.WHITE);
-			graphics.fillRect(0, 0, image.getWidth(), image.getHeight());
+			if (!keepAlpha) {
+				graphics.setColor(Color.WHITE);
+				graphics.fillRect(0, 0, image.getWidth(), image.getHeight());
+			}
 			graphics.drawImage(image, 0, 0, null);
 		}
 		finally {
 			graphics.dispose();
 		}
-		return rgb;
+		return converted;
 	}
 
-	private byte[] encodeJpeg(BufferedImage image) throws IOException {
-		ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+	private Thumbnail encode(String name, BufferedImage image) throws IOException {
+		boolean png = image.getColorModel().hasAlpha();
+		ImageWriter writer = ImageIO.getImageWritersByFormatName(png ? "png" : "jpeg").next();
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 * 1024);
 		try (ImageOutputStream output = new MemoryCacheImageOutputStream(bytes)) {
 			ImageWriteParam param = writer.getDefaultWriteParam();
-			param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-			param.setCompressionQuality(this.quality);
+			if (!png) {
+				param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+				param.setCompressionQuality(this.quality);
+			}
 			writer.setOutput(output);
+			// No metadata: the writer emits only what the format needs (JFIF for JPEG, IHDR for PNG); EXIF, GPS,
+			// comments and profiles of the source are not carried over.
 			writer.write(null, new IIOImage(image, null, null), param);
 		}
 		finally {
 			writer.dispose();
 		}
-		return bytes.toByteArray();
+		return new Thumbnail(name, bytes.toByteArray(), image.getWidth(), image.getHeight(), png ? PNG : JPEG,
+				png ? "png" : "jpg");
+	}
+
+	/** A 4x3-component BlurHash of a 32 px version (more pixels do not change the hash, only its cost). */
+	private static String blurHash(BufferedImage image) {
+		BufferedImage small = image;
+		if (Math.max(image.getWidth(), image.getHeight()) > 32) {
+			small = Scalr.resize(image, Scalr.Method.BALANCED, Scalr.Mode.AUTOMATIC, 32);
+		}
+		if (small.getColorModel().hasAlpha()) {
+			small = normalize(small, false);
+		}
+		return BlurHash.encode(small, 4, 3);
+	}
+
+	/** Aborts a decode past its deadline; must run on the decoding thread. */
+	private static final class DecodeWatch implements IIOReadProgressListener {
+
+		private final long deadline;
+
+		private volatile boolean aborted;
+
+		private volatile String truncated;
+
+		DecodeWatch(long deadline) {
+			this.deadline = deadline;
+		}
+
+		@Override
+		public void imageProgress(ImageReader source, float percentageDone) {
+			if (System.nanoTime() > this.deadline && !this.aborted) {
+				source.abort();
+			}
+		}
+
+		@Override
+		public void readAborted(ImageReader source) {
+			this.aborted = true;
+		}
+
+		@Override
+		public void sequenceStarted(ImageReader source, int minIndex) {
+		}
+
+		@Override
+		public void sequenceComplete(ImageReader source) {
+		}
+
+		@Override
+		public void imageStarted(ImageReader source, int imageIndex) {
+		}
+
+		@Override
+		public void imageComplete(ImageReader source) {
+		}
+
+		@Override
+		public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {
+		}
+
+		@Override
+		public void thumbnailProgress(ImageReader source, float percentageDone) {
+		}
+
+		@Override
+		public void thumbnailComplete(ImageReader source) {
+		}
+
 	}
 
 }

@@ -20,7 +20,10 @@ public class UnreadableImageException extends Exception {
 		return this.problem;
 	}
 
-	/** The format the data was recognised as, or {@code null} when no image reader recognised it. */
+	/**
+	 * The format the data was recognised as ({@code jpeg}, ...), or for unsupported data what it looks like
+	 * ({@code pdf}, {@code svg}, {@code html}, {@code heic}, {@code empty}, {@code unknown}, ...).
+	 */
 	public String format() {
 		return this.format;
 	}
@@ -28,14 +31,20 @@ public class UnreadableImageException extends Exception {
 	/** Why an image cannot be read; {@link #code()} is the reason reported on the upload's timeline. */
 	public enum Problem {
 
-		/** No image reader recognises the data (a PDF, a text file, an image format without a decoder). */
+		/**
+		 * The data is not one of the supported formats (JPEG, PNG, GIF, BMP, WebP) by its leading bytes: a PDF, an
+		 * SVG, HTML, HEIC, an empty file.
+		 */
 		UNSUPPORTED_FORMAT("unsupported_format"),
 
-		/** A reader recognises the format but the data does not decode. */
+		/** The data starts like a supported format but does not decode (truncated, damaged). */
 		CORRUPT_IMAGE("corrupt_image"),
 
 		/** The header declares more pixels than decoding is allowed to allocate for. */
-		TOO_MANY_PIXELS("too_many_pixels");
+		TOO_MANY_PIXELS("too_many_pixels"),
+
+		/** Decoding took longer than the decode time limit (a decompression bomb or a pathological file). */
+		DECODE_TIMEOUT("decode_timeout");
 
 		private final String code;
 

@@ -93,7 +93,7 @@ class ImageProcessingIntegrationTest {
 	}
 
 	@Test
-	void uploadedJpegBecomesA256ThumbnailInTheOutputBucketAndIsAnnounced() throws Exception {
+	void uploadedJpegBecomes256And1024RenditionsInTheOutputBucketAndIsAnnounced() throws Exception {
 		UUID uploadId = UUID.randomUUID();
 		String key = "images/2026/my photo ä+1.jpg";
 		byte[] jpeg = aJpeg(1024, 768);
@@ -113,10 +113,9 @@ class ImageProcessingIntegrationTest {
 			.containsEntry("detected_format", "jpeg")
 			.containsEntry("original_width", 1024)
 			.containsEntry("original_height", 768)
-			.containsEntry("thumbnail_key", "thumbnails/" + uploadId + "/256.jpg")
-			.containsEntry("thumbnail_width", 256)
-			.containsEntry("thumbnail_height", 192)
-			.containsEntry("thumbnail_content_type", "image/jpeg");
+			.containsEntry("orientation", 1);
+		assertThat((String) row.get("blur_hash")).hasSize(28);
+		assertThat((Integer) row.get("total_ms")).isNotNull().isGreaterThanOrEqualTo((Integer) row.get("decode_ms"));
 
 		ResponseBytes<GetObjectResponse> thumbnail = this.s3
 			.getObjectAsBytes((request) -> request.bucket(OUTPUT).key("thumbnails/" + uploadId + "/256.jpg"));
@@ -124,7 +123,15 @@ class ImageProcessingIntegrationTest {
 		assertThat(isJpeg(thumbnail.asByteArray())).isTrue();
 		BufferedImage image = ImageIO.read(new ByteArrayInputStream(thumbnail.asByteArray()));
 		assertThat(Math.max(image.getWidth(), image.getHeight())).isEqualTo(256);
-		assertThat(row).containsEntry("thumbnail_bytes", (long) thumbnail.asByteArray().length);
+		byte[] large = this.s3
+			.getObjectAsBytes((request) -> request.bucket(OUTPUT).key("thumbnails/" + uploadId + "/1024.jpg"))
+			.asByteArray();
+		assertThat(renditions(uploadId)).containsExactly(
+				Map.of("name", "256", "bucket", OUTPUT, "object_key", "thumbnails/" + uploadId + "/256.jpg", "width",
+						256, "height", 192, "bytes", (long) thumbnail.asByteArray().length, "content_type",
+						"image/jpeg"),
+				Map.of("name", "1024", "bucket", OUTPUT, "object_key", "thumbnails/" + uploadId + "/1024.jpg",
+						"width", 1024, "height", 768, "bytes", (long) large.length, "content_type", "image/jpeg"));
 
 		ImageProcessedEvent processed = awaitImageEvent(uploadId);
 		assertThat(processed.sourceBucket()).isEqualTo(UPLOADS);
@@ -132,8 +139,11 @@ class ImageProcessingIntegrationTest {
 		assertThat(processed.crmContactId()).isEqualTo("901");
 		assertThat(processed.customerEmail()).isEqualTo("ana@example.com");
 		assertThat(processed.customerPhone()).isEqualTo("+5511999990000");
-		assertThat(processed.renditions()).containsExactly(new ImageProcessedEvent.Rendition("256", OUTPUT,
-				"thumbnails/" + uploadId + "/256.jpg", 256, 192, thumbnail.asByteArray().length, "image/jpeg"));
+		assertThat(processed.renditions()).containsExactly(
+				new ImageProcessedEvent.Rendition("256", OUTPUT, "thumbnails/" + uploadId + "/256.jpg", 256, 192,
+						thumbnail.asByteArray().length, "image/jpeg"),
+				new ImageProcessedEvent.Rendition("1024", OUTPUT, "thumbnails/" + uploadId + "/1024.jpg", 1024, 768,
+						large.length, "image/jpeg"));
 
 		UploadStatusEvent started = awaitStatus(uploadId, "processing", StepOutcome.STARTED);
 		assertThat(started.service()).isEqualTo("image-processing");
@@ -191,8 +201,8 @@ class ImageProcessingIntegrationTest {
 
 		assertThat(row(uploadId)).containsEntry("source_etag", secondETag)
 			.containsEntry("source_sequencer", "00B0")
-			.containsEntry("original_width", 300)
-			.containsEntry("thumbnail_height", 256);
+			.containsEntry("original_width", 300);
+		assertThat(renditions(uploadId)).extracting((r) -> r.get("height")).containsExactly(256, 900);
 		BufferedImage thumbnail = ImageIO.read(new ByteArrayInputStream(this.s3
 			.getObjectAsBytes((request) -> request.bucket(OUTPUT).key("thumbnails/" + uploadId + "/256.jpg"))
 			.asByteArray()));
@@ -212,13 +222,16 @@ class ImageProcessingIntegrationTest {
 		send(created(key, jpeg.length, put(key, jpeg, uploadMetadata(uploadId)), "0A"));
 		awaitImageEvent(uploadId);
 		assertThat(exists(OUTPUT, "thumbnails/" + uploadId + "/256.jpg")).isTrue();
+		assertThat(exists(OUTPUT, "thumbnails/" + uploadId + "/1024.jpg")).isTrue();
 
 		byte[] pdf = aPdf();
 		send(created(key, pdf.length, put(key, pdf, uploadMetadata(uploadId)), "0B"));
 
 		awaitStatus(uploadId, "thumbnail", StepOutcome.REJECTED);
-		assertThat(row(uploadId)).containsEntry("status", "REJECTED").containsEntry("thumbnail_key", null);
+		assertThat(row(uploadId)).containsEntry("status", "REJECTED").containsEntry("detected_format", "pdf");
+		assertThat(renditions(uploadId)).isEmpty();
 		assertThat(exists(OUTPUT, "thumbnails/" + uploadId + "/256.jpg")).isFalse();
+		assertThat(exists(OUTPUT, "thumbnails/" + uploadId + "/1024.jpg")).isFalse();
 	}
 
 	@Test
@@ -231,10 +244,10 @@ class ImageProcessingIntegrationTest {
 		send(created(key, png.length, eTag, "01"));
 
 		ImageProcessedEvent processed = awaitImageEvent(uploadId);
-		assertThat(processed.renditions()).singleElement().satisfies((rendition) -> {
-			assertThat(rendition.width()).isEqualTo(256);
-			assertThat(rendition.height()).isEqualTo(192);
-		});
+		assertThat(processed.renditions()).extracting(ImageProcessedEvent.Rendition::width).containsExactly(256, 400);
+		assertThat(processed.renditions()).extracting(ImageProcessedEvent.Rendition::height).containsExactly(192, 300);
+		assertThat(processed.renditions()).extracting(ImageProcessedEvent.Rendition::contentType)
+			.containsOnly("image/jpeg");
 		assertThat(row(uploadId)).containsEntry("detected_format", "png");
 	}
 
@@ -291,7 +304,8 @@ class ImageProcessingIntegrationTest {
 		assertThat(row(uploadId)).containsEntry("status", "REJECTED")
 			.containsEntry("reason", "unsupported_format")
 			.containsEntry("source_sha256", sha256(pdf))
-			.containsEntry("thumbnail_key", null);
+			.containsEntry("detected_format", "pdf");
+		assertThat(renditions(uploadId)).isEmpty();
 		awaitImagesQueueDrained();
 		assertThat(deadLetterCount()).isZero();
 		assertThat(exists(OUTPUT, "thumbnails/" + uploadId + "/256.jpg")).isFalse();
@@ -463,6 +477,13 @@ class ImageProcessingIntegrationTest {
 			return null;
 		}
 		return rows.getFirst();
+	}
+
+	private List<Map<String, Object>> renditions(UUID uploadId) {
+		return this.jdbc.queryForList("""
+				select r.name, r.bucket, r.object_key, r.width, r.height, r.bytes, r.content_type
+				from image_renditions r join images i on i.id = r.image_id
+				where i.upload_id = ? order by r.width""", uploadId);
 	}
 
 	private boolean exists(String bucket, String key) {
