@@ -258,10 +258,10 @@ def check_overlay(name, objects):
 
     if name == "eks":
         R.check(not by_kind.get("Secret"), "eks: no Secret objects (values come from External Secrets)")
-        for svc in SERVICES:
-            sa = named.get(("ServiceAccount", svc), {})
+        for account, role in [(svc, f"esteira-{svc}") for svc in SERVICES] + [("esteira-backup", "esteira-backup")]:
+            sa = named.get(("ServiceAccount", account), {})
             arn = (sa.get("metadata", {}).get("annotations") or {}).get("eks.amazonaws.com/role-arn", "")
-            R.check(arn.endswith(f":role/esteira-{svc}"), f"eks {svc}: IRSA role annotation ({arn})")
+            R.check(arn.endswith(f":role/{role}"), f"eks {account}: IRSA role annotation ({arn})")
         scaled = {o["spec"]["scaleTargetRef"]["name"]: o for o in by_kind.get("ScaledObject", [])}
         hpas = {o["spec"]["scaleTargetRef"]["name"] for o in by_kind.get("HorizontalPodAutoscaler", [])}
         auths = {o["metadata"]["name"]: o for o in by_kind.get("TriggerAuthentication", [])}

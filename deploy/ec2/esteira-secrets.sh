@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes each service's secrets from AWS Secrets Manager to /run/esteira/<service>.env (tmpfs, root:esteira 0640),
 # so they never touch the disk and each service gets only its own: the database password for all four, the HubSpot
-# token for crm-sync, the API key hashes for ingest and invoice, the callback signing key for ingest.
+# token for crm-sync, the API key hashes for ingest and invoice, the callback signing key for ingest; the database
+# password for the backup too.
 # Credentials: the instance profile.
 # Usage: esteira-secrets.sh [prefix]   (the stack's ResourcePrefix, default esteira)
 set -euo pipefail
@@ -31,4 +32,5 @@ write ingest "$database" "$api_keys" "$callback"
 write image-processing "$database"
 write invoice "$database" "$api_keys"
 write crm-sync "$database" "$hubspot"
-echo "esteira-secrets: wrote /run/esteira/{ingest,image-processing,invoice,crm-sync}.env"
+write backup "$database"
+echo "esteira-secrets: wrote /run/esteira/{ingest,image-processing,invoice,crm-sync,backup}.env"
