@@ -555,6 +555,13 @@ def check_template(path):
             R.check(visibility >= 3 * needs[key],
                     f"{rel} {queue_name}: visibility {visibility} s >= 3 x the consumer's timeouts ({needs[key]} s)")
 
+    # crm-sync counts deliveries itself to mark a step FAILED on the last one: it must agree with the redrive policy.
+    attempts = ((service_settings("crm-sync")[2]["esteira"]["crm"].get("retry") or {}).get("max-attempts"))
+    if attempts is not None and "MaxReceiveCount" in parameters:
+        R.check(int(attempts) == int(parameters["MaxReceiveCount"]["Default"]),
+                f"{rel}: MaxReceiveCount {parameters['MaxReceiveCount']['Default']} = crm-sync's retry.max-attempts "
+                f"{attempts}")
+
     # S3 -> SQS: each notification's queue lets s3.amazonaws.com send, from that bucket only.
     for bucket in buckets:
         config = (resources[bucket].get("Properties", {}) or {}).get("NotificationConfiguration") or {}
