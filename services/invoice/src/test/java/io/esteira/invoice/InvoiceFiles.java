@@ -27,7 +27,12 @@ public final class InvoiceFiles {
 				""";
 	}
 
-	/** A CSV export: not JSON at all. */
+	/** Not an invoice file at all, whatever its name says. */
+	public static String aPdfFile() {
+		return "%PDF-1.7\n%âãÏÓ\n1 0 obj << /Type /Catalog >> endobj\n";
+	}
+
+	/** A spreadsheet export: semicolons, Brazilian decimals and dates. */
 	public static String aCsvFile() {
 		return "numero;cliente;valor;data\n1001;ACME Ltda;1500,00;15/01/2026\n";
 	}

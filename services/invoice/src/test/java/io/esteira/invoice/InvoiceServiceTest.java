@@ -22,10 +22,14 @@ import org.springframework.test.context.TestConstructor;
 		"esteira.security.api-keys[0].scopes=invoices:read", "esteira.security.api-keys[1].name=test-uploader",
 		"esteira.security.api-keys[1].sha256=" + TestApiKeys.UPLOADER_SHA256,
 		"esteira.security.api-keys[1].scopes=uploads:write",
+		"esteira.invoices.all-or-nothing-prefixes=" + InvoiceServiceTest.STRICT_FEED,
 		// The kit stops PostgreSQL in a JVM shutdown hook that races Spring's: the context, closing after the
 		// database, would wait the whole pool timeout (30 s) for a connection it can no longer get.
 		"spring.datasource.hikari.connection-timeout=1000" })
 @TestConstructor(autowireMode = TestConstructor.AutowireMode.ALL)
 public @interface InvoiceServiceTest {
+
+	/** Objects under this prefix belong to an all-or-nothing feed. */
+	String STRICT_FEED = "invoices/strict/";
 
 }

@@ -23,8 +23,16 @@ final class ImportTally {
 
 	private int rejected;
 
+	private final ErrorReport report;
+
 	ImportTally(int maxErrors) {
+		this(maxErrors, new ErrorReport());
+	}
+
+	/** @param report receives every error, beyond {@code maxErrors} too */
+	ImportTally(int maxErrors, ErrorReport report) {
 		this.maxErrors = maxErrors;
+		this.report = report;
 	}
 
 	void countAccepted() {
@@ -37,10 +45,11 @@ final class ImportTally {
 
 	void countConflict(ParsedRecord.Valid invoice) {
 		this.conflicts++;
-		addError(ImportError.of(invoice.index(), "number", invoice.number(),
-				"conflict: series " + invoice.series() + " number " + invoice.number()
-						+ " is already stored with another customer, amount, currency or date; the stored invoice is"
-						+ " kept"));
+		String key = (invoice.accessKey() != null) ? "access key " + invoice.accessKey()
+				: "series " + invoice.series() + " number " + invoice.number();
+		addError(ImportError.of(invoice.index(), invoice.line(), null, "number", invoice.number(),
+				"conflict: " + key + " is already stored with other content (customer, document, amount, currency"
+						+ " or dates); the stored invoice is kept"));
 	}
 
 	void countRejected(List<ImportError> recordErrors) {
@@ -55,10 +64,17 @@ final class ImportTally {
 		this.conflicts = 0;
 		this.rejected = 0;
 		this.errors.clear();
+		this.report.reset();
 		addError(ImportError.of(null, null, null, detail));
 	}
 
+	/** All-or-nothing: the stored rows were rolled back, so nothing counts as accepted. */
+	void rolledBack() {
+		this.accepted = 0;
+	}
+
 	private void addError(ImportError error) {
+		this.report.add(error);
 		if (this.errors.size() < this.maxErrors) {
 			this.errors.add(error);
 		}
@@ -95,6 +111,10 @@ final class ImportTally {
 
 	int rejected() {
 		return this.rejected;
+	}
+
+	long totalErrors() {
+		return this.report.count();
 	}
 
 	List<ImportError> errors() {

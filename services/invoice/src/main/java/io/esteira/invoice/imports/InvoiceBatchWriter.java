@@ -19,56 +19,74 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Writes parsed invoices to {@code invoices} exactly once: one {@code INSERT ... ON CONFLICT DO NOTHING} per batch
  * (the rows travel as arrays, so the statement text never changes), then one query for the rows that were already
- * there to tell duplicates (same content) from conflicts (same series and number, other content). A stored invoice
- * is never overwritten.
+ * there to tell duplicates (same content) from conflicts (same natural key, other content). The natural key is the
+ * NF-e access key when there is one, and always (issuer, series, number): the access key embeds the issuer, series
+ * and number, and the validator made them agree. A stored invoice is never overwritten.
  */
 @Component
 class InvoiceBatchWriter {
 
 	private static final String INSERT = """
-			INSERT INTO invoices (issuer_key, series, number, customer, amount, currency, issue_date, upload_id,
-			                      created_at)
-			SELECT ?, r.series, r.number, r.customer, r.amount::numeric(15, 2), r.currency, r.issue_date::date, ?, ?
-			FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
-			     AS r(series, number, customer, amount, currency, issue_date, ord)
+			INSERT INTO invoices (issuer_key, series, number, customer, customer_document, amount, currency,
+			                      issue_date, due_date, access_key, authorization_status, items, upload_id, created_at)
+			SELECT r.issuer_key, r.series, r.number, r.customer, r.customer_document, r.amount::numeric(15, 2),
+			       r.currency, r.issue_date::date, r.due_date::date, r.access_key, r.authorization_status,
+			       r.items::jsonb, ?, ?
+			FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+			            ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
+			     AS r(issuer_key, series, number, customer, customer_document, amount, currency, issue_date, due_date,
+			          access_key, authorization_status, items, ord)
 			ORDER BY r.ord
-			ON CONFLICT (issuer_key, series, number) DO NOTHING
-			RETURNING series, number
+			ON CONFLICT DO NOTHING
+			RETURNING issuer_key, series, number
 			""";
 
 	private static final String SELECT_STORED = """
-			SELECT series, number, customer, amount, currency, issue_date
+			SELECT issuer_key, series, number, customer, customer_document, amount, currency, issue_date, due_date,
+			       access_key
 			FROM invoices
-			WHERE issuer_key = ?
-			  AND (series, number) IN (SELECT k.series, k.number FROM unnest(?::text[], ?::text[]) AS k(series, number))
+			WHERE (issuer_key, series, number) IN
+			      (SELECT k.issuer_key, k.series, k.number FROM unnest(?::text[], ?::text[], ?::text[])
+			                                                   AS k(issuer_key, series, number))
 			""";
 
 	private final JdbcTemplate jdbc;
 
-	InvoiceBatchWriter(JdbcTemplate jdbc) {
+	private final JsonMapper json;
+
+	InvoiceBatchWriter(JdbcTemplate jdbc, JsonMapper json) {
 		this.jdbc = jdbc;
+		this.json = json;
 	}
 
-	/** Stores a batch and counts each invoice as accepted, duplicate or conflict. */
-	void write(List<ParsedRecord.Valid> batch, String issuerKey, UUID uploadId, Instant createdAt, ImportTally tally) {
+	/**
+	 * Stores a batch and counts each invoice as accepted, duplicate or conflict.
+	 * @param defaultIssuer the issuer of invoices that name none
+	 */
+	void write(List<ParsedRecord.Valid> batch, String defaultIssuer, UUID uploadId, Instant createdAt,
+			ImportTally tally) {
 		if (batch.isEmpty()) {
 			return;
 		}
-		// A number repeated inside the batch is compared with its first occurrence after the insert.
+		Function<ParsedRecord.Valid, String> issuer = (invoice) -> Objects.requireNonNullElse(invoice.issuerDocument(),
+				defaultIssuer);
+		// A key repeated inside the batch is compared with its first occurrence after the insert.
 		Map<Key, ParsedRecord.Valid> firsts = new LinkedHashMap<>();
 		List<ParsedRecord.Valid> alreadyStored = new ArrayList<>();
 		for (ParsedRecord.Valid invoice : batch) {
-			if (firsts.putIfAbsent(Key.of(invoice), invoice) != null) {
+			if (firsts.putIfAbsent(Key.of(invoice, issuer), invoice) != null) {
 				alreadyStored.add(invoice);
 			}
 		}
-		Set<Key> inserted = insert(List.copyOf(firsts.values()), issuerKey, uploadId, createdAt);
+		Set<Key> inserted = insert(List.copyOf(firsts.values()), issuer, uploadId, createdAt);
 		firsts.forEach((key, invoice) -> {
 			if (inserted.contains(key)) {
 				tally.countAccepted();
@@ -80,54 +98,61 @@ class InvoiceBatchWriter {
 		if (alreadyStored.isEmpty()) {
 			return;
 		}
-		Map<Key, Stored> stored = stored(alreadyStored, issuerKey);
+		Map<Key, Stored> stored = stored(alreadyStored, issuer);
 		for (ParsedRecord.Valid invoice : alreadyStored) {
-			Stored existing = stored.get(Key.of(invoice));
-			if (existing == null) {
-				throw new IllegalStateException("Invoice series " + invoice.series() + " number " + invoice.number()
-						+ " was neither inserted nor found");
-			}
-			if (existing.sameContentAs(invoice)) {
+			Stored existing = stored.get(Key.of(invoice, issuer));
+			if (existing != null && existing.sameContentAs(invoice)) {
 				tally.countDuplicate();
 			}
 			else {
+				// Not found under its key: its access key is taken by an invoice with another key.
 				tally.countConflict(invoice);
 			}
 		}
 	}
 
-	private Set<Key> insert(List<ParsedRecord.Valid> invoices, String issuerKey, UUID uploadId, Instant createdAt) {
+	private Set<Key> insert(List<ParsedRecord.Valid> invoices, Function<ParsedRecord.Valid, String> issuer,
+			UUID uploadId, Instant createdAt) {
 		Set<Key> inserted = new HashSet<>();
 		this.jdbc.query((connection) -> {
 			PreparedStatement statement = connection.prepareStatement(INSERT);
-			statement.setString(1, issuerKey);
-			statement.setObject(2, uploadId);
-			statement.setObject(3, OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC));
+			statement.setObject(1, uploadId);
+			statement.setObject(2, OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC));
+			setColumn(connection, statement, 3, invoices, issuer);
 			setColumn(connection, statement, 4, invoices, ParsedRecord.Valid::series);
 			setColumn(connection, statement, 5, invoices, ParsedRecord.Valid::number);
 			setColumn(connection, statement, 6, invoices, ParsedRecord.Valid::customer);
-			setColumn(connection, statement, 7, invoices, (invoice) -> invoice.amount().toPlainString());
-			setColumn(connection, statement, 8, invoices, ParsedRecord.Valid::currency);
-			setColumn(connection, statement, 9, invoices, (invoice) -> invoice.issueDate().toString());
+			setColumn(connection, statement, 7, invoices, ParsedRecord.Valid::customerDocument);
+			setColumn(connection, statement, 8, invoices, (invoice) -> invoice.amount().toPlainString());
+			setColumn(connection, statement, 9, invoices, ParsedRecord.Valid::currency);
+			setColumn(connection, statement, 10, invoices, (invoice) -> invoice.issueDate().toString());
+			setColumn(connection, statement, 11, invoices,
+					(invoice) -> (invoice.dueDate() != null) ? invoice.dueDate().toString() : null);
+			setColumn(connection, statement, 12, invoices, ParsedRecord.Valid::accessKey);
+			setColumn(connection, statement, 13, invoices, ParsedRecord.Valid::authorizationStatus);
+			setColumn(connection, statement, 14, invoices,
+					(invoice) -> invoice.items().isEmpty() ? "[]" : this.json.writeValueAsString(invoice.items()));
 			return statement;
 		}, (row) -> {
-			inserted.add(new Key(row.getString("series"), row.getString("number")));
+			inserted.add(new Key(row.getString("issuer_key"), row.getString("series"), row.getString("number")));
 		});
 		return inserted;
 	}
 
-	private Map<Key, Stored> stored(List<ParsedRecord.Valid> invoices, String issuerKey) {
+	private Map<Key, Stored> stored(List<ParsedRecord.Valid> invoices, Function<ParsedRecord.Valid, String> issuer) {
 		Map<Key, Stored> stored = new HashMap<>();
 		this.jdbc.query((connection) -> {
 			PreparedStatement statement = connection.prepareStatement(SELECT_STORED);
-			statement.setString(1, issuerKey);
+			setColumn(connection, statement, 1, invoices, issuer);
 			setColumn(connection, statement, 2, invoices, ParsedRecord.Valid::series);
 			setColumn(connection, statement, 3, invoices, ParsedRecord.Valid::number);
 			return statement;
 		}, (row) -> {
-			stored.put(new Key(row.getString("series"), row.getString("number")),
-					new Stored(row.getString("customer"), row.getBigDecimal("amount"), row.getString("currency"),
-							row.getObject("issue_date", LocalDate.class)));
+			stored.put(new Key(row.getString("issuer_key"), row.getString("series"), row.getString("number")),
+					new Stored(row.getString("customer"), row.getString("customer_document"),
+							row.getBigDecimal("amount"), row.getString("currency"),
+							row.getObject("issue_date", LocalDate.class), row.getObject("due_date", LocalDate.class),
+							row.getString("access_key")));
 		});
 		return stored;
 	}
@@ -137,21 +162,26 @@ class InvoiceBatchWriter {
 		statement.setArray(index, connection.createArrayOf("text", invoices.stream().map(column).toArray()));
 	}
 
-	/** The part of the uniqueness key that varies between invoices of one issuer. */
-	private record Key(String series, String number) {
+	/** The natural key: issuer (document or the default issuer), series, number. */
+	private record Key(String issuer, String series, String number) {
 
-		static Key of(ParsedRecord.Valid invoice) {
-			return new Key(invoice.series(), invoice.number());
+		static Key of(ParsedRecord.Valid invoice, Function<ParsedRecord.Valid, String> issuer) {
+			return new Key(issuer.apply(invoice), invoice.series(), invoice.number());
 		}
 
 	}
 
 	/** What is compared to tell a duplicate from a conflict. */
-	private record Stored(String customer, BigDecimal amount, String currency, LocalDate issueDate) {
+	private record Stored(String customer, String customerDocument, BigDecimal amount, String currency,
+			LocalDate issueDate, LocalDate dueDate, String accessKey) {
 
 		boolean sameContentAs(ParsedRecord.Valid invoice) {
-			return this.customer.equals(invoice.customer()) && this.amount.compareTo(invoice.amount()) == 0
-					&& this.currency.equals(invoice.currency()) && Objects.equals(this.issueDate, invoice.issueDate());
+			return this.customer.equals(invoice.customer())
+					&& Objects.equals(this.customerDocument, invoice.customerDocument())
+					&& this.amount.compareTo(invoice.amount()) == 0 && this.currency.equals(invoice.currency())
+					&& Objects.equals(this.issueDate, invoice.issueDate())
+					&& Objects.equals(this.dueDate, invoice.dueDate())
+					&& Objects.equals(this.accessKey, invoice.accessKey());
 		}
 
 	}

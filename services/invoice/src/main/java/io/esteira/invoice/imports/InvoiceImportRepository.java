@@ -44,7 +44,8 @@ class InvoiceImportRepository {
 				ON CONFLICT (upload_id) DO UPDATE
 				  SET bucket = excluded.bucket, object_key = excluded.object_key, e_tag = excluded.e_tag,
 				      status = excluded.status, accepted = 0, duplicates = 0, conflicts = 0, rejected = 0,
-				      errors = '[]', started_at = excluded.started_at, finished_at = NULL
+				      errors = '[]', started_at = excluded.started_at, finished_at = NULL,
+				      format = NULL, error_report_key = NULL, parse_store_millis = NULL, total_errors = 0
 				  WHERE invoice_imports.e_tag IS DISTINCT FROM excluded.e_tag
 				""")
 			.param("uploadId", uploadId)
@@ -55,13 +56,20 @@ class InvoiceImportRepository {
 			.update() == 1;
 	}
 
-	void finish(UUID uploadId, String status, ImportTally tally, Instant finishedAt) {
+	void finish(UUID uploadId, String status, ImportTally tally, String format, String errorReportKey,
+			long durationMillis, Instant finishedAt) {
 		this.jdbc.sql("""
 				UPDATE invoice_imports
 				SET status = :status, accepted = :accepted, duplicates = :duplicates, conflicts = :conflicts,
-				    rejected = :rejected, errors = CAST(:errors AS jsonb), finished_at = :finishedAt
+				    rejected = :rejected, errors = CAST(:errors AS jsonb), finished_at = :finishedAt,
+				    format = :format, error_report_key = :errorReportKey, parse_store_millis = :durationMillis,
+				    total_errors = :totalErrors
 				WHERE upload_id = :uploadId
 				""")
+			.param("format", format)
+			.param("errorReportKey", errorReportKey)
+			.param("durationMillis", durationMillis)
+			.param("totalErrors", tally.totalErrors())
 			.param("status", status)
 			.param("accepted", tally.accepted())
 			.param("duplicates", tally.duplicates())
@@ -76,7 +84,8 @@ class InvoiceImportRepository {
 	Optional<ImportSummary> find(UUID uploadId) {
 		return this.jdbc.sql("""
 				SELECT upload_id, bucket, object_key, e_tag, status, accepted, duplicates, conflicts, rejected,
-				       errors::text AS errors, started_at, finished_at
+				       errors::text AS errors, started_at, finished_at,
+				       format, error_report_key, parse_store_millis, total_errors
 				FROM invoice_imports
 				WHERE upload_id = :uploadId
 				""").param("uploadId", uploadId).query(this::summary).optional();
@@ -86,8 +95,9 @@ class InvoiceImportRepository {
 		return new ImportSummary(row.getObject("upload_id", UUID.class), row.getString("bucket"),
 				row.getString("object_key"), row.getString("e_tag"), row.getString("status"), row.getInt("accepted"),
 				row.getInt("duplicates"), row.getInt("conflicts"), row.getInt("rejected"),
-				this.json.readValue(row.getString("errors"), ERRORS), instant(row, "started_at"),
-				instant(row, "finished_at"));
+				row.getLong("total_errors"), this.json.readValue(row.getString("errors"), ERRORS),
+				row.getString("format"), row.getString("error_report_key"),
+				(Long) row.getObject("parse_store_millis"), instant(row, "started_at"), instant(row, "finished_at"));
 	}
 
 	private static Instant instant(ResultSet row, String column) throws SQLException {

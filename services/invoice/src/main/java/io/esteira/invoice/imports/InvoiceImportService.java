@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.esteira.invoice.config.InvoiceProperties;
+import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadMetadata;
 import io.esteira.shared.event.UploadStatus;
@@ -51,6 +53,8 @@ public class InvoiceImportService {
 
 	static final String NO_VALID_INVOICES = "no valid invoices";
 
+	static final String ALL_OR_NOTHING = "all_or_nothing";
+
 	private static final Logger logger = LoggerFactory.getLogger(InvoiceImportService.class);
 
 	private final S3Client s3;
@@ -67,11 +71,14 @@ public class InvoiceImportService {
 
 	private final InvoiceProperties properties;
 
+	private final EsteiraAwsProperties aws;
+
 	private final Clock clock;
 
 	InvoiceImportService(S3Client s3, InvoiceFileParser parser, InvoiceBatchWriter writer,
 			InvoiceImportRepository imports, JdbcClient jdbc, ApplicationEventPublisher events,
-			InvoiceProperties properties, Clock clock) {
+			InvoiceProperties properties, EsteiraAwsProperties aws, Clock clock) {
+		this.aws = aws;
 		this.s3 = s3;
 		this.parser = parser;
 		this.writer = writer;
@@ -105,38 +112,62 @@ public class InvoiceImportService {
 				return;
 			}
 			publish(uploadId, PROCESSING_STEP, StepOutcome.STARTED, UploadStatus.PROCESSING, null);
-			ImportTally tally = new ImportTally(this.properties.maxReportedErrors());
-			// JpaTransactionManager offers no savepoints with Hibernate, so the SQL is spelled out: a file that
-			// breaks off half-way must leave none of its invoices behind, while the claim and the status stay.
-			this.jdbc.sql("SAVEPOINT invoice_rows").update();
-			try {
-				store(object, uploadId, startedAt, tally);
+			try (ErrorReport report = new ErrorReport()) {
+				run(object, event, uploadId, startedAt, new ImportTally(this.properties.maxReportedErrors(), report),
+						report);
 			}
-			catch (UnsupportedFormatException ex) {
-				this.jdbc.sql("ROLLBACK TO SAVEPOINT invoice_rows").update();
-				object.abort();
-				tally.unreadable(ex.getMessage());
-				finish(uploadId, UploadStatus.REJECTED, StepOutcome.REJECTED, UNSUPPORTED_FORMAT, tally);
-				logger.info("Upload {}: s3://{}/{} rejected: {}", uploadId, event.bucket(), event.key(),
-						ex.getMessage());
-				return;
-			}
-			this.jdbc.sql("RELEASE SAVEPOINT invoice_rows").update();
-			if (!tally.hasValidInvoices()) {
-				finish(uploadId, UploadStatus.REJECTED, StepOutcome.REJECTED, NO_VALID_INVOICES, tally);
-			}
-			else {
-				finish(uploadId, tally.completedStatus(), StepOutcome.SUCCEEDED, tally.summary(), tally);
-			}
-			logger.info("Upload {}: s3://{}/{} imported: {}", uploadId, event.bucket(), event.key(), tally.summary());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 	}
 
+	private void run(ResponseInputStream<GetObjectResponse> object, S3ObjectEvent event, UUID uploadId,
+			Instant startedAt, ImportTally tally, ErrorReport report) {
+		long started = System.nanoTime();
+		// JpaTransactionManager offers no savepoints with Hibernate, so the SQL is spelled out: a file that breaks
+		// off half-way (or an all-or-nothing feed with an error) must leave none of its invoices behind, while the
+		// claim and the status stay.
+		this.jdbc.sql("SAVEPOINT invoice_rows").update();
+		InvoiceFileParser.Format[] format = new InvoiceFileParser.Format[1];
+		try {
+			store(object, uploadId, startedAt, tally, (detected) -> format[0] = detected);
+		}
+		catch (UnsupportedFormatException ex) {
+			this.jdbc.sql("ROLLBACK TO SAVEPOINT invoice_rows").update();
+			object.abort();
+			tally.unreadable(ex.getMessage());
+			finish(uploadId, UploadStatus.REJECTED, StepOutcome.REJECTED, UNSUPPORTED_FORMAT, tally, format[0],
+					report, started);
+			logger.info("Upload {}: s3://{}/{} rejected: {}", uploadId, event.bucket(), event.key(),
+					ex.getMessage());
+			return;
+		}
+		boolean allOrNothing = this.properties.isAllOrNothing(event.key());
+		if (allOrNothing && tally.conflicts() + tally.rejected() > 0) {
+			this.jdbc.sql("ROLLBACK TO SAVEPOINT invoice_rows").update();
+			tally.rolledBack();
+			finish(uploadId, UploadStatus.REJECTED, StepOutcome.REJECTED,
+					ALL_OR_NOTHING + ": " + tally.summary() + "; nothing stored", tally, format[0], report, started);
+			logger.info("Upload {}: all-or-nothing feed s3://{}/{} rejected: {}", uploadId, event.bucket(),
+					event.key(), tally.summary());
+			return;
+		}
+		this.jdbc.sql("RELEASE SAVEPOINT invoice_rows").update();
+		if (!tally.hasValidInvoices()) {
+			finish(uploadId, UploadStatus.REJECTED, StepOutcome.REJECTED, NO_VALID_INVOICES, tally, format[0], report,
+					started);
+		}
+		else {
+			finish(uploadId, tally.completedStatus(), StepOutcome.SUCCEEDED, tally.summary(), tally, format[0], report,
+					started);
+		}
+		logger.info("Upload {}: s3://{}/{} ({}) imported in {} ms: {}", uploadId, event.bucket(), event.key(),
+				format[0], (System.nanoTime() - started) / 1_000_000, tally.summary());
+	}
+
 	private void store(ResponseInputStream<GetObjectResponse> object, UUID uploadId, Instant createdAt,
-			ImportTally tally) {
+			ImportTally tally, Consumer<InvoiceFileParser.Format> detected) {
 		int batchSize = this.properties.batchSize();
 		String issuerKey = this.properties.issuerKey();
 		List<ParsedRecord.Valid> batch = new ArrayList<>(batchSize);
@@ -151,12 +182,18 @@ public class InvoiceImportService {
 				}
 				case ParsedRecord.Rejected rejected -> tally.countRejected(rejected.errors());
 			}
-		});
+		}, detected);
 		this.writer.write(batch, issuerKey, uploadId, createdAt, tally);
 	}
 
-	private void finish(UUID uploadId, UploadStatus status, StepOutcome outcome, String reason, ImportTally tally) {
-		this.imports.finish(uploadId, status.name(), tally, this.clock.instant());
+	private void finish(UUID uploadId, UploadStatus status, StepOutcome outcome, String reason, ImportTally tally,
+			InvoiceFileParser.Format format, ErrorReport report, long startedNanos) {
+		String reportKey = this.properties.errorReportPrefix() + "/" + uploadId + "/errors.csv";
+		if (!report.upload(this.s3, this.aws.outputBucket(), reportKey)) {
+			reportKey = null;
+		}
+		this.imports.finish(uploadId, status.name(), tally, (format != null) ? format.name() : null, reportKey,
+				(System.nanoTime() - startedNanos) / 1_000_000, this.clock.instant());
 		publish(uploadId, IMPORT_STEP, outcome, status, reason);
 	}
 

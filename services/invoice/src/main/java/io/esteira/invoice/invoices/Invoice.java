@@ -44,6 +44,18 @@ class Invoice {
 	@Column(name = "issue_date", nullable = false)
 	private LocalDate issueDate;
 
+	@Column(name = "customer_document")
+	private String customerDocument;
+
+	@Column(name = "due_date")
+	private LocalDate dueDate;
+
+	@Column(name = "access_key")
+	private String accessKey;
+
+	@Column(name = "authorization_status")
+	private String authorizationStatus;
+
 	@Column(name = "upload_id", nullable = false)
 	private UUID uploadId;
 
@@ -54,8 +66,9 @@ class Invoice {
 	}
 
 	InvoiceView toView() {
-		return new InvoiceView(this.id, this.issuerKey, this.series, this.number, this.customer, this.amount,
-				this.currency, this.issueDate, this.uploadId, this.createdAt);
+		return new InvoiceView(this.id, this.issuerKey, this.series, this.number, this.customer,
+				this.customerDocument, this.amount, this.currency, this.issueDate, this.dueDate, this.accessKey,
+				this.authorizationStatus, this.uploadId, this.createdAt, null);
 	}
 
 }

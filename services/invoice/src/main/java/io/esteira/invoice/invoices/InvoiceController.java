@@ -1,10 +1,12 @@
 package io.esteira.invoice.invoices;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.UUID;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -34,8 +36,17 @@ class InvoiceController {
 			@RequestParam(defaultValue = "20") @Min(1) @Max(MAX_PAGE_SIZE) int size,
 			@RequestParam(required = false) String customer,
 			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
-			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
-		return this.invoices.search(new InvoiceSearch(customer, from, to), page, size);
+			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
+			@RequestParam(required = false) String customerDocument,
+			@RequestParam(required = false) BigDecimal minAmount,
+			@RequestParam(required = false) BigDecimal maxAmount, @RequestParam(required = false) UUID uploadId) {
+		return this.invoices.search(
+				new InvoiceSearch(customer, from, to, customerDocument, minAmount, maxAmount, uploadId), page, size);
+	}
+
+	@GetMapping("/by-key/{accessKey}")
+	InvoiceView byAccessKey(@PathVariable @Pattern(regexp = "\\d{44}", message = "must be 44 digits") String accessKey) {
+		return this.invoices.findByAccessKey(accessKey);
 	}
 
 	@GetMapping("/{id}")

@@ -1,5 +1,6 @@
 package io.esteira.invoice.invoices;
 
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -7,5 +8,7 @@ import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 
 /** Reads stored invoices. */
 interface InvoiceRepository extends JpaRepository<Invoice, UUID>, JpaSpecificationExecutor<Invoice> {
+
+	Optional<Invoice> findByAccessKey(String accessKey);
 
 }

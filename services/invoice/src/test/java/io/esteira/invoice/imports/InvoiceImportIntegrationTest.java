@@ -194,10 +194,10 @@ class InvoiceImportIntegrationTest {
 	}
 
 	@Test
-	void fileThatIsNotJsonIsRejectedOnceAndNotRetried() {
+	void fileThatIsNeitherJsonCsvNorXmlIsRejectedOnceAndNotRetried() {
 		UUID uploadId = UUID.randomUUID();
-		this.pipeline.announce(this.pipeline.upload("invoices/2026/03/" + uploadId + "/export.csv",
-				InvoiceFiles.aCsvFile(), uploadId));
+		this.pipeline.announce(this.pipeline.upload("invoices/2026/03/" + uploadId + "/export.json",
+				InvoiceFiles.aPdfFile(), uploadId));
 
 		UploadStatusEvent outcome = awaitFinalStatus(uploadId);
 		await().atMost(PATIENCE).until(this.pipeline::invoicesQueueIsSettled);
@@ -208,7 +208,7 @@ class InvoiceImportIntegrationTest {
 		assertThat(this.pipeline.deadLetters()).isZero();
 		JsonNode summary = this.api.get("/api/invoices/imports/" + uploadId, TestApiKeys.READER).body();
 		assertThat(summary.get("status").asString()).isEqualTo("REJECTED");
-		assertThat(summary.get("errors").get(0).get("message").asString()).startsWith("Not valid JSON");
+		assertThat(summary.get("errors").get(0).get("message").asString()).startsWith("Not JSON, NF-e XML or CSV");
 	}
 
 	@Test
