@@ -22,6 +22,12 @@ public final class IngestApi {
 	/** May only read. */
 	public static final String READER_KEY = "test-reader-key";
 
+	/** May use the admin endpoints only. */
+	public static final String ADMIN_KEY = "test-admin-key";
+
+	/** {@code printf %s test-admin-key | sha256sum} */
+	static final String ADMIN_KEY_SHA256 = "944650a7cd0f9e14d5c4fb15edbffb7fa45fb9ed36a4fa9be3d7e5476ae51bd9";
+
 	/** {@code printf %s test-writer-key | sha256sum} */
 	static final String WRITER_KEY_SHA256 = "61fb44fd7a10316d790cd0fe37044ed02bf2df77f3a0fec7789b72fb452da6ac";
 
@@ -78,6 +84,14 @@ public final class IngestApi {
 
 	public Response get(String apiKey, String path) {
 		return exchange(this.http.get()
+			.uri(path)
+			.headers((headers) -> apiKey(headers, apiKey))
+			.retrieve()
+			.toEntity(String.class));
+	}
+
+	public Response post(String apiKey, String path) {
+		return exchange(this.http.post()
 			.uri(path)
 			.headers((headers) -> apiKey(headers, apiKey))
 			.retrieve()

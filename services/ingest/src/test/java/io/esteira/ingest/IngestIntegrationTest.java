@@ -22,6 +22,9 @@ import io.esteira.testkit.EsteiraTest;
 		"esteira.security.api-keys[1].name=reader",
 		"esteira.security.api-keys[1].sha256=" + IngestApi.READER_KEY_SHA256,
 		"esteira.security.api-keys[1].scopes=uploads:read",
+		"esteira.security.api-keys[2].name=admin",
+		"esteira.security.api-keys[2].sha256=" + IngestApi.ADMIN_KEY_SHA256,
+		"esteira.security.api-keys[2].scopes=admin",
 		// SNS and callbacks go to the test kit's WireMock (TestNotifications stubs it); fast retries.
 		"spring.cloud.aws.sns.endpoint=${esteira.crm.hubspot.base-url}",
 		"esteira.ingest.notifications.topic-arn=" + TestNotifications.TOPIC_ARN,

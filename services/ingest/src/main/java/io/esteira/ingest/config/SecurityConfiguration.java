@@ -24,10 +24,13 @@ class SecurityConfiguration {
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyProperties apiKeys) throws Exception {
 		return ApiKeySecurity.apiChain(http, apiKeys,
-				(routes) -> routes.requestMatchers(HttpMethod.POST, "/api/uploads", "/api/uploads/presign")
+				(routes) -> routes
+					.requestMatchers(HttpMethod.POST, "/api/uploads", "/api/uploads/presign", "/api/uploads/*/retry")
 					.hasAuthority("SCOPE_uploads:write")
 					.requestMatchers(HttpMethod.GET, "/api/uploads", "/api/uploads/*")
 					.hasAuthority("SCOPE_uploads:read")
+					.requestMatchers("/api/admin/**")
+					.hasAuthority("SCOPE_admin")
 					.requestMatchers(HttpMethod.GET, "/files/**")
 					.permitAll()
 					.requestMatchers("/livez", "/readyz", "/error")

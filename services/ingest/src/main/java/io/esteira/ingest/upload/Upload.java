@@ -54,6 +54,8 @@ class Upload {
 
 	private Instant stuckSince;
 
+	private int redrives;
+
 	@Version
 	private Long version;
 
@@ -95,6 +97,36 @@ class Upload {
 			return true;
 		}
 		return false;
+	}
+
+	/** Whether {@link #redrive} may run now: the upload failed or waits for review. */
+	boolean isRedrivable() {
+		return this.status == UploadStatus.FAILED || this.status == UploadStatus.NEEDS_REVIEW;
+	}
+
+	/** Whether a redrive is under way (the upload went back to {@code PROCESSING} and has not ended since). */
+	boolean isRedriving() {
+		return this.redrives > 0 && this.status == UploadStatus.PROCESSING;
+	}
+
+	/**
+	 * Sends the upload through the pipeline again: the one move backwards that statuses allow, and only on an
+	 * explicit request. From then on the usual forward-only rule applies to the new run.
+	 * @return the number of this run (2 for the first redrive)
+	 */
+	int redrive(Instant now) {
+		if (!isRedrivable()) {
+			throw new IllegalStateException("Upload " + this.id + " is " + this.status + ", not redrivable");
+		}
+		this.status = UploadStatus.PROCESSING;
+		this.stuckSince = null;
+		this.updatedAt = now;
+		this.redrives++;
+		return this.redrives + 1;
+	}
+
+	int redrives() {
+		return this.redrives;
 	}
 
 	/** Another service reported on the object, so a direct upload's object has arrived. */

@@ -33,9 +33,12 @@ class UploadController {
 
 	private final UploadSearch search;
 
-	UploadController(UploadService uploads, UploadSearch search) {
+	private final UploadRedrive redrive;
+
+	UploadController(UploadService uploads, UploadSearch search, UploadRedrive redrive) {
 		this.uploads = uploads;
 		this.search = search;
+		this.redrive = redrive;
 	}
 
 	/** Accepts a file; processing goes on asynchronously, so the answer is 202 pointing at the upload's status. */
@@ -72,6 +75,31 @@ class UploadController {
 	@GetMapping("/{id}")
 	UploadView get(@PathVariable UUID id) {
 		return this.uploads.find(id);
+	}
+
+	/**
+	 * Re-runs a FAILED or NEEDS_REVIEW upload (202, {@code started} false when a redrive was already under way);
+	 * 409 for any other status.
+	 */
+	@PostMapping("/{id}/retry")
+	ResponseEntity<RetryAccepted> retry(@PathVariable UUID id) {
+		UploadRedrive.Outcome outcome = this.redrive.retry(id);
+		URI statusUrl = ServletUriComponentsBuilder.fromCurrentContextPath()
+			.path("/api/uploads/{id}")
+			.buildAndExpand(id)
+			.toUri();
+		return ResponseEntity.accepted()
+			.location(statusUrl)
+			.body(new RetryAccepted(id, outcome.status(), outcome.run(), outcome.started(), statusUrl));
+	}
+
+	/**
+	 * The answer to a retry.
+	 *
+	 * @param run the pipeline run under way (2 after the first redrive)
+	 * @param started whether this request started it ({@code false}: it was already running)
+	 */
+	record RetryAccepted(UUID id, UploadStatus status, int run, boolean started, URI statusUrl) {
 	}
 
 	/** The last path segment of the client's name, without control characters, for display only. */

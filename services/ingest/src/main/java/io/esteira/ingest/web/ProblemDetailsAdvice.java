@@ -6,10 +6,12 @@ import java.util.Map;
 
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.ingest.permalink.ThumbnailNotFoundException;
+import io.esteira.ingest.redrive.QueueNotFoundException;
 import io.esteira.ingest.upload.InvalidUploadException;
 import io.esteira.ingest.upload.StorageUnavailableException;
 import io.esteira.ingest.upload.UnsupportedUploadTypeException;
 import io.esteira.ingest.upload.UploadNotFoundException;
+import io.esteira.ingest.upload.UploadNotRedrivableException;
 import io.esteira.ingest.upload.UploadTooLargeException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -54,6 +56,16 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ProblemDetail uploadNotFound(UploadNotFoundException ex) {
 		return problem(HttpStatus.NOT_FOUND, "upload-not-found", "Upload not found", ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail notRedrivable(UploadNotRedrivableException ex) {
+		return problem(HttpStatus.CONFLICT, "not-retryable", "Upload cannot be retried", ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail queueNotFound(QueueNotFoundException ex) {
+		return problem(HttpStatus.NOT_FOUND, "queue-not-found", "Queue not found", ex.getMessage());
 	}
 
 	@ExceptionHandler

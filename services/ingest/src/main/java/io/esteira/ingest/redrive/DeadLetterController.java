@@ -1,0 +1,42 @@
+package io.esteira.ingest.redrive;
+
+import java.util.List;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Admin endpoints (scope {@code admin}): {@code GET /api/admin/dead-letter-queues} lists what sits in each pipeline
+ * queue's dead-letter queue; {@code GET .../{queue}} shows one; {@code POST .../{queue}/redrive} moves its messages
+ * back to {@code queue} ({@code esteira-images}, {@code esteira-invoices}, {@code esteira-image-events},
+ * {@code esteira-status} by default). Moving an empty queue moves nothing, so asking twice is harmless.
+ */
+@RestController
+@RequestMapping("/api/admin/dead-letter-queues")
+class DeadLetterController {
+
+	private final DeadLetterQueues deadLetterQueues;
+
+	DeadLetterController(DeadLetterQueues deadLetterQueues) {
+		this.deadLetterQueues = deadLetterQueues;
+	}
+
+	@GetMapping
+	List<DeadLetterQueues.DeadLetters> list() {
+		return this.deadLetterQueues.list();
+	}
+
+	@GetMapping("/{queue}")
+	DeadLetterQueues.DeadLetters inspect(@PathVariable String queue) {
+		return this.deadLetterQueues.inspect(queue);
+	}
+
+	@PostMapping("/{queue}/redrive")
+	DeadLetterQueues.Moved redrive(@PathVariable String queue) {
+		return this.deadLetterQueues.moveBack(queue);
+	}
+
+}

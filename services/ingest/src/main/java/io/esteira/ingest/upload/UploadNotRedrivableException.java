@@ -1,0 +1,18 @@
+package io.esteira.ingest.upload;
+
+import java.util.UUID;
+
+import io.esteira.shared.event.UploadStatus;
+
+/** A retry was asked for an upload that neither failed nor waits for review (answered 409). */
+public class UploadNotRedrivableException extends RuntimeException {
+
+	public UploadNotRedrivableException(UUID id, UploadStatus status) {
+		super("Upload " + id + " is " + status + "; only FAILED or NEEDS_REVIEW uploads can be retried.");
+	}
+
+	public UploadNotRedrivableException(UUID id, String why) {
+		super("Upload " + id + " cannot be retried: " + why);
+	}
+
+}

@@ -1,0 +1,108 @@
+package io.esteira.ingest.upload;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+import io.esteira.shared.event.StepOutcome;
+import io.esteira.shared.event.UploadStatus;
+import io.esteira.shared.s3.S3Events;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * {@code POST /api/uploads/{id}/retry}: re-runs a {@code FAILED} or {@code NEEDS_REVIEW} upload, at any age, by
+ * announcing its object (still in the uploads bucket) to its kind's queue again, like a new S3 event. The upload goes
+ * back to {@code PROCESSING} with a step {@code ingest/redrive} (attempt = the run number), so the timeline keeps
+ * both runs. Idempotent: asking again while the redrive runs changes nothing and sends nothing.
+ */
+@Service
+class UploadRedrive {
+
+	private static final Logger logger = LoggerFactory.getLogger(UploadRedrive.class);
+
+	private final UploadRepository uploads;
+
+	private final UploadStepRepository steps;
+
+	private final S3Client s3;
+
+	private final ApplicationEventPublisher events;
+
+	private final TransactionTemplate transaction;
+
+	private final Clock clock;
+
+	UploadRedrive(UploadRepository uploads, UploadStepRepository steps, S3Client s3, ApplicationEventPublisher events,
+			PlatformTransactionManager transactionManager, Clock clock) {
+		this.uploads = uploads;
+		this.steps = steps;
+		this.s3 = s3;
+		this.events = events;
+		this.transaction = new TransactionTemplate(transactionManager);
+		this.clock = clock;
+	}
+
+	/** What a retry request did. */
+	record Outcome(UUID uploadId, UploadStatus status, int run, boolean started) {
+	}
+
+	/**
+	 * @throws UploadNotFoundException if there is no such upload
+	 * @throws UploadNotRedrivableException if it is not FAILED or NEEDS_REVIEW, or its object is gone
+	 */
+	Outcome retry(UUID id) {
+		Upload current = this.uploads.findById(id).orElseThrow(() -> new UploadNotFoundException(id));
+		if (current.isRedriving()) {
+			return new Outcome(id, current.status(), current.redrives() + 1, false);
+		}
+		if (!current.isRedrivable()) {
+			throw new UploadNotRedrivableException(id, current.status());
+		}
+		HeadObjectResponse object = head(current);
+		return this.transaction.execute((status) -> {
+			Upload upload = this.uploads.findForUpdate(id).orElseThrow(() -> new UploadNotFoundException(id));
+			if (upload.isRedriving()) {
+				// another request won the race
+				return new Outcome(id, upload.status(), upload.redrives() + 1, false);
+			}
+			if (!upload.isRedrivable()) {
+				throw new UploadNotRedrivableException(id, upload.status());
+			}
+			Instant now = this.clock.instant();
+			UploadStatus before = upload.status();
+			int run = upload.redrive(now);
+			this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, "redrive",
+					StepOutcome.STARTED, UploadStatus.PROCESSING, "retry requested after " + before, run, now, now));
+			this.events.publishEvent(new RedriveRequested(id, upload.kind().value(), upload.bucket(),
+					upload.objectKey(), object.contentLength(), S3Events.unquoteETag(object.eTag()), run, now));
+			logger.info("Upload {}: {} -> PROCESSING, redrive run {}", id, before, run);
+			return new Outcome(id, upload.status(), run, true);
+		});
+	}
+
+	private HeadObjectResponse head(Upload upload) {
+		try {
+			return this.s3.headObject((head) -> head.bucket(upload.bucket()).key(upload.objectKey()));
+		}
+		catch (NoSuchKeyException ex) {
+			throw new UploadNotRedrivableException(upload.id(), "its object is no longer in the uploads bucket");
+		}
+		catch (S3Exception ex) {
+			if (ex.statusCode() == 404) {
+				throw new UploadNotRedrivableException(upload.id(), "its object is no longer in the uploads bucket");
+			}
+			throw ex;
+		}
+	}
+
+}

@@ -1,0 +1,221 @@
+package io.esteira.ingest.redrive;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.esteira.ingest.IngestApi;
+import io.esteira.ingest.IngestIntegrationTest;
+import io.esteira.ingest.TestFiles;
+import io.esteira.shared.event.StepOutcome;
+import io.esteira.shared.event.UploadStatus;
+import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.shared.s3.S3Events;
+import io.esteira.shared.s3.S3ObjectEvent;
+import io.esteira.testkit.EsteiraInfrastructure;
+import io.esteira.testkit.TestQueues;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@IngestIntegrationTest
+class RedriveTest {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final EsteiraInfrastructure infra = EsteiraInfrastructure.shared();
+
+	private final TestQueues queues = new TestQueues(this.infra);
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	private IngestApi api;
+
+	@BeforeEach
+	void setUp() {
+		this.infra.purgeQueues();
+		this.api = new IngestApi(this.port);
+	}
+
+	@Test
+	void failedImageRedrivenAfterTheFixEndsCompletedWithBothRunsOnTheTimeline() {
+		UUID id = anUpload("image", TestFiles.aPng());
+		report(id, "crm-sync", StepOutcome.FAILED, UploadStatus.FAILED, "HubSpot unavailable, retries exhausted");
+		awaitStatus(id, "FAILED");
+
+		IngestApi.Response retry = this.api.post(IngestApi.WRITER_KEY, "/api/uploads/" + id + "/retry");
+
+		assertThat(retry.status()).as(retry.text()).isEqualTo(202);
+		assertThat(retry.body().path("status").asString()).isEqualTo("PROCESSING");
+		assertThat(retry.body().path("run").asInt()).isEqualTo(2);
+		assertThat(retry.body().path("started").asBoolean()).isTrue();
+		S3ObjectEvent announced = awaitS3Events("esteira-images", 1).getFirst();
+		JsonNode upload = upload(id);
+		assertThat(announced.key()).isEqualTo(upload.path("objectKey").asString());
+		assertThat(announced.bucket()).isEqualTo(EsteiraInfrastructure.NAMES.uploadsBucket());
+		assertThat(announced.size()).isEqualTo(TestFiles.aPng().length);
+		assertThat(announced.isObjectCreated()).isTrue();
+
+		// the CRM is back: the second run succeeds
+		report(id, "crm-sync", StepOutcome.SUCCEEDED, UploadStatus.COMPLETED, "contact updated");
+		awaitStatus(id, "COMPLETED");
+
+		List<String> steps = new ArrayList<>();
+		upload(id).path("steps")
+			.forEach((step) -> steps.add(step.path("step").asString() + ":" + step.path("outcome").asString() + ":"
+					+ step.path("attempt").asInt()));
+		assertThat(steps).containsExactly("received:SUCCEEDED:1", "crm-sync:FAILED:1", "redrive:STARTED:2",
+				"crm-sync:SUCCEEDED:1");
+	}
+
+	@Test
+	void retryingTwiceSendsTheObjectOnce() {
+		UUID id = anUpload("invoice", TestFiles.anInvoiceJson());
+		report(id, "invoice", StepOutcome.NEEDS_REVIEW, UploadStatus.NEEDS_REVIEW, "unknown CNPJ");
+		awaitStatus(id, "NEEDS_REVIEW");
+
+		IngestApi.Response first = this.api.post(IngestApi.WRITER_KEY, "/api/uploads/" + id + "/retry");
+		IngestApi.Response second = this.api.post(IngestApi.WRITER_KEY, "/api/uploads/" + id + "/retry");
+
+		assertThat(first.body().path("started").asBoolean()).isTrue();
+		assertThat(second.status()).isEqualTo(202);
+		assertThat(second.body().path("started").asBoolean()).isFalse();
+		assertThat(awaitS3Events("esteira-invoices", 1)).hasSize(1);
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+			.until(() -> this.queues.messageCount("esteira-invoices") == 0);
+		long redriveSteps = 0;
+		for (JsonNode step : upload(id).path("steps")) {
+			redriveSteps += step.path("step").asString().equals("redrive") ? 1 : 0;
+		}
+		assertThat(redriveSteps).isEqualTo(1);
+	}
+
+	@Test
+	void aThirtyDayOldFailedUploadCanStillBeRedriven() {
+		UUID id = anUpload("image", TestFiles.aJpeg());
+		report(id, "image-processing", StepOutcome.FAILED, UploadStatus.FAILED, "retries exhausted");
+		awaitStatus(id, "FAILED");
+		Instant monthAgo = Instant.now().minus(30, ChronoUnit.DAYS);
+		this.jdbc.sql("update uploads set created_at = :at, updated_at = :at where id = :id")
+			.param("at", monthAgo.atOffset(ZoneOffset.UTC))
+			.param("id", id)
+			.update();
+
+		assertThat(this.api.post(IngestApi.WRITER_KEY, "/api/uploads/" + id + "/retry").status()).isEqualTo(202);
+		assertThat(awaitS3Events("esteira-images", 1)).hasSize(1);
+	}
+
+	@Test
+	void onlyFailedOrReviewUploadsCanBeRetried() {
+		UUID id = anUpload("image", TestFiles.aPng());
+
+		IngestApi.Response response = this.api.post(IngestApi.WRITER_KEY, "/api/uploads/" + id + "/retry");
+
+		assertThat(response.status()).isEqualTo(409);
+		assertThat(response.body().path("type").asString()).isEqualTo("https://esteira.io/problems/not-retryable");
+		assertThat(this.api.post(IngestApi.WRITER_KEY, "/api/uploads/" + UUID.randomUUID() + "/retry").status())
+			.isEqualTo(404);
+		assertThat(this.api.post(IngestApi.READER_KEY, "/api/uploads/" + id + "/retry").status()).isEqualTo(403);
+	}
+
+	@Test
+	void deadLettersAreListedAndMovedBackToTheirQueue() {
+		UUID id = anUpload("image", TestFiles.aPng());
+		String lost = JSON.writeValueAsString(new UploadStatusEvent(UUID.randomUUID(), id, "image-processing",
+				"thumbnail", StepOutcome.STARTED, UploadStatus.PROCESSING, null, 1, Instant.now()));
+		this.infra.sqsClient()
+			.sendMessage((send) -> send.queueUrl(this.infra.deadLetterQueueUrl("esteira-status")).messageBody(lost));
+
+		IngestApi.Response listed = this.api.get(IngestApi.ADMIN_KEY, "/api/admin/dead-letter-queues");
+
+		assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+		JsonNode status = null;
+		for (JsonNode queue : listed.body()) {
+			if (queue.path("queue").asString().equals("esteira-status")) {
+				status = queue;
+			}
+		}
+		assertThat(status).isNotNull();
+		assertThat(status.path("deadLetterQueue").asString()).isEqualTo("esteira-status-dlq");
+		assertThat(status.path("messages").asLong()).isEqualTo(1);
+		assertThat(status.path("sample").get(0).path("body").asString()).isEqualTo(lost);
+
+		IngestApi.Response moved = this.api.post(IngestApi.ADMIN_KEY,
+				"/api/admin/dead-letter-queues/esteira-status/redrive");
+
+		assertThat(moved.status()).as(moved.text()).isEqualTo(200);
+		assertThat(moved.body().path("moved").asInt()).isEqualTo(1);
+		awaitStatus(id, "PROCESSING");
+		assertThat(this.queues.deadLetterCount("esteira-status")).isZero();
+		// moving again finds nothing
+		assertThat(this.api.post(IngestApi.ADMIN_KEY, "/api/admin/dead-letter-queues/esteira-status/redrive")
+			.body()
+			.path("moved")
+			.asInt()).isZero();
+	}
+
+	@Test
+	void adminEndpointsNeedTheAdminScopeAndKnownQueues() {
+		assertThat(this.api.get(IngestApi.WRITER_KEY, "/api/admin/dead-letter-queues").status()).isEqualTo(403);
+		assertThat(this.api.get(null, "/api/admin/dead-letter-queues").status()).isEqualTo(401);
+		assertThat(this.api.post(IngestApi.ADMIN_KEY, "/api/admin/dead-letter-queues/not-a-queue/redrive").status())
+			.isEqualTo(404);
+	}
+
+	private UUID anUpload(String kind, byte[] content) {
+		IngestApi.Response accepted = this.api.upload(IngestApi.WRITER_KEY, kind, "f", content, Map.of());
+		assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
+		return UUID.fromString(accepted.body().path("id").asString());
+	}
+
+	private void report(UUID id, String service, StepOutcome outcome, UploadStatus status, String reason) {
+		this.queues.send("esteira-status", JSON.writeValueAsString(
+				new UploadStatusEvent(UUID.randomUUID(), id, service, service, outcome, status, reason, 1, Instant.now())));
+	}
+
+	private JsonNode upload(UUID id) {
+		return this.api.get(IngestApi.READER_KEY, "/api/uploads/" + id).body();
+	}
+
+	private void awaitStatus(UUID id, String status) {
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(upload(id).path("status").asString()).isEqualTo(status));
+	}
+
+	/** Reads (and deletes) S3 events from a queue nobody consumes in this test. */
+	private List<S3ObjectEvent> awaitS3Events(String queue, int count) {
+		List<S3ObjectEvent> events = new ArrayList<>();
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			List<Message> messages = this.infra.sqsClient()
+				.receiveMessage((receive) -> receive.queueUrl(this.infra.queueUrl(queue)).maxNumberOfMessages(10))
+				.messages();
+			for (Message message : messages) {
+				events.addAll(S3Events.decode(message.body()));
+				this.infra.sqsClient()
+					.deleteMessage((delete) -> delete.queueUrl(this.infra.queueUrl(queue))
+						.receiptHandle(message.receiptHandle()));
+			}
+			return events.size() >= count;
+		});
+		return events;
+	}
+
+}
