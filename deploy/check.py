@@ -458,6 +458,21 @@ def check_template(path):
         check_refs(f"Outputs.{name}", output.get("Value"), output.get("Condition"))
     check_refs("Conditions", condition_defs, None)
 
+    # JSON written as Fn::Sub strings (IRSA trust documents, the dashboard) parses once substituted.
+    def sub_json(key, value, conditions):
+        template = value if isinstance(value, str) else value[0] if isinstance(value, list) else ""
+        if isinstance(template, str) and template.lstrip().startswith("{") and "\n" in template:
+            # A variable inside a JSON string stands for text; outside, for a fragment that may be empty (${Keda}).
+            text = re.sub(r"\$\{[^}!][^}]*}",
+                          lambda m: "x" if template[:m.start()].replace('\\"', "").count('"') % 2 else "", template)
+            try:
+                json.loads(text)
+                R.check(True, "")
+            except ValueError as error:
+                R.check(False, f"{rel}: a Fn::Sub JSON document parses ({error}): {template[:80]!r}")
+
+    walk(resources, sub_json)
+
     # IAM: no write action on "*", no wildcard actions; web-identity trust pinned to one service account.
     for where, document in policy_documents(resources):
         for statement in statements(document):
@@ -623,7 +638,7 @@ def check_ec2():
     settings = env_file_keys(os.path.join(base, "esteira.env.example"))
     script = open(os.path.join(base, "esteira-secrets.sh")).read()
     secret_vars = {"database": "DATABASE_PASSWORD", "hubspot": "HUBSPOT_TOKEN", "api_keys": None,
-                   "callback": "ESTEIRA_CALLBACK_SECRET"}
+                   "callback": "ESTEIRA_CALLBACK_SECRET", "webhook": "CRM_WEBHOOK_SECRET"}
     services = compose.get("services", {})
     R.check(set(services) == set(SERVICES), f"compose.yaml runs the four services and nothing else ({sorted(services)})")
     R.check(not settings.get("AWS_ENDPOINT_URL") and "AWS_ACCESS_KEY_ID" not in json.dumps(compose) + str(settings),
