@@ -155,6 +155,140 @@ public final class ImageFixtures {
 		return adobeJpeg(2);
 	}
 
+	/**
+	 * A 64x32 CMYK JPEG as {@link #aCmykJpeg} (left cyan ink, right yellow ink) that embeds {@link #aCmykProfile}, in
+	 * which cyan ink prints azure (0, 128, 255): honouring the profile turns the left half azure, ignoring it cyan.
+	 */
+	public static byte[] aCmykJpegWithProfile() {
+		ByteArrayOutputStream data = new ByteArrayOutputStream();
+		data.writeBytes("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII));
+		data.write(1);
+		data.write(1);
+		data.writeBytes(aCmykProfile());
+		byte[] jpeg = adobeJpeg(0);
+		// After SOI and the Adobe segment (2 + 16 bytes), where Photoshop puts it.
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.write(jpeg, 0, 18);
+		out.writeBytes(segment(0xE2, data.toByteArray()));
+		out.write(jpeg, 18, jpeg.length - 18);
+		return out.toByteArray();
+	}
+
+	/**
+	 * A minimal ICC v2 CMYK output profile made in code (no CMYK profile ships with the JDK): an {@code A2B0} lut16
+	 * with two grid points per ink mapping each corner to Lab, where each ink filters white: cyan to (0, 128, 255),
+	 * magenta to (255, 0, 255), yellow to (255, 255, 0), black to black.
+	 */
+	public static byte[] aCmykProfile() {
+		ColorSpace srgb = ColorSpace.getInstance(ColorSpace.CS_sRGB);
+		float[][] inks = { { 0f, 0.5f, 1f }, { 1f, 0f, 1f }, { 1f, 1f, 0f }, { 0f, 0f, 0f } };
+		ByteBuffer lut = ByteBuffer.allocate(52 + 4 * 2 * 2 + 16 * 3 * 2 + 3 * 2 * 2);
+		lut.put("mft2".getBytes(StandardCharsets.US_ASCII)).putInt(0);
+		lut.put((byte) 4).put((byte) 3).put((byte) 2).put((byte) 0);
+		for (int i = 0; i < 9; i++) {
+			lut.putInt((i % 4 == 0) ? 0x10000 : 0);
+		}
+		lut.putShort((short) 2).putShort((short) 2);
+		for (int i = 0; i < 4; i++) {
+			lut.putShort((short) 0).putShort((short) 0xFFFF);
+		}
+		// Grid: the first input channel (C) varies slowest.
+		for (int corner = 0; corner < 16; corner++) {
+			float[] rgb = { 1f, 1f, 1f };
+			for (int ink = 0; ink < 4; ink++) {
+				if ((corner >> (3 - ink) & 1) == 1) {
+					for (int i = 0; i < 3; i++) {
+						rgb[i] *= inks[ink][i];
+					}
+				}
+			}
+			float[] lab = lab(srgb.toCIEXYZ(rgb));
+			lut.putShort((short) Math.round(lab[0] / 100f * 0xFF00));
+			lut.putShort((short) Math.round((lab[1] + 128f) * 256f));
+			lut.putShort((short) Math.round((lab[2] + 128f) * 256f));
+		}
+		for (int i = 0; i < 3; i++) {
+			lut.putShort((short) 0).putShort((short) 0xFFFF);
+		}
+		byte[] a2b0 = lut.array();
+		ByteBuffer wtpt = ByteBuffer.allocate(20);
+		wtpt.put("XYZ ".getBytes(StandardCharsets.US_ASCII)).putInt(0);
+		wtpt.putInt(s15(0.9642f)).putInt(s15(1f)).putInt(s15(0.8249f));
+		byte[] desc = textDescription("Esteira test CMYK");
+		// The reverse direction (Lab to CMYK: black ink by lightness) only has to exist: readers validate profiles
+		// with a round trip.
+		ByteBuffer reverse = ByteBuffer.allocate(52 + 3 * 2 * 2 + 8 * 4 * 2 + 4 * 2 * 2);
+		reverse.put("mft2".getBytes(StandardCharsets.US_ASCII)).putInt(0);
+		reverse.put((byte) 3).put((byte) 4).put((byte) 2).put((byte) 0);
+		for (int i = 0; i < 9; i++) {
+			reverse.putInt((i % 4 == 0) ? 0x10000 : 0);
+		}
+		reverse.putShort((short) 2).putShort((short) 2);
+		for (int i = 0; i < 3; i++) {
+			reverse.putShort((short) 0).putShort((short) 0xFFFF);
+		}
+		for (int corner = 0; corner < 8; corner++) {
+			boolean light = (corner & 4) != 0;
+			reverse.putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) (light ? 0 : 0xFFFF));
+		}
+		for (int i = 0; i < 4; i++) {
+			reverse.putShort((short) 0).putShort((short) 0xFFFF);
+		}
+		byte[] b2a0 = reverse.array();
+		byte[][] tags = { a2b0, a2b0, a2b0, b2a0, b2a0, b2a0, wtpt.array(), desc };
+		String[] signatures = { "A2B0", "A2B1", "A2B2", "B2A0", "B2A1", "B2A2", "wtpt", "desc" };
+		int offset = 128 + 4 + 12 * tags.length;
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		ByteBuffer table = ByteBuffer.allocate(4 + 12 * tags.length).putInt(tags.length);
+		for (int i = 0; i < tags.length; i++) {
+			table.put(signatures[i].getBytes(StandardCharsets.US_ASCII)).putInt(offset + body.size())
+				.putInt(tags[i].length);
+			body.writeBytes(tags[i]);
+			while (body.size() % 4 != 0) {
+				body.write(0);
+			}
+		}
+		int size = offset + body.size();
+		ByteBuffer header = ByteBuffer.allocate(128);
+		header.putInt(size).putInt(0).putInt(0x02100000);
+		header.put("prtr".getBytes(StandardCharsets.US_ASCII)).put("CMYK".getBytes(StandardCharsets.US_ASCII));
+		header.put("Lab ".getBytes(StandardCharsets.US_ASCII));
+		header.putShort((short) 2026).putShort((short) 1).putShort((short) 1).putLong(0).putShort((short) 0);
+		header.position(36);
+		header.put("acsp".getBytes(StandardCharsets.US_ASCII));
+		header.position(68);
+		header.putInt(s15(0.9642f)).putInt(s15(1f)).putInt(s15(0.8249f));
+		ByteArrayOutputStream profile = new ByteArrayOutputStream();
+		profile.writeBytes(header.array());
+		profile.writeBytes(table.array());
+		profile.writeBytes(body.toByteArray());
+		return profile.toByteArray();
+	}
+
+	private static byte[] textDescription(String text) {
+		byte[] ascii = (text + "\0").getBytes(StandardCharsets.US_ASCII);
+		ByteBuffer desc = ByteBuffer.allocate(12 + ascii.length + 8 + 3 + 67);
+		desc.put("desc".getBytes(StandardCharsets.US_ASCII)).putInt(0).putInt(ascii.length).put(ascii);
+		desc.putInt(0).putInt(0).putShort((short) 0).put((byte) 0);
+		return desc.array();
+	}
+
+	/** CIE XYZ (D50, as Java's colour spaces give it) to CIE Lab. */
+	private static float[] lab(float[] xyz) {
+		double fx = labF(xyz[0] / 0.9642);
+		double fy = labF(xyz[1] / 1.0);
+		double fz = labF(xyz[2] / 0.8249);
+		return new float[] { (float) (116 * fy - 16), (float) (500 * (fx - fy)), (float) (200 * (fy - fz)) };
+	}
+
+	private static double labF(double t) {
+		return (t > 216.0 / 24389) ? Math.cbrt(t) : (24389.0 / 27 * t + 16) / 116;
+	}
+
+	private static int s15(float value) {
+		return Math.round(value * 65536f);
+	}
+
 	private static byte[] adobeJpeg(int transform) {
 		int width = 64;
 		int height = 32;

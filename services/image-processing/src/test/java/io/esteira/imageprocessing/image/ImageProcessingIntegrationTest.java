@@ -168,6 +168,7 @@ class ImageProcessingIntegrationTest {
 
 		assertThat(this.jdbc.queryForObject("select count(*) from images where upload_id = ?", Long.class, uploadId))
 			.isEqualTo(1);
+		assertThat(renditions(uploadId)).extracting((r) -> r.get("name")).containsExactly("256", "1024");
 		collect();
 		assertThat(this.imageEvents).filteredOn((e) -> e.uploadId().equals(uploadId)).hasSize(1);
 		assertThat(this.statusEvents).filteredOn((e) -> e.uploadId().equals(uploadId))

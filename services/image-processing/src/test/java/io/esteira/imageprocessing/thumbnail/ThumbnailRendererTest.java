@@ -132,6 +132,16 @@ class ThumbnailRendererTest {
 	}
 
 	@Test
+	void cmykJpegWithProfileIsConvertedThroughItsProfile() throws Exception {
+		BufferedImage image = decode(
+				this.renderer.render(ImageFixtures.aCmykJpegWithProfile()).thumbnails().getFirst().content());
+
+		// The embedded profile prints cyan ink as azure; without it the left half would be cyan (0, 255, 255).
+		assertNear(average(image, 4, 4, 20, 24), new Color(0, 128, 255), 24);
+		assertNear(average(image, 40, 4, 20, 24), Color.YELLOW, 24);
+	}
+
+	@Test
 	void ycckJpegGetsTheRightColours() throws Exception {
 		BufferedImage image = decode(this.renderer.render(ImageFixtures.aYcckJpeg()).thumbnails().getFirst().content());
 

@@ -1,0 +1,36 @@
+package io.esteira.imageprocessing.image;
+
+import java.util.UUID;
+
+import io.esteira.imageprocessing.thumbnail.Thumbnail;
+import io.esteira.shared.aws.EsteiraAwsProperties;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+class ImageProcessingServiceTest {
+
+	@Test
+	void refusesToStartWhenRenditionsWouldBeWrittenIntoTheUploadsBucket() {
+		EsteiraAwsProperties sameBucket = new EsteiraAwsProperties("esteira-uploads", "esteira-uploads",
+				new EsteiraAwsProperties.Queues("a", "b", "c", "d"));
+
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new ImageProcessingService(null, null, null, null, sameBucket, null, null, null))
+			.withMessageContaining("output-bucket must differ");
+	}
+
+	@Test
+	void renditionKeysDependOnlyOnTheUploadAndTheRendition() {
+		UUID uploadId = UUID.fromString("7d3c1d2e-5b0a-4f7e-9f1a-0c2b3d4e5f60");
+		Thumbnail jpeg = new Thumbnail("256", new byte[0], 256, 192, "image/jpeg", "jpg");
+		Thumbnail png = new Thumbnail("1024", new byte[0], 1024, 768, "image/png", "png");
+
+		assertThat(ImageProcessingService.renditionKey(uploadId, jpeg))
+			.isEqualTo("thumbnails/7d3c1d2e-5b0a-4f7e-9f1a-0c2b3d4e5f60/256.jpg");
+		assertThat(ImageProcessingService.renditionKey(uploadId, png))
+			.isEqualTo("thumbnails/7d3c1d2e-5b0a-4f7e-9f1a-0c2b3d4e5f60/1024.png");
+	}
+
+}
