@@ -41,6 +41,14 @@ class CrmSync implements Persistable<UUID> {
 
 	private int attempts;
 
+	private String resolvedBy;
+
+	private String ownerId;
+
+	private String candidates;
+
+	private String lastError;
+
 	@Transient
 	private boolean isNew = true;
 
@@ -64,6 +72,24 @@ class CrmSync implements Persistable<UUID> {
 	static CrmSync synced(PhotoLink photo, Instant now, int attempts) {
 		return new CrmSync(photo.uploadId(), photo.contactId(), CrmSyncStatus.SYNCED, photo.property(), photo.link(),
 				null, photo.occurredAt(), now, attempts);
+	}
+
+	static CrmSync failed(PhotoLink photo, String error, Instant now, int attempts) {
+		return new CrmSync(photo.uploadId(), photo.contactId(), CrmSyncStatus.FAILED, photo.property(), photo.link(),
+				error, photo.occurredAt(), now, attempts);
+	}
+
+	/** How the contact was found ({@code id}, {@code email}, {@code phone}) and who owns it. */
+	CrmSync resolvedBy(String by, String owner) {
+		this.resolvedBy = by;
+		this.ownerId = owner;
+		return this;
+	}
+
+	/** The contacts that matched when several did. */
+	CrmSync withCandidates(java.util.List<String> ids) {
+		this.candidates = String.join(",", ids);
+		return this;
 	}
 
 	static CrmSync needsReview(PhotoLink photo, String reason, Instant now, int attempts) {
@@ -98,6 +124,10 @@ class CrmSync implements Persistable<UUID> {
 
 	CrmSyncStatus status() {
 		return this.status;
+	}
+
+	void lastError(String error) {
+		this.lastError = error;
 	}
 
 	String reason() {

@@ -1,6 +1,6 @@
 package io.esteira.crmsync.photo;
 
-/** How the photo link of one upload ended; every status is final. */
+/** How the photo link of one upload ended; final except FAILED. */
 public enum CrmSyncStatus {
 
 	/** The link is on the contact. */
@@ -10,6 +10,12 @@ public enum CrmSyncStatus {
 	NEEDS_REVIEW,
 
 	/** Not sent: the contact already shows the photo of a newer upload. */
-	SUPERSEDED
+	SUPERSEDED,
+
+	/**
+	 * Retries ran out (the message went to the dead-letter queue); the only status that is not final: a message
+	 * redriven from the dead-letter queue tries again.
+	 */
+	FAILED
 
 }

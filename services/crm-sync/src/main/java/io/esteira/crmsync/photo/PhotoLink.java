@@ -6,8 +6,13 @@ import java.util.UUID;
 /**
  * What one "image processed" event asks for: set {@code property} = {@code link} on {@code contactId}.
  *
- * @param contactId the CRM contact, {@code null} when the upload named none
+ * @param contactId the CRM contact the upload named (or, once resolved, the one found), {@code null} when none
  * @param occurredAt when the image was processed; a newer image of the same contact wins
  */
 record PhotoLink(UUID uploadId, String contactId, String property, String link, Instant occurredAt) {
+
+	PhotoLink forContact(String resolvedContactId) {
+		return new PhotoLink(this.uploadId, resolvedContactId, this.property, this.link, this.occurredAt);
+	}
+
 }

@@ -19,22 +19,36 @@ final class ImageEvents {
 		return Long.toString(ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L));
 	}
 
+	/** An email address no other test uses. */
+	static String anEmail() {
+		return "ana+" + ThreadLocalRandom.current().nextLong(1_000_000L, 9_999_999L) + "@example.com";
+	}
+
 	static ImageProcessedEvent anImageOfContact(String contactId) {
 		return anImageOfContactAt(contactId, Instant.now().truncatedTo(ChronoUnit.MICROS));
 	}
 
 	static ImageProcessedEvent anImageOfContactAt(String contactId, Instant occurredAt) {
+		return anImage(contactId, "ana@example.com", "+5511999990000", occurredAt);
+	}
+
+	/** An upload that named no contact, only the customer's email and/or phone. */
+	static ImageProcessedEvent anImageOfCustomer(String email, String phone) {
+		return anImage(null, email, phone, Instant.now().truncatedTo(ChronoUnit.MICROS));
+	}
+
+	/** An upload that says nothing about the customer. */
+	static ImageProcessedEvent anImageWithoutContact() {
+		return anImage(null, null, null, Instant.now().truncatedTo(ChronoUnit.MICROS));
+	}
+
+	private static ImageProcessedEvent anImage(String contactId, String email, String phone, Instant occurredAt) {
 		UUID uploadId = UUID.randomUUID();
 		String key = "images/" + uploadId + "/portrait.jpg";
-		return new ImageProcessedEvent(UUID.randomUUID(), uploadId, "esteira-uploads", key, contactId,
-				"ana@example.com", "+5511999990000",
+		return new ImageProcessedEvent(UUID.randomUUID(), uploadId, "esteira-uploads", key, contactId, email, phone,
 				List.of(new ImageProcessedEvent.Rendition("256", "esteira-output", "thumbnails/" + uploadId + "/256.jpg",
 						256, 192, 18_432, "image/jpeg")),
 				occurredAt);
-	}
-
-	static ImageProcessedEvent anImageWithoutContact() {
-		return anImageOfContact(null);
 	}
 
 }

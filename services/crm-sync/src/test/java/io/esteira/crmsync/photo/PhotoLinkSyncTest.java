@@ -18,7 +18,6 @@ import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
-import io.esteira.testkit.EsteiraTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,6 +31,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -42,12 +42,11 @@ import static io.esteira.crmsync.photo.ImageEvents.anImageWithoutContact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-@EsteiraTest(properties = { "esteira.crm.hubspot.token=" + PhotoLinkSyncTest.TOKEN,
-		"esteira.crm.public-base-url=https://esteira.example/" })
+@CrmSyncTest
 @ExtendWith(OutputCaptureExtension.class)
 class PhotoLinkSyncTest {
 
-	static final String TOKEN = "pat-na1-5e3c7a2b-test-token";
+	static final String TOKEN = CrmSyncTest.TOKEN;
 
 	private final EsteiraInfrastructure infrastructure = EsteiraInfrastructure.shared();
 
@@ -68,6 +67,7 @@ class PhotoLinkSyncTest {
 	void cleanSlate() {
 		this.infrastructure.purgeQueues();
 		this.infrastructure.hubSpot().reset();
+		HubSpotStubs.stubDefaults(this.hubSpot);
 		this.queues = new PipelineQueues(this.infrastructure);
 	}
 
@@ -177,7 +177,7 @@ class PhotoLinkSyncTest {
 	@Test
 	void contactUnknownToHubSpotNeedsReviewAndIsNotRetried() {
 		String contactId = aContactId();
-		this.hubSpot.stubFor(patch(urlPathEqualTo(contactPath(contactId))).willReturn(aResponse().withStatus(404)
+		this.hubSpot.stubFor(get(urlPathEqualTo(contactPath(contactId))).willReturn(aResponse().withStatus(404)
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"status\":\"error\",\"message\":\"resource not found\",\"category\":\"OBJECT_NOT_FOUND\"}")));
 		ImageProcessedEvent event = anImageOfContact(contactId);
@@ -187,13 +187,13 @@ class PhotoLinkSyncTest {
 		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
 		assertThat(status.outcome()).isEqualTo(StepOutcome.NEEDS_REVIEW);
 		assertThat(status.status()).isEqualTo(UploadStatus.NEEDS_REVIEW);
-		assertThat(status.reason()).isEqualTo("contact " + contactId + " not found in HubSpot");
+		assertThat(status.reason()).isEqualTo("contact " + contactId + " not found in the CRM");
 		this.queues.awaitImageEventsSettled();
-		assertThat(patchesOf(contactId)).hasSize(1);
+		assertThat(patchesOf(contactId)).isEmpty();
 		assertThat(this.queues.deadLetterCount()).isZero();
 		assertThat(row(event.uploadId())).hasValueSatisfying((row) -> {
 			assertThat(row.status()).isEqualTo("NEEDS_REVIEW");
-			assertThat(row.reason()).isEqualTo("contact " + contactId + " not found in HubSpot");
+			assertThat(row.reason()).isEqualTo("contact " + contactId + " not found in the CRM");
 		});
 	}
 
@@ -268,12 +268,16 @@ class PhotoLinkSyncTest {
 
 		send(event);
 
-		await().atMost(Duration.ofSeconds(20))
-			.until(() -> patchesOf(contactId).size() >= 2 && output.getAll().contains("HubSpot answered 503"));
-		assertThat(patchesOf(contactId).getFirst().getHeader("Authorization")).isEqualTo("Bearer " + TOKEN);
+		await().atMost(Duration.ofSeconds(30)).until(() -> row(event.uploadId()).isPresent());
+		assertThat(patchesOf(contactId)).hasSize(3)
+			.allSatisfy((request) -> assertThat(request.getHeader("Authorization")).isEqualTo("Bearer " + TOKEN));
 		assertThat(output.getAll()).contains("HubSpot answered 503 to the update of contact " + contactId)
 			.doesNotContain(TOKEN);
-		assertThat(row(event.uploadId())).isEmpty();
+		assertThat(row(event.uploadId())).hasValueSatisfying((row) -> {
+			assertThat(row.status()).isEqualTo("FAILED");
+			assertThat(row.reason()).contains("HubSpot answered 503").doesNotContain(TOKEN);
+		});
+		assertThat(this.queues.awaitStatusEvent(event.uploadId()).reason()).doesNotContain(TOKEN);
 	}
 
 	private void send(ImageProcessedEvent event) {

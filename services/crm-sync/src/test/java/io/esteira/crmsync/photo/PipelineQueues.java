@@ -74,6 +74,11 @@ final class PipelineQueues {
 		await().atMost(PATIENCE).until(() -> inQueue(this.imageEvents) == 0);
 	}
 
+	/** Messages on the image-events queue: visible, in flight or delayed. */
+	int messageCountInImageEvents() {
+		return inQueue(this.imageEvents);
+	}
+
 	int deadLetterCount() {
 		return inQueue(this.imageEventsDlq);
 	}

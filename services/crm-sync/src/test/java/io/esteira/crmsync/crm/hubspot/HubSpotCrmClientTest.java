@@ -1,14 +1,19 @@
 package io.esteira.crmsync.crm.hubspot;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.esteira.crmsync.crm.CrmContact;
 import io.esteira.crmsync.crm.CrmException;
+import io.esteira.crmsync.crm.CrmNote;
 import io.esteira.crmsync.crm.CrmRejectedException;
+import io.esteira.crmsync.crm.CrmTask;
 import io.esteira.crmsync.crm.CrmUnavailableException;
+import io.esteira.crmsync.crm.PhoneNumber;
 import io.esteira.testkit.EsteiraInfrastructure;
 import io.esteira.testkit.TestHubSpot;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,8 +27,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -34,6 +43,10 @@ class HubSpotCrmClientTest {
 	private static final String TOKEN = "pat-na1-unit-7d1f0c9e-secret";
 
 	private static final String CONTACT = "/crm/v3/objects/contacts/123";
+
+	private static final String SEARCH = "/crm/v3/objects/contacts/search";
+
+	private static final String PROPERTY = "/crm/v3/properties/contacts/esteira_photo_url";
 
 	private final TestHubSpot testHubSpot = EsteiraInfrastructure.shared().hubSpot();
 
@@ -158,6 +171,162 @@ class HubSpotCrmClientTest {
 		assertThat(this.hubSpot.findAll(patchRequestedFor(anyUrl())).getFirst().getHeader("Authorization"))
 			.isEqualTo("Bearer " + TOKEN);
 		assertThat(messagesOf(failure)).isNotEmpty().noneMatch((message) -> message.contains(TOKEN));
+	}
+
+
+	@Test
+	void contactIsReadWithItsOwner() {
+		this.hubSpot.stubFor(get(urlPathEqualTo(CONTACT)).willReturn(json(200,
+				"{\"id\":\"123\",\"properties\":{\"hubspot_owner_id\":\"77\",\"hs_object_id\":\"123\"},"
+						+ "\"archived\":false}")));
+
+		assertThat(this.client.findContact("123")).contains(new CrmContact("123", "77"));
+		this.hubSpot.verify(1, getRequestedFor(urlPathEqualTo(CONTACT)).withQueryParam("properties",
+				equalTo("hubspot_owner_id")).withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+	}
+
+	@Test
+	void unknownContactIsEmptyNotAnError() {
+		this.hubSpot.stubFor(get(urlPathEqualTo(CONTACT)).willReturn(json(404,
+				"{\"status\":\"error\",\"message\":\"resource not found\",\"category\":\"OBJECT_NOT_FOUND\"}")));
+
+		assertThat(this.client.findContact("123")).isEmpty();
+	}
+
+	@Test
+	void emailSearchIsAnExactMatchOnTheEmailProperty() {
+		this.hubSpot.stubFor(post(urlPathEqualTo(SEARCH)).willReturn(json(200, "{\"total\":2,\"results\":["
+				+ "{\"id\":\"101\",\"properties\":{\"email\":\"ana@example.com\",\"hubspot_owner_id\":\"7\"}},"
+				+ "{\"id\":\"102\",\"properties\":{\"email\":\"ana@example.com\",\"hubspot_owner_id\":null}}]}")));
+
+		List<CrmContact> found = this.client.findContactsByEmail(" ana@example.com ");
+
+		assertThat(found).containsExactly(new CrmContact("101", "7"), new CrmContact("102", null));
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(SEARCH)).withRequestBody(equalToJson("""
+				{"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"ana@example.com"}]}],
+				 "properties":["email","hubspot_owner_id"],"limit":10}""")));
+	}
+
+	@Test
+	void phoneSearchLooksInEveryPhonePropertyWithTheRightFormat() {
+		this.hubSpot.stubFor(post(urlPathEqualTo(SEARCH)).willReturn(json(200, "{\"total\":0,\"results\":[]}")));
+
+		assertThat(this.client.findContactsByPhone(new PhoneNumber("+5511987654321", "55", "11987654321"))).isEmpty();
+
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(SEARCH)).withRequestBody(equalToJson("""
+				{"filterGroups":[
+				  {"filters":[{"propertyName":"phone","operator":"EQ","value":"+5511987654321"}]},
+				  {"filters":[{"propertyName":"mobilephone","operator":"EQ","value":"+5511987654321"}]},
+				  {"filters":[{"propertyName":"hs_searchable_calculated_phone_number","operator":"EQ",
+				               "value":"11987654321"}]},
+				  {"filters":[{"propertyName":"hs_searchable_calculated_mobile_number","operator":"EQ",
+				               "value":"11987654321"}]}],
+				 "properties":["phone","mobilephone","hubspot_owner_id"],"limit":10}""")));
+	}
+
+	@Test
+	void taskIsForTheOwnerDueNowAndAssociatedWithTheContactByType204() {
+		this.hubSpot.stubFor(post(urlPathEqualTo("/crm/v3/objects/tasks")).willReturn(json(201,
+				"{\"id\":\"9001\",\"properties\":{\"hs_task_subject\":\"New customer photo\"}}")));
+		Instant due = Instant.parse("2026-11-22T18:00:00Z");
+
+		String id = this.client.createTask(new CrmTask("123", "77", "New customer photo", "See {link}", due, "m1"));
+
+		assertThat(id).isEqualTo("9001");
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/tasks")).withRequestBody(equalToJson("""
+				{"properties":{"hs_timestamp":"2026-11-22T18:00:00Z","hs_task_subject":"New customer photo",
+				  "hs_task_body":"See {link}","hs_task_status":"NOT_STARTED","hs_task_type":"TODO",
+				  "hubspot_owner_id":"77"},
+				 "associations":[{"to":{"id":"123"},
+				   "types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":204}]}]}""")));
+	}
+
+	@Test
+	void noteIsAssociatedWithTheContactByType202() {
+		this.hubSpot.stubFor(post(urlPathEqualTo("/crm/v3/objects/notes")).willReturn(json(201, "{\"id\":\"8001\"}")));
+		Instant at = Instant.parse("2026-11-22T18:00:00Z");
+
+		assertThat(this.client.createNote(new CrmNote("123", "Photo: https://x/files/u/256", at, "m1")))
+			.isEqualTo("8001");
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/notes")).withRequestBody(equalToJson("""
+				{"properties":{"hs_timestamp":"2026-11-22T18:00:00Z","hs_note_body":"Photo: https://x/files/u/256"},
+				 "associations":[{"to":{"id":"123"},
+				   "types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":202}]}]}""")));
+	}
+
+	@Test
+	void taskIsFoundAgainByItsMarker() {
+		this.hubSpot.stubFor(post(urlPathEqualTo("/crm/v3/objects/tasks/search")).willReturn(json(200,
+				"{\"total\":1,\"results\":[{\"id\":\"9001\",\"properties\":{\"hs_task_body\":\"x (Esteira ref m1)\"}}]}")));
+
+		assertThat(this.client.findTask("m1")).contains("9001");
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/tasks/search")).withRequestBody(
+				equalToJson("{\"filterGroups\":[{\"filters\":[{\"propertyName\":\"hs_task_body\","
+						+ "\"operator\":\"CONTAINS_TOKEN\",\"value\":\"m1\"}]}]}", true, true)));
+	}
+
+	@Test
+	void dailyLimitIsToldApartFromTheTenSecondWindow() {
+		stub(json(429, "{\"status\":\"error\",\"message\":\"You have reached your daily limit.\","
+				+ "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"DAILY\"}"));
+
+		CrmUnavailableException failure = catchThrowableOfType(CrmUnavailableException.class,
+				() -> this.client.updateContactProperty("123", "esteira_photo_url", "x"));
+
+		assertThat(failure.reason()).isEqualTo(CrmUnavailableException.Reason.DAILY_LIMIT);
+		assertThat(failure.pausesTheConsumer()).isTrue();
+	}
+
+	@Test
+	void refusedTokenIsACredentialsProblemThatPausesTheConsumer() {
+		stub(json(401, "{\"status\":\"error\",\"message\":\"Authentication credentials not found.\","
+				+ "\"category\":\"INVALID_AUTHENTICATION\"}"));
+
+		CrmUnavailableException failure = catchThrowableOfType(CrmUnavailableException.class,
+				() -> this.client.updateContactProperty("123", "esteira_photo_url", "x"));
+
+		assertThat(failure.reason()).isEqualTo(CrmUnavailableException.Reason.CREDENTIALS_REFUSED);
+		assertThat(failure.pausesTheConsumer()).isTrue();
+	}
+
+	@Test
+	void missingPropertyIsCreatedThroughThePropertiesApi() {
+		this.hubSpot.stubFor(get(urlPathEqualTo(PROPERTY)).willReturn(json(404, "{\"status\":\"error\"}")));
+		this.hubSpot.stubFor(post(urlPathEqualTo("/crm/v3/properties/contacts")).willReturn(json(201,
+				"{\"name\":\"esteira_photo_url\"}")));
+
+		this.client.ensureContactProperty("esteira_photo_url", "Esteira photo");
+
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/properties/contacts")).withRequestBody(
+				equalToJson("{\"name\":\"esteira_photo_url\",\"label\":\"Esteira photo\",\"type\":\"string\","
+						+ "\"fieldType\":\"text\",\"groupName\":\"contactinformation\"}", true, true)));
+	}
+
+	@Test
+	void existingPropertyIsLeftAlone() {
+		this.hubSpot.stubFor(get(urlPathEqualTo(PROPERTY)).willReturn(json(200,
+				"{\"name\":\"esteira_photo_url\",\"type\":\"string\"}")));
+
+		this.client.ensureContactProperty("esteira_photo_url", "Esteira photo");
+
+		assertThat(this.hubSpot.findAll(postRequestedFor(anyUrl()))).isEmpty();
+	}
+
+	@Test
+	void tokenWithoutTheSchemaScopeCannotCreateTheProperty() {
+		this.hubSpot.stubFor(get(urlPathEqualTo(PROPERTY)).willReturn(json(404, "{\"status\":\"error\"}")));
+		this.hubSpot.stubFor(post(urlPathEqualTo("/crm/v3/properties/contacts")).willReturn(json(403,
+				"{\"status\":\"error\",\"message\":\"This app hasn't been granted all required scopes\","
+						+ "\"category\":\"MISSING_SCOPES\"}")));
+
+		assertThatExceptionOfType(CrmUnavailableException.class)
+			.isThrownBy(() -> this.client.ensureContactProperty("esteira_photo_url", "Esteira photo"))
+			.withMessageContaining("403")
+			.withMessageContaining("scopes");
+	}
+
+	private static ResponseDefinitionBuilder json(int status, String body) {
+		return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
 	}
 
 	private void stub(ResponseDefinitionBuilder response) {

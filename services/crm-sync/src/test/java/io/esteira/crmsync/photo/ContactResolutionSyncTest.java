@@ -1,0 +1,169 @@
+package io.esteira.crmsync.photo;
+
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.awspring.cloud.sqs.operations.SqsTemplate;
+import io.esteira.shared.event.ImageProcessedEvent;
+import io.esteira.shared.event.StepOutcome;
+import io.esteira.shared.event.UploadStatus;
+import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.testkit.EsteiraInfrastructure;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.esteira.crmsync.photo.HubSpotStubs.CONTACT_SEARCH;
+import static io.esteira.crmsync.photo.HubSpotStubs.contactsFound;
+import static io.esteira.crmsync.photo.ImageEvents.aContactId;
+import static io.esteira.crmsync.photo.ImageEvents.anEmail;
+import static io.esteira.crmsync.photo.ImageEvents.anImageOfCustomer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@CrmSyncTest
+class ContactResolutionSyncTest {
+
+	private final EsteiraInfrastructure infrastructure = EsteiraInfrastructure.shared();
+
+	private final WireMockServer hubSpot = this.infrastructure.hubSpot().server();
+
+	@Autowired
+	private SqsTemplate sqsTemplate;
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	private PipelineQueues queues;
+
+	private SyncRows rows;
+
+	@BeforeEach
+	void cleanSlate() {
+		this.infrastructure.purgeQueues();
+		this.infrastructure.hubSpot().reset();
+		HubSpotStubs.stubDefaults(this.hubSpot);
+		this.queues = new PipelineQueues(this.infrastructure);
+		this.rows = new SyncRows(this.jdbc);
+	}
+
+	@Test
+	void uploadWithOnlyAnEmailIsSyncedToTheContactWithExactlyThatEmail() {
+		String email = anEmail();
+		String contactId = aContactId();
+		this.hubSpot.stubFor(post(urlPathEqualTo(CONTACT_SEARCH))
+			.withRequestBody(matchingJsonPath("$.filterGroups[0].filters[0].value", containing(email)))
+			.willReturn(contactsFound(contactId, "88")));
+		ImageProcessedEvent event = anImageOfCustomer(email, null);
+
+		send(event);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
+		assertThat(status.outcome()).isEqualTo(StepOutcome.SUCCEEDED);
+		assertThat(status.reason()).isEqualTo("photo link set on contact " + contactId + " (found by email)");
+		this.queues.awaitImageEventsSettled();
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(CONTACT_SEARCH)).withRequestBody(equalToJson(
+				"{\"filterGroups\":[{\"filters\":[{\"propertyName\":\"email\",\"operator\":\"EQ\",\"value\":\"" + email
+						+ "\"}]}]}",
+				true, true)));
+		this.hubSpot.verify(1, patchRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/" + contactId)));
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(HubSpotStubs.TASKS))
+			.withRequestBody(matchingJsonPath("$.properties.hubspot_owner_id", containing("88")))
+			.withRequestBody(matchingJsonPath("$.associations[0].to.id", containing(contactId))));
+		assertThat(this.rows.of(event.uploadId())).hasValueSatisfying((row) -> {
+			assertThat(row.contactId()).isEqualTo(contactId);
+			assertThat(row.resolvedBy()).isEqualTo("email");
+			assertThat(row.ownerId()).isEqualTo("88");
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "(11) 98765-4321", "+55 11 98765 4321", "011 8765-4321", "0 15 11 98765-4321" })
+	void uploadWithOnlyAPhoneFindsTheContactHoweverTheNumberIsWritten(String phone) {
+		String contactId = aContactId();
+		this.hubSpot.stubFor(post(urlPathEqualTo(CONTACT_SEARCH))
+			.withRequestBody(containing("\"+5511987654321\""))
+			.withRequestBody(containing("hs_searchable_calculated_mobile_number"))
+			.willReturn(contactsFound(contactId, "88")));
+		ImageProcessedEvent event = anImageOfCustomer(null, phone);
+
+		send(event);
+
+		assertThat(this.queues.awaitStatusEvent(event.uploadId()).reason()).endsWith("(found by phone)");
+		this.queues.awaitImageEventsSettled();
+		this.hubSpot.verify(1, patchRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/" + contactId)));
+		assertThat(this.rows.of(event.uploadId())).hasValueSatisfying((row) -> {
+			assertThat(row.contactId()).isEqualTo(contactId);
+			assertThat(row.resolvedBy()).isEqualTo("phone");
+		});
+	}
+
+	@Test
+	void noContactWithTheEmailOrThePhoneNeedsReviewAndUpdatesNothing() {
+		ImageProcessedEvent event = anImageOfCustomer(anEmail(), "(21) 99876-5432");
+
+		send(event);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
+		assertThat(status.outcome()).isEqualTo(StepOutcome.NEEDS_REVIEW);
+		assertThat(status.status()).isEqualTo(UploadStatus.NEEDS_REVIEW);
+		assertThat(status.reason()).isEqualTo("no CRM contact matches the upload's email or phone");
+		this.queues.awaitImageEventsSettled();
+		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(CONTACT_SEARCH)))).hasSize(2);
+		assertThat(this.hubSpot.findAll(patchRequestedFor(anyUrl()))).isEmpty();
+		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(HubSpotStubs.TASKS)))).isEmpty();
+	}
+
+	@Test
+	void severalContactsWithTheEmailNeedReviewWithTheCandidatesAndNoGuess() {
+		String email = anEmail();
+		this.hubSpot.stubFor(post(urlPathEqualTo(CONTACT_SEARCH)).withRequestBody(containing(email))
+			.willReturn(contactsFound("601", "88", "602", "89")));
+		ImageProcessedEvent event = anImageOfCustomer(email, "(11) 98765-4321");
+
+		send(event);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
+		assertThat(status.outcome()).isEqualTo(StepOutcome.NEEDS_REVIEW);
+		assertThat(status.reason()).isEqualTo("2 CRM contacts match the upload's email: 601, 602");
+		this.queues.awaitImageEventsSettled();
+		assertThat(this.rows.of(event.uploadId())).hasValueSatisfying((row) -> {
+			assertThat(row.status()).isEqualTo("NEEDS_REVIEW");
+			assertThat(row.candidates()).isEqualTo("601,602");
+			assertThat(row.contactId()).isNull();
+		});
+		// The phone does not break the tie: one search, no update.
+		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(CONTACT_SEARCH)))).hasSize(1);
+		assertThat(this.hubSpot.findAll(patchRequestedFor(anyUrl()))).isEmpty();
+	}
+
+	@Test
+	void severalContactsWithThePhoneNeedReview() {
+		this.hubSpot.stubFor(post(urlPathEqualTo(CONTACT_SEARCH)).withRequestBody(containing("+5511987654321"))
+			.willReturn(contactsFound("701", "88", "702", "88", "703", "90")));
+		ImageProcessedEvent event = anImageOfCustomer(null, "11 98765-4321");
+
+		send(event);
+
+		assertThat(this.queues.awaitStatusEvent(event.uploadId()).reason())
+			.isEqualTo("3 CRM contacts match the upload's phone: 701, 702, 703");
+		this.queues.awaitImageEventsSettled();
+		assertThat(this.rows.of(event.uploadId())).map(SyncRows.Row::candidates).contains("701,702,703");
+		assertThat(this.hubSpot.findAll(patchRequestedFor(anyUrl()))).isEmpty();
+	}
+
+	private void send(ImageProcessedEvent event) {
+		this.sqsTemplate.send(PipelineQueues.IMAGE_EVENTS, event);
+	}
+
+}

@@ -1,0 +1,264 @@
+package io.esteira.crmsync.photo;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.awspring.cloud.sqs.listener.MessageListenerContainerRegistry;
+import io.awspring.cloud.sqs.operations.SqsTemplate;
+import io.esteira.crmsync.crm.CrmAvailability;
+import io.esteira.shared.event.ImageProcessedEvent;
+import io.esteira.shared.event.StepOutcome;
+import io.esteira.shared.event.UploadStatus;
+import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.testkit.EsteiraInfrastructure;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.esteira.crmsync.photo.HubSpotStubs.json;
+import static io.esteira.crmsync.photo.ImageEvents.aContactId;
+import static io.esteira.crmsync.photo.ImageEvents.anImageOfContact;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** HubSpot misbehaving: rate limits, errors, resets, timeouts, a refused token, the daily quota. */
+@CrmSyncTest
+class CrmFaultsTest {
+
+	private final EsteiraInfrastructure infrastructure = EsteiraInfrastructure.shared();
+
+	private final WireMockServer hubSpot = this.infrastructure.hubSpot().server();
+
+	@Autowired
+	private SqsTemplate sqsTemplate;
+
+	@Autowired
+	private CrmAvailability availability;
+
+	@Autowired
+	private MessageListenerContainerRegistry containers;
+
+	@Autowired
+	private MeterRegistry meters;
+
+	@LocalManagementPort
+	private int managementPort;
+
+	private PipelineQueues queues;
+
+	@BeforeEach
+	void cleanSlate() {
+		this.infrastructure.purgeQueues();
+		this.infrastructure.hubSpot().reset();
+		HubSpotStubs.stubDefaults(this.hubSpot);
+		this.queues = new PipelineQueues(this.infrastructure);
+	}
+
+	@AfterEach
+	void resumeConsumer() {
+		this.availability.resume();
+		await().atMost(Duration.ofSeconds(20)).until(this::consumerRunning);
+	}
+
+	@Test
+	void rateLimitIsRetriedNoSoonerThanHubSpotsRetryAfter() {
+		String contactId = aContactId();
+		failThenSucceed(contactId, aResponse().withStatus(429)
+			.withHeader("Content-Type", "application/json")
+			.withHeader("Retry-After", "3")
+			.withBody("{\"status\":\"error\",\"message\":\"You have reached your ten_secondly_rolling limit.\","
+					+ "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}"));
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
+		assertThat(status.status()).isEqualTo(UploadStatus.COMPLETED);
+		assertThat(status.attempt()).isEqualTo(2);
+		List<LoggedRequest> patches = patchesOf(contactId);
+		assertThat(patches).hasSize(2);
+		assertThat(Duration.between(patches.get(0).getLoggedDate().toInstant(),
+				patches.get(1).getLoggedDate().toInstant()))
+			.isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+		assertThat(this.meters.get("esteira.crm.rate.limited").tag("source", "crm").counter().count())
+			.isGreaterThanOrEqualTo(1);
+	}
+
+	@Test
+	void serverErrorTwiceThenSuccessCompletesOnTheThirdAttempt() {
+		String contactId = aContactId();
+		String path = "/crm/v3/objects/contacts/" + contactId;
+		this.hubSpot.stubFor(patch(urlPathEqualTo(path)).inScenario("flaky")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(500))
+			.willSetStateTo("failed once"));
+		this.hubSpot.stubFor(patch(urlPathEqualTo(path)).inScenario("flaky")
+			.whenScenarioStateIs("failed once")
+			.willReturn(aResponse().withStatus(502))
+			.willSetStateTo("recovered"));
+		this.hubSpot.stubFor(patch(urlPathEqualTo(path)).inScenario("flaky")
+			.whenScenarioStateIs("recovered")
+			.willReturn(json(200, "{\"id\":\"" + contactId + "\",\"properties\":{}}")));
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
+		assertThat(status.status()).isEqualTo(UploadStatus.COMPLETED);
+		assertThat(status.attempt()).isEqualTo(3);
+		this.queues.awaitImageEventsSettled();
+		List<LoggedRequest> patches = patchesOf(contactId);
+		assertThat(patches).hasSize(3);
+		// Backoff between attempts (visibility changes of at least 1 s), not immediate redelivery.
+		assertThat(Duration.between(patches.get(0).getLoggedDate().toInstant(),
+				patches.get(2).getLoggedDate().toInstant()))
+			.isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+		assertThat(this.queues.deadLetterCount()).isZero();
+	}
+
+	@Test
+	void connectionResetIsRetried() {
+		String contactId = aContactId();
+		failThenSucceed(contactId, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
+		assertThat(status.status()).isEqualTo(UploadStatus.COMPLETED);
+		assertThat(status.attempt()).isEqualTo(2);
+	}
+
+	@Test
+	void timeoutIsRetried() {
+		String contactId = aContactId();
+		// Read timeout is 1 s in these tests.
+		failThenSucceed(contactId, json(200, "{\"id\":\"" + contactId + "\"}").withFixedDelay(1_500));
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
+		assertThat(status.status()).isEqualTo(UploadStatus.COMPLETED);
+		assertThat(status.attempt()).isEqualTo(2);
+	}
+
+	@Test
+	void outageLongerThanTheAttemptsFailsTheStepWithTheLastErrorAndDeadLettersTheMessage() {
+		String contactId = aContactId();
+		this.hubSpot.stubFor(patch(urlPathEqualTo("/crm/v3/objects/contacts/" + contactId))
+			.willReturn(aResponse().withStatus(503)));
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
+		assertThat(status.outcome()).isEqualTo(StepOutcome.FAILED);
+		assertThat(status.status()).isEqualTo(UploadStatus.FAILED);
+		assertThat(status.attempt()).isEqualTo(3);
+		assertThat(status.reason())
+			.isEqualTo("gave up after 3 attempts: HubSpot answered 503 to the update of contact " + contactId);
+		await().atMost(Duration.ofSeconds(20)).until(this.queues::deadLetterCount, (count) -> count == 1);
+		this.queues.awaitImageEventsSettled();
+		assertThat(patchesOf(contactId)).hasSize(3);
+	}
+
+	@Test
+	void refusedTokenStopsTheConsumerAndTakesHealthDown() throws Exception {
+		this.hubSpot.stubFor(get(urlPathEqualTo("/crm/v3/objects/contacts/" + "401401"))
+			.willReturn(json(401, "{\"status\":\"error\",\"message\":\"Authentication credentials not found.\","
+					+ "\"category\":\"INVALID_AUTHENTICATION\"}")));
+		send(anImageOfContact("401401"));
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> !consumerRunning());
+		assertThat(this.availability.health().getStatus()).isEqualTo(Status.DOWN);
+		assertThat(actuatorHealth()).isEqualTo(503);
+		// More messages wait in the queue; HubSpot hears nothing more.
+		send(anImageOfContact(aContactId()));
+		send(anImageOfContact(aContactId()));
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+			.until(() -> this.hubSpot.findAll(anyRequestedFor(anyUrl())).size() == 1);
+		assertThat(this.queues.messageCountInImageEvents()).isEqualTo(3);
+	}
+
+	@Test
+	void dailyLimitPausesTheConsumerUntilResetAndRaisesTheMetric() {
+		double reachedBefore = this.meters.get("esteira.crm.daily.limit.reached").counter().count();
+		String contactId = aContactId();
+		this.hubSpot.stubFor(patch(urlPathEqualTo("/crm/v3/objects/contacts/" + contactId))
+			.willReturn(json(429, "{\"status\":\"error\",\"message\":\"You have reached your daily limit.\","
+					+ "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"DAILY\"}")));
+		send(anImageOfContact(contactId));
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> !consumerRunning());
+		assertThat(this.availability.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		assertThat(this.availability.currentPause()).hasValueSatisfying(
+				(pause) -> assertThat(pause.until()).isAfter(java.time.Instant.now()));
+		assertThat(this.meters.get("esteira.crm.daily.limit.reached").counter().count())
+			.isEqualTo(reachedBefore + 1);
+		assertThat(this.meters.get("esteira.crm.paused").gauge().value()).isEqualTo(1);
+		String nextContact = aContactId();
+		ImageProcessedEvent next = anImageOfContact(nextContact);
+		send(next);
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+			.until(() -> this.hubSpot.findAll(anyRequestedFor(anyUrl())).size() == 2);
+
+		// The quota resets (here: an operator resumes): the waiting message goes through.
+		this.availability.resume();
+
+		assertThat(this.queues.awaitStatusEvent(next.uploadId()).status()).isEqualTo(UploadStatus.COMPLETED);
+		assertThat(patchesOf(nextContact)).hasSize(1);
+	}
+
+	private void failThenSucceed(String contactId, ResponseDefinitionBuilder failure) {
+		String path = "/crm/v3/objects/contacts/" + contactId;
+		this.hubSpot.stubFor(patch(urlPathEqualTo(path)).inScenario("once")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(failure)
+			.willSetStateTo("recovered"));
+		this.hubSpot.stubFor(patch(urlPathEqualTo(path)).inScenario("once")
+			.whenScenarioStateIs("recovered")
+			.willReturn(json(200, "{\"id\":\"" + contactId + "\",\"properties\":{}}")));
+	}
+
+	private boolean consumerRunning() {
+		return this.containers.getContainerById(ImageEventsListener.ID).isRunning();
+	}
+
+	private int actuatorHealth() throws Exception {
+		try (HttpClient http = HttpClient.newHttpClient()) {
+			return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort
+					+ "/actuator/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+		}
+	}
+
+	private void send(ImageProcessedEvent event) {
+		this.sqsTemplate.send(PipelineQueues.IMAGE_EVENTS, event);
+	}
+
+	private List<LoggedRequest> patchesOf(String contactId) {
+		return this.hubSpot.findAll(patchRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/" + contactId)));
+	}
+
+}

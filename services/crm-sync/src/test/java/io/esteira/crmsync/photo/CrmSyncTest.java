@@ -1,0 +1,26 @@
+package io.esteira.crmsync.photo;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import io.esteira.testkit.EsteiraTest;
+
+/**
+ * The one application context of crm-sync's integration tests (same properties, so Spring caches it): a token,
+ * three attempts as the test queues' {@code maxReceiveCount}, short backoffs and timeouts.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@EsteiraTest(properties = { "esteira.crm.hubspot.token=" + CrmSyncTest.TOKEN,
+		"esteira.crm.public-base-url=https://esteira.example/", "esteira.crm.hubspot.read-timeout=1s",
+		"esteira.crm.retry.max-attempts=3", "esteira.crm.retry.initial-backoff=1s",
+		"esteira.crm.retry.max-backoff=2s", "esteira.crm.rate-limit.period=2s" })
+@interface CrmSyncTest {
+
+	String TOKEN = "pat-na1-5e3c7a2b-test-token";
+
+}

@@ -1,0 +1,163 @@
+package io.esteira.crmsync.photo;
+
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.awspring.cloud.sqs.operations.SqsTemplate;
+import io.esteira.shared.event.ImageProcessedEvent;
+import io.esteira.shared.event.UploadStatus;
+import io.esteira.testkit.EsteiraInfrastructure;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.esteira.crmsync.photo.HubSpotStubs.NOTES;
+import static io.esteira.crmsync.photo.HubSpotStubs.OWNER;
+import static io.esteira.crmsync.photo.HubSpotStubs.TASKS;
+import static io.esteira.crmsync.photo.HubSpotStubs.json;
+import static io.esteira.crmsync.photo.ImageEvents.aContactId;
+import static io.esteira.crmsync.photo.ImageEvents.anImageOfContact;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@CrmSyncTest
+class OwnerNotificationSyncTest {
+
+	private final EsteiraInfrastructure infrastructure = EsteiraInfrastructure.shared();
+
+	private final WireMockServer hubSpot = this.infrastructure.hubSpot().server();
+
+	@Autowired
+	private SqsTemplate sqsTemplate;
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	private PipelineQueues queues;
+
+	private SyncRows rows;
+
+	@BeforeEach
+	void cleanSlate() {
+		this.infrastructure.purgeQueues();
+		this.infrastructure.hubSpot().reset();
+		HubSpotStubs.stubDefaults(this.hubSpot);
+		this.queues = new PipelineQueues(this.infrastructure);
+		this.rows = new SyncRows(this.jdbc);
+	}
+
+	@Test
+	void ownerGetsATaskDueNowAndTheContactANoteWithTheLink() {
+		String contactId = aContactId();
+		ImageProcessedEvent event = anImageOfContact(contactId);
+		String link = "https://esteira.example/files/" + event.uploadId() + "/256";
+
+		send(event);
+
+		this.queues.awaitStatusEvent(event.uploadId());
+		this.queues.awaitImageEventsSettled();
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(TASKS)).withRequestBody(equalToJson("""
+				{"properties":{"hs_task_subject":"New customer photo","hs_task_status":"NOT_STARTED",
+				  "hubspot_owner_id":"%s"},
+				 "associations":[{"to":{"id":"%s"},
+				   "types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":204}]}]}"""
+			.formatted(OWNER, contactId), true, true))
+			.withRequestBody(matchingJsonPath("$.properties.hs_task_body", containing(link)))
+			.withRequestBody(matchingJsonPath("$.properties.hs_task_body", containing(marker(event.uploadId()))))
+			.withRequestBody(matchingJsonPath("$.properties.hs_timestamp")));
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(NOTES)).withRequestBody(equalToJson("""
+				{"associations":[{"to":{"id":"%s"},
+				   "types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":202}]}]}"""
+			.formatted(contactId), true, true))
+			.withRequestBody(matchingJsonPath("$.properties.hs_note_body", containing("Customer photo: " + link))));
+		assertThat(this.rows.of(event.uploadId())).hasValueSatisfying((row) -> {
+			assertThat(row.ownerId()).isEqualTo(OWNER);
+			assertThat(row.taskId()).matches("[0-9]{11}");
+			assertThat(row.noteId()).matches("[0-9]{11}");
+		});
+	}
+
+	@Test
+	void duplicatedEventUpdatesOnceAndCreatesOneTaskAndOneNote() {
+		String contactId = aContactId();
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		// Two messages with the same event, consumed in parallel.
+		CompletableFuture.allOf(CompletableFuture.runAsync(() -> send(event)),
+				CompletableFuture.runAsync(() -> send(event)))
+			.join();
+
+		this.queues.awaitStatusEvent(event.uploadId());
+		this.queues.awaitImageEventsSettled();
+		this.hubSpot.verify(exactly(1),
+				patchRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/" + contactId)));
+		this.hubSpot.verify(exactly(1), postRequestedFor(urlPathEqualTo(TASKS)));
+		this.hubSpot.verify(exactly(1), postRequestedFor(urlPathEqualTo(NOTES)));
+		assertThat(this.queues.statusEventsFor(event.uploadId())).singleElement()
+			.satisfies((status) -> assertThat(status.status()).isEqualTo(UploadStatus.COMPLETED));
+		assertThat(this.queues.deadLetterCount()).isZero();
+	}
+
+	@Test
+	void taskCreatedButItsAnswerLostIsFoundByItsMarkerNotCreatedTwice() {
+		String contactId = aContactId();
+		ImageProcessedEvent event = anImageOfContact(contactId);
+		String marker = marker(event.uploadId());
+		// HubSpot creates the task but answers after our read timeout (1 s): as if we crashed before storing its id.
+		this.hubSpot.stubFor(post(urlPathEqualTo(TASKS))
+			.willReturn(json(201, "{\"id\":\"4242\",\"properties\":{}}").withFixedDelay(1_500)));
+		this.hubSpot.stubFor(post(urlPathEqualTo(TASKS + "/search")).withRequestBody(containing(marker))
+			.willReturn(json(200, "{\"total\":1,\"results\":[{\"id\":\"4242\",\"properties\":{\"hs_task_body\":"
+					+ "\"A new photo (Esteira ref " + marker + ")\"}}]}")));
+
+		send(event);
+
+		this.queues.awaitStatusEvent(event.uploadId());
+		this.queues.awaitImageEventsSettled();
+		this.hubSpot.verify(exactly(1), postRequestedFor(urlPathEqualTo(TASKS)));
+		this.hubSpot.verify(exactly(1), postRequestedFor(urlPathEqualTo(TASKS + "/search")).withRequestBody(
+				equalToJson("{\"filterGroups\":[{\"filters\":[{\"propertyName\":\"hs_task_body\","
+						+ "\"operator\":\"CONTAINS_TOKEN\",\"value\":\"" + marker + "\"}]}]}", true, true)));
+		this.hubSpot.verify(exactly(1), postRequestedFor(urlPathEqualTo(NOTES)));
+		this.hubSpot.verify(exactly(1), patchRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/" + contactId)));
+		assertThat(this.rows.of(event.uploadId())).hasValueSatisfying((row) -> {
+			assertThat(row.taskId()).isEqualTo("4242");
+			assertThat(row.noteId()).isNotNull();
+		});
+	}
+
+	@Test
+	void contactWithoutOwnerGetsOnlyTheNote() {
+		String contactId = aContactId();
+		this.hubSpot.stubFor(get(urlPathEqualTo("/crm/v3/objects/contacts/" + contactId))
+			.willReturn(json(200, "{\"id\":\"" + contactId + "\",\"properties\":{\"hubspot_owner_id\":null}}")));
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+
+		this.queues.awaitStatusEvent(event.uploadId());
+		this.queues.awaitImageEventsSettled();
+		this.hubSpot.verify(exactly(0), postRequestedFor(urlPathEqualTo(TASKS)));
+		this.hubSpot.verify(exactly(1), postRequestedFor(urlPathEqualTo(NOTES)));
+	}
+
+	private void send(ImageProcessedEvent event) {
+		this.sqsTemplate.send(PipelineQueues.IMAGE_EVENTS, event);
+	}
+
+	private static String marker(UUID uploadId) {
+		return OwnerNotifications.marker(uploadId);
+	}
+
+}
