@@ -69,7 +69,7 @@ class CallbackNotifier {
 			.uri(URI.create(finished.callbackUrl()))
 			.contentType(MediaType.APPLICATION_JSON)
 			.header(SIGNATURE_HEADER, "sha256=" + sign(this.secret, body))
-			.header(DELIVERY_HEADER, finished.uploadId() + ":" + finished.status())
+			.header(DELIVERY_HEADER, finished.uploadId() + ":" + finished.run() + ":" + finished.status())
 			.body(body)
 			.retrieve()
 			.toBodilessEntity();

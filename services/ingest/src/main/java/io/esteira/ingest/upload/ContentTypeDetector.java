@@ -68,7 +68,8 @@ class ContentTypeDetector {
 		}
 	}
 
-	private static String normalize(String type) {
+	/** A type lower case without parameters ({@code Image/PNG; q=1} is {@code image/png}). */
+	static String normalize(String type) {
 		int parameters = type.indexOf(';');
 		return ((parameters < 0) ? type : type.substring(0, parameters)).strip().toLowerCase(Locale.ROOT);
 	}

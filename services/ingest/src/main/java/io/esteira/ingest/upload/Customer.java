@@ -1,5 +1,7 @@
 package io.esteira.ingest.upload;
 
+import org.springframework.util.StringUtils;
+
 /**
  * Who an upload belongs to, as the client said; every field may be {@code null}.
  *
@@ -7,4 +9,15 @@ package io.esteira.ingest.upload;
  * @param externalRef the client's own reference
  */
 record Customer(String email, String phone, String crmContactId, String externalRef) {
+
+	/** From form or JSON fields: blank counts as absent, the rest is stripped. */
+	static Customer of(String email, String phone, String crmContactId, String externalRef) {
+		return new Customer(blankToNull(email), blankToNull(phone), blankToNull(crmContactId),
+				blankToNull(externalRef));
+	}
+
+	private static String blankToNull(String value) {
+		return StringUtils.hasText(value) ? value.strip() : null;
+	}
+
 }

@@ -10,7 +10,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /** {@code POST /api/uploads/presign} (scope {@code uploads:write}): a presigned PUT for a direct upload. */
 @RestController
@@ -26,10 +25,7 @@ class DirectUploadController {
 	@PostMapping(path = "/api/uploads/presign", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<PresignedUpload> presign(@Valid @RequestBody PresignRequest request) {
 		DirectUploads.Presigned presigned = this.directUploads.presign(request);
-		URI statusUrl = ServletUriComponentsBuilder.fromCurrentContextPath()
-			.path("/api/uploads/{id}")
-			.buildAndExpand(presigned.id())
-			.toUri();
+		URI statusUrl = UploadController.statusUrl(presigned.id());
 		return ResponseEntity.created(statusUrl)
 			.body(new PresignedUpload(presigned.id(), UploadStatus.RECEIVED, statusUrl, "PUT", presigned.uploadUrl(),
 					presigned.headers(), presigned.expiresAt()));

@@ -1,11 +1,9 @@
 package io.esteira.ingest.upload;
 
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -36,9 +34,6 @@ class DirectUploads {
 
 	private static final Logger logger = LoggerFactory.getLogger(DirectUploads.class);
 
-	private static final DateTimeFormatter DATE_PATH = DateTimeFormatter.ofPattern("yyyy/MM/dd")
-		.withZone(ZoneOffset.UTC);
-
 	private final UploadRepository uploads;
 
 	private final UploadStepRepository steps;
@@ -68,7 +63,7 @@ class DirectUploads {
 	}
 
 	/** What {@link #presign} returns; the controller adds the status URL. */
-	record Presigned(UUID id, java.net.URI uploadUrl, Map<String, String> headers, Instant expiresAt) {
+	record Presigned(UUID id, URI uploadUrl, Map<String, String> headers, Instant expiresAt) {
 	}
 
 	/**
@@ -78,11 +73,8 @@ class DirectUploads {
 	@Transactional
 	Presigned presign(PresignRequest request) {
 		UploadKind kind = UploadKind.fromValue(request.kind());
-		String contentType = normalize(request.contentType());
-		Set<String> allowed = switch (kind) {
-			case IMAGE -> this.properties.allowedTypes().image();
-			case INVOICE -> this.properties.allowedTypes().invoice();
-		};
+		String contentType = ContentTypeDetector.normalize(request.contentType());
+		Set<String> allowed = UploadService.allowedTypes(this.properties, kind);
 		if (!allowed.contains(contentType)) {
 			throw new UnsupportedUploadTypeException(kind, contentType, allowed);
 		}
@@ -93,7 +85,7 @@ class DirectUploads {
 		UUID id = UUID.randomUUID();
 		Instant now = this.clock.instant();
 		String bucket = this.aws.uploadsBucket();
-		String key = kind.keyPrefix() + DATE_PATH.format(now) + "/" + id + ContentTypeDetector.extensionOf(contentType);
+		String key = UploadService.objectKey(kind, now, id, contentType);
 		Customer customer = request.customer();
 		this.uploads.save(new Upload(id, kind, bucket, key, UploadController.displayName(request.filename()),
 				contentType, request.sizeBytes(), null, customer, callbackUrl, true, now));
@@ -123,11 +115,6 @@ class DirectUploads {
 		catch (URISyntaxException ex) {
 			throw new IllegalStateException("The SDK presigned an invalid URL", ex);
 		}
-	}
-
-	private static String normalize(String type) {
-		int parameters = type.indexOf(';');
-		return ((parameters < 0) ? type : type.substring(0, parameters)).strip().toLowerCase(Locale.ROOT);
 	}
 
 }

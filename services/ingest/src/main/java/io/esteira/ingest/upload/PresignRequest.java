@@ -7,7 +7,6 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 
-import org.springframework.util.StringUtils;
 
 /**
  * The JSON body of {@code POST /api/uploads/presign}: what the client is going to PUT. The presigned URL is bound to
@@ -26,12 +25,7 @@ record PresignRequest(@NotBlank @Pattern(regexp = "(?i)image|invoice", message =
 		@Size(max = 200) String externalRef, @Size(max = CallbackUrls.MAX_LENGTH) String callbackUrl) {
 
 	Customer customer() {
-		return new Customer(blankToNull(this.customerEmail), blankToNull(this.customerPhone),
-				blankToNull(this.crmContactId), blankToNull(this.externalRef));
-	}
-
-	private static String blankToNull(String value) {
-		return StringUtils.hasText(value) ? value.strip() : null;
+		return Customer.of(this.customerEmail, this.customerPhone, this.crmContactId, this.externalRef);
 	}
 
 }

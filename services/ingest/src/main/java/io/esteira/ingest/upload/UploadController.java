@@ -47,10 +47,7 @@ class UploadController {
 		UUID id = this.uploads.accept(new UploadService.NewUpload(UploadKind.fromValue(request.kind()),
 				displayName(request.file().getOriginalFilename()), request.file().getSize(), request.file(),
 				request.customer(), request.callbackUrl()));
-		URI statusUrl = ServletUriComponentsBuilder.fromCurrentContextPath()
-			.path("/api/uploads/{id}")
-			.buildAndExpand(id)
-			.toUri();
+		URI statusUrl = statusUrl(id);
 		return ResponseEntity.accepted()
 			.location(statusUrl)
 			.body(new UploadAccepted(id, UploadStatus.RECEIVED, statusUrl));
@@ -84,10 +81,7 @@ class UploadController {
 	@PostMapping("/{id}/retry")
 	ResponseEntity<RetryAccepted> retry(@PathVariable UUID id) {
 		UploadRedrive.Outcome outcome = this.redrive.retry(id);
-		URI statusUrl = ServletUriComponentsBuilder.fromCurrentContextPath()
-			.path("/api/uploads/{id}")
-			.buildAndExpand(id)
-			.toUri();
+		URI statusUrl = statusUrl(id);
 		return ResponseEntity.accepted()
 			.location(statusUrl)
 			.body(new RetryAccepted(id, outcome.status(), outcome.run(), outcome.started(), statusUrl));
@@ -100,6 +94,11 @@ class UploadController {
 	 * @param started whether this request started it ({@code false}: it was already running)
 	 */
 	record RetryAccepted(UUID id, UploadStatus status, int run, boolean started, URI statusUrl) {
+	}
+
+	/** {@code /api/uploads/{id}} on the host the client called. */
+	static URI statusUrl(UUID id) {
+		return ServletUriComponentsBuilder.fromCurrentContextPath().path("/api/uploads/{id}").buildAndExpand(id).toUri();
 	}
 
 	/** The last path segment of the client's name, without control characters, for display only. */

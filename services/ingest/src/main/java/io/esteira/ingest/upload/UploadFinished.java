@@ -15,27 +15,28 @@ import io.esteira.shared.event.UploadStatus;
  * reference; {@code null} if none was given
  * @param reason the reason of the step that ended the upload, may be {@code null}
  * @param callbackUrl where the client asked the final status to be POSTed, {@code null} if nowhere
+ * @param run the pipeline run that ended (1, or 2 and up after redrives)
  */
 public record UploadFinished(UUID uploadId, String kind, UploadStatus status, String customer, String externalRef,
-		String reason, String callbackUrl, Instant finishedAt) {
+		String reason, String callbackUrl, int run, Instant finishedAt) {
 
 	static UploadFinished of(Upload upload, String reason) {
 		Customer customer = upload.customer();
 		String who = (customer.email() != null) ? customer.email()
 				: (customer.crmContactId() != null) ? customer.crmContactId() : customer.externalRef();
 		return new UploadFinished(upload.id(), upload.kind().value(), upload.status(), who, customer.externalRef(),
-				reason, upload.callbackUrl(), upload.updatedAt());
+				reason, upload.callbackUrl(), upload.redrives() + 1, upload.updatedAt());
 	}
 
 	/** What subscribers and callbacks receive: everything but the callback URL. */
 	public Notification notification() {
 		return new Notification(this.uploadId, this.kind, this.status, this.customer, this.externalRef, this.reason,
-				this.finishedAt);
+				this.run, this.finishedAt);
 	}
 
 	/** The JSON body of an SNS message and of a callback. */
 	public record Notification(UUID uploadId, String kind, UploadStatus status, String customer, String externalRef,
-			String reason, Instant finishedAt) {
+			String reason, int run, Instant finishedAt) {
 	}
 
 }

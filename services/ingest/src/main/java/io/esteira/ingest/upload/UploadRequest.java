@@ -6,7 +6,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-import org.springframework.util.StringUtils;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
@@ -24,12 +23,7 @@ record UploadRequest(@NotNull(message = "a file part is required") MultipartFile
 		@Size(max = 200) String externalRef, @Size(max = CallbackUrls.MAX_LENGTH) String callbackUrl) {
 
 	Customer customer() {
-		return new Customer(blankToNull(this.customerEmail), blankToNull(this.customerPhone),
-				blankToNull(this.crmContactId), blankToNull(this.externalRef));
-	}
-
-	private static String blankToNull(String value) {
-		return StringUtils.hasText(value) ? value.strip() : null;
+		return Customer.of(this.customerEmail, this.customerPhone, this.crmContactId, this.externalRef);
 	}
 
 }

@@ -118,8 +118,7 @@ class UploadService {
 		UUID id = UUID.randomUUID();
 		Instant now = this.clock.instant();
 		String bucket = this.aws.uploadsBucket();
-		String key = upload.kind().keyPrefix() + DATE_PATH.format(now) + "/" + id
-				+ ContentTypeDetector.extensionOf(contentType);
+		String key = objectKey(upload.kind(), now, id, contentType);
 		this.transaction.executeWithoutResult((status) -> {
 			this.uploads.save(new Upload(id, upload.kind(), bucket, key, upload.originalFilename(), contentType,
 					upload.size(), sha256, upload.customer(), callbackUrl, false, now));
@@ -170,10 +169,19 @@ class UploadService {
 	}
 
 	private Set<String> allowedTypes(UploadKind kind) {
+		return allowedTypes(this.properties, kind);
+	}
+
+	static Set<String> allowedTypes(IngestProperties properties, UploadKind kind) {
 		return switch (kind) {
-			case IMAGE -> this.properties.allowedTypes().image();
-			case INVOICE -> this.properties.allowedTypes().invoice();
+			case IMAGE -> properties.allowedTypes().image();
+			case INVOICE -> properties.allowedTypes().invoice();
 		};
+	}
+
+	/** {@code images/} or {@code invoices/}, the UTC date, the id and the type's usual extension. */
+	static String objectKey(UploadKind kind, Instant now, UUID id, String contentType) {
+		return kind.keyPrefix() + DATE_PATH.format(now) + "/" + id + ContentTypeDetector.extensionOf(contentType);
 	}
 
 	/** A reason for the timeline that names the failure without S3 internals (no bucket, no request ids). */

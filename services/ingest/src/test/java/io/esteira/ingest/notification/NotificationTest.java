@@ -158,7 +158,7 @@ class NotificationTest {
 		for (LoggedRequest callback : callbacks) {
 			assertThat(callback.getHeader("X-Esteira-Signature"))
 				.isEqualTo(TestNotifications.expectedSignature(callback.getBody()));
-			assertThat(callback.getHeader("X-Esteira-Delivery")).isEqualTo(id + ":COMPLETED");
+			assertThat(callback.getHeader("X-Esteira-Delivery")).isEqualTo(id + ":1:COMPLETED");
 			assertThat(callback.getHeader("Content-Type")).startsWith("application/json");
 		}
 		JsonNode body = JSON.readTree(callbacks.getLast().getBodyAsString());
