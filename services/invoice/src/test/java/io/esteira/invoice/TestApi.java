@@ -29,16 +29,23 @@ public final class TestApi {
 
 	/** GET with {@code X-Api-Key}, or without it when {@code apiKey} is {@code null}. */
 	public Response get(String pathAndQuery, String apiKey) {
+		return get(pathAndQuery, apiKey, java.util.Map.of());
+	}
+
+	/** GET with {@code X-Api-Key} and more request headers. */
+	public Response get(String pathAndQuery, String apiKey, java.util.Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + pathAndQuery)).GET();
 		if (apiKey != null) {
 			request.header("X-Api-Key", apiKey);
 		}
+		headers.forEach(request::header);
 		try {
 			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 			String body = response.body();
 			return new Response(response.statusCode(),
 					response.headers().firstValue("Content-Type").orElse(""),
-					(body == null || body.isBlank()) ? JSON.missingNode() : JSON.readTree(body));
+					(body == null || body.isBlank()) ? JSON.missingNode() : JSON.readTree(body),
+					response.headers().firstValue("ETag").orElse(null));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -49,8 +56,8 @@ public final class TestApi {
 		}
 	}
 
-	/** A response: status, content type and the body as JSON. */
-	public record Response(int status, String contentType, JsonNode body) {
+	/** A response: status, content type, the body as JSON and the {@code ETag} header (or {@code null}). */
+	public record Response(int status, String contentType, JsonNode body, String eTag) {
 	}
 
 }

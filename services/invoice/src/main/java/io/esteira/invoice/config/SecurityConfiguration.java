@@ -28,7 +28,7 @@ class SecurityConfiguration {
 					.permitAll()
 					.requestMatchers(EndpointRequest.toAnyEndpoint())
 					.permitAll()
-					.requestMatchers(HttpMethod.GET, "/api/invoices", "/api/invoices/**")
+					.requestMatchers(HttpMethod.GET, "/api/invoices", "/api/invoices/**", "/api/imports/**")
 					.hasAuthority(READ_SCOPE)
 					.anyRequest()
 					.denyAll());

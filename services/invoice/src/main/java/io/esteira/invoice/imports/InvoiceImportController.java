@@ -7,9 +7,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /api/invoices/imports/{uploadId}}: the summary of one upload's import, with its first errors. */
+/** {@code GET /api/imports/{uploadId}} (also under {@code /api/invoices/imports}): the summary of one upload's import, with its first errors. */
 @RestController
-@RequestMapping("/api/invoices/imports")
+@RequestMapping({ "/api/imports", "/api/invoices/imports" })
 class InvoiceImportController {
 
 	private final InvoiceImportRepository imports;

@@ -2,6 +2,7 @@ package io.esteira.invoice.invoices;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.validation.constraints.Max;
@@ -9,6 +10,9 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -44,14 +48,47 @@ class InvoiceController {
 				new InvoiceSearch(customer, from, to, customerDocument, minAmount, maxAmount, uploadId), page, size);
 	}
 
+	/** Keyset paging: {@code cursor} empty for the first page, then each page's {@code nextCursor}. */
+	@GetMapping(params = "cursor")
+	CursorPage<InvoiceView> listAfter(@RequestParam String cursor,
+			@RequestParam(defaultValue = "20") @Min(1) @Max(MAX_PAGE_SIZE) int size,
+			@RequestParam(required = false) String customer,
+			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
+			@RequestParam(required = false) String customerDocument,
+			@RequestParam(required = false) BigDecimal minAmount,
+			@RequestParam(required = false) BigDecimal maxAmount, @RequestParam(required = false) UUID uploadId) {
+		return this.invoices.searchAfter(
+				new InvoiceSearch(customer, from, to, customerDocument, minAmount, maxAmount, uploadId), cursor, size);
+	}
+
+	@GetMapping("/summary")
+	List<InvoiceTotals> summary(@RequestParam @Pattern(regexp = "customer|month",
+			message = "must be customer or month") String groupBy,
+			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
+		return this.invoices.summary(groupBy, from, to);
+	}
+
 	@GetMapping("/by-key/{accessKey}")
-	InvoiceView byAccessKey(@PathVariable @Pattern(regexp = "\\d{44}", message = "must be 44 digits") String accessKey) {
-		return this.invoices.findByAccessKey(accessKey);
+	ResponseEntity<InvoiceView> byAccessKey(
+			@PathVariable @Pattern(regexp = "\\d{44}", message = "must be 44 digits") String accessKey,
+			WebRequest request) {
+		return withETag(this.invoices.findByAccessKey(accessKey), request);
 	}
 
 	@GetMapping("/{id}")
-	InvoiceView get(@PathVariable UUID id) {
-		return this.invoices.find(id);
+	ResponseEntity<InvoiceView> get(@PathVariable UUID id, WebRequest request) {
+		return withETag(this.invoices.find(id), request);
+	}
+
+	/** Stored invoices never change, so their id is a strong validator; 304 when the client has it. */
+	private static ResponseEntity<InvoiceView> withETag(InvoiceView invoice, WebRequest request) {
+		String eTag = "\"" + invoice.id() + "\"";
+		if (request.checkNotModified(eTag)) {
+			return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(eTag).build();
+		}
+		return ResponseEntity.ok().eTag(eTag).body(invoice);
 	}
 
 }

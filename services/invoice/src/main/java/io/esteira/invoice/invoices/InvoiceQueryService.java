@@ -1,5 +1,6 @@
 package io.esteira.invoice.invoices;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
@@ -10,6 +11,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -40,6 +42,43 @@ class InvoiceQueryService {
 	PageResponse<InvoiceView> search(InvoiceSearch search, int page, int size) {
 		return PageResponse
 			.of(this.invoices.findAll(search.toSpecification(), PageRequest.of(page, size, ORDER)).map(Invoice::toView));
+	}
+
+	/** A keyset page: the invoices after {@code cursor} ({@code null} for the first page). */
+	CursorPage<InvoiceView> searchAfter(InvoiceSearch search, String cursor, int size) {
+		Specification<Invoice> filters = search.toSpecification();
+		if (cursor != null && !cursor.isBlank()) {
+			InvoiceCursor after = InvoiceCursor.decode(cursor);
+			filters = filters.and((root, query, cb) -> after.after(root, cb));
+		}
+		List<InvoiceView> rows = this.invoices
+			.findBy(filters, (query) -> query.sortBy(ORDER).limit(size + 1).all())
+			.stream()
+			.map(Invoice::toView)
+			.toList();
+		if (rows.size() <= size) {
+			return new CursorPage<>(rows, size, null);
+		}
+		List<InvoiceView> page = rows.subList(0, size);
+		return new CursorPage<>(page, size, InvoiceCursor.after(page.getLast()).encode());
+	}
+
+	/** Count and total per customer (name) or per issue month, largest total first; at most 1000 groups. */
+	List<InvoiceTotals> summary(String groupBy, LocalDate from, LocalDate to) {
+		String key = switch (groupBy) {
+			case "customer" -> "customer";
+			case "month" -> "to_char(issue_date, 'YYYY-MM')";
+			default -> throw new InvalidInvoiceQueryException("'groupBy' must be customer or month");
+		};
+		return this.jdbc.sql("SELECT " + key + " AS key, count(*) AS count, sum(amount) AS total FROM invoices"
+				+ " WHERE issue_date >= COALESCE(CAST(:from AS date), '-infinity')"
+				+ " AND issue_date <= COALESCE(CAST(:to AS date), 'infinity')"
+				+ " GROUP BY 1 ORDER BY total DESC, key LIMIT 1000")
+			.param("from", from)
+			.param("to", to)
+			.query((row, n) -> new InvoiceTotals(row.getString("key"), row.getLong("count"),
+					row.getBigDecimal("total")))
+			.list();
 	}
 
 	InvoiceView find(UUID id) {
