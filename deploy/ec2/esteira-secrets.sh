@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Writes each service's secrets from AWS Secrets Manager to /run/esteira/<service>.env (tmpfs, root:esteira 0640),
-# so they never touch the disk and each service gets only its own: the database password for all four, the HubSpot
-# token for crm-sync, the API key hashes for ingest and invoice, the callback signing key for ingest; the database
-# password for the backup too.
+# so they never touch the disk and each service gets only its own: the database password for all four (and the
+# backup), the HubSpot token and webhook key for crm-sync, the API key hashes for ingest and invoice, the callback
+# signing key for ingest.
 # Credentials: the instance profile.
 # Usage: esteira-secrets.sh [prefix]   (the stack's ResourcePrefix, default esteira)
 set -euo pipefail
@@ -19,6 +19,7 @@ to_env() { python3 -c 'import json,sys; [print(f"{k}={v}") for k, v in json.load
 database=$(secret database | python3 -c 'import json,sys; print("DATABASE_PASSWORD=" + json.load(sys.stdin)["password"])')
 hubspot=$(secret hubspot | python3 -c 'import json,sys; print("HUBSPOT_TOKEN=" + json.load(sys.stdin)["token"])')
 api_keys=$(secret api-keys | to_env)
+webhook=$(secret crm-webhook | python3 -c 'import json,sys; print("CRM_WEBHOOK_SECRET=" + json.load(sys.stdin)["secret"])')
 callback=$(secret callback | python3 -c 'import json,sys; print("ESTEIRA_CALLBACK_SECRET=" + json.load(sys.stdin)["secret"])')
 
 umask 027
@@ -31,6 +32,6 @@ write() {
 write ingest "$database" "$api_keys" "$callback"
 write image-processing "$database"
 write invoice "$database" "$api_keys"
-write crm-sync "$database" "$hubspot"
+write crm-sync "$database" "$hubspot" "$webhook"
 write backup "$database"
 echo "esteira-secrets: wrote /run/esteira/{ingest,image-processing,invoice,crm-sync,backup}.env"
