@@ -14,6 +14,7 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * {@code /api/**} needs an {@code X-Api-Key} with the scope of the operation. Permalinks ({@code /files/**}) are
  * public: they are linked from the CRM and name a random upload id (122 random bits), so they cannot be enumerated.
+ * The operations page ({@code /status/**}) is static; its data comes from {@code /api/uploads} with the operator's key.
  * Actuator endpoints live on the management port, which is not exposed outside the cluster. Everything else is
  * denied.
  */
@@ -32,6 +33,8 @@ class SecurityConfiguration {
 					.requestMatchers("/api/admin/**")
 					.hasAuthority("SCOPE_admin")
 					.requestMatchers(HttpMethod.GET, "/files/**")
+					.permitAll()
+					.requestMatchers(HttpMethod.GET, "/status", "/status/**")
 					.permitAll()
 					.requestMatchers("/livez", "/readyz", "/error")
 					.permitAll()

@@ -1,4 +1,5 @@
 /**
- * Error responses: every failure of the REST API becomes an RFC 9457 problem detail with a stable {@code type} URI.
+ * Web concerns shared by the features: every failure of the REST API becomes an RFC 9457 problem detail with a stable
+ * {@code type} URI, and the operations status page ({@code /status}).
  */
 package io.esteira.ingest.web;
