@@ -56,6 +56,8 @@ class Upload {
 
 	private int redrives;
 
+	private Instant redrivenAt;
+
 	@Version
 	private Long version;
 
@@ -121,12 +123,21 @@ class Upload {
 		this.status = UploadStatus.PROCESSING;
 		this.stuckSince = null;
 		this.updatedAt = now;
+		this.redrivenAt = now;
 		this.redrives++;
 		return this.redrives + 1;
 	}
 
 	int redrives() {
 		return this.redrives;
+	}
+
+	/**
+	 * Whether a step that happened at {@code occurredAt} belongs to a run before the last redrive: it goes on the
+	 * timeline but must not end the new run.
+	 */
+	boolean isFromEarlierRun(Instant occurredAt) {
+		return this.redrivenAt != null && occurredAt != null && occurredAt.isBefore(this.redrivenAt);
 	}
 
 	/** Another service reported on the object, so a direct upload's object has arrived. */

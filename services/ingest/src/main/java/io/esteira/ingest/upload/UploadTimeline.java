@@ -73,6 +73,12 @@ public class UploadTimeline {
 			upload.objectSeen();
 		}
 		UploadStatus before = upload.status();
+		if (upload.isFromEarlierRun(event.occurredAt())) {
+			upload.stepRecorded(null, now);
+			logger.info("Upload {} stays {}: {} from {} {} happened before the last redrive", upload.id(), before,
+					event.status(), event.service(), event.step());
+			return Recorded.STEP_ONLY;
+		}
 		if (upload.stepRecorded(event.status(), now)) {
 			logger.info("Upload {}: {} -> {} ({} {} {})", upload.id(), before, upload.status(), event.service(),
 					event.step(), event.outcome());

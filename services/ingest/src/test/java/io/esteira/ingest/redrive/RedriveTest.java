@@ -87,6 +87,24 @@ class RedriveTest {
 	}
 
 	@Test
+	void aLateReportFromTheFailedRunDoesNotEndTheRedrive() {
+		UUID id = anUpload("image", TestFiles.aPng());
+		Instant failedAt = Instant.now();
+		report(id, "crm-sync", StepOutcome.FAILED, UploadStatus.FAILED, "HubSpot unavailable", failedAt);
+		awaitStatus(id, "FAILED");
+		assertThat(this.api.post(IngestApi.WRITER_KEY, "/api/uploads/" + id + "/retry").status()).isEqualTo(202);
+
+		// the first run's image-processing also failed, but its report only arrives now
+		report(id, "image-processing", StepOutcome.FAILED, UploadStatus.FAILED, "slow report",
+				failedAt.minusSeconds(1));
+		await().until(() -> upload(id).path("steps").size() == 4);
+
+		assertThat(upload(id).path("status").asString()).isEqualTo("PROCESSING");
+		report(id, "crm-sync", StepOutcome.SUCCEEDED, UploadStatus.COMPLETED, "contact updated", Instant.now());
+		awaitStatus(id, "COMPLETED");
+	}
+
+	@Test
 	void retryingTwiceSendsTheObjectOnce() {
 		UUID id = anUpload("invoice", TestFiles.anInvoiceJson());
 		report(id, "invoice", StepOutcome.NEEDS_REVIEW, UploadStatus.NEEDS_REVIEW, "unknown CNPJ");
@@ -187,8 +205,13 @@ class RedriveTest {
 	}
 
 	private void report(UUID id, String service, StepOutcome outcome, UploadStatus status, String reason) {
+		report(id, service, outcome, status, reason, Instant.now());
+	}
+
+	private void report(UUID id, String service, StepOutcome outcome, UploadStatus status, String reason,
+			Instant at) {
 		this.queues.send("esteira-status", JSON.writeValueAsString(
-				new UploadStatusEvent(UUID.randomUUID(), id, service, service, outcome, status, reason, 1, Instant.now())));
+				new UploadStatusEvent(UUID.randomUUID(), id, service, service, outcome, status, reason, 1, at)));
 	}
 
 	private JsonNode upload(UUID id) {
