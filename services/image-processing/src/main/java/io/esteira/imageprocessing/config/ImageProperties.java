@@ -34,6 +34,8 @@ import org.springframework.validation.annotation.Validated;
  * {@code 10s}; a 50 MP JPEG decodes in about one)
  * @param maxConcurrentDecodes decodes (and resizes) running at once in one instance, whatever the number of messages
  * in flight: each takes up to about 60 MB of heap (default {@code 2})
+ * @param nativeJpeg decode plain JPEGs (YCbCr or grey, no ICC profile) at reduced size with libjpeg-turbo's
+ * TurboJPEG ({@code libturbojpeg.so.0}) when it is installed (default {@code true}); ImageIO otherwise
  * @param concurrency messages one instance handles at once (default {@code 2}); read by the listener as
  * {@code ${esteira.images.concurrency:2}}
  */
@@ -43,6 +45,7 @@ public record ImageProperties(@DefaultValue({ "256", "1024" }) @NotEmpty List<@P
 		@DefaultValue("0.85") @DecimalMin("0.0") @DecimalMax("1.0") float quality,
 		@DefaultValue("JPEG_ON_WHITE") @NotNull AlphaOutput alphaOutput, @DefaultValue("50MB") DataSize maxSourceBytes,
 		@DefaultValue("50000000") @Positive long maxSourcePixels, @DefaultValue("10s") Duration decodeTimeout,
-		@DefaultValue("2") @Positive int maxConcurrentDecodes, @DefaultValue("2") @Positive int concurrency) {
+		@DefaultValue("2") @Positive int maxConcurrentDecodes, @DefaultValue("true") boolean nativeJpeg,
+		@DefaultValue("2") @Positive int concurrency) {
 
 }

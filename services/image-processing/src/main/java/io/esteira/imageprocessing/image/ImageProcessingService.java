@@ -184,9 +184,10 @@ public class ImageProcessingService {
 					.toList(),
 				now));
 		logger.info("Upload {}: s3://{}/{} ({} {}x{}, orientation {}) -> {} renditions in s3://{}/thumbnails/{}/ "
-				+ "(decode {} ms, resize {} ms, encode {} ms)", uploadId, source.bucket(), source.key(),
+				+ "(decode {} ms with {}, resize {} ms, encode {} ms)", uploadId, source.bucket(), source.key(),
 				made.sourceFormat(), made.sourceWidth(), made.sourceHeight(), made.orientation(), renditions.size(),
-				this.aws.outputBucket(), uploadId, made.decodeMillis(), made.resizeMillis(), made.encodeMillis());
+				this.aws.outputBucket(), uploadId, made.decodeMillis(), made.decoder(), made.resizeMillis(),
+				made.encodeMillis());
 		return ImageOutcome.PROCESSED;
 	}
 

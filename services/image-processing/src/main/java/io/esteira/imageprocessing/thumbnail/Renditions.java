@@ -15,8 +15,9 @@ import java.util.List;
  * @param decodeMillis time spent decoding the source
  * @param resizeMillis time spent resizing, orienting and converting colour
  * @param encodeMillis time spent encoding the renditions
+ * @param decoder what decoded the source: {@code libjpeg-turbo} (JPEG at reduced size) or {@code imageio}
  */
 public record Renditions(String sourceFormat, int sourceWidth, int sourceHeight, int orientation,
-		List<Thumbnail> thumbnails, String blurHash, long decodeMillis, long resizeMillis, long encodeMillis) {
+		List<Thumbnail> thumbnails, String blurHash, long decodeMillis, long resizeMillis, long encodeMillis, String decoder) {
 
 }

@@ -29,7 +29,6 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 import io.trbl.blurhash.BlurHash;
-import org.imgscalr.Scalr;
 
 /**
  * Makes the renditions of one image: for each configured size, the image with its longest side at most that many
@@ -41,6 +40,10 @@ import org.imgscalr.Scalr;
  * subsampled to no less than twice the largest rendition, so a decode takes tens of megabytes at most whatever the
  * source's size; at most {@code maxConcurrentDecodes} decodes run at once; a decode running past
  * {@code decodeTimeout} is aborted.
+ * <p>
+ * Speed: plain JPEGs (YCbCr or grey, no ICC profile) are decoded at reduced size by libjpeg-turbo (DCT scaling,
+ * {@link TurboJpeg}) when the library is present and {@code nativeJpeg} is on; that decode is native and not
+ * interruptible, but scaled and bounded by the pixel limit. Everything else goes through ImageIO.
  */
 public class ThumbnailRenderer {
 
@@ -60,6 +63,8 @@ public class ThumbnailRenderer {
 
 	private final Semaphore decodes;
 
+	private final boolean nativeJpeg;
+
 	/**
 	 * @param sizes longest side of each rendition in pixels
 	 * @param quality JPEG quality, {@code 0.0} to {@code 1.0}
@@ -67,9 +72,10 @@ public class ThumbnailRenderer {
 	 * @param maxPixels sources whose header declares more pixels are refused before decoding
 	 * @param decodeTimeout decodes running longer are aborted
 	 * @param maxConcurrentDecodes decodes (and resizes) running at once; callers beyond wait
+	 * @param nativeJpeg decode plain JPEGs at reduced size with libjpeg-turbo when the library is present
 	 */
 	public ThumbnailRenderer(List<Integer> sizes, float quality, AlphaOutput alphaOutput, long maxPixels,
-			Duration decodeTimeout, int maxConcurrentDecodes) {
+			Duration decodeTimeout, int maxConcurrentDecodes, boolean nativeJpeg) {
 		if (sizes.isEmpty()) {
 			throw new IllegalArgumentException("At least one rendition size is needed");
 		}
@@ -79,6 +85,7 @@ public class ThumbnailRenderer {
 		this.maxPixels = maxPixels;
 		this.decodeTimeoutNanos = decodeTimeout.toNanos();
 		this.decodes = new Semaphore(maxConcurrentDecodes, true);
+		this.nativeJpeg = nativeJpeg && TurboJpeg.available();
 		// Plugins on the application class path (TwelveMonkeys' JPEG and WebP readers) register with the thread that
 		// first touches ImageIO; under a launcher class loader that may not see them, so register explicitly.
 		ImageIO.scanForPlugins();
@@ -120,11 +127,19 @@ public class ThumbnailRenderer {
 				int orientation = (format == ImageFormat.JPEG) ? ExifOrientation.ofJpeg(source) : ExifOrientation.NORMAL;
 				this.decodes.acquire();
 				List<BufferedImage> images;
+				String decoder = "imageio";
 				long decodeNanos;
 				long resizeNanos;
 				try {
 					long start = System.nanoTime();
-					BufferedImage decoded = decode(reader, name, Math.max(width, height));
+					BufferedImage decoded = null;
+					if (format == ImageFormat.JPEG && this.nativeJpeg) {
+						decoded = TurboJpeg.decode(source, this.sizes.getLast() * 2);
+						decoder = (decoded != null) ? "libjpeg-turbo" : "imageio";
+					}
+					if (decoded == null) {
+						decoded = decode(reader, name, Math.max(width, height));
+					}
 					long decodedAt = System.nanoTime();
 					images = resize(decoded, orientation);
 					decodeNanos = decodedAt - start;
@@ -141,7 +156,7 @@ public class ThumbnailRenderer {
 				String blurHash = blurHash(images.getFirst());
 				long encodeNanos = System.nanoTime() - encodeStart;
 				return new Renditions(name, width, height, orientation, List.copyOf(thumbnails), blurHash,
-						decodeNanos / 1_000_000, resizeNanos / 1_000_000, encodeNanos / 1_000_000);
+						decodeNanos / 1_000_000, resizeNanos / 1_000_000, encodeNanos / 1_000_000, decoder);
 			}
 			finally {
 				reader.dispose();
@@ -172,7 +187,7 @@ public class ThumbnailRenderer {
 	/**
 	 * Decodes the first image (the first frame of an animation). Images more than twice as large as the largest
 	 * rendition are decoded subsampled to no less than twice its size: the decoded image then takes a few megabytes
-	 * of heap instead of three or four bytes per source pixel, and the {@code QUALITY} downscale that follows still
+	 * of heap instead of three or four bytes per source pixel, and the area-averaging downscale that follows still
 	 * has detail to filter. The decode is aborted past the time limit (checked at each progress report of the
 	 * reader, on the decoding thread: the JDK's JPEG reader refuses {@code abort()} from another thread), and
 	 * truncated data (which readers report as a warning and fill with grey) is corrupt.
@@ -224,13 +239,10 @@ public class ThumbnailRenderer {
 		boolean keepAlpha = decoded.getColorModel().hasAlpha() && this.alphaOutput == AlphaOutput.PNG;
 		BufferedImage current = normalize(decoded, keepAlpha);
 		List<BufferedImage> images = new ArrayList<>(this.sizes.size());
-		// Largest first, each smaller one from the previous: cheaper, and the QUALITY filter still halves in steps.
+		// Largest first, each smaller one from the previous: cheaper, and area averaging composes well.
 		for (int i = this.sizes.size() - 1; i >= 0; i--) {
 			int size = this.sizes.get(i);
-			BufferedImage scaled = current;
-			if (Math.max(current.getWidth(), current.getHeight()) > size) {
-				scaled = Scalr.resize(current, Scalr.Method.QUALITY, Scalr.Mode.AUTOMATIC, size);
-			}
+			BufferedImage scaled = AreaScaler.fit(current, size);
 			images.addFirst(scaled);
 			current = scaled;
 		}
@@ -299,10 +311,7 @@ public class ThumbnailRenderer {
 
 	/** A 4x3-component BlurHash of a 32 px version (more pixels do not change the hash, only its cost). */
 	private static String blurHash(BufferedImage image) {
-		BufferedImage small = image;
-		if (Math.max(image.getWidth(), image.getHeight()) > 32) {
-			small = Scalr.resize(image, Scalr.Method.BALANCED, Scalr.Mode.AUTOMATIC, 32);
-		}
+		BufferedImage small = AreaScaler.fit(image, 32);
 		if (small.getColorModel().hasAlpha()) {
 			small = normalize(small, false);
 		}

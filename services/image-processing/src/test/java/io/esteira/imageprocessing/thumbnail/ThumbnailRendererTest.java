@@ -34,8 +34,14 @@ class ThumbnailRendererTest {
 
 	private final ThumbnailRenderer renderer = renderer(AlphaOutput.JPEG_ON_WHITE, Duration.ofSeconds(10));
 
-	private static ThumbnailRenderer renderer(AlphaOutput alphaOutput, Duration decodeTimeout) {
-		return new ThumbnailRenderer(List.of(1024, 256), 0.85f, alphaOutput, 50_000_000, decodeTimeout, 2);
+	/** Whether plain JPEGs may go to libjpeg-turbo; {@link PureJavaThumbnailRendererTest} runs all with ImageIO. */
+	boolean nativeJpeg() {
+		return true;
+	}
+
+	ThumbnailRenderer renderer(AlphaOutput alphaOutput, Duration decodeTimeout) {
+		return new ThumbnailRenderer(List.of(1024, 256), 0.85f, alphaOutput, 50_000_000, decodeTimeout, 2,
+				nativeJpeg());
 	}
 
 	@Test
@@ -319,6 +325,17 @@ class ThumbnailRendererTest {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
 	}
 
+	@Test
+	void plainJpegsAreDecodedByLibjpegTurboWhenPresentAndOthersByImageIo() throws Exception {
+		String plain = this.renderer.render(aJpeg(2048, 1536)).decoder();
+		String cmyk = this.renderer.render(ImageFixtures.aCmykJpeg()).decoder();
+		String withProfile = this.renderer.render(ImageFixtures.aJpegTaggedLinearRgb()).decoder();
+
+		assertThat(plain).isEqualTo((nativeJpeg() && TurboJpeg.available()) ? "libjpeg-turbo" : "imageio");
+		assertThat(cmyk).isEqualTo("imageio");
+		assertThat(withProfile).isEqualTo("imageio");
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "jpeg", "png" })
 	void decodePastTheTimeLimitIsAbortedAndRejected(String format) {
@@ -326,7 +343,8 @@ class ThumbnailRendererTest {
 				: ImageFixtures.encode(ImageFixtures.aGradient(2000, 1500), "png");
 
 		UnreadableImageException ex = catchThrowableOfType(UnreadableImageException.class,
-				() -> renderer(AlphaOutput.JPEG_ON_WHITE, Duration.ofNanos(1)).render(content));
+				() -> new ThumbnailRenderer(List.of(256), 0.85f, AlphaOutput.JPEG_ON_WHITE, 50_000_000,
+						Duration.ofNanos(1), 1, false).render(content));
 
 		assertThat(ex.problem().code()).isEqualTo("decode_timeout");
 		assertThat(ex.format()).isEqualTo(format);
@@ -334,7 +352,8 @@ class ThumbnailRendererTest {
 
 	@Test
 	void sizesAreSortedAndDeduplicated() {
-		ThumbnailRenderer renderer = new ThumbnailRenderer(List.of(1024, 256, 1024), 0.85f, AlphaOutput.PNG, 1, Duration.ofSeconds(1), 1);
+		ThumbnailRenderer renderer = new ThumbnailRenderer(List.of(1024, 256, 1024), 0.85f, AlphaOutput.PNG, 1,
+				Duration.ofSeconds(1), 1, false);
 
 		assertThat(renderer.sizes()).containsExactly(256, 1024);
 	}
