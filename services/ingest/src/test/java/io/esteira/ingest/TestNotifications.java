@@ -88,6 +88,28 @@ public final class TestNotifications {
 		}
 	}
 
+	/** The upload's steps without ingest's notification records ({@code notified}, {@code callback}). */
+	public static List<tools.jackson.databind.JsonNode> pipelineSteps(tools.jackson.databind.JsonNode upload) {
+		List<tools.jackson.databind.JsonNode> steps = new java.util.ArrayList<>();
+		for (tools.jackson.databind.JsonNode step : upload.path("steps")) {
+			boolean notification = step.path("service").asString().equals("ingest")
+					&& List.of("notified", "callback").contains(step.path("step").asString());
+			if (!notification) {
+				steps.add(step);
+			}
+		}
+		return steps;
+	}
+
+	/** How many steps named {@code name} the upload has. */
+	public static long stepsNamed(tools.jackson.databind.JsonNode upload, String name) {
+		long count = 0;
+		for (tools.jackson.databind.JsonNode step : upload.path("steps")) {
+			count += step.path("step").asString().equals(name) ? 1 : 0;
+		}
+		return count;
+	}
+
 	private static Published published(LoggedRequest request) {
 		Map<String, String> parameters = new HashMap<>();
 		for (String pair : request.getBodyAsString().split("&")) {

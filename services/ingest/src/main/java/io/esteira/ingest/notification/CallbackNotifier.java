@@ -45,7 +45,10 @@ class CallbackNotifier {
 
 	private final byte[] secret;
 
-	CallbackNotifier(JsonMapper json, IngestProperties properties) {
+	private final NotificationSteps timeline;
+
+	CallbackNotifier(JsonMapper json, IngestProperties properties, NotificationSteps timeline) {
+		this.timeline = timeline;
 		IngestProperties.Notifications settings = properties.notifications();
 		HttpClient client = HttpClient.newBuilder()
 			.connectTimeout(settings.callbackTimeout())
@@ -65,15 +68,18 @@ class CallbackNotifier {
 			return;
 		}
 		byte[] body = this.json.writeValueAsBytes(finished.notification());
-		this.http.post()
+		int status = this.http.post()
 			.uri(URI.create(finished.callbackUrl()))
 			.contentType(MediaType.APPLICATION_JSON)
 			.header(SIGNATURE_HEADER, "sha256=" + sign(this.secret, body))
 			.header(DELIVERY_HEADER, finished.uploadId() + ":" + finished.run() + ":" + finished.status())
 			.body(body)
 			.retrieve()
-			.toBodilessEntity();
+			.toBodilessEntity()
+			.getStatusCode()
+			.value();
 		logger.info("Upload {} {}: callback delivered", finished.uploadId(), finished.status());
+		this.timeline.noteDelivered(finished, "callback", "HTTP " + status);
 	}
 
 	/** Hex HMAC-SHA256 of {@code body}. */

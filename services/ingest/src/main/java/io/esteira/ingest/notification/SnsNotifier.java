@@ -32,7 +32,10 @@ class SnsNotifier {
 
 	private final String topicArn;
 
-	SnsNotifier(SnsClient sns, JsonMapper json, IngestProperties properties) {
+	private final NotificationSteps timeline;
+
+	SnsNotifier(SnsClient sns, JsonMapper json, IngestProperties properties, NotificationSteps timeline) {
+		this.timeline = timeline;
 		this.sns = sns;
 		this.json = json;
 		this.topicArn = properties.notifications().topicArn().strip();
@@ -56,6 +59,7 @@ class SnsNotifier {
 				.messageAttributes(attributes))
 			.messageId();
 		logger.info("Upload {} {}: published to SNS as {}", finished.uploadId(), finished.status(), messageId);
+		this.timeline.noteDelivered(finished, "notified", "SNS message " + messageId);
 	}
 
 	private static MessageAttributeValue text(String value) {

@@ -3,7 +3,9 @@ package io.esteira.ingest.upload;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
+import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
 import org.slf4j.Logger;
@@ -50,6 +52,22 @@ public class UploadTimeline {
 		/** No upload has this id: nothing recorded. */
 		UNKNOWN_UPLOAD
 
+	}
+
+	/**
+	 * Records a step ingest itself ran after the fact (e.g. {@code notified}), without a status. Unknown uploads are
+	 * ignored.
+	 */
+	@Transactional
+	public void recordOwnStep(UUID uploadId, String step, StepOutcome outcome, String reason) {
+		Optional<Upload> found = this.uploads.findForUpdate(uploadId);
+		if (found.isEmpty()) {
+			return;
+		}
+		Instant now = this.clock.instant();
+		this.steps.save(new UploadStep(uploadId, UUID.randomUUID(), UploadService.SERVICE, step, outcome, null, reason,
+				1, now, now));
+		found.get().stepRecorded(null, now);
 	}
 
 	@Transactional

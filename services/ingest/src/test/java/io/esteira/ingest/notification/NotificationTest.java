@@ -67,6 +67,7 @@ class NotificationTest {
 		assertThat(message.path("uploadId").asString()).isEqualTo(id.toString());
 		assertThat(message.path("status").asString()).isEqualTo("COMPLETED");
 		assertThat(message.path("reason").asString()).isEqualTo("contact updated");
+		await().untilAsserted(() -> assertThat(TestNotifications.stepsNamed(upload(id), "notified")).isEqualTo(1));
 	}
 
 	@Test
@@ -166,6 +167,13 @@ class NotificationTest {
 		assertThat(body.path("status").asString()).isEqualTo("COMPLETED");
 		assertThat(body.path("externalRef").asString()).isEqualTo("chat-42");
 		assertThat(body.has("callbackUrl")).isFalse();
+		JsonNode upload = upload(id);
+		assertThat(TestNotifications.stepsNamed(upload, "callback")).isEqualTo(1);
+		assertThat(upload.toString()).contains("COMPLETED HTTP 204");
+	}
+
+	private JsonNode upload(UUID id) {
+		return this.api.get(IngestApi.READER_KEY, "/api/uploads/" + id).body();
 	}
 
 	@Test
