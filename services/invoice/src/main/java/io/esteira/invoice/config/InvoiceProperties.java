@@ -15,7 +15,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param issuerKey the issuer of invoices that name none (no issuer document, no access key), part of the natural
  * key (issuer, series, number) (default {@code default})
- * @param batchSize how many parsed invoices are written per statement (default {@code 500})
+ * @param batchSize how many parsed invoices are written per statement (default {@code 2000})
  * @param maxReportedErrors how many errors an import summary keeps in the database; the counts stay complete and the
  * error-report CSV has every error (default {@code 1000})
  * @param allOrNothing whether every feed is all-or-nothing: one rejected or conflicting record and no invoice of the
@@ -28,7 +28,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("esteira.invoices")
 @Validated
 public record InvoiceProperties(@DefaultValue("default") @NotBlank String issuerKey,
-		@DefaultValue("500") @Min(1) int batchSize, @DefaultValue("1000") @Min(0) int maxReportedErrors,
+		@DefaultValue("2000") @Min(1) int batchSize, @DefaultValue("1000") @Min(0) int maxReportedErrors,
 		@DefaultValue("false") boolean allOrNothing, @DefaultValue @NotNull List<String> allOrNothingPrefixes,
 		@DefaultValue("reports/invoices") @NotBlank String errorReportPrefix) {
 

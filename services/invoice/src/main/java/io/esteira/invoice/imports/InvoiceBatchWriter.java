@@ -49,13 +49,12 @@ class InvoiceBatchWriter {
 			RETURNING issuer_key, series, number
 			""";
 
+	/** A join from the keys, so each key is one lookup in the unique index (an IN over a subquery scanned). */
 	private static final String SELECT_STORED = """
-			SELECT issuer_key, series, number, customer, customer_document, amount, currency, issue_date, due_date,
-			       access_key
-			FROM invoices
-			WHERE (issuer_key, series, number) IN
-			      (SELECT k.issuer_key, k.series, k.number FROM unnest(?::text[], ?::text[], ?::text[])
-			                                                   AS k(issuer_key, series, number))
+			SELECT i.issuer_key, i.series, i.number, i.customer, i.customer_document, i.amount, i.currency,
+			       i.issue_date, i.due_date, i.access_key
+			FROM unnest(?::text[], ?::text[], ?::text[]) AS k(issuer_key, series, number)
+			JOIN invoices i ON i.issuer_key = k.issuer_key AND i.series = k.series AND i.number = k.number
 			""";
 
 	private final JdbcTemplate jdbc;

@@ -122,6 +122,30 @@ class InvoiceFormatsTest {
 				tuple(0, 2L, "date", null, "is required"));
 	}
 
+	@Test
+	void fiftyMegabyteCsvIsStreamedWithFlatHeap() {
+		GeneratedCsv file = new GeneratedCsv(50L * 1024 * 1024);
+		Runtime runtime = Runtime.getRuntime();
+		System.gc();
+		long baseline = runtime.totalMemory() - runtime.freeMemory();
+		long[] peak = { 0 };
+		int[] valid = { 0 };
+		int records = this.parser.parse(file, (record) -> {
+			if (record instanceof ParsedRecord.Valid) {
+				valid[0]++;
+			}
+			if (valid[0] % 200_000 == 0) {
+				System.gc();
+				peak[0] = Math.max(peak[0], runtime.totalMemory() - runtime.freeMemory() - baseline);
+			}
+		});
+
+		assertThat(file.bytesServed()).isGreaterThanOrEqualTo(50L * 1024 * 1024);
+		assertThat(valid[0]).isEqualTo(records).isGreaterThan(900_000);
+		// What the parser keeps alive does not grow with the file: well under the file's 50 MB.
+		assertThat(peak[0]).isLessThan(16L * 1024 * 1024);
+	}
+
 	// JSON
 
 	@Test
@@ -268,6 +292,53 @@ class InvoiceFormatsTest {
 			.withMessageContaining("not nfeProc or NFe");
 		assertThatExceptionOfType(UnsupportedFormatException.class)
 			.isThrownBy(() -> parse("<nfeProc><NFe><infNFe>".getBytes(StandardCharsets.UTF_8), null));
+	}
+
+	/** A semicolon CSV of at least {@code size} bytes, generated while it is read. */
+	private static final class GeneratedCsv extends java.io.InputStream {
+
+		private final long size;
+
+		private long served;
+
+		private int row;
+
+		private byte[] chunk = "numero;cliente;cnpj;valor;data\n".getBytes(StandardCharsets.UTF_8);
+
+		private int position;
+
+		GeneratedCsv(long size) {
+			this.size = size;
+		}
+
+		long bytesServed() {
+			return this.served;
+		}
+
+		@Override
+		public int read() {
+			byte[] one = new byte[1];
+			return (read(one, 0, 1) == -1) ? -1 : one[0] & 0xff;
+		}
+
+		@Override
+		public int read(byte[] buffer, int offset, int length) {
+			if (this.position == this.chunk.length) {
+				if (this.served >= this.size) {
+					return -1;
+				}
+				this.row++;
+				this.chunk = (this.row + ";Cliente " + (this.row % 97) + ";11.222.333/0001-81;1.234,56;01/03/2026\n")
+					.getBytes(StandardCharsets.UTF_8);
+				this.position = 0;
+			}
+			int n = Math.min(length, this.chunk.length - this.position);
+			System.arraycopy(this.chunk, this.position, buffer, offset, n);
+			this.position += n;
+			this.served += n;
+			return n;
+		}
+
 	}
 
 	private List<ParsedRecord> parse(byte[] file, InvoiceFileParser.Format expected) {
