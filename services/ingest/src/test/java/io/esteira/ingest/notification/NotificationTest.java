@@ -13,6 +13,7 @@ import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
 import io.esteira.ingest.TestFiles;
 import io.esteira.ingest.TestNotifications;
+import io.esteira.ingest.upload.UploadTimeline;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
@@ -23,7 +24,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -41,6 +46,15 @@ class NotificationTest {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private UploadTimeline timeline;
+
+	@Autowired
+	private PlatformTransactionManager transactionManager;
+
+	@Autowired
+	private JdbcClient jdbc;
 
 	private IngestApi api;
 
@@ -68,6 +82,29 @@ class NotificationTest {
 		assertThat(message.path("status").asString()).isEqualTo("COMPLETED");
 		assertThat(message.path("reason").asString()).isEqualTo("contact updated");
 		await().untilAsserted(() -> assertThat(TestNotifications.stepsNamed(upload(id), "notified")).isEqualTo(1));
+	}
+
+	@Test
+	void aTerminalStatusThatRollsBackNotifiesNobody() {
+		UUID id = anUpload("image", TestFiles.aPng(),
+				Map.of("callbackUrl", TestNotifications.baseUrl() + "/cb/" + UUID.randomUUID()));
+		UploadStatusEvent completed = new UploadStatusEvent(UUID.randomUUID(), id, "crm-sync", "crm-sync",
+				StepOutcome.SUCCEEDED, UploadStatus.COMPLETED, "contact updated", 1, Instant.now());
+
+		new TransactionTemplate(this.transactionManager).executeWithoutResult((transaction) -> {
+			assertThat(this.timeline.record(completed)).isEqualTo(UploadTimeline.Recorded.STATUS_CHANGED);
+			transaction.setRollbackOnly();
+		});
+
+		assertThat(upload(id).path("status").asString()).isEqualTo("RECEIVED");
+		assertThat(this.jdbc.sql("select count(*) from event_publication where serialized_event like :id")
+			.param("id", "%" + id + "%")
+			.query(Long.class)
+			.single()).isZero();
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+			.until(() -> TestNotifications.published(id.toString()).isEmpty());
+		assertThat(TestNotifications.server().getAllServeEvents())
+			.noneMatch((event) -> event.getRequest().getUrl().startsWith("/cb/"));
 	}
 
 	@Test
