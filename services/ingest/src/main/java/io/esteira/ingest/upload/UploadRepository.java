@@ -11,6 +11,8 @@ import org.springframework.data.jpa.repository.Query;
 
 interface UploadRepository extends JpaRepository<Upload, UUID> {
 
+	boolean existsByObjectKey(String objectKey);
+
 	/** Loads an upload locked for the rest of the transaction, so steps of one upload are recorded one at a time. */
 	@Lock(LockModeType.PESSIMISTIC_WRITE)
 	@Query("select u from Upload u where u.id = :id")
