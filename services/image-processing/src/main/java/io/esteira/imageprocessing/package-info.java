@@ -1,5 +1,5 @@
 /**
- * Image processing: consumes S3 events for {@code images/} in the uploads bucket, writes a JPEG thumbnail to the
+ * Image processing: consumes S3 events for {@code images/} in the uploads bucket, writes JPEG renditions to the
  * output bucket and reports the outcome through the outbox.
  */
 package io.esteira.imageprocessing;

@@ -142,6 +142,41 @@ public final class ImageFixtures {
 		return withSegment(encode(image, "jpeg"), segment(0xE2, data.toByteArray()));
 	}
 
+	/** A 64x32 PNG of mid grey (128) with an {@code iCCP} chunk saying the values are linear RGB (sRGB ~188). */
+	public static byte[] aPngTaggedLinearRgb() {
+		BufferedImage image = solid(64, 32, new Color(128, 128, 128), BufferedImage.TYPE_INT_RGB);
+		ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+		try {
+			ImageWriteParam param = writer.getDefaultWriteParam();
+			javax.imageio.metadata.IIOMetadata metadata = writer
+				.getDefaultImageMetadata(javax.imageio.ImageTypeSpecifier.createFromRenderedImage(image), param);
+			javax.imageio.metadata.IIOMetadataNode root = (javax.imageio.metadata.IIOMetadataNode) metadata
+				.getAsTree("javax_imageio_png_1.0");
+			javax.imageio.metadata.IIOMetadataNode iccp = new javax.imageio.metadata.IIOMetadataNode("iCCP");
+			iccp.setAttribute("profileName", "linear");
+			iccp.setAttribute("compressionMethod", "deflate");
+			ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+			try (java.util.zip.DeflaterOutputStream deflater = new java.util.zip.DeflaterOutputStream(compressed)) {
+				deflater.write(ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData());
+			}
+			iccp.setUserObject(compressed.toByteArray());
+			root.appendChild(iccp);
+			metadata.setFromTree("javax_imageio_png_1.0", root);
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			try (ImageOutputStream output = ImageIO.createImageOutputStream(out)) {
+				writer.setOutput(output);
+				writer.write(null, new IIOImage(image, null, metadata), param);
+			}
+			return out.toByteArray();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		finally {
+			writer.dispose();
+		}
+	}
+
 	/**
 	 * A 64x32 CMYK JPEG the way Photoshop writes them: Adobe APP14 marker (transform 0), inverted CMYK values, no
 	 * ICC profile. Left half pure cyan, right half pure yellow.

@@ -3,8 +3,12 @@ package io.esteira.imageprocessing.thumbnail;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorConvertOp;
+import java.awt.image.DataBuffer;
+import java.awt.image.DirectColorModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
+import java.util.zip.InflaterInputStream;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -23,12 +28,15 @@ import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.event.IIOReadProgressListener;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 import io.trbl.blurhash.BlurHash;
+import org.w3c.dom.Node;
 
 /**
  * Makes the renditions of one image: for each configured size, the image with its longest side at most that many
@@ -113,7 +121,8 @@ public class ThumbnailRenderer {
 		try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(source))) {
 			ImageReader reader = reader(format);
 			try {
-				reader.setInput(input, true, true);
+				// Metadata is skipped except for PNG, whose iCCP chunk only the metadata carries.
+				reader.setInput(input, true, format != ImageFormat.PNG);
 				int width = dimension(reader, name, true);
 				int height = dimension(reader, name, false);
 				if (width <= 0 || height <= 0) {
@@ -125,6 +134,7 @@ public class ThumbnailRenderer {
 							"Image declares " + width + "x" + height + " pixels, more than " + this.maxPixels, null);
 				}
 				int orientation = (format == ImageFormat.JPEG) ? ExifOrientation.ofJpeg(source) : ExifOrientation.NORMAL;
+				ICC_Profile pngProfile = (format == ImageFormat.PNG) ? pngProfile(reader) : null;
 				this.decodes.acquire();
 				List<BufferedImage> images;
 				String decoder = "imageio";
@@ -141,7 +151,7 @@ public class ThumbnailRenderer {
 						decoded = decode(reader, name, Math.max(width, height));
 					}
 					long decodedAt = System.nanoTime();
-					images = resize(decoded, orientation);
+					images = resize(decoded, orientation, pngProfile);
 					decodeNanos = decodedAt - start;
 					resizeNanos = System.nanoTime() - decodedAt;
 				}
@@ -235,7 +245,7 @@ public class ThumbnailRenderer {
 	}
 
 	/** One image per size, smallest first: sRGB, oriented, flattened on white unless transparency is kept. */
-	private List<BufferedImage> resize(BufferedImage decoded, int orientation) {
+	private List<BufferedImage> resize(BufferedImage decoded, int orientation, ICC_Profile profile) {
 		boolean keepAlpha = decoded.getColorModel().hasAlpha() && this.alphaOutput == AlphaOutput.PNG;
 		BufferedImage current = normalize(decoded, keepAlpha);
 		List<BufferedImage> images = new ArrayList<>(this.sizes.size());
@@ -248,7 +258,52 @@ public class ThumbnailRenderer {
 		}
 		// Orienting the (small) results is cheaper than orienting the decoded image; the longest side is the same.
 		images.replaceAll((image) -> ExifOrientation.apply(image, orientation));
+		if (profile != null) {
+			// Cheaper on the renditions than on the decoded image, and close enough: averaging barely interacts.
+			images.replaceAll((image) -> toSrgb(image, profile));
+		}
 		return images;
+	}
+
+	/**
+	 * The ICC profile of a PNG's {@code iCCP} chunk when it is an RGB profile other than sRGB, else {@code null}.
+	 * The JDK's PNG reader keeps the chunk in the metadata but decodes the samples as if they were sRGB.
+	 */
+	private static ICC_Profile pngProfile(ImageReader reader) {
+		try {
+			IIOMetadata metadata = reader.getImageMetadata(0);
+			Node tree = metadata.getAsTree("javax_imageio_png_1.0");
+			for (Node node = tree.getFirstChild(); node != null; node = node.getNextSibling()) {
+				if (node.getNodeName().equals("iCCP") && node instanceof IIOMetadataNode iccp
+						&& iccp.getUserObject() instanceof byte[] compressed) {
+					byte[] data;
+					try (InflaterInputStream inflated = new InflaterInputStream(new ByteArrayInputStream(compressed))) {
+						// Profiles are kilobytes; a megabyte is plenty and bounds an inflation bomb.
+						data = inflated.readNBytes(1 << 20);
+					}
+					ICC_Profile profile = ICC_Profile.getInstance(data);
+					ColorSpace space = new ICC_ColorSpace(profile);
+					return (space.getType() == ColorSpace.TYPE_RGB && !space.isCS_sRGB()) ? profile : null;
+				}
+			}
+			return null;
+		}
+		catch (IOException | RuntimeException ex) {
+			// A broken profile is no reason to refuse the image: its samples are taken as sRGB, as browsers do.
+			return null;
+		}
+	}
+
+	/** {@code image}'s samples, which are in {@code profile}'s colour space, converted to sRGB. */
+	private static BufferedImage toSrgb(BufferedImage image, ICC_Profile profile) {
+		boolean alpha = image.getColorModel().hasAlpha();
+		DirectColorModel tagged = new DirectColorModel(new ICC_ColorSpace(profile), alpha ? 32 : 24, 0xFF0000, 0xFF00,
+				0xFF, alpha ? 0xFF000000 : 0, false, DataBuffer.TYPE_INT);
+		BufferedImage source = new BufferedImage(tagged, image.getRaster(), false, null);
+		BufferedImage srgb = new BufferedImage(image.getWidth(), image.getHeight(),
+				alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+		new ColorConvertOp(null).filter(source, srgb);
+		return srgb;
 	}
 
 	/**

@@ -1,2 +1,2 @@
-/** Decoding an image and encoding its JPEG thumbnail, in memory and without any I/O. */
+/** Decoding an image safely and encoding its renditions (JPEG or PNG) and BlurHash, in memory and without any I/O. */
 package io.esteira.imageprocessing.thumbnail;

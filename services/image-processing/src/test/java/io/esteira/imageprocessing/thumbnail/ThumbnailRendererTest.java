@@ -165,6 +165,14 @@ class ThumbnailRendererTest {
 	}
 
 	@Test
+	void pngIccProfileIsConvertedToSrgb() throws Exception {
+		BufferedImage image = decode(
+				this.renderer.render(ImageFixtures.aPngTaggedLinearRgb()).thumbnails().getFirst().content());
+
+		assertNear(average(image, 8, 8, 48, 16), new Color(188, 188, 188), 6);
+	}
+
+	@Test
 	void exifGpsCommentAndXmpAreStrippedFromEveryRendition() throws Exception {
 		Renditions made = this.renderer.render(ImageFixtures.aJpegWithExifGpsAndComment());
 
