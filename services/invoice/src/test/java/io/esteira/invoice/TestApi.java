@@ -32,6 +32,23 @@ public final class TestApi {
 		return get(pathAndQuery, apiKey, java.util.Map.of());
 	}
 
+	/** The status of a GET without key, whatever the body (HTML pages). */
+	public int status(String pathAndQuery) {
+		try {
+			return this.http
+				.send(HttpRequest.newBuilder(URI.create(this.baseUrl + pathAndQuery)).GET().build(),
+						HttpResponse.BodyHandlers.discarding())
+				.statusCode();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** GET with {@code X-Api-Key} and more request headers. */
 	public Response get(String pathAndQuery, String apiKey, java.util.Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + pathAndQuery)).GET();

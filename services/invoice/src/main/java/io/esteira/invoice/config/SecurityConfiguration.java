@@ -13,7 +13,7 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * API-key security: reading invoices and import summaries needs the {@code invoices:read} scope; probes, the
- * actuator endpoints (served on the management port) and the error page are open; everything else is refused.
+ * actuator endpoints (served on the management port), the OpenAPI document, Swagger UI and the error page are open; everything else is refused.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ApiKeyProperties.class)
@@ -24,7 +24,9 @@ class SecurityConfiguration {
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyProperties apiKeys) throws Exception {
 		return ApiKeySecurity.apiChain(http, apiKeys,
-				(routes) -> routes.requestMatchers("/livez", "/readyz", "/error")
+				(routes) -> routes
+					.requestMatchers("/livez", "/readyz", "/error", "/v3/api-docs", "/v3/api-docs/**",
+							"/swagger-ui.html", "/swagger-ui/**")
 					.permitAll()
 					.requestMatchers(EndpointRequest.toAnyEndpoint())
 					.permitAll()

@@ -125,12 +125,12 @@ public class InvoiceImportService {
 	private void run(ResponseInputStream<GetObjectResponse> object, S3ObjectEvent event, UUID uploadId,
 			Instant startedAt, ImportTally tally, ErrorReport report) {
 		long started = System.nanoTime();
+		// The batch statements are planned afresh each time; LLVM JIT compilation would cost more than it saves.
+		this.jdbc.sql("SET LOCAL jit = off").update();
 		// JpaTransactionManager offers no savepoints with Hibernate, so the SQL is spelled out: a file that breaks
 		// off half-way (or an all-or-nothing feed with an error) must leave none of its invoices behind, while the
 		// claim and the status stay.
 		this.jdbc.sql("SAVEPOINT invoice_rows").update();
-		// The batch statements are planned afresh each time; LLVM JIT compilation would cost more than it saves.
-		this.jdbc.sql("SET LOCAL jit = off").update();
 		InvoiceFileParser.Format[] format = new InvoiceFileParser.Format[1];
 		try {
 			store(object, uploadId, startedAt, tally, (detected) -> format[0] = detected);

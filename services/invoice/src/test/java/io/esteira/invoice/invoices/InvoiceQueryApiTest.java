@@ -144,6 +144,16 @@ class InvoiceQueryApiTest {
 		assertThat(this.api.get("/api/imports/" + unknown, TestApiKeys.UPLOADER).status()).isEqualTo(403);
 	}
 
+	@Test
+	void openApiDocumentDescribesTheEndpointsWithoutAKey() {
+		TestApi.Response document = this.api.get("/v3/api-docs", null);
+
+		assertThat(document.status()).isEqualTo(200);
+		assertThat(document.body().get("paths").propertyNames()).contains("/api/invoices", "/api/invoices/{id}",
+				"/api/invoices/by-key/{accessKey}", "/api/invoices/summary", "/api/imports/{uploadId}");
+		assertThat(this.api.status("/swagger-ui/index.html")).isEqualTo(200);
+	}
+
 	private UUID store(String series, String number, String customer, String amount, LocalDate issueDate) {
 		return this.jdbc.sql("""
 				INSERT INTO invoices (series, number, customer, amount, currency, issue_date, upload_id, created_at)
