@@ -101,9 +101,13 @@ class Upload {
 		return false;
 	}
 
-	/** Whether {@link #redrive} may run now: the upload failed or waits for review. */
+	/**
+	 * Whether {@link #redrive} may run now: the upload failed, waits for review, or was marked stuck by the
+	 * stuck-upload check.
+	 */
 	boolean isRedrivable() {
-		return this.status == UploadStatus.FAILED || this.status == UploadStatus.NEEDS_REVIEW;
+		return this.status == UploadStatus.FAILED || this.status == UploadStatus.NEEDS_REVIEW
+				|| (this.stuckSince != null && !this.status.isTerminal());
 	}
 
 	/** Whether a redrive is under way (the upload went back to {@code PROCESSING} and has not ended since). */

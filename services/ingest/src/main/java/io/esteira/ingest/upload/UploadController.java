@@ -75,7 +75,7 @@ class UploadController {
 	}
 
 	/**
-	 * Re-runs a FAILED or NEEDS_REVIEW upload (202, {@code started} false when a redrive was already under way);
+	 * Re-runs a FAILED, NEEDS_REVIEW or stuck upload (202, {@code started} false when a redrive was already under way);
 	 * 409 for any other status.
 	 */
 	@PostMapping("/{id}/retry")

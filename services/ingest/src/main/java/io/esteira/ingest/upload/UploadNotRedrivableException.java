@@ -8,7 +8,7 @@ import io.esteira.shared.event.UploadStatus;
 public class UploadNotRedrivableException extends RuntimeException {
 
 	public UploadNotRedrivableException(UUID id, UploadStatus status) {
-		super("Upload " + id + " is " + status + "; only FAILED or NEEDS_REVIEW uploads can be retried.");
+		super("Upload " + id + " is " + status + "; only FAILED, NEEDS_REVIEW or stuck uploads can be retried.");
 	}
 
 	public UploadNotRedrivableException(UUID id, String why) {

@@ -20,7 +20,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * {@code POST /api/uploads/{id}/retry}: re-runs a {@code FAILED} or {@code NEEDS_REVIEW} upload, at any age, by
+ * {@code POST /api/uploads/{id}/retry}: re-runs a {@code FAILED}, {@code NEEDS_REVIEW} or stuck upload, at any
+ * age, by
  * announcing its object (still in the uploads bucket) to its kind's queue again, like a new S3 event. The upload goes
  * back to {@code PROCESSING} with a step {@code ingest/redrive} (attempt = the run number), so the timeline keeps
  * both runs. Idempotent: asking again while the redrive runs changes nothing and sends nothing.

@@ -143,7 +143,21 @@ class RedriveTest {
 	}
 
 	@Test
-	void onlyFailedOrReviewUploadsCanBeRetried() {
+	void aStuckUploadCanBeRetried() {
+		UUID id = anUpload("invoice", TestFiles.anInvoiceJson());
+		this.jdbc.sql("update uploads set stuck_since = now() where id = :id").param("id", id).update();
+
+		IngestApi.Response retry = this.api.post(IngestApi.WRITER_KEY, "/api/uploads/" + id + "/retry");
+
+		assertThat(retry.status()).as(retry.text()).isEqualTo(202);
+		assertThat(awaitS3Events("esteira-invoices", 1)).hasSize(1);
+		JsonNode upload = upload(id);
+		assertThat(upload.path("status").asString()).isEqualTo("PROCESSING");
+		assertThat(upload.path("stuckSince").isNull()).isTrue();
+	}
+
+	@Test
+	void onlyFailedReviewOrStuckUploadsCanBeRetried() {
 		UUID id = anUpload("image", TestFiles.aPng());
 
 		IngestApi.Response response = this.api.post(IngestApi.WRITER_KEY, "/api/uploads/" + id + "/retry");
