@@ -134,7 +134,9 @@ public class ThumbnailRenderer {
 							"Image declares " + width + "x" + height + " pixels, more than " + this.maxPixels, null);
 				}
 				int orientation = (format == ImageFormat.JPEG) ? ExifOrientation.ofJpeg(source) : ExifOrientation.NORMAL;
-				ICC_Profile pngProfile = (format == ImageFormat.PNG) ? pngProfile(reader) : null;
+				// An RGB profile other than sRGB that this class applies to the renditions (PNG iCCP; JPEG APP2 when
+				// libjpeg-turbo decodes it: ImageIO's JPEG reader applies its profiles itself).
+				ICC_Profile profile = (format == ImageFormat.PNG) ? pngProfile(reader) : null;
 				this.decodes.acquire();
 				List<BufferedImage> images;
 				String decoder = "imageio";
@@ -144,14 +146,20 @@ public class ThumbnailRenderer {
 					long start = System.nanoTime();
 					BufferedImage decoded = null;
 					if (format == ImageFormat.JPEG && this.nativeJpeg) {
-						decoded = TurboJpeg.decode(source, this.sizes.getLast() * 2);
-						decoder = (decoded != null) ? "libjpeg-turbo" : "imageio";
+						JpegProfile jpegProfile = jpegProfile(source);
+						if (jpegProfile.turboCanApply()) {
+							decoded = TurboJpeg.decode(source, this.sizes.getLast() * 2);
+						}
+						if (decoded != null) {
+							decoder = "libjpeg-turbo";
+							profile = jpegProfile.profile();
+						}
 					}
 					if (decoded == null) {
 						decoded = decode(reader, name, Math.max(width, height));
 					}
 					long decodedAt = System.nanoTime();
-					images = resize(decoded, orientation, pngProfile);
+					images = resize(decoded, orientation, profile);
 					decodeNanos = decodedAt - start;
 					resizeNanos = System.nanoTime() - decodedAt;
 				}
@@ -292,6 +300,31 @@ public class ThumbnailRenderer {
 			// A broken profile is no reason to refuse the image: its samples are taken as sRGB, as browsers do.
 			return null;
 		}
+	}
+
+	/**
+	 * The JPEG's embedded ICC profile as far as the TurboJPEG path is concerned: none or sRGB (nothing to do), another
+	 * RGB profile (applied to the renditions), or one TurboJPEG must leave to ImageIO (CMYK, grey, unreadable).
+	 */
+	private static JpegProfile jpegProfile(byte[] jpeg) {
+		byte[] data = TurboJpeg.iccProfile(jpeg);
+		if (data == null) {
+			return new JpegProfile(true, null);
+		}
+		try {
+			ICC_Profile profile = ICC_Profile.getInstance(data);
+			ColorSpace space = new ICC_ColorSpace(profile);
+			if (space.getType() != ColorSpace.TYPE_RGB) {
+				return new JpegProfile(false, null);
+			}
+			return new JpegProfile(true, space.isCS_sRGB() ? null : profile);
+		}
+		catch (RuntimeException ex) {
+			return new JpegProfile(false, null);
+		}
+	}
+
+	private record JpegProfile(boolean turboCanApply, ICC_Profile profile) {
 	}
 
 	/** {@code image}'s samples, which are in {@code profile}'s colour space, converted to sRGB. */

@@ -6,6 +6,7 @@ import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -14,6 +15,8 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * JPEG decoding at reduced size (DCT scaling: 1/8 to 8/8) with libjpeg-turbo's TurboJPEG API
  * ({@code libturbojpeg.so.0}, Debian package {@code libturbojpeg0}) through the Foreign Function and Memory API. A
- * scaled decode skips most of the inverse DCT and upsampling work, which ImageIO cannot. Used only for plain YCbCr
- * and greyscale JPEGs without an ICC profile; everything else (CMYK, YCCK, embedded profiles) and any data the
- * library warns about goes to ImageIO and TwelveMonkeys. Absent library: {@link #available()} is false.
+ * scaled decode skips most of the inverse DCT and upsampling work, which ImageIO cannot. Used only for YCbCr and
+ * greyscale JPEGs (the caller applies an embedded RGB ICC profile to the results); everything else (CMYK, YCCK) and
+ * any data the library warns about goes to ImageIO and TwelveMonkeys. Absent library: {@link #available()} is
+ * false.
  */
 final class TurboJpeg {
 
@@ -90,7 +94,7 @@ final class TurboJpeg {
 	 * warning or error): the caller decodes it with ImageIO then.
 	 */
 	static BufferedImage decode(byte[] jpeg, int minSide) {
-		if (!available() || hasIccProfile(jpeg)) {
+		if (!available()) {
 			return null;
 		}
 		try (Arena arena = Arena.ofConfined()) {
@@ -154,23 +158,49 @@ final class TurboJpeg {
 		return new BufferedImage(model, raster, false, null);
 	}
 
-	/** Whether an APP2 {@code ICC_PROFILE} segment precedes the scan: such JPEGs go to ImageIO, which applies it. */
-	static boolean hasIccProfile(byte[] jpeg) {
+	/**
+	 * The ICC profile in the JPEG's APP2 {@code ICC_PROFILE} segments (chunks joined in sequence order), or
+	 * {@code null} when there is none or the chunks are inconsistent.
+	 */
+	static byte[] iccProfile(byte[] jpeg) {
+		byte[][] chunks = null;
 		int offset = 2;
 		while (offset + 4 <= jpeg.length && (jpeg[offset] & 0xFF) == 0xFF) {
 			int marker = jpeg[offset + 1] & 0xFF;
 			if (marker == 0xDA || marker == 0xD9) {
-				return false;
+				break;
+			}
+			if (marker == 0xFF) {
+				offset++;
+				continue;
 			}
 			int length = ((jpeg[offset + 2] & 0xFF) << 8) | (jpeg[offset + 3] & 0xFF);
-			if (marker == 0xE2 && length >= 14 && offset + 16 <= jpeg.length
-					&& new String(jpeg, offset + 4, 11, java.nio.charset.StandardCharsets.US_ASCII)
-						.equals("ICC_PROFILE")) {
-				return true;
+			int end = offset + 2 + length;
+			if (marker == 0xE2 && length >= 16 && end <= jpeg.length
+					&& new String(jpeg, offset + 4, 12, StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0")) {
+				int sequence = jpeg[offset + 16] & 0xFF;
+				int count = jpeg[offset + 17] & 0xFF;
+				if (chunks == null) {
+					chunks = new byte[Math.max(1, count)][];
+				}
+				if (sequence < 1 || sequence > chunks.length || count != chunks.length) {
+					return null;
+				}
+				chunks[sequence - 1] = Arrays.copyOfRange(jpeg, offset + 18, end);
 			}
-			offset += 2 + length;
+			offset = end;
 		}
-		return false;
+		if (chunks == null) {
+			return null;
+		}
+		ByteArrayOutputStream profile = new ByteArrayOutputStream();
+		for (byte[] chunk : chunks) {
+			if (chunk == null) {
+				return null;
+			}
+			profile.writeBytes(chunk);
+		}
+		return profile.toByteArray();
 	}
 
 }

@@ -412,7 +412,8 @@ class ImageProcessingIntegrationTest {
 	/** Waits until every message sent to the images queue has been acknowledged (or dead-lettered). */
 	private void awaitImagesQueueDrained() {
 		String url = this.infra.queueUrl(IMAGES_QUEUE);
-		await().atMost(Duration.ofSeconds(20)).until(() -> {
+		// Generous: on a loaded 2-core machine a redelivery cycle alone takes several visibility timeouts.
+		await().atMost(Duration.ofSeconds(40)).until(() -> {
 			Map<QueueAttributeName, String> attributes = this.sqs
 				.getQueueAttributes((request) -> request.queueUrl(url)
 					.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,

@@ -334,14 +334,17 @@ class ThumbnailRendererTest {
 	}
 
 	@Test
-	void plainJpegsAreDecodedByLibjpegTurboWhenPresentAndOthersByImageIo() throws Exception {
+	void ycbcrJpegsAreDecodedByLibjpegTurboWhenPresentAndCmykByImageIo() throws Exception {
 		String plain = this.renderer.render(aJpeg(2048, 1536)).decoder();
+		String withRgbProfile = this.renderer.render(ImageFixtures.aJpegTaggedLinearRgb()).decoder();
 		String cmyk = this.renderer.render(ImageFixtures.aCmykJpeg()).decoder();
-		String withProfile = this.renderer.render(ImageFixtures.aJpegTaggedLinearRgb()).decoder();
+		String cmykWithProfile = this.renderer.render(ImageFixtures.aCmykJpegWithProfile()).decoder();
 
-		assertThat(plain).isEqualTo((nativeJpeg() && TurboJpeg.available()) ? "libjpeg-turbo" : "imageio");
+		String expected = (nativeJpeg() && TurboJpeg.available()) ? "libjpeg-turbo" : "imageio";
+		assertThat(plain).isEqualTo(expected);
+		assertThat(withRgbProfile).isEqualTo(expected);
 		assertThat(cmyk).isEqualTo("imageio");
-		assertThat(withProfile).isEqualTo("imageio");
+		assertThat(cmykWithProfile).isEqualTo("imageio");
 	}
 
 	@ParameterizedTest(name = "{0}")
