@@ -17,7 +17,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Records the steps other services report. Each {@code eventId} is recorded once (a unique constraint backs the
- * check), steps of one upload are recorded one at a time (row lock), and the upload's status only moves forward.
+ * check), steps of one upload are recorded one at a time (row lock), and the upload's status only moves forward
+ * (reports from before a redrive do not move it at all). Reaching a terminal status publishes {@link UploadFinished}
+ * into the outbox with the same transaction.
  */
 @Service
 public class UploadTimeline {
@@ -34,10 +36,10 @@ public class UploadTimeline {
 
 	UploadTimeline(UploadRepository uploads, UploadStepRepository steps, Clock clock,
 			ApplicationEventPublisher events) {
-		this.events = events;
 		this.uploads = uploads;
 		this.steps = steps;
 		this.clock = clock;
+		this.events = events;
 	}
 
 	/** What recording a step did. */
