@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.ArrayList;
@@ -156,6 +157,8 @@ public class ImageProcessingService {
 			throw new IllegalStateException("Interrupted while waiting to decode " + source.key(), ex);
 		}
 
+		this.meters.timer("esteira.images.render", "format", made.sourceFormat(), "decoder", made.decoder())
+			.record(Duration.ofMillis(made.decodeMillis() + made.resizeMillis() + made.encodeMillis()));
 		List<RenditionRecord> renditions = new ArrayList<>(made.thumbnails().size());
 		for (Thumbnail thumbnail : made.thumbnails()) {
 			String key = renditionKey(uploadId, thumbnail);

@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,15 +29,12 @@ import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.event.IIOReadProgressListener;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 import io.trbl.blurhash.BlurHash;
-import org.w3c.dom.Node;
 
 /**
  * Makes the renditions of one image: for each configured size, the image with its longest side at most that many
@@ -121,8 +119,7 @@ public class ThumbnailRenderer {
 		try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(source))) {
 			ImageReader reader = reader(format);
 			try {
-				// Metadata is skipped except for PNG, whose iCCP chunk only the metadata carries.
-				reader.setInput(input, true, format != ImageFormat.PNG);
+				reader.setInput(input, true, true);
 				int width = dimension(reader, name, true);
 				int height = dimension(reader, name, false);
 				if (width <= 0 || height <= 0) {
@@ -136,7 +133,7 @@ public class ThumbnailRenderer {
 				int orientation = (format == ImageFormat.JPEG) ? ExifOrientation.ofJpeg(source) : ExifOrientation.NORMAL;
 				// An RGB profile other than sRGB that this class applies to the renditions (PNG iCCP; JPEG APP2 when
 				// libjpeg-turbo decodes it: ImageIO's JPEG reader applies its profiles itself).
-				ICC_Profile profile = (format == ImageFormat.PNG) ? pngProfile(reader) : null;
+				ICC_Profile profile = (format == ImageFormat.PNG) ? pngProfile(source) : null;
 				this.decodes.acquire();
 				List<BufferedImage> images;
 				String decoder = "imageio";
@@ -275,31 +272,45 @@ public class ThumbnailRenderer {
 
 	/**
 	 * The ICC profile of a PNG's {@code iCCP} chunk when it is an RGB profile other than sRGB, else {@code null}.
-	 * The JDK's PNG reader keeps the chunk in the metadata but decodes the samples as if they were sRGB.
+	 * The JDK's PNG reader decodes the samples as if they were sRGB. The chunk is read from the bytes here rather than
+	 * through the reader's metadata, which would also inflate every compressed text chunk (a decompression bomb);
+	 * the profile itself is inflated to at most 1 MB.
 	 */
-	private static ICC_Profile pngProfile(ImageReader reader) {
-		try {
-			IIOMetadata metadata = reader.getImageMetadata(0);
-			Node tree = metadata.getAsTree("javax_imageio_png_1.0");
-			for (Node node = tree.getFirstChild(); node != null; node = node.getNextSibling()) {
-				if (node.getNodeName().equals("iCCP") && node instanceof IIOMetadataNode iccp
-						&& iccp.getUserObject() instanceof byte[] compressed) {
-					byte[] data;
-					try (InflaterInputStream inflated = new InflaterInputStream(new ByteArrayInputStream(compressed))) {
-						// Profiles are kilobytes; a megabyte is plenty and bounds an inflation bomb.
-						data = inflated.readNBytes(1 << 20);
-					}
-					ICC_Profile profile = ICC_Profile.getInstance(data);
+	private static ICC_Profile pngProfile(byte[] png) {
+		int offset = 8;
+		while (offset + 12 <= png.length) {
+			int length = ((png[offset] & 0xFF) << 24) | ((png[offset + 1] & 0xFF) << 16)
+					| ((png[offset + 2] & 0xFF) << 8) | (png[offset + 3] & 0xFF);
+			String type = new String(png, offset + 4, 4, StandardCharsets.ISO_8859_1);
+			if (length < 0 || type.equals("IDAT") || type.equals("IEND") || offset + 12L + length > png.length) {
+				return null;
+			}
+			if (type.equals("iCCP")) {
+				int data = offset + 8;
+				int name = data;
+				while (name < data + length && png[name] != 0) {
+					name++;
+				}
+				// Profile name, NUL, compression method 0 (deflate), compressed profile.
+				int compressed = name + 2;
+				if (compressed >= data + length) {
+					return null;
+				}
+				try (InflaterInputStream inflated = new InflaterInputStream(
+						new ByteArrayInputStream(png, compressed, data + length - compressed))) {
+					ICC_Profile profile = ICC_Profile.getInstance(inflated.readNBytes(1 << 20));
 					ColorSpace space = new ICC_ColorSpace(profile);
 					return (space.getType() == ColorSpace.TYPE_RGB && !space.isCS_sRGB()) ? profile : null;
 				}
+				catch (IOException | RuntimeException ex) {
+					// A broken profile is no reason to refuse the image: its samples are taken as sRGB, as browsers
+					// do.
+					return null;
+				}
 			}
-			return null;
+			offset += 12 + length;
 		}
-		catch (IOException | RuntimeException ex) {
-			// A broken profile is no reason to refuse the image: its samples are taken as sRGB, as browsers do.
-			return null;
-		}
+		return null;
 	}
 
 	/**
