@@ -24,7 +24,8 @@ class ImageProcessingConfiguration {
 	@Bean
 	ThumbnailRenderer thumbnailRenderer(ImageProperties properties) {
 		return new ThumbnailRenderer(properties.renditionSizes(), properties.quality(), properties.alphaOutput(),
-				properties.maxSourcePixels(), properties.decodeTimeout(), properties.maxConcurrentDecodes(), properties.nativeJpeg());
+				properties.maxSourcePixels(), properties.decodeTimeout(), properties.maxConcurrentDecodes(),
+				properties.nativeJpeg());
 	}
 
 }

@@ -18,6 +18,7 @@ import java.util.List;
  * @param decoder what decoded the source: {@code libjpeg-turbo} (JPEG at reduced size) or {@code imageio}
  */
 public record Renditions(String sourceFormat, int sourceWidth, int sourceHeight, int orientation,
-		List<Thumbnail> thumbnails, String blurHash, long decodeMillis, long resizeMillis, long encodeMillis, String decoder) {
+		List<Thumbnail> thumbnails, String blurHash, long decodeMillis, long resizeMillis, long encodeMillis,
+		String decoder) {
 
 }

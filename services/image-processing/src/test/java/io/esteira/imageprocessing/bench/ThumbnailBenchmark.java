@@ -24,6 +24,9 @@ import java.util.concurrent.Future;
 
 import javax.imageio.ImageIO;
 
+import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.ThreadMXBean;
+
 import io.esteira.imageprocessing.ImageFixtures;
 import io.esteira.imageprocessing.thumbnail.AlphaOutput;
 import io.esteira.imageprocessing.thumbnail.Renditions;
@@ -43,11 +46,9 @@ import io.esteira.imageprocessing.thumbnail.ThumbnailRenderer;
  */
 public final class ThumbnailBenchmark {
 
-	private static final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
-		.getOperatingSystemMXBean();
+	private static final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-	private static final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
-		.getThreadMXBean();
+	private static final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
 	private ThumbnailBenchmark() {
 	}
