@@ -43,14 +43,17 @@ class InvoiceController {
 			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
 			@RequestParam(required = false) String customerDocument,
 			@RequestParam(required = false) BigDecimal minAmount,
-			@RequestParam(required = false) BigDecimal maxAmount, @RequestParam(required = false) UUID uploadId) {
-		return this.invoices.search(
-				new InvoiceSearch(customer, from, to, customerDocument, minAmount, maxAmount, uploadId), page, size);
+			@RequestParam(required = false) BigDecimal maxAmount, @RequestParam(required = false) UUID uploadId,
+			@RequestParam(required = false) String sort) {
+		InvoiceSearch search = new InvoiceSearch(customer, from, to, customerDocument, minAmount, maxAmount, uploadId);
+		return this.invoices.search(search, page, size, sort);
 	}
 
 	/** Keyset paging: {@code cursor} empty for the first page, then each page's {@code nextCursor}. */
 	@GetMapping(params = "cursor")
 	CursorPage<InvoiceView> listAfter(@RequestParam String cursor,
+			@RequestParam(required = false) @Pattern(regexp = "-issueDate",
+					message = "cursor paging has one order: -issueDate") String sort,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(MAX_PAGE_SIZE) int size,
 			@RequestParam(required = false) String customer,
 			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,

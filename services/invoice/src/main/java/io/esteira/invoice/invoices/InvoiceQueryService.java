@@ -2,6 +2,7 @@ package io.esteira.invoice.invoices;
 
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import tools.jackson.core.type.TypeReference;
@@ -39,9 +40,35 @@ class InvoiceQueryService {
 		this.json = json;
 	}
 
+	/** The orders {@code sort} may name; a leading {@code -} means descending. */
+	static final Map<String, String> SORTABLE = Map.of("issueDate", "issueDate", "amount", "amount", "number",
+			"number", "customer", "customer", "createdAt", "createdAt");
+
 	PageResponse<InvoiceView> search(InvoiceSearch search, int page, int size) {
-		return PageResponse
-			.of(this.invoices.findAll(search.toSpecification(), PageRequest.of(page, size, ORDER)).map(Invoice::toView));
+		return search(search, page, size, null);
+	}
+
+	/**
+	 * An offset page in the order {@code sort} names ({@code null}: the listing's order), ties broken by number,
+	 * series and id so pages never overlap.
+	 */
+	PageResponse<InvoiceView> search(InvoiceSearch search, int page, int size, String sort) {
+		return PageResponse.of(this.invoices.findAll(search.toSpecification(), PageRequest.of(page, size, order(sort)))
+			.map(Invoice::toView));
+	}
+
+	static Sort order(String sort) {
+		if (sort == null || sort.isBlank() || sort.equals("-issueDate")) {
+			return ORDER;
+		}
+		boolean descending = sort.startsWith("-");
+		String property = SORTABLE.get(descending ? sort.substring(1) : sort);
+		if (property == null) {
+			throw new InvalidInvoiceQueryException("'sort' must be one of " + new java.util.TreeSet<>(SORTABLE.keySet())
+					+ ", optionally with a leading '-' for descending");
+		}
+		Sort first = Sort.by(descending ? Sort.Order.desc(property) : Sort.Order.asc(property));
+		return first.and(Sort.by(Sort.Order.asc("number"), Sort.Order.asc("series"), Sort.Order.asc("id")));
 	}
 
 	/** A keyset page: the invoices after {@code cursor} ({@code null} for the first page). */

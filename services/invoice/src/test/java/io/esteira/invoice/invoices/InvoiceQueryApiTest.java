@@ -102,6 +102,25 @@ class InvoiceQueryApiTest {
 	}
 
 	@Test
+	void offsetPagesFollowAnAllowListedSort() {
+		store("1", "1", "ACME", "30.00", LocalDate.of(2026, 1, 1));
+		store("1", "2", "ACME", "10.00", LocalDate.of(2026, 3, 1));
+		store("1", "3", "ACME", "20.00", LocalDate.of(2026, 2, 1));
+
+		assertThat(numbers(this.api.get("/api/invoices?sort=amount", TestApiKeys.READER).body()))
+			.containsExactly("2", "3", "1");
+		assertThat(numbers(this.api.get("/api/invoices?sort=-amount", TestApiKeys.READER).body()))
+			.containsExactly("1", "3", "2");
+		assertThat(numbers(this.api.get("/api/invoices?sort=issueDate", TestApiKeys.READER).body()))
+			.containsExactly("1", "3", "2");
+		for (String query : new String[] { "sort=id", "sort=amount;drop", "cursor=&sort=amount" }) {
+			TestApi.Response response = this.api.get("/api/invoices?" + query, TestApiKeys.READER);
+			assertThat(response.status()).as(query).isEqualTo(400);
+			assertThat(response.body().path("type").asString("")).isEqualTo("https://esteira.io/problems/invalid-request");
+		}
+	}
+
+	@Test
 	void singleInvoiceHasAnETagAndIsNotSentAgainWhenUnchanged() {
 		UUID id = store("1", "1", "ACME", "10.00", LocalDate.of(2026, 2, 1));
 
