@@ -429,6 +429,31 @@ public final class ImageFixtures {
 		return encode(image, "png");
 	}
 
+	/** A 300x200 grey PNG with 16 bits per sample, value 0x8080 (128 in 8 bits). */
+	public static byte[] a16BitGreyPng() {
+		BufferedImage image = new BufferedImage(300, 200, BufferedImage.TYPE_USHORT_GRAY);
+		WritableRaster raster = image.getRaster();
+		for (int y = 0; y < 200; y++) {
+			for (int x = 0; x < 300; x++) {
+				raster.setSample(x, y, 0, 0x8080);
+			}
+		}
+		return encode(image, "png");
+	}
+
+	/** A 300x200 GIF: transparent (its palette colour black) except for a red 100x100 square in the middle. */
+	public static byte[] aGifWithTransparency() {
+		IndexColorModel model = new IndexColorModel(8, 2, new byte[] { 0, (byte) 255 }, new byte[] { 0, 0 },
+				new byte[] { 0, 0 }, 0);
+		BufferedImage image = new BufferedImage(300, 200, BufferedImage.TYPE_BYTE_INDEXED, model);
+		for (int y = 50; y < 150; y++) {
+			for (int x = 100; x < 200; x++) {
+				image.getRaster().setSample(x, y, 0, 1);
+			}
+		}
+		return encode(image, "gif");
+	}
+
 	/** A two-frame 300x200 GIF animation: the first frame red, the second blue. */
 	public static byte[] anAnimatedGif() {
 		ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();

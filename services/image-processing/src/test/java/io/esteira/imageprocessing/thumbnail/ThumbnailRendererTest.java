@@ -253,6 +253,23 @@ class ThumbnailRendererTest {
 	}
 
 	@Test
+	void sixteenBitGreyPngStaysTheSameGrey() throws Exception {
+		BufferedImage image = decode(
+				this.renderer.render(ImageFixtures.a16BitGreyPng()).thumbnails().getFirst().content());
+
+		assertNear(average(image, 10, 10, 200, 150), new Color(128, 128, 128), 4);
+	}
+
+	@Test
+	void transparentGifBecomesRedOnWhite() throws Exception {
+		BufferedImage image = decode(
+				this.renderer.render(ImageFixtures.aGifWithTransparency()).thumbnails().getFirst().content());
+
+		assertNear(average(image, 2, 2, 60, 30), Color.WHITE, 6);
+		assertNear(average(image, 100, 60, 50, 50), Color.RED, 12);
+	}
+
+	@Test
 	void animatedGifBecomesItsFirstFrame() throws Exception {
 		Renditions made = this.renderer.render(ImageFixtures.anAnimatedGif());
 
