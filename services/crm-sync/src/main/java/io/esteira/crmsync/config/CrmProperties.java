@@ -98,12 +98,15 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 	 *
 	 * @param requests requests per {@code period} for this instance (default 100)
 	 * @param period the window (default 10 s)
+	 * @param margin added to {@code period} on our side, so that network jitter cannot squeeze {@code requests + 1}
+	 * requests into one of the CRM's windows (default 200 ms)
 	 * @param maxWait the longest a call waits for a token; beyond it the message is retried later (default 2 s)
 	 * @param dailyResetZone the time zone whose midnight resets HubSpot's daily quota (the account's time zone;
 	 * default UTC)
 	 */
 	public record RateLimit(@DefaultValue("100") @Min(1) int requests, @DefaultValue("10s") @NotNull Duration period,
-			@DefaultValue("2s") @NotNull Duration maxWait, @DefaultValue("UTC") @NotNull ZoneId dailyResetZone) {
+			@DefaultValue("200ms") @NotNull Duration margin, @DefaultValue("2s") @NotNull Duration maxWait,
+			@DefaultValue("UTC") @NotNull ZoneId dailyResetZone) {
 	}
 
 	/**

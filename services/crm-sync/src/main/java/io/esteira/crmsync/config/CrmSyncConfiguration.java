@@ -41,7 +41,7 @@ class CrmSyncConfiguration {
 	@Bean
 	RateLimiter crmRateLimiter(CrmProperties crm) {
 		CrmProperties.RateLimit limit = crm.rateLimit();
-		return new RateLimiter(limit.requests(), limit.period(), limit.maxWait());
+		return new RateLimiter(limit.requests(), limit.period().plus(limit.margin()), limit.maxWait());
 	}
 
 	/** The adapter chosen by {@code esteira.crm.adapter}, behind the pause, the rate limiter and their reactions. */

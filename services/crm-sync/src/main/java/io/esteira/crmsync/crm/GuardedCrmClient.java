@@ -89,8 +89,9 @@ public class GuardedCrmClient implements CrmClient {
 	public void ensureContactProperty(String name, String label) {
 		// Two requests at most (read, create).
 		call(() -> {
-			this.limiter.acquire();
-			this.delegate.ensureContactProperty(name, label);
+			try (RateLimiter.Permit second = this.limiter.acquire()) {
+				this.delegate.ensureContactProperty(name, label);
+			}
 			return null;
 		});
 	}
@@ -101,14 +102,15 @@ public class GuardedCrmClient implements CrmClient {
 			throw new CrmUnavailableException(pause.get().reason(), "CRM calls paused: " + pause.get().message(),
 					this.availability.remaining(), null);
 		}
+		RateLimiter.Permit permit;
 		try {
-			this.limiter.acquire();
+			permit = this.limiter.acquire();
 		}
 		catch (CrmUnavailableException ex) {
 			this.availability.rateLimited("client");
 			throw ex;
 		}
-		try {
+		try (permit) {
 			return request.get();
 		}
 		catch (CrmUnavailableException ex) {

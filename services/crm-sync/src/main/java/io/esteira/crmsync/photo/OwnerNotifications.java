@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import io.esteira.crmsync.config.CrmProperties;
 import io.esteira.crmsync.crm.CrmClient;
 import io.esteira.crmsync.crm.CrmNote;
+import io.esteira.crmsync.crm.CrmRejectedException;
 import io.esteira.crmsync.crm.CrmTask;
 import io.esteira.crmsync.crm.CrmUnavailableException;
 import org.slf4j.Logger;
@@ -28,7 +29,9 @@ import org.springframework.stereotype.Service;
  * happened (a crash or a lost answer between the CRM call and the last step), so it searches the CRM for the
  * upload's marker, written into the body: found, the id is stored; not found and the claim is younger than
  * {@code esteira.crm.retry.claim-timeout}, it retries later (another delivery may be at work); older, it claims again
- * and creates. The CRM's search index lags a few seconds behind writes, far less than the claim timeout.
+ * and creates. The CRM's search index lags a few seconds behind writes, far less than the claim timeout. When the
+ * CRM certainly did not create it (429, 401), the claim is given back at once; when it refuses it for good (other
+ * 4xx), the error is kept in {@code last_error} and nothing more is tried.
  */
 @Service
 class OwnerNotifications {
@@ -96,7 +99,26 @@ class OwnerNotifications {
 						+ " may be being created by another delivery", Duration.between(now, expires), null);
 			}
 		}
-		String id = create.get();
+		String id;
+		try {
+			id = create.get();
+		}
+		catch (CrmRejectedException ex) {
+			// Refused for good (e.g. the owner no longer exists): nothing was created, retrying will not help.
+			release(uploadId, kind);
+			this.jdbc.sql("update crm_syncs set last_error = :error where upload_id = :id")
+				.param("error", kind.label + " not created: " + ex.getMessage())
+				.param("id", uploadId)
+				.update();
+			logger.warn("{} for upload {} refused by the CRM: {}", kind.label, uploadId, ex.getMessage());
+			return;
+		}
+		catch (CrmUnavailableException ex) {
+			if (certainlyNotCreated(ex)) {
+				release(uploadId, kind);
+			}
+			throw ex;
+		}
 		store(uploadId, kind, id);
 		logger.info("{} {} created for upload {}", kind.label, id, uploadId);
 	}
@@ -112,6 +134,22 @@ class OwnerNotifications {
 			statement = statement.param("previous", java.sql.Timestamp.from(previousClaim));
 		}
 		return statement.update() == 1;
+	}
+
+	/**
+	 * Whether the CRM certainly did not create the object: it refused the request (rate limit, token). A timeout, a
+	 * reset connection or a 5xx may come after the creation, so their claim stays.
+	 */
+	private static boolean certainlyNotCreated(CrmUnavailableException ex) {
+		return ex.reason() != CrmUnavailableException.Reason.TRANSIENT;
+	}
+
+	/** Gives the claim back, so that the next delivery creates at once instead of searching. */
+	private void release(UUID uploadId, Kind kind) {
+		this.jdbc.sql("update crm_syncs set " + kind.claimColumn + " = null where upload_id = :id and "
+				+ kind.idColumn + " is null")
+			.param("id", uploadId)
+			.update();
 	}
 
 	private void store(UUID uploadId, Kind kind, String id) {

@@ -25,6 +25,30 @@ class CrmPropertiesTest {
 	}
 
 	@Test
+	void defaultsSuitOneInstanceOnAHubSpotStarterAccount() {
+		CrmProperties crm = bind(Map.of());
+
+		assertThat(crm.adapter()).isEqualTo(CrmProperties.Adapter.HUBSPOT);
+		assertThat(crm.createProperty()).isTrue();
+		assertThat(crm.rateLimit().requests()).isEqualTo(100);
+		assertThat(crm.rateLimit().period()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(crm.rateLimit().dailyResetZone()).isEqualTo(java.time.ZoneId.of("UTC"));
+		assertThat(crm.retry().maxAttempts()).isEqualTo(5);
+		assertThat(crm.task().enabled()).isTrue();
+		assertThat(crm.task().body()).contains("{link}");
+		assertThat(crm.note().enabled()).isTrue();
+	}
+
+	@Test
+	void webhookSecretIsNeverPrinted() {
+		CrmProperties crm = bind(Map.of("esteira.crm.adapter", "webhook", "esteira.crm.webhook.url",
+				"https://crm.example/hooks", "esteira.crm.webhook.secret", "whsec-very-secret"));
+
+		assertThat(crm.adapter()).isEqualTo(CrmProperties.Adapter.WEBHOOK);
+		assertThat(crm.toString()).contains("https://crm.example/hooks").doesNotContain("whsec-very-secret");
+	}
+
+	@Test
 	void toStringNeverPrintsTheToken() {
 		CrmProperties crm = bind(Map.of("esteira.crm.hubspot.token", "pat-na1-very-secret"));
 

@@ -1,6 +1,9 @@
 package io.esteira.crmsync.photo;
 
+import java.util.function.Consumer;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -27,17 +30,22 @@ final class HubSpotStubs {
 	}
 
 	static void stubDefaults(WireMockServer hubSpot) {
-		hubSpot.stubFor(get(urlPathMatching("/crm/v3/objects/contacts/[0-9]+")).atPriority(10)
+		stubDefaults(hubSpot::stubFor);
+	}
+
+	/** The same, through any way of registering stubs (a server in this JVM, a client of another process). */
+	static void stubDefaults(Consumer<MappingBuilder> hubSpot) {
+		hubSpot.accept(get(urlPathMatching("/crm/v3/objects/contacts/[0-9]+")).atPriority(10)
 			.willReturn(json(200, "{\"id\":\"{{request.pathSegments.[4]}}\",\"properties\":{\"hubspot_owner_id\":\""
 					+ OWNER + "\",\"hs_object_id\":\"{{request.pathSegments.[4]}}\"},\"createdAt\":\"{{now}}\","
 					+ "\"updatedAt\":\"{{now}}\",\"archived\":false}")));
-		hubSpot.stubFor(post(urlPathEqualTo(TASKS)).atPriority(10)
+		hubSpot.accept(post(urlPathEqualTo(TASKS)).atPriority(10)
 			.willReturn(json(201, "{\"id\":\"{{randomValue length=11 type='NUMERIC'}}\",\"properties\":{},"
 					+ "\"createdAt\":\"{{now}}\",\"archived\":false}")));
-		hubSpot.stubFor(post(urlPathEqualTo(NOTES)).atPriority(10)
+		hubSpot.accept(post(urlPathEqualTo(NOTES)).atPriority(10)
 			.willReturn(json(201, "{\"id\":\"{{randomValue length=11 type='NUMERIC'}}\",\"properties\":{},"
 					+ "\"createdAt\":\"{{now}}\",\"archived\":false}")));
-		hubSpot.stubFor(post(urlPathMatching("/crm/v3/objects/[a-z]+/search")).atPriority(10)
+		hubSpot.accept(post(urlPathMatching("/crm/v3/objects/[a-z]+/search")).atPriority(10)
 			.willReturn(json(200, "{\"total\":0,\"results\":[]}")));
 	}
 
