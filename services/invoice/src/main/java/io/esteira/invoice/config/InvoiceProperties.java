@@ -1,5 +1,6 @@
 package io.esteira.invoice.config;
 
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.validation.constraints.Min;
@@ -24,13 +25,19 @@ import org.springframework.validation.annotation.Validated;
  * {@code all-or-nothing} is false, e.g. {@code invoices/erp/} (default none)
  * @param errorReportPrefix where in the output bucket the error reports go:
  * {@code <prefix>/{uploadId}/errors.csv} (default {@code reports/invoices})
+ * @param largeFileBytes files larger than this get their message's visibility timeout raised before the import
+ * (default 1 MiB)
+ * @param largeFileVisibility the visibility timeout for large files: longer than their import takes, short enough
+ * for a retry after a crash (default 15 minutes; at most 12 hours)
  */
 @ConfigurationProperties("esteira.invoices")
 @Validated
 public record InvoiceProperties(@DefaultValue("default") @NotBlank String issuerKey,
 		@DefaultValue("2000") @Min(1) int batchSize, @DefaultValue("1000") @Min(0) int maxReportedErrors,
 		@DefaultValue("false") boolean allOrNothing, @DefaultValue @NotNull List<String> allOrNothingPrefixes,
-		@DefaultValue("reports/invoices") @NotBlank String errorReportPrefix) {
+		@DefaultValue("reports/invoices") @NotBlank String errorReportPrefix,
+		@DefaultValue("1048576") @Min(0) long largeFileBytes,
+		@DefaultValue("15m") @NotNull Duration largeFileVisibility) {
 
 	/** Whether the feed the object belongs to is all-or-nothing. */
 	public boolean isAllOrNothing(String objectKey) {
