@@ -89,6 +89,42 @@ public final class ImageFixtures {
 	 * 7 right/bottom, 8 left/bottom.
 	 */
 	public static byte[] aJpegWithOrientation(int orientation) {
+		return withSegment(encode(storedForOrientation(orientation), "jpeg"), exifSegment(orientation, false));
+	}
+
+	/** As {@link #aJpegWithOrientation} but a PNG with an {@code eXIf} chunk after its header. */
+	public static byte[] aPngWithOrientation(int orientation) {
+		byte[] png = encode(storedForOrientation(orientation), "png");
+		byte[] segment = exifSegment(orientation, false);
+		// eXIf holds the TIFF structure alone: the segment without marker, length and "Exif\0\0".
+		byte[] tiff = Arrays.copyOfRange(segment, 10, segment.length);
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.write(png, 0, 33);
+		chunk(out, "eXIf", tiff);
+		out.write(png, 33, png.length - 33);
+		return out.toByteArray();
+	}
+
+	/** {@link #aLosslessWebp} with an {@code EXIF} chunk declaring {@code orientation} (an extended VP8X file). */
+	public static byte[] aLosslessWebpWithOrientation(int width, int height, Color colour, int orientation) {
+		byte[] simple = aLosslessWebp(width, height, colour);
+		byte[] segment = exifSegment(orientation, false);
+		byte[] exif = Arrays.copyOfRange(segment, 4, segment.length);
+		ByteBuffer vp8x = ByteBuffer.allocate(18).order(ByteOrder.LITTLE_ENDIAN);
+		vp8x.put("VP8X".getBytes(StandardCharsets.US_ASCII)).putInt(10);
+		vp8x.put((byte) 0x08).put((byte) 0).put((byte) 0).put((byte) 0);
+		vp8x.put((byte) (width - 1)).put((byte) ((width - 1) >> 8)).put((byte) ((width - 1) >> 16));
+		vp8x.put((byte) (height - 1)).put((byte) ((height - 1) >> 8)).put((byte) ((height - 1) >> 16));
+		int exifPadded = exif.length + (exif.length & 1);
+		byte[] image = Arrays.copyOfRange(simple, 12, simple.length);
+		ByteBuffer riff = ByteBuffer.allocate(12 + 18 + image.length + 8 + exifPadded).order(ByteOrder.LITTLE_ENDIAN);
+		riff.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(riff.capacity() - 8);
+		riff.put("WEBP".getBytes(StandardCharsets.US_ASCII)).put(vp8x.array()).put(image);
+		riff.put("EXIF".getBytes(StandardCharsets.US_ASCII)).putInt(exif.length).put(exif);
+		return riff.array();
+	}
+
+	private static BufferedImage storedForOrientation(int orientation) {
 		BufferedImage displayed = aQuadrantImage();
 		int dw = displayed.getWidth();
 		int dh = displayed.getHeight();
@@ -112,7 +148,7 @@ public final class ImageFixtures {
 				stored.setRGB(sx, sy, displayed.getRGB(dx, dy));
 			}
 		}
-		return withSegment(encode(stored, "jpeg"), exifSegment(orientation, false));
+		return stored;
 	}
 
 	/** A JPEG carrying EXIF (orientation and a GPS position), a comment and an XMP packet. */

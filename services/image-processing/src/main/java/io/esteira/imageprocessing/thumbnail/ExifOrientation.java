@@ -1,10 +1,11 @@
 package io.esteira.imageprocessing.thumbnail;
 
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 
 /**
- * EXIF orientation (tag {@code 0x0112}, values 1 to 8): read from a JPEG's APP1 segment without decoding anything,
- * and applied to a decoded image so that it looks the way the camera's user held it.
+ * EXIF orientation (tag {@code 0x0112}, values 1 to 8): read from a JPEG's APP1 segment, a PNG's {@code eXIf} chunk
+ * or a WebP's {@code EXIF} chunk without decoding anything, and applied to a decoded image so that it looks the way the camera's user held it.
  */
 final class ExifOrientation {
 
@@ -42,6 +43,47 @@ final class ExifOrientation {
 				}
 			}
 			offset += 2 + length;
+		}
+		return NORMAL;
+	}
+
+	/** The orientation a PNG's {@code eXIf} chunk (before the image data) declares; {@link #NORMAL} otherwise. */
+	static int ofPng(byte[] png) {
+		int offset = 8;
+		while (offset + 12 <= png.length) {
+			long length = u32(png, offset, true) & 0xFFFFFFFFL;
+			String type = new String(png, offset + 4, 4, StandardCharsets.ISO_8859_1);
+			if (type.equals("IDAT") || offset + 12 + length > png.length) {
+				break;
+			}
+			if (type.equals("eXIf")) {
+				int orientation = ofTiff(png, offset + 8, offset + 8 + (int) length);
+				return (orientation != 0) ? orientation : NORMAL;
+			}
+			offset += 12 + (int) length;
+		}
+		return NORMAL;
+	}
+
+	/** The orientation a WebP's {@code EXIF} chunk declares (with or without an "Exif" prefix); else {@link #NORMAL}. */
+	static int ofWebp(byte[] webp) {
+		int offset = 12;
+		while (offset + 8 <= webp.length) {
+			long length = (webp[offset + 4] & 0xFFL) | (webp[offset + 5] & 0xFFL) << 8 | (webp[offset + 6] & 0xFFL) << 16
+					| (webp[offset + 7] & 0xFFL) << 24;
+			if (offset + 8 + length > webp.length) {
+				break;
+			}
+			if (new String(webp, offset, 4, StandardCharsets.ISO_8859_1).equals("EXIF")) {
+				int start = offset + 8;
+				if (length >= 6 && webp[start] == 'E' && webp[start + 1] == 'x' && webp[start + 2] == 'i'
+						&& webp[start + 3] == 'f') {
+					start += 6;
+				}
+				int orientation = ofTiff(webp, start, offset + 8 + (int) length);
+				return (orientation != 0) ? orientation : NORMAL;
+			}
+			offset += 8 + (int) length + (int) (length & 1);
 		}
 		return NORMAL;
 	}

@@ -130,7 +130,12 @@ public class ThumbnailRenderer {
 					throw new UnreadableImageException(UnreadableImageException.Problem.TOO_MANY_PIXELS, name,
 							"Image declares " + width + "x" + height + " pixels, more than " + this.maxPixels, null);
 				}
-				int orientation = (format == ImageFormat.JPEG) ? ExifOrientation.ofJpeg(source) : ExifOrientation.NORMAL;
+				int orientation = switch (format) {
+					case JPEG -> ExifOrientation.ofJpeg(source);
+					case PNG -> ExifOrientation.ofPng(source);
+					case WEBP -> ExifOrientation.ofWebp(source);
+					default -> ExifOrientation.NORMAL;
+				};
 				// An RGB profile other than sRGB that this class applies to the renditions (PNG iCCP; JPEG APP2 when
 				// libjpeg-turbo decodes it: ImageIO's JPEG reader applies its profiles itself).
 				ICC_Profile profile = (format == ImageFormat.PNG) ? pngProfile(source) : null;

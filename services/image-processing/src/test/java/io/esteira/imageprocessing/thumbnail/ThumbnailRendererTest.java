@@ -129,6 +129,32 @@ class ThumbnailRendererTest {
 		assertThat(made.thumbnails()).extracting(Thumbnail::height).containsExactly(192, 300);
 	}
 
+	@ParameterizedTest(name = "orientation {0}")
+	@ValueSource(ints = { 3, 6, 8 })
+	void pngExifOrientationIsApplied(int orientation) throws Exception {
+		Renditions made = this.renderer.render(ImageFixtures.aPngWithOrientation(orientation));
+
+		assertThat(made.orientation()).isEqualTo(orientation);
+		BufferedImage image = decode(made.thumbnails().getFirst().content());
+		assertThat(image.getWidth()).isEqualTo(256);
+		assertThat(image.getHeight()).isEqualTo(192);
+		assertNear(average(image, 32, 24, 64, 48), ImageFixtures.TOP_LEFT, 24);
+		assertNear(average(image, 160, 120, 64, 48), ImageFixtures.BOTTOM_RIGHT, 24);
+	}
+
+	@Test
+	void webpExifOrientationIsApplied() throws Exception {
+		Renditions made = this.renderer
+			.render(ImageFixtures.aLosslessWebpWithOrientation(600, 300, new Color(32, 128, 224), 6));
+
+		assertThat(made.sourceFormat()).isEqualTo("webp");
+		assertThat(made.orientation()).isEqualTo(6);
+		assertThat(made.thumbnails().getFirst().width()).isEqualTo(128);
+		assertThat(made.thumbnails().getFirst().height()).isEqualTo(256);
+		assertNear(average(decode(made.thumbnails().getFirst().content()), 10, 10, 100, 200),
+				new Color(32, 128, 224), 6);
+	}
+
 	@Test
 	void cmykJpegWithoutProfileGetsTheRightColours() throws Exception {
 		BufferedImage image = decode(this.renderer.render(ImageFixtures.aCmykJpeg()).thumbnails().getFirst().content());
