@@ -94,8 +94,14 @@ public class PhotoLinkService {
 			this.syncs.delete(recorded.get());
 			this.syncs.flush();
 		}
-		ContactResolution resolution = this.contacts.resolve(requested.contactId(), event.customerEmail(),
-				event.customerPhone());
+		ContactResolution resolution;
+		try {
+			resolution = this.contacts.resolve(requested.contactId(), event.customerEmail(), event.customerPhone());
+		}
+		catch (CrmRejectedException ex) {
+			// The CRM refused a lookup (e.g. a search it cannot run): a person has to look.
+			return needsReview(requested, ex.getMessage(), attempt, null);
+		}
 		return switch (resolution) {
 			case ContactResolution.NotFound notFound -> needsReview(requested, notFound.reason(), attempt, null);
 			case ContactResolution.Ambiguous ambiguous -> needsReview(requested, ambiguous.reason(), attempt,

@@ -162,6 +162,23 @@ class ContactResolutionSyncTest {
 		assertThat(this.hubSpot.findAll(patchRequestedFor(anyUrl()))).isEmpty();
 	}
 
+	@Test
+	void searchHubSpotRefusesNeedsReviewInsteadOfRetryingForever() {
+		String email = anEmail();
+		this.hubSpot.stubFor(post(urlPathEqualTo(CONTACT_SEARCH)).withRequestBody(containing(email))
+			.willReturn(HubSpotStubs.json(400, "{\"status\":\"error\",\"message\":\"There was a problem with the "
+					+ "request.\",\"category\":\"VALIDATION_ERROR\"}")));
+		ImageProcessedEvent event = anImageOfCustomer(email, null);
+
+		send(event);
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
+		assertThat(status.outcome()).isEqualTo(StepOutcome.NEEDS_REVIEW);
+		assertThat(status.reason()).startsWith("HubSpot rejected the search of contacts by email (400)");
+		this.queues.awaitImageEventsSettled();
+		assertThat(this.queues.deadLetterCount()).isZero();
+	}
+
 	private void send(ImageProcessedEvent event) {
 		this.sqsTemplate.send(PipelineQueues.IMAGE_EVENTS, event);
 	}

@@ -130,10 +130,15 @@ class CrmFaultsTest {
 		this.queues.awaitImageEventsSettled();
 		List<LoggedRequest> patches = patchesOf(contactId);
 		assertThat(patches).hasSize(3);
-		// Backoff between attempts (visibility changes of at least 1 s), not immediate redelivery.
+		// Backoff between attempts (visibility changes of at least 1 s), not immediate redelivery...
 		assertThat(Duration.between(patches.get(0).getLoggedDate().toInstant(),
 				patches.get(2).getLoggedDate().toInstant()))
 			.isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+		// ... and the first retry came sooner than the queue's own visibility timeout (3 s): the visibility was
+		// changed to the backoff (1 s), not left to expire.
+		assertThat(Duration.between(patches.get(0).getLoggedDate().toInstant(),
+				patches.get(1).getLoggedDate().toInstant()))
+			.isLessThan(Duration.ofSeconds(3));
 		assertThat(this.queues.deadLetterCount()).isZero();
 	}
 
