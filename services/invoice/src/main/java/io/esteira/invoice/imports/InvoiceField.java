@@ -3,6 +3,7 @@ package io.esteira.invoice.imports;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The fields of an invoice and the names JSON keys and CSV headers use for them, in English or Portuguese
@@ -22,6 +23,8 @@ enum InvoiceField {
 	ACCESS_KEY(false, "accesskey", "chave", "chaveacesso", "chavedeacesso", "chnfe");
 
 	private static final Map<String, InvoiceField> BY_NAME = new HashMap<>();
+
+	private static final Pattern IGNORED = Pattern.compile("[\\s_./-]");
 
 	static {
 		for (InvoiceField field : values()) {
@@ -57,7 +60,7 @@ enum InvoiceField {
 
 	/** The field a JSON key or CSV header names, or {@code null}. */
 	static InvoiceField named(String name) {
-		String key = name.strip().toLowerCase(Locale.ROOT).replaceAll("[\\s_./-]", "");
+		String key = IGNORED.matcher(name.strip().toLowerCase(Locale.ROOT)).replaceAll("");
 		return BY_NAME.get(key);
 	}
 

@@ -3,6 +3,7 @@ package io.esteira.invoice.imports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 import tools.jackson.core.JacksonException;
@@ -134,17 +135,17 @@ final class JsonInvoiceReader {
 			RawValue total = null;
 			String name;
 			while ((name = parser.nextName()) != null) {
-				JsonToken value = parser.nextToken();
-				if (value.isStructStart()) {
+				JsonToken valueToken = parser.nextToken();
+				if (valueToken.isStructStart()) {
 					parser.skipChildren();
 					continue;
 				}
-				RawValue raw2 = new RawValue(where + "." + name, kind(value), valueText(parser), null);
-				switch (name.toLowerCase(java.util.Locale.ROOT)) {
-					case "description", "descricao", "descrição", "produto", "xprod" -> description = raw2.text();
-					case "quantity", "quantidade", "qcom" -> quantity = raw2;
-					case "unitprice", "valorunitario", "vuncom" -> unitPrice = raw2;
-					case "total", "valortotal", "vprod", "amount", "valor" -> total = raw2;
+				RawValue value = new RawValue(where + "." + name, kind(valueToken), valueText(parser), null);
+				switch (name.toLowerCase(Locale.ROOT)) {
+					case "description", "descricao", "descrição", "produto", "xprod" -> description = value.text();
+					case "quantity", "quantidade", "qcom" -> quantity = value;
+					case "unitprice", "valorunitario", "vuncom" -> unitPrice = value;
+					case "total", "valortotal", "vprod", "amount", "valor" -> total = value;
 					default -> {
 					}
 				}

@@ -55,6 +55,8 @@ final class RecordValidator {
 
 	private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
 
+	private static final Pattern THREE_LETTERS = Pattern.compile("[A-Z]{3}");
+
 	private static final Set<String> CURRENCIES = Currency.getAvailableCurrencies()
 		.stream()
 		.map(Currency::getCurrencyCode)
@@ -266,7 +268,7 @@ final class RecordValidator {
 			return DEFAULT_CURRENCY;
 		}
 		String code = value.text().strip().toUpperCase(Locale.ROOT);
-		if (value.kind() != RawValue.Kind.STRING || !code.matches("[A-Z]{3}")) {
+		if (value.kind() != RawValue.Kind.STRING || !THREE_LETTERS.matcher(code).matches()) {
 			raw.error(value, "must be a 3-letter currency code like BRL");
 			return null;
 		}
