@@ -19,13 +19,17 @@ class BrazilianPhoneNumbersTest {
 			assertThat(number.countryCode()).isEqualTo("55");
 			assertThat(number.nationalNumber()).isEqualTo("11987654321");
 			assertThat(number.internationalDigits()).isEqualTo("5511987654321");
+			assertThat(number.legacyNationalNumber()).contains("1187654321");
 		});
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "(21) 3456-7890", "+55 21 3456-7890", "021 3456-7890", "552134567890" })
 	void landlinesKeepTheirEightDigits(String written) {
-		assertThat(BrazilianPhoneNumbers.normalise(written)).map(PhoneNumber::e164).contains("+552134567890");
+		assertThat(BrazilianPhoneNumbers.normalise(written)).hasValueSatisfying((number) -> {
+			assertThat(number.e164()).isEqualTo("+552134567890");
+			assertThat(number.legacyNationalNumber()).isEmpty();
+		});
 	}
 
 	@ParameterizedTest

@@ -38,7 +38,8 @@ import org.springframework.web.client.RestClient;
  * Tasks are associated with their contact by HubSpot-defined association type 204 (task to contact), notes by 202
  * (note to contact). Phone numbers are searched on {@code phone} and {@code mobilephone} (as E.164) and on HubSpot's
  * calculated, digits-only {@code hs_searchable_calculated_phone_number} and
- * {@code hs_searchable_calculated_mobile_number} (national number, without country code).
+ * {@code hs_searchable_calculated_mobile_number} (national number, without country code; for a mobile also as written
+ * before the ninth digit, with {@code IN}).
  */
 public class HubSpotCrmClient implements CrmClient {
 
@@ -103,8 +104,12 @@ public class HubSpotCrmClient implements CrmClient {
 		List<List<Map<String, Object>>> groups = new ArrayList<>();
 		groups.add(List.of(filter("phone", "EQ", phone.e164())));
 		groups.add(List.of(filter("mobilephone", "EQ", phone.e164())));
-		groups.add(List.of(filter("hs_searchable_calculated_phone_number", "EQ", phone.nationalNumber())));
-		groups.add(List.of(filter("hs_searchable_calculated_mobile_number", "EQ", phone.nationalNumber())));
+		// HubSpot's calculated numbers are digits only, without the country code; a mobile may still be stored as it
+		// was written before the ninth digit.
+		List<String> national = new ArrayList<>(List.of(phone.nationalNumber()));
+		phone.legacyNationalNumber().ifPresent(national::add);
+		groups.add(List.of(anyOf("hs_searchable_calculated_phone_number", national)));
+		groups.add(List.of(anyOf("hs_searchable_calculated_mobile_number", national)));
 		Map<String, Object> body = search(groups, List.of("phone", "mobilephone", "hubspot_owner_id"));
 		return searchContacts(new Action("search contacts by phone", "search of contacts by phone"), body);
 	}
@@ -225,6 +230,12 @@ public class HubSpotCrmClient implements CrmClient {
 
 	private static Map<String, Object> filter(String property, String operator, String value) {
 		return Map.of("propertyName", property, "operator", operator, "value", value);
+	}
+
+	/** {@code EQ} for one value, {@code IN} for several. */
+	private static Map<String, Object> anyOf(String property, List<String> values) {
+		return (values.size() == 1) ? filter(property, "EQ", values.getFirst())
+				: Map.of("propertyName", property, "operator", "IN", "values", values);
 	}
 
 	private static Map<String, Object> association(String contactId, int typeId) {

@@ -217,11 +217,27 @@ class HubSpotCrmClientTest {
 				{"filterGroups":[
 				  {"filters":[{"propertyName":"phone","operator":"EQ","value":"+5511987654321"}]},
 				  {"filters":[{"propertyName":"mobilephone","operator":"EQ","value":"+5511987654321"}]},
-				  {"filters":[{"propertyName":"hs_searchable_calculated_phone_number","operator":"EQ",
-				               "value":"11987654321"}]},
-				  {"filters":[{"propertyName":"hs_searchable_calculated_mobile_number","operator":"EQ",
-				               "value":"11987654321"}]}],
+				  {"filters":[{"propertyName":"hs_searchable_calculated_phone_number","operator":"IN",
+				               "values":["11987654321","1187654321"]}]},
+				  {"filters":[{"propertyName":"hs_searchable_calculated_mobile_number","operator":"IN",
+				               "values":["11987654321","1187654321"]}]}],
 				 "properties":["phone","mobilephone","hubspot_owner_id"],"limit":10}""")));
+	}
+
+	@Test
+	void landlineIsSearchedWithoutALegacyVariant() {
+		this.hubSpot.stubFor(post(urlPathEqualTo(SEARCH)).willReturn(json(200, "{\"total\":0,\"results\":[]}")));
+
+		this.client.findContactsByPhone(new PhoneNumber("+552134567890", "55", "2134567890"));
+
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(SEARCH)).withRequestBody(equalToJson("""
+				{"filterGroups":[
+				  {"filters":[{"propertyName":"phone","operator":"EQ","value":"+552134567890"}]},
+				  {"filters":[{"propertyName":"mobilephone","operator":"EQ","value":"+552134567890"}]},
+				  {"filters":[{"propertyName":"hs_searchable_calculated_phone_number","operator":"EQ",
+				               "value":"2134567890"}]},
+				  {"filters":[{"propertyName":"hs_searchable_calculated_mobile_number","operator":"EQ",
+				               "value":"2134567890"}]}]}""", true, true)));
 	}
 
 	@Test
