@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import tools.jackson.databind.JsonNode;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -74,6 +75,8 @@ class PipelineEndToEndTest {
 		var hubSpot = stack.infrastructure().hubSpot().server();
 		hubSpot.verify(1, patchRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/123"))
 			.withRequestBody(WireMock.containing("/files/" + id + "/256")));
+		// The contact's owner gets one task telling them.
+		hubSpot.verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/tasks")));
 	}
 
 	@Test
@@ -102,6 +105,7 @@ class PipelineEndToEndTest {
 		await().atMost(Duration.ofSeconds(30)).until(() -> queueDrained(infra, "esteira-images")
 				&& queueDrained(infra, "esteira-invoices") && queueDrained(infra, "esteira-image-events"));
 		infra.hubSpot().server().verify(1, patchRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/123")));
+		infra.hubSpot().server().verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/tasks")));
 		assertThat(new Demo(stack.ingestUrl(), stack.invoiceUrl(), LocalStack.DEMO_API_KEY,
 				infra.hubSpot().baseUrl()).invoiceCount()).isEqualTo(3);
 	}

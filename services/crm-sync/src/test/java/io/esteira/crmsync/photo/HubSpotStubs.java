@@ -5,20 +5,17 @@ import java.util.function.Consumer;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.esteira.testkit.TestHubSpot;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 /**
- * HubSpot's answers for what the test kit's WireMock does not stub by default, in HubSpot's shapes: every contact
- * exists and is owned by {@link #OWNER}; tasks and notes are created; searches find nothing. Tests override them.
+ * HubSpot's answers in HubSpot's shapes: the test kit's defaults ({@link TestHubSpot#stubHubSpot}) and the search
+ * answers tests need. Tests override them.
  */
 final class HubSpotStubs {
 
-	static final String OWNER = "77";
+	static final String OWNER = TestHubSpot.OWNER;
 
 	static final String TASKS = "/crm/v3/objects/tasks";
 
@@ -35,18 +32,7 @@ final class HubSpotStubs {
 
 	/** The same, through any way of registering stubs (a server in this JVM, a client of another process). */
 	static void stubDefaults(Consumer<MappingBuilder> hubSpot) {
-		hubSpot.accept(get(urlPathMatching("/crm/v3/objects/contacts/[0-9]+")).atPriority(10)
-			.willReturn(json(200, "{\"id\":\"{{request.pathSegments.[4]}}\",\"properties\":{\"hubspot_owner_id\":\""
-					+ OWNER + "\",\"hs_object_id\":\"{{request.pathSegments.[4]}}\"},\"createdAt\":\"{{now}}\","
-					+ "\"updatedAt\":\"{{now}}\",\"archived\":false}")));
-		hubSpot.accept(post(urlPathEqualTo(TASKS)).atPriority(10)
-			.willReturn(json(201, "{\"id\":\"{{randomValue length=11 type='NUMERIC'}}\",\"properties\":{},"
-					+ "\"createdAt\":\"{{now}}\",\"archived\":false}")));
-		hubSpot.accept(post(urlPathEqualTo(NOTES)).atPriority(10)
-			.willReturn(json(201, "{\"id\":\"{{randomValue length=11 type='NUMERIC'}}\",\"properties\":{},"
-					+ "\"createdAt\":\"{{now}}\",\"archived\":false}")));
-		hubSpot.accept(post(urlPathMatching("/crm/v3/objects/[a-z]+/search")).atPriority(10)
-			.willReturn(json(200, "{\"total\":0,\"results\":[]}")));
+		TestHubSpot.stubHubSpot(hubSpot);
 	}
 
 	static ResponseDefinitionBuilder json(int status, String body) {
