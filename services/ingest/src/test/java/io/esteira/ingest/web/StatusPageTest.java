@@ -57,6 +57,7 @@ class StatusPageTest {
 
 	@Test
 	void statusPageListsUploadsWithStatusAndTimelineInHeadlessChromium() throws Exception {
+		// Skipped, with this reason, on a machine without Chromium (Debian package chromium); .ci/run installs it.
 		assumeThat(Files.isExecutable(CHROMIUM)).as("Debian package chromium installed").isTrue();
 		UUID image = anUpload("image", TestFiles.aPng(), Map.of("customerEmail", "ana@example.com"));
 		UUID invoice = anUpload("invoice", TestFiles.anInvoiceJson(), Map.of("externalRef", "nf-export-7"));
@@ -88,6 +89,7 @@ class StatusPageTest {
 
 	@Test
 	void statusPageWithoutAKeyShowsWhyNothingLoads() throws Exception {
+		// Skipped, with this reason, on a machine without Chromium (Debian package chromium); .ci/run installs it.
 		assumeThat(Files.isExecutable(CHROMIUM)).as("Debian package chromium installed").isTrue();
 
 		String dom = chromium("--dump-dom", "http://localhost:" + this.port + "/status/index.html");
