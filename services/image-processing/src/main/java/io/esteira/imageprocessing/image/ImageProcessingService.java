@@ -54,6 +54,9 @@ public class ImageProcessingService {
 
 	static final String STEP_THUMBNAIL = "thumbnail";
 
+	/** The step that records an event whose object was gone before it could be read. */
+	static final String STEP_SOURCE = "source";
+
 	static final String TOO_LARGE = "too_large";
 
 	private static final Logger logger = LoggerFactory.getLogger(ImageProcessingService.class);
@@ -215,11 +218,32 @@ public class ImageProcessingService {
 				UploadStatus.PROCESSING, null, now));
 	}
 
-	private static ImageOutcome missing(S3ObjectEvent event) {
-		// Deleted after the event was sent; retrying cannot bring it back. Its ObjectRemoved event tells the rest.
+	private ImageOutcome missing(S3ObjectEvent event) {
+		// Deleted after the event was sent; retrying cannot bring it back. Without the object its metadata is gone,
+		// but ingest names its objects after the upload ({@code images/yyyy/MM/dd/{uploadId}.ext}): when the key
+		// says which upload it was, the drop is recorded on that upload's timeline.
 		logger.warn("Dropped event {} for s3://{}/{}: the object no longer exists", event.eventName(), event.bucket(),
 				event.key());
+		uploadIdInKey(event.key())
+			.ifPresent((uploadId) -> this.events.publishEvent(UploadStatusEvent.of(uploadId, SERVICE, STEP_SOURCE,
+					StepOutcome.SKIPPED, null, "object_missing: s3://" + event.bucket() + "/" + event.key()
+							+ " no longer exists",
+					this.clock.instant())));
 		return ImageOutcome.MISSING;
+	}
+
+	/** The upload id in an ingest-made key ({@code .../{uuid}.ext}), if the key's file name is one. */
+	static Optional<UUID> uploadIdInKey(String key) {
+		String name = key.substring(key.lastIndexOf('/') + 1);
+		int dot = name.indexOf('.');
+		String stem = (dot < 0) ? name : name.substring(0, dot);
+		try {
+			UUID id = UUID.fromString(stem);
+			return stem.equalsIgnoreCase(id.toString()) ? Optional.of(id) : Optional.empty();
+		}
+		catch (IllegalArgumentException ex) {
+			return Optional.empty();
+		}
 	}
 
 	private void deleteRenditions(ImageRecord record, Set<String> except) {

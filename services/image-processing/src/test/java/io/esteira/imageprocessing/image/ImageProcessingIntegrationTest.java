@@ -380,6 +380,19 @@ class ImageProcessingIntegrationTest {
 		assertThat(this.jdbc.queryForObject("select count(*) from images", Long.class)).isZero();
 	}
 
+	@Test
+	void missingObjectNamedAfterItsUploadIsRecordedOnThatUploadsTimeline() {
+		UUID uploadId = UUID.randomUUID();
+
+		send(created("images/2026/11/22/" + uploadId + ".jpg", 1234, "0123456789abcdef", "01"));
+
+		UploadStatusEvent skipped = awaitStatus(uploadId, ImageProcessingService.STEP_SOURCE, StepOutcome.SKIPPED);
+		assertThat(skipped.status()).isNull();
+		assertThat(skipped.reason()).startsWith("object_missing");
+		awaitImagesQueueDrained();
+		assertThat(deadLetterCount()).isZero();
+	}
+
 	private static Map<String, String> uploadMetadata(UUID uploadId) {
 		return Map.of(UploadMetadata.UPLOAD_ID, uploadId.toString(), UploadMetadata.KIND, "image",
 				UploadMetadata.CRM_CONTACT_ID, "901", UploadMetadata.CUSTOMER_EMAIL, "ana@example.com",
