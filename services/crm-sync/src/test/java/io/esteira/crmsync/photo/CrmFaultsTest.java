@@ -71,7 +71,6 @@ class CrmFaultsTest {
 	void cleanSlate() {
 		this.infrastructure.purgeQueues();
 		this.infrastructure.hubSpot().reset();
-		HubSpotStubs.stubDefaults(this.hubSpot);
 		this.queues = new PipelineQueues(this.infrastructure);
 	}
 

@@ -17,6 +17,7 @@ import io.esteira.shared.event.ImageProcessedEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import io.esteira.testkit.EsteiraTest;
 import io.esteira.testkit.Ports;
+import io.esteira.testkit.TestHubSpot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class HubSpotRateLoadTest {
 	@Test
 	void clientNeverExceedsTheConfiguredRate() throws Exception {
 		WireMock hubSpot = new WireMock("127.0.0.1", port);
-		HubSpotStubs.stubDefaults(hubSpot::register);
+		TestHubSpot.stubHubSpot(hubSpot::register);
 		hubSpot.register(patch(urlPathMatching("/crm/v3/objects/contacts/[0-9]+"))
 			.willReturn(HubSpotStubs.json(200, "{\"id\":\"{{request.pathSegments.[4]}}\",\"properties\":{}}")));
 		hubSpot.register(get(urlPathEqualTo("/__load/stats")).willReturn(WireMock.ok()));

@@ -1,17 +1,13 @@
 package io.esteira.crmsync.photo;
 
-import java.util.function.Consumer;
-
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.esteira.testkit.TestHubSpot;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 
 /**
- * HubSpot's answers in HubSpot's shapes: the test kit's defaults ({@link TestHubSpot#stubHubSpot}) and the search
- * answers tests need. Tests override them.
+ * HubSpot answers tests add on top of the test kit's defaults ({@link TestHubSpot#stubHubSpot}, restored by
+ * {@code hubSpot().reset()}), in HubSpot's shapes.
  */
 final class HubSpotStubs {
 
@@ -24,15 +20,6 @@ final class HubSpotStubs {
 	static final String CONTACT_SEARCH = "/crm/v3/objects/contacts/search";
 
 	private HubSpotStubs() {
-	}
-
-	static void stubDefaults(WireMockServer hubSpot) {
-		stubDefaults(hubSpot::stubFor);
-	}
-
-	/** The same, through any way of registering stubs (a server in this JVM, a client of another process). */
-	static void stubDefaults(Consumer<MappingBuilder> hubSpot) {
-		TestHubSpot.stubHubSpot(hubSpot);
 	}
 
 	static ResponseDefinitionBuilder json(int status, String body) {

@@ -52,7 +52,6 @@ class OwnerNotificationSyncTest {
 	void cleanSlate() {
 		this.infrastructure.purgeQueues();
 		this.infrastructure.hubSpot().reset();
-		HubSpotStubs.stubDefaults(this.hubSpot);
 		this.queues = new PipelineQueues(this.infrastructure);
 		this.rows = new SyncRows(this.jdbc);
 	}

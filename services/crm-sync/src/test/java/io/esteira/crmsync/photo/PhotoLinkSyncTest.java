@@ -67,7 +67,6 @@ class PhotoLinkSyncTest {
 	void cleanSlate() {
 		this.infrastructure.purgeQueues();
 		this.infrastructure.hubSpot().reset();
-		HubSpotStubs.stubDefaults(this.hubSpot);
 		this.queues = new PipelineQueues(this.infrastructure);
 	}
 
