@@ -3,9 +3,11 @@ package io.esteira.ingest.upload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 
 import io.esteira.ingest.config.IngestProperties;
+import io.esteira.shared.observability.PipelineTracing;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -14,7 +16,10 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import org.springframework.core.io.InputStreamSource;
 import org.springframework.stereotype.Component;
 
-/** Writes uploads to S3, with the configured server-side encryption requested. */
+/**
+ * Writes uploads to S3, with the configured server-side encryption requested and the trace context in the object's
+ * metadata, so the service that processes the object continues the upload's trace.
+ */
 @Component
 class UploadStorage {
 
@@ -22,9 +27,12 @@ class UploadStorage {
 
 	private final ServerSideEncryption encryption;
 
-	UploadStorage(S3Client s3, IngestProperties properties) {
+	private final PipelineTracing tracing;
+
+	UploadStorage(S3Client s3, IngestProperties properties, PipelineTracing tracing) {
 		this.s3 = s3;
 		this.encryption = encryption(properties.serverSideEncryption());
+		this.tracing = tracing;
 	}
 
 	/**
@@ -33,12 +41,14 @@ class UploadStorage {
 	 */
 	void store(String bucket, String key, String contentType, long size, InputStreamSource content,
 			Map<String, String> metadata) {
+		Map<String, String> traced = new HashMap<>(metadata);
+		this.tracing.objectMetadata().forEach(traced::putIfAbsent);
 		PutObjectRequest request = PutObjectRequest.builder()
 			.bucket(bucket)
 			.key(key)
 			.contentType(contentType)
 			.contentLength(size)
-			.metadata(metadata)
+			.metadata(traced)
 			.serverSideEncryption(this.encryption)
 			.build();
 		this.s3.putObject(request, RequestBody.fromContentProvider(() -> open(content), size, contentType));

@@ -1,0 +1,33 @@
+package io.esteira.shared.observability;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Observability defaults for every Esteira service, below everything a deployment sets (application.yml, environment
+ * variables, system properties): SQS observation on, so the trace context travels in message attributes; every
+ * request traced (lower {@code management.tracing.sampling.probability} where traffic is high); the upload id as
+ * baggage that crosses services and appears in the logs; and the {@code application} tag on every metric.
+ */
+public class ObservabilityDefaults implements EnvironmentPostProcessor {
+
+	static final String SOURCE = "esteiraObservabilityDefaults";
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		defaults.put("spring.cloud.aws.sqs.observation-enabled", "true");
+		defaults.put("management.tracing.sampling.probability", "1.0");
+		defaults.put("management.tracing.baggage.remote-fields", PipelineTracing.UPLOAD_ID);
+		defaults.put("management.tracing.baggage.correlation.fields", PipelineTracing.UPLOAD_ID);
+		defaults.put("management.metrics.tags.application", "${spring.application.name:esteira}");
+		defaults.put("logging.pattern.correlation", "[%X{traceId:-},%X{spanId:-},%X{uploadId:-}] ");
+		environment.getPropertySources().addLast(new MapPropertySource(SOURCE, defaults));
+	}
+
+}

@@ -1,0 +1,94 @@
+package io.esteira.shared.observability;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
+import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.mock.env.MockEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/** Against the real OpenTelemetry tracer that Spring Boot configures in every service. */
+class PipelineTracingTest {
+
+	private static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
+
+	private static final String TRACEPARENT = "00-" + TRACE_ID + "-b7ad6b7169203331-01";
+
+	private final ApplicationContextRunner contexts = new ApplicationContextRunner()
+		.withPropertyValues("management.tracing.sampling.probability=1.0",
+				"management.tracing.baggage.remote-fields=uploadId",
+				"management.tracing.baggage.correlation.fields=uploadId")
+		.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
+				OpenTelemetrySdkAutoConfiguration.class, MicrometerTracingAutoConfiguration.class,
+				OpenTelemetryTracingAutoConfiguration.class, ObservabilityAutoConfiguration.class));
+
+	@Test
+	void aProcessingServiceContinuesTheTraceStoredWithTheObject() {
+		this.contexts.run((context) -> {
+			PipelineTracing tracing = context.getBean(PipelineTracing.class);
+			UUID upload = UUID.randomUUID();
+			assertThat(tracing.currentTraceId()).isNull();
+			try (PipelineTracing.Scope scope = tracing.open(upload, Map.of(PipelineTracing.TRACEPARENT, TRACEPARENT),
+					"thumbnail")) {
+				assertThat(tracing.currentTraceId()).isEqualTo(TRACE_ID);
+				assertThat(MDC.get(PipelineTracing.UPLOAD_ID)).isEqualTo(upload.toString());
+				// What this service stores or sends on carries the same trace, with a span of its own.
+				String passedOn = tracing.objectMetadata().get(PipelineTracing.TRACEPARENT);
+				assertThat(passedOn).startsWith("00-" + TRACE_ID + "-").isNotEqualTo(TRACEPARENT);
+			}
+			assertThat(tracing.currentTraceId()).isNull();
+			assertThat(MDC.get(PipelineTracing.UPLOAD_ID)).isNull();
+		});
+	}
+
+	@Test
+	void anObjectWithoutTraceContextStartsATraceOfItsOwn() {
+		this.contexts.run((context) -> {
+			PipelineTracing tracing = context.getBean(PipelineTracing.class);
+			try (PipelineTracing.Scope scope = tracing.open(UUID.randomUUID(), Map.of(), "invoice-import")) {
+				assertThat(tracing.currentTraceId()).hasSize(32).isNotEqualTo(TRACE_ID);
+			}
+		});
+	}
+
+	@Test
+	void continuingInATransactionNeedsOne() {
+		this.contexts.run((context) -> assertThatIllegalStateException()
+			.isThrownBy(() -> context.getBean(PipelineTracing.class)
+				.continueInTransaction(UUID.randomUUID(), Map.of(), "thumbnail")));
+	}
+
+	@Test
+	void withoutATracerOnlyTheLogsLearnTheUpload() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ObservabilityAutoConfiguration.class))
+			.run((context) -> {
+				PipelineTracing tracing = context.getBean(PipelineTracing.class);
+				UUID upload = UUID.randomUUID();
+				try (PipelineTracing.Scope scope = tracing.open(upload, Map.of(), "thumbnail")) {
+					assertThat(MDC.get(PipelineTracing.UPLOAD_ID)).isEqualTo(upload.toString());
+					assertThat(tracing.objectMetadata()).isEmpty();
+				}
+				assertThat(MDC.get(PipelineTracing.UPLOAD_ID)).isNull();
+			});
+	}
+
+	@Test
+	void defaultsSwitchObservationOnBelowWhatADeploymentSets() {
+		MockEnvironment environment = new MockEnvironment().withProperty("management.tracing.sampling.probability",
+				"0.1");
+		new ObservabilityDefaults().postProcessEnvironment(environment, null);
+		assertThat(environment.getProperty("spring.cloud.aws.sqs.observation-enabled")).isEqualTo("true");
+		assertThat(environment.getProperty("management.tracing.sampling.probability")).isEqualTo("0.1");
+	}
+
+}
