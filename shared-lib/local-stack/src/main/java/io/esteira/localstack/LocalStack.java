@@ -38,6 +38,8 @@ public final class LocalStack implements AutoCloseable {
 
 	private final Map<EsteiraService, Integer> ports = new EnumMap<>(EsteiraService.class);
 
+	private final Map<EsteiraService, Integer> managementPorts = new EnumMap<>(EsteiraService.class);
+
 	private final List<Process> processes = new ArrayList<>();
 
 	private final Path logs;
@@ -75,22 +77,23 @@ public final class LocalStack implements AutoCloseable {
 		infrastructure.beforeStop(stack::close);
 		for (EsteiraService service : EsteiraService.values()) {
 			stack.ports.put(service, options.fixedPorts() ? service.defaultPort() : Ports.free());
+			stack.managementPorts.put(service,
+					options.fixedPorts() ? service.defaultManagementPort() : Ports.free());
 		}
 		for (EsteiraService service : EsteiraService.values()) {
-			stack.launch(service, options.root(), options.fixedPorts());
+			stack.launch(service, options.root());
 		}
 		stack.awaitReady();
 		System.out.printf("Esteira local stack ready in %d s%n", (System.nanoTime() - started) / 1_000_000_000);
 		return stack;
 	}
 
-	private void launch(EsteiraService service, Path root, boolean fixedPorts) {
+	private void launch(EsteiraService service, Path root) {
 		List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
 				"-Xss512k", "-Xmx384m", "-jar", service.jar(root).toString()));
 		Map<String, String> properties = new java.util.LinkedHashMap<>(this.infrastructure.springProperties());
 		properties.put("server.port", Integer.toString(this.ports.get(service)));
-		properties.put("management.server.port",
-				Integer.toString(fixedPorts ? service.defaultManagementPort() : Ports.free()));
+		properties.put("management.server.port", Integer.toString(this.managementPorts.get(service)));
 		properties.put("esteira.crm.public-base-url", url(EsteiraService.INGEST));
 		properties.put("esteira.security.api-keys[0].name", "local-demo");
 		properties.put("esteira.security.api-keys[0].sha256", ApiKeyProperties.sha256(DEMO_API_KEY));
@@ -142,6 +145,11 @@ public final class LocalStack implements AutoCloseable {
 
 	public String url(EsteiraService service) {
 		return "http://localhost:" + this.ports.get(service);
+	}
+
+	/** Where the service's actuator answers ({@code /actuator/prometheus}, {@code /actuator/health}). */
+	public String managementUrl(EsteiraService service) {
+		return "http://localhost:" + this.managementPorts.get(service);
 	}
 
 	public String ingestUrl() {
