@@ -13,12 +13,15 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Records the steps other services report. Each {@code eventId} is recorded once (a unique constraint backs the
  * check), steps of one upload are recorded one at a time (row lock), and the upload's status only moves forward
- * (reports from before a redrive do not move it at all). Reaching a terminal status publishes {@link UploadFinished}
+ * (reports from before a redrive do not move it at all). A report about an object ingest has no upload for registers
+ * the upload first, when the report names the object. Reaching a terminal status publishes {@link UploadFinished}
  * into the outbox with the same transaction.
  */
 @Service
@@ -34,8 +37,15 @@ public class UploadTimeline {
 
 	private final ApplicationEventPublisher events;
 
+	private final ForeignObjects foreignObjects;
+
+	private final TransactionTemplate transaction;
+
 	UploadTimeline(UploadRepository uploads, UploadStepRepository steps, Clock clock,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, ForeignObjects foreignObjects,
+			PlatformTransactionManager transactionManager) {
+		this.foreignObjects = foreignObjects;
+		this.transaction = new TransactionTemplate(transactionManager);
 		this.uploads = uploads;
 		this.steps = steps;
 		this.clock = clock;
@@ -51,7 +61,7 @@ public class UploadTimeline {
 		STEP_ONLY,
 		/** This event id was recorded before: nothing changed. */
 		DUPLICATE,
-		/** No upload has this id: nothing recorded. */
+		/** No upload has this id, and none could be registered from the report: nothing recorded. */
 		UNKNOWN_UPLOAD
 
 	}
@@ -72,12 +82,29 @@ public class UploadTimeline {
 		found.get().stepRecorded(null, now);
 	}
 
-	@Transactional
+	/**
+	 * Records a reported step. A report for an upload ingest does not know is recorded after registering the upload
+	 * when the report names its object in the uploads bucket ({@link ForeignObjects}: a file another system dropped
+	 * there); otherwise it is dropped with a warning ({@link Recorded#UNKNOWN_UPLOAD}). The object is looked up
+	 * outside the transaction; an S3 failure propagates, so the report comes back later.
+	 */
 	public Recorded record(UploadStatusEvent event) {
+		Recorded recorded = this.transaction.execute((status) -> recordKnown(event));
+		if (recorded == Recorded.UNKNOWN_UPLOAD && event.key() != null
+				&& this.foreignObjects.registerReported(event)) {
+			recorded = this.transaction.execute((status) -> recordKnown(event));
+		}
+		if (recorded == Recorded.UNKNOWN_UPLOAD) {
+			logger.warn("Status event {} ({} {} {}) names unknown upload {}{}; dropped", event.eventId(),
+					event.service(), event.step(), event.outcome(), event.uploadId(),
+					(event.key() != null) ? " (object s3://" + event.bucket() + "/" + event.key() + ")" : "");
+		}
+		return recorded;
+	}
+
+	private Recorded recordKnown(UploadStatusEvent event) {
 		Optional<Upload> found = this.uploads.findForUpdate(event.uploadId());
 		if (found.isEmpty()) {
-			logger.warn("Status event {} ({} {} {}) names unknown upload {}; dropped", event.eventId(),
-					event.service(), event.step(), event.outcome(), event.uploadId());
 			return Recorded.UNKNOWN_UPLOAD;
 		}
 		if (this.steps.existsByEventId(event.eventId())) {
