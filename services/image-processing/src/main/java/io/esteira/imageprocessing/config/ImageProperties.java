@@ -30,8 +30,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxSourcePixels images whose header declares more pixels than this are rejected as {@code too_many_pixels}
  * before they are decoded: decoding time grows with the pixel count (a 50 MP JPEG takes about a second), and so does
  * the decoder's native memory for progressive JPEGs (default {@code 50000000})
- * @param decodeTimeout a decode running longer is aborted and the image rejected as {@code decode_timeout} (default
- * {@code 10s}; a 50 MP JPEG decodes in about one)
+ * @param decodeTimeout how long a decode (with its resize) may run, whichever decoder runs it; past it the image is
+ * rejected as {@code decode_timeout} (not retried: the input's fault) — ImageIO decodes are aborted, a native
+ * libjpeg-turbo decode keeps its decode slot until it really ends (default {@code 10s}; a 50 MP JPEG decodes in about
+ * one). A message waits at most twice this for a free decode slot, then is retried later
  * @param maxConcurrentDecodes decodes (and resizes) running at once in one instance, whatever the number of messages
  * in flight: each takes up to about 60 MB of heap (default {@code 2})
  * @param nativeJpeg decode plain JPEGs (YCbCr or grey, no ICC profile) at reduced size with libjpeg-turbo's

@@ -19,7 +19,16 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.InflaterInputStream;
 
 import javax.imageio.IIOImage;
@@ -44,14 +53,17 @@ import io.trbl.blurhash.BlurHash;
  * Safety: the format comes from the leading bytes (only JPEG, PNG, GIF, BMP and WebP are decoded); the pixel count
  * is read from the header and refused above {@code maxPixels} before anything is decoded; large images are decoded
  * subsampled to no less than twice the largest rendition, so a decode takes tens of megabytes at most whatever the
- * source's size; at most {@code maxConcurrentDecodes} decodes run at once; a decode running past
- * {@code decodeTimeout} is aborted.
+ * source's size; decodes run on at most {@code maxConcurrentDecodes} decode threads, one slot each; the caller stops
+ * waiting for a decode after {@code decodeTimeout} ({@code decode_timeout}), whichever decoder runs it. ImageIO decodes
+ * are also aborted at that deadline; a native decode cannot be stopped, so it keeps its slot (and its memory) until it
+ * really ends and its result is dropped: however many decodes time out, no more than {@code maxConcurrentDecodes} are
+ * ever in memory. A caller that finds no free slot within twice the time limit gets a
+ * {@link DecodeSlotsBusyException} (transient: try again later).
  * <p>
  * Speed: plain JPEGs (YCbCr or grey, no ICC profile) are decoded at reduced size by libjpeg-turbo (DCT scaling,
- * {@link TurboJpeg}) when the library is present and {@code nativeJpeg} is on; that decode is native and not
- * interruptible, but scaled and bounded by the pixel limit. Everything else goes through ImageIO.
+ * {@link TurboJpeg}) when the library is present and {@code nativeJpeg} is on. Everything else goes through ImageIO.
  */
-public class ThumbnailRenderer {
+public class ThumbnailRenderer implements AutoCloseable {
 
 	private static final String JPEG = "image/jpeg";
 
@@ -67,9 +79,15 @@ public class ThumbnailRenderer {
 
 	private final long decodeTimeoutNanos;
 
+	private final long slotWaitNanos;
+
 	private final Semaphore decodes;
 
+	private final ExecutorService executor;
+
 	private final boolean nativeJpeg;
+
+	private final JpegDecoder jpegDecoder;
 
 	/**
 	 * @param sizes longest side of each rendition in pixels
@@ -82,6 +100,17 @@ public class ThumbnailRenderer {
 	 */
 	public ThumbnailRenderer(List<Integer> sizes, float quality, AlphaOutput alphaOutput, long maxPixels,
 			Duration decodeTimeout, int maxConcurrentDecodes, boolean nativeJpeg) {
+		this(sizes, quality, alphaOutput, maxPixels, decodeTimeout, decodeTimeout.multipliedBy(2),
+				maxConcurrentDecodes, (nativeJpeg && TurboJpeg.available()) ? TurboJpeg::decode : null);
+	}
+
+	/**
+	 * A renderer whose scaled JPEG decoder is {@code jpegDecoder} (the test seam for a native decode that cannot be
+	 * stopped), or that decodes everything with ImageIO when it is {@code null}; callers wait at most
+	 * {@code slotWait} for a decode slot.
+	 */
+	ThumbnailRenderer(List<Integer> sizes, float quality, AlphaOutput alphaOutput, long maxPixels,
+			Duration decodeTimeout, Duration slotWait, int maxConcurrentDecodes, JpegDecoder jpegDecoder) {
 		if (sizes.isEmpty()) {
 			throw new IllegalArgumentException("At least one rendition size is needed");
 		}
@@ -90,8 +119,16 @@ public class ThumbnailRenderer {
 		this.alphaOutput = alphaOutput;
 		this.maxPixels = maxPixels;
 		this.decodeTimeoutNanos = decodeTimeout.toNanos();
+		this.slotWaitNanos = slotWait.toNanos();
 		this.decodes = new Semaphore(maxConcurrentDecodes, true);
-		this.nativeJpeg = nativeJpeg && TurboJpeg.available();
+		// Platform threads: a native decode pins its thread, which must not be one of the few virtual-thread carriers.
+		ThreadPoolExecutor threads = new ThreadPoolExecutor(maxConcurrentDecodes, maxConcurrentDecodes, 30,
+				TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				Thread.ofPlatform().name("image-decode-", 1).daemon().factory());
+		threads.allowCoreThreadTimeOut(true);
+		this.executor = threads;
+		this.nativeJpeg = jpegDecoder != null;
+		this.jpegDecoder = jpegDecoder;
 		// Plugins on the application class path (TwelveMonkeys' JPEG and WebP readers) register with the thread that
 		// first touches ImageIO; under a launcher class loader that may not see them, so register explicitly.
 		ImageIO.scanForPlugins();
@@ -104,8 +141,10 @@ public class ThumbnailRenderer {
 
 	/**
 	 * Decodes {@code source} and encodes its renditions.
-	 * @throws UnreadableImageException when {@code source} is not a decodable image within the limits
-	 * @throws InterruptedException when interrupted while waiting for a decode slot
+	 * @throws UnreadableImageException when {@code source} is not a decodable image within the limits (including
+	 * {@code decode_timeout})
+	 * @throws DecodeSlotsBusyException when no decode slot came free in time (a transient condition)
+	 * @throws InterruptedException when interrupted while waiting for a decode slot or the decode
 	 */
 	public Renditions render(byte[] source) throws UnreadableImageException, InterruptedException {
 		ImageFormat format = ImageFormat.sniff(source);
@@ -115,68 +154,154 @@ public class ThumbnailRenderer {
 					"Not a supported image format (looks like " + kind + ")", null);
 		}
 		String name = format.readerName();
+		int[] size = dimensions(source, format);
+		int width = size[0];
+		int height = size[1];
+		if (width <= 0 || height <= 0) {
+			throw new UnreadableImageException(UnreadableImageException.Problem.CORRUPT_IMAGE, name,
+					"Image declares " + width + "x" + height + " pixels", null);
+		}
+		if ((long) width * height > this.maxPixels) {
+			throw new UnreadableImageException(UnreadableImageException.Problem.TOO_MANY_PIXELS, name,
+					"Image declares " + width + "x" + height + " pixels, more than " + this.maxPixels, null);
+		}
+		int orientation = switch (format) {
+			case JPEG -> ExifOrientation.ofJpeg(source);
+			case PNG -> ExifOrientation.ofPng(source);
+			case WEBP -> ExifOrientation.ofWebp(source);
+			default -> ExifOrientation.NORMAL;
+		};
+		// An RGB profile other than sRGB that this class applies to the renditions (PNG iCCP; JPEG APP2 when
+		// libjpeg-turbo decodes it: ImageIO's JPEG reader applies its profiles itself).
+		ICC_Profile profile = (format == ImageFormat.PNG) ? pngProfile(source) : null;
+		Decoded decoded = withinTimeLimit(name, (deadline, abandoned) -> decodeAndResize(source, format,
+				Math.max(width, height), orientation, profile, deadline, abandoned));
+		try {
+			long encodeStart = System.nanoTime();
+			List<Thumbnail> thumbnails = new ArrayList<>(decoded.images().size());
+			for (int i = 0; i < decoded.images().size(); i++) {
+				thumbnails.add(encode(Integer.toString(this.sizes.get(i)), decoded.images().get(i)));
+			}
+			String blurHash = blurHash(decoded.images().getFirst());
+			long encodeNanos = System.nanoTime() - encodeStart;
+			return new Renditions(name, width, height, orientation, List.copyOf(thumbnails), blurHash,
+					decoded.decodeNanos() / 1_000_000, decoded.resizeNanos() / 1_000_000, encodeNanos / 1_000_000,
+					decoded.decoder());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Decode slots free now (a slot stays taken until its decode really ends, in time or not). */
+	int freeDecodeSlots() {
+		return this.decodes.availablePermits();
+	}
+
+	/** Stops the decode threads (decodes still running end on their own; their results are dropped). */
+	@Override
+	public void close() {
+		this.executor.shutdownNow();
+	}
+
+	/**
+	 * Runs {@code work} on a decode thread once a decode slot is free, and waits for it until {@code decodeTimeout}
+	 * has passed. The slot is released by the decode thread when the work really ends: a decode that overran its
+	 * limit (a native one cannot be stopped) keeps its slot, and the memory it holds, until then, so timed-out
+	 * decodes can never add up to more than {@code maxConcurrentDecodes} decodes in memory. Its result is dropped.
+	 */
+	private Decoded withinTimeLimit(String format, DecodeWork work)
+			throws UnreadableImageException, InterruptedException {
+		if (!this.decodes.tryAcquire(this.slotWaitNanos, TimeUnit.NANOSECONDS)) {
+			throw new DecodeSlotsBusyException("No decode slot came free within " + this.slotWaitNanos / 1_000_000
+					+ " ms (" + this.decodes.getQueueLength() + " waiting)");
+		}
+		long deadline = System.nanoTime() + this.decodeTimeoutNanos;
+		AtomicBoolean abandoned = new AtomicBoolean();
+		Future<Decoded> result;
+		try {
+			result = this.executor.submit(() -> {
+				try {
+					return work.run(deadline, abandoned);
+				}
+				finally {
+					this.decodes.release();
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			this.decodes.release();
+			throw new DecodeSlotsBusyException("The decode threads are shut down");
+		}
+		try {
+			return result.get(this.decodeTimeoutNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			abandoned.set(true);
+			throw timedOut(format);
+		}
+		catch (InterruptedException ex) {
+			abandoned.set(true);
+			throw ex;
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof UnreadableImageException unreadable) {
+				throw unreadable;
+			}
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			if (cause instanceof Error error) {
+				throw error;
+			}
+			throw new UncheckedIOException(
+					(cause instanceof IOException io) ? io : new IOException("Decode failed", cause));
+		}
+	}
+
+	private UnreadableImageException timedOut(String format) {
+		return new UnreadableImageException(UnreadableImageException.Problem.DECODE_TIMEOUT, format,
+				"Decoding took longer than " + this.decodeTimeoutNanos / 1_000_000 + " ms", null);
+	}
+
+	/** Runs on a decode thread, holding a decode slot. */
+	private Decoded decodeAndResize(byte[] source, ImageFormat format, int longestSide, int orientation,
+			ICC_Profile profile, long deadline, AtomicBoolean abandoned) throws UnreadableImageException {
+		long start = System.nanoTime();
+		BufferedImage decoded = null;
+		String decoder = "imageio";
+		if (format == ImageFormat.JPEG && this.nativeJpeg) {
+			JpegProfile jpegProfile = jpegProfile(source);
+			if (jpegProfile.turboCanApply()) {
+				decoded = this.jpegDecoder.decode(source, this.sizes.getLast() * 2);
+			}
+			if (decoded != null) {
+				decoder = "libjpeg-turbo";
+				profile = jpegProfile.profile();
+			}
+		}
+		if (decoded == null && !abandoned.get()) {
+			decoded = decode(source, format, longestSide, deadline);
+		}
+		if (abandoned.get()) {
+			// Nobody waits for this any more (the time limit passed): skip the resize, free the slot.
+			return null;
+		}
+		long decodedAt = System.nanoTime();
+		List<BufferedImage> images = resize(decoded, orientation, profile);
+		return new Decoded(images, decoder, decodedAt - start, System.nanoTime() - decodedAt);
+	}
+
+	/** Width and height from the header, without decoding pixels. */
+	private static int[] dimensions(byte[] source, ImageFormat format) throws UnreadableImageException {
 		// Memory-cached streams: ImageIO's default caches to temporary files.
 		try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(source))) {
 			ImageReader reader = reader(format);
 			try {
 				reader.setInput(input, true, true);
-				int width = dimension(reader, name, true);
-				int height = dimension(reader, name, false);
-				if (width <= 0 || height <= 0) {
-					throw new UnreadableImageException(UnreadableImageException.Problem.CORRUPT_IMAGE, name,
-							"Image declares " + width + "x" + height + " pixels", null);
-				}
-				if ((long) width * height > this.maxPixels) {
-					throw new UnreadableImageException(UnreadableImageException.Problem.TOO_MANY_PIXELS, name,
-							"Image declares " + width + "x" + height + " pixels, more than " + this.maxPixels, null);
-				}
-				int orientation = switch (format) {
-					case JPEG -> ExifOrientation.ofJpeg(source);
-					case PNG -> ExifOrientation.ofPng(source);
-					case WEBP -> ExifOrientation.ofWebp(source);
-					default -> ExifOrientation.NORMAL;
-				};
-				// An RGB profile other than sRGB that this class applies to the renditions (PNG iCCP; JPEG APP2 when
-				// libjpeg-turbo decodes it: ImageIO's JPEG reader applies its profiles itself).
-				ICC_Profile profile = (format == ImageFormat.PNG) ? pngProfile(source) : null;
-				this.decodes.acquire();
-				List<BufferedImage> images;
-				String decoder = "imageio";
-				long decodeNanos;
-				long resizeNanos;
-				try {
-					long start = System.nanoTime();
-					BufferedImage decoded = null;
-					if (format == ImageFormat.JPEG && this.nativeJpeg) {
-						JpegProfile jpegProfile = jpegProfile(source);
-						if (jpegProfile.turboCanApply()) {
-							decoded = TurboJpeg.decode(source, this.sizes.getLast() * 2);
-						}
-						if (decoded != null) {
-							decoder = "libjpeg-turbo";
-							profile = jpegProfile.profile();
-						}
-					}
-					if (decoded == null) {
-						decoded = decode(reader, name, Math.max(width, height));
-					}
-					long decodedAt = System.nanoTime();
-					images = resize(decoded, orientation, profile);
-					decodeNanos = decodedAt - start;
-					resizeNanos = System.nanoTime() - decodedAt;
-				}
-				finally {
-					this.decodes.release();
-				}
-				long encodeStart = System.nanoTime();
-				List<Thumbnail> thumbnails = new ArrayList<>(images.size());
-				for (int i = 0; i < images.size(); i++) {
-					thumbnails.add(encode(Integer.toString(this.sizes.get(i)), images.get(i)));
-				}
-				String blurHash = blurHash(images.getFirst());
-				long encodeNanos = System.nanoTime() - encodeStart;
-				return new Renditions(name, width, height, orientation, List.copyOf(thumbnails), blurHash,
-						decodeNanos / 1_000_000, resizeNanos / 1_000_000, encodeNanos / 1_000_000, decoder);
+				return new int[] { dimension(reader, format.readerName(), true),
+						dimension(reader, format.readerName(), false) };
 			}
 			finally {
 				reader.dispose();
@@ -212,36 +337,45 @@ public class ThumbnailRenderer {
 	 * reader, on the decoding thread: the JDK's JPEG reader refuses {@code abort()} from another thread), and
 	 * truncated data (which readers report as a warning and fill with grey) is corrupt.
 	 */
-	private BufferedImage decode(ImageReader reader, String format, int longestSide) throws UnreadableImageException {
-		long deadline = System.nanoTime() + this.decodeTimeoutNanos;
+	private BufferedImage decode(byte[] source, ImageFormat imageFormat, int longestSide, long deadline)
+			throws UnreadableImageException {
+		String format = imageFormat.readerName();
 		DecodeWatch watch = new DecodeWatch(deadline);
-		reader.addIIOReadProgressListener(watch);
-		reader.addIIOReadWarningListener((source, warning) -> {
-			String lower = warning.toLowerCase(Locale.ROOT);
-			if (lower.contains("premature end") || lower.contains("truncated") || lower.contains("missing eoi")) {
-				watch.truncated = warning;
+		// The reader lives and dies on this (the decoding) thread: ImageIO readers refuse use from two threads.
+		try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(source))) {
+			ImageReader reader = reader(imageFormat);
+			try {
+				reader.setInput(input, true, true);
+				reader.addIIOReadProgressListener(watch);
+				reader.addIIOReadWarningListener((ignored, warning) -> {
+					String lower = warning.toLowerCase(Locale.ROOT);
+					if (lower.contains("premature end") || lower.contains("truncated")
+							|| lower.contains("missing eoi")) {
+						watch.truncated = warning;
+					}
+				});
+				ImageReadParam param = reader.getDefaultReadParam();
+				int step = Math.max(1, longestSide / (this.sizes.getLast() * 2));
+				if (step > 1) {
+					param.setSourceSubsampling(step, step, 0, 0);
+				}
+				BufferedImage image = reader.read(0, param);
+				if (watch.aborted) {
+					throw timedOut(format);
+				}
+				if (watch.truncated != null) {
+					throw new UnreadableImageException(UnreadableImageException.Problem.CORRUPT_IMAGE, format,
+							"Truncated " + format + ": " + watch.truncated, null);
+				}
+				if (image == null || image.getWidth() <= 0 || image.getHeight() <= 0) {
+					throw new UnreadableImageException(UnreadableImageException.Problem.CORRUPT_IMAGE, format,
+							"Decoder returned no image", null);
+				}
+				return image;
 			}
-		});
-		try {
-			ImageReadParam param = reader.getDefaultReadParam();
-			int step = Math.max(1, longestSide / (this.sizes.getLast() * 2));
-			if (step > 1) {
-				param.setSourceSubsampling(step, step, 0, 0);
+			finally {
+				reader.dispose();
 			}
-			BufferedImage image = reader.read(0, param);
-			if (watch.aborted) {
-				throw new UnreadableImageException(UnreadableImageException.Problem.DECODE_TIMEOUT, format,
-						"Decoding took longer than " + this.decodeTimeoutNanos / 1_000_000 + " ms", null);
-			}
-			if (watch.truncated != null) {
-				throw new UnreadableImageException(UnreadableImageException.Problem.CORRUPT_IMAGE, format,
-						"Truncated " + format + ": " + watch.truncated, null);
-			}
-			if (image == null || image.getWidth() <= 0 || image.getHeight() <= 0) {
-				throw new UnreadableImageException(UnreadableImageException.Problem.CORRUPT_IMAGE, format,
-						"Decoder returned no image", null);
-			}
-			return image;
 		}
 		catch (IOException | RuntimeException ex) {
 			throw corrupt(format, ex);
@@ -420,6 +554,25 @@ public class ThumbnailRenderer {
 			small = normalize(small, false);
 		}
 		return BlurHash.encode(small, 4, 3);
+	}
+
+	/** A scaled JPEG decode: {@code null} when it leaves the JPEG to ImageIO (see {@link TurboJpeg#decode}). */
+	@FunctionalInterface
+	interface JpegDecoder {
+
+		BufferedImage decode(byte[] jpeg, int minSide);
+
+	}
+
+	@FunctionalInterface
+	private interface DecodeWork {
+
+		Decoded run(long deadline, AtomicBoolean abandoned) throws UnreadableImageException;
+
+	}
+
+	/** The resized images of one decode, smallest first, and what it took. */
+	private record Decoded(List<BufferedImage> images, String decoder, long decodeNanos, long resizeNanos) {
 	}
 
 	/** Aborts a decode past its deadline; must run on the decoding thread. */

@@ -43,7 +43,12 @@ public class UnreadableImageException extends Exception {
 		/** The header declares more pixels than decoding is allowed to allocate for. */
 		TOO_MANY_PIXELS("too_many_pixels"),
 
-		/** Decoding took longer than the decode time limit (a decompression bomb or a pathological file). */
+		/**
+		 * Decoding took longer than the decode time limit (a decompression bomb or a pathological file). Rejected,
+		 * not retried: the limit is about ten times what the largest image allowed takes to decode, so an image that
+		 * passed the header checks and still overruns it is the input's fault, and every retry would take a decode
+		 * slot for the whole limit again.
+		 */
 		DECODE_TIMEOUT("decode_timeout");
 
 		private final String code;
