@@ -9,6 +9,9 @@
    IAM statement allows a write action on "*", buckets are encrypted, private, TLS-only, queues have DLQs, etc.
 4. deploy/ec2: the production compose file sets what each service reads, without emulators or static credentials;
    the systemd unit and the CloudWatch agent agree on log files; shutdown timeouts cover the SQS listener.
+5. Database least privilege: one PostgreSQL role per service (deploy/database/service-roles.sql) named by its own
+   secret everywhere (k8s, CloudFormation, EC2), the master secret kept from the services, and TLS verify-full with
+   the RDS CA bundle mounted on EKS and EC2.
 
 Prints one line per failure, a summary per section and finally "N passed, M failed"; exits 1 on any failure.
 """
@@ -26,6 +29,8 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVICES = ["ingest", "image-processing", "invoice", "crm-sync"]
 PUBLIC_SERVICES = {"ingest", "invoice"}
+# Each service's PostgreSQL schema; its role (deploy/database/service-roles.sql) is esteira_<schema>.
+SCHEMAS = {"ingest": "ingest", "image-processing": "image_processing", "invoice": "invoice", "crm-sync": "crm_sync"}
 # Services that call out of the VPC: crm-sync (HubSpot) and ingest (uploaders' callback URLs).
 INTERNET_CLIENTS = {"crm-sync", "ingest"}
 # The queue each service consumes (application.yml key under esteira.aws.queues).
@@ -295,6 +300,125 @@ def check_overlay(name, objects):
     return exempt
 
 
+def check_database_k8s(name, objects):
+    """Each service logs in as its own role (its own Secret); on EKS over TLS verify-full with the RDS CA mounted."""
+    deployments = {o["metadata"]["name"]: o for o in objects if o["kind"] == "Deployment"
+                   and labels_of(o).get("app.kubernetes.io/part-of") == "esteira"}
+    cronjobs = {o["metadata"]["name"]: o for o in objects if o["kind"] == "CronJob"}
+
+    def secret_refs(container):
+        return {e["name"]: (e["valueFrom"]["secretKeyRef"]["name"], e["valueFrom"]["secretKeyRef"]["key"])
+                for e in container.get("env", []) or [] if "secretKeyRef" in (e.get("valueFrom") or {})}
+
+    workloads = [(svc, pod_spec(d), pod_spec(d)["containers"][0]) for svc, d in deployments.items()]
+    backup = cronjobs.get("esteira-backup")
+    if R.check(backup is not None, f"{name}: the esteira-backup CronJob exists"):
+        dump = [c for c in pod_spec(backup).get("initContainers", []) if c["name"] == "dump"]
+        if R.check(bool(dump), f"{name}: the backup CronJob has its dump container"):
+            workloads.append(("backup", pod_spec(backup), dump[0]))
+    used = set()
+    for who, pod, container in workloads:
+        refs = secret_refs(container)
+        secret = f"esteira-database-{who}"
+        # kind's secretGenerator appends a content hash to the name.
+        unhashed = {k: (re.sub(r"-[a-z0-9]{10}$", "", n) if n.startswith(secret + "-") else n, key)
+                    for k, (n, key) in refs.items()}
+        R.check(unhashed.get("DATABASE_USERNAME") == (secret, "username")
+                and unhashed.get("DATABASE_PASSWORD") == (secret, "password"),
+                f"{name} {who}: DATABASE_USERNAME and DATABASE_PASSWORD from its own Secret {secret} ({refs})")
+        used.add(refs.get("DATABASE_PASSWORD"))
+    R.check(len(used) == len(workloads), f"{name}: no two workloads share a database login")
+    config = {k: v for o in objects if o["kind"] == "ConfigMap" for k, v in (o.get("data") or {}).items()}
+    R.check("DATABASE_USERNAME" not in config, f"{name}: no shared DATABASE_USERNAME in a ConfigMap")
+    if name != "eks":
+        return
+    url = config.get("DATABASE_URL", "")
+    query = dict(part.split("=", 1) for part in url.partition("?")[2].split("&") if "=" in part)
+    root_cert = query.get("sslrootcert", "")
+    R.check(query.get("sslmode") == "verify-full" and root_cert.startswith("/"),
+            f"eks: DATABASE_URL uses sslmode=verify-full with an sslrootcert file ({url})")
+    for who, pod, container in workloads:
+        volumes = {v["name"]: v for v in pod.get("volumes", []) or []}
+        mounted = [m for m in container.get("volumeMounts", []) or []
+                   if os.path.dirname(root_cert) == m["mountPath"].rstrip("/")
+                   and (volumes.get(m["name"], {}).get("configMap") or {}).get("name") == "rds-ca-bundle"]
+        R.check(bool(mounted) and all(m.get("readOnly") for m in mounted),
+                f"eks {who}: the RDS CA bundle (ConfigMap rds-ca-bundle) is mounted read-only at "
+                f"{os.path.dirname(root_cert)}")
+    externals = {o["spec"]["target"]["name"]: o for o in objects if o["kind"] == "ExternalSecret"}
+    for who, _, _ in workloads:
+        data = {d["secretKey"]: d["remoteRef"] for d in
+                (externals.get(f"esteira-database-{who}") or {}).get("spec", {}).get("data", [])}
+        R.check(all((data.get(k) or {}).get("key") == f"esteira/database/{who}" and data[k].get("property") == k
+                    for k in ("username", "password")),
+                f"eks {who}: ExternalSecret esteira-database-{who} reads esteira/database/{who}")
+    R.check(not any(ref.get("key") == "esteira/database" for o in externals.values()
+                    for ref in [d["remoteRef"] for d in o["spec"].get("data", [])]),
+            "eks: the master user's secret esteira/database is not brought into the cluster")
+
+
+def check_database_files():
+    """deploy/database/service-roles.sql creates the roles the secrets name, each owning only its schema."""
+    R.section("database: one role per service, owning only its schema; TLS verify-full on AWS")
+    base = os.path.join(ROOT, "deploy/database")
+    main = open(os.path.join(base, "service-roles.sql")).read()
+    one = open(os.path.join(base, "service-role.sql")).read()
+    R.check(re.search(r"^\s*\\set role_prefix esteira_$", main, re.M) is not None,
+            "service-roles.sql: roles are esteira_<schema> by default")
+    for schema in SCHEMAS.values():
+        R.check(re.search(rf"^\\set schema {schema}\n\\set password :{schema}_password\n\\ir service-role.sql$",
+                          main, re.M) is not None, f"service-roles.sql: creates the role and schema of {schema}")
+    R.check('\\set role :role_prefix :schema' in one and 'AUTHORIZATION :"role"' in one
+            and 'ALTER SCHEMA :"schema" OWNER TO :"role"' in one and 'REVOKE ALL ON SCHEMA :"schema" FROM PUBLIC' in one,
+            "service-role.sql: the schema belongs to its role and nobody else may use it")
+    R.check(re.search(r"NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS", one) is not None,
+            "service-role.sql: service roles have no other attribute")
+    R.check("REVOKE ALL ON DATABASE" in main and "REVOKE CREATE ON SCHEMA public FROM PUBLIC" in main,
+            "service-roles.sql: no CREATE/TEMP on the database and no CREATE on public for anyone by default")
+    R.check("GRANT SELECT ON TABLES TO :\"backup_role\"" in one and "GRANT INSERT" not in one,
+            "service-role.sql: the backup role only reads")
+
+    template = yaml.load(open(os.path.join(ROOT, "deploy/cloudformation/esteira.yaml")), Loader=CfnLoader)
+    resources = template["Resources"]
+    secrets = {}
+    for rname, resource in resources.items():
+        if resource["Type"] == "AWS::SecretsManager::Secret":
+            secret_name = (resource["Properties"].get("Name") or {}).get("Fn::Sub", "")
+            generated = resource["Properties"].get("GenerateSecretString") or {}
+            secrets[secret_name.replace("${ResourcePrefix}", "esteira")] = (rname, generated)
+    readable = set()
+    for rname, resource in resources.items():
+        if rname == "ReadSecretsPolicy":
+            for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
+                for ref in as_list((statement if "Effect" in statement else {}).get("Resource", [])):
+                    if isinstance(ref, dict) and "Ref" in ref:
+                        readable.add(ref["Ref"])
+    for who, schema in list(SCHEMAS.items()) + [("backup", "backup")]:
+        rname, generated = secrets.get(f"esteira/database/{who}", (None, {}))
+        template_text = generated.get("SecretStringTemplate", "{}")
+        R.check(rname and json.loads(template_text).get("username") == f"esteira_{schema}"
+                and generated.get("GenerateStringKey") == "password",
+                f"cloudformation: secret esteira/database/{who} holds role esteira_{schema} and a generated password")
+        R.check(rname in readable, f"cloudformation: External Secrets and EC2 may read esteira/database/{who}")
+    master = secrets.get("esteira/database", (None, {}))[0]
+    R.check(master and master not in readable,
+            "cloudformation: the master user's secret is not readable by the services' readers")
+
+    settings = env_file_keys(os.path.join(ROOT, "deploy/ec2/esteira.env.example"))
+    url = settings.get("DATABASE_URL", "")
+    query = dict(part.split("=", 1) for part in url.partition("?")[2].split("&") if "=" in part)
+    root_cert = query.get("sslrootcert", "")
+    R.check(query.get("sslmode") == "verify-full" and root_cert.startswith("/"),
+            f"ec2: DATABASE_URL uses sslmode=verify-full with an sslrootcert file ({url})")
+    R.check("DATABASE_USERNAME" not in settings, "ec2: no shared DATABASE_USERNAME in esteira.env")
+    compose = yaml.safe_load(open(os.path.join(ROOT, "deploy/ec2/compose.yaml")))
+    for svc in SERVICES:
+        volumes = (compose["services"].get(svc) or {}).get("volumes", [])
+        R.check(f"{os.path.dirname(root_cert)}:{os.path.dirname(root_cert)}:ro" in volumes,
+                f"ec2 {svc}: the RDS CA bundle directory is mounted read-only ({volumes})")
+    R.end_section()
+
+
 def check_kubernetes():
     R.section("kubernetes: render every overlay and check the policy")
     overlays = sorted(os.path.dirname(p) for p in glob.glob(os.path.join(ROOT, "k8s/overlays/*/kustomization.yaml")))
@@ -308,6 +432,7 @@ def check_kubernetes():
             continue
         if directory in overlays:
             exempt += check_overlay(os.path.basename(directory), objects)
+            check_database_k8s(os.path.basename(directory), objects)
         else:
             R.check(all(labels_of(o).get("app.kubernetes.io/part-of") in EXEMPT_PART_OF for o in objects
                         if o["kind"] in WORKLOAD_KINDS), f"{rel}: holds local dependencies only")
@@ -637,8 +762,9 @@ def check_ec2():
     compose = yaml.safe_load(open(os.path.join(base, "compose.yaml")))
     settings = env_file_keys(os.path.join(base, "esteira.env.example"))
     script = open(os.path.join(base, "esteira-secrets.sh")).read()
-    secret_vars = {"database": "DATABASE_PASSWORD", "hubspot": "HUBSPOT_TOKEN", "api_keys": None,
+    secret_vars = {"hubspot": "HUBSPOT_TOKEN", "api_keys": None,
                    "callback": "ESTEIRA_CALLBACK_SECRET", "webhook": "CRM_WEBHOOK_SECRET"}
+    secret_vars.update({f"db_{schema}": ("DATABASE_USERNAME", "DATABASE_PASSWORD") for schema in SCHEMAS.values()})
     services = compose.get("services", {})
     R.check(set(services) == set(SERVICES), f"compose.yaml runs the four services and nothing else ({sorted(services)})")
     R.check(not settings.get("AWS_ENDPOINT_URL") and "AWS_ACCESS_KEY_ID" not in json.dumps(compose) + str(settings),
@@ -649,8 +775,14 @@ def check_ec2():
         all_properties |= placeholders | properties
         definition = services.get(svc, {})
         written = re.search(rf"^write {re.escape(svc)} (.*)$", script, re.M)
-        secrets = {secret_vars[v] for v in re.findall(r"\$(\w+)", written.group(1) if written else "")
-                   if secret_vars.get(v)}
+        written_vars = re.findall(r"\$(\w+)", written.group(1) if written else "")
+        secrets = set()
+        for v in written_vars:
+            value = secret_vars.get(v)
+            secrets |= set(value) if isinstance(value, tuple) else {value} if value else set()
+        R.check(f"db_{SCHEMAS[svc]}" in written_vars and not any(v.startswith("db_") and v != f"db_{SCHEMAS[svc]}"
+                                                                  for v in written_vars),
+                f"ec2 {svc}: gets its own database role's secret only ({written_vars})")
         provided = set(settings) | set(definition.get("environment", {}) or {}) | secrets
         missing = placeholders - provided
         R.check(not missing, f"ec2 {svc}: every variable application.yml reads is set (missing {sorted(missing)})")
@@ -685,5 +817,6 @@ if __name__ == "__main__":
     check_kubernetes()
     check_cloudformation()
     check_ec2()
+    check_database_files()
     print(f"{R.passed} passed, {R.failed} failed")
     sys.exit(1 if R.failed else 0)

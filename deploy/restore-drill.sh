@@ -3,7 +3,9 @@
 # scratch database, adds rows, dumps every schema with the backup script the CronJob and EC2 timer run
 # (k8s/base/backup/esteira-backup.sh), verifies the dumps' SHA-256, drops the schemas, restores them with the
 # command deploy/README.md documents, and compares every table's row count and content checksum and every schema's
-# catalog (columns, constraints, indexes) before and after. The scratch database is dropped at exit.
+# catalog (columns, constraints, indexes) before and after. Then, in a second scratch database, the per-service
+# roles of deploy/database/service-roles.sql: each builds its own schema and reaches nothing else; the backup role
+# dumps everything and writes nothing. The scratch databases and drill roles are dropped at exit.
 #
 # Connection: TEST_POSTGRES_URL (jdbc:postgresql://host:port/db, as .ci/run sets it), TEST_POSTGRES_USER,
 # TEST_POSTGRES_PASSWORD; default jdbc:postgresql://127.0.0.1:5432/postgres as postgres. Needs psql, pg_dump and
@@ -174,6 +176,60 @@ done < <(grep -E '^[a-z_]*\.[a-z_]* [0-9]' "$work/before.txt")
 catalog() { grep -E '^(column|constraint|index) ' "$1" | sed -E 's/::[a-z ]+(\[\])?//g; s/[() ]//g'; }
 check "columns, constraints and indexes are the same after the restore" diff <(catalog "$work/before.txt") \
   <(catalog "$work/after.txt")
+
+# 5. Least privilege (deploy/database/service-roles.sql) in a second scratch database: each service's role builds
+#    its own schema with its own migrations, and can neither read, change nor create anything outside it; the backup
+#    role dumps every schema and can write nothing. Roles carry a drill prefix and are dropped at exit.
+roles_db="esteira_roles_drill_$$"
+prefix="esteira_drill$$_"
+roles_url="postgresql://$server/$roles_db"
+cleanup_roles() {
+  psql -q "$admin_url" -c "DROP DATABASE IF EXISTS $roles_db" >/dev/null 2>&1 || true
+  for role in ingest image_processing invoice crm_sync backup; do
+    psql -q "$admin_url" -c "DROP ROLE IF EXISTS ${prefix}$role" >/dev/null 2>&1 || true
+  done
+}
+trap 'cleanup_roles; cleanup' EXIT
+psql -q -v ON_ERROR_STOP=1 "$admin_url" -c "CREATE DATABASE $roles_db" >/dev/null
+as_role() { # as_role <role> <sql...>: runs as that role (SET ROLE keeps its privileges, no password needed)
+  local role="$1"; shift
+  { echo "SET ROLE ${prefix}$role;"; cat; } | PGOPTIONS="${PGOPTIONS:-}" psql -qAtX -v ON_ERROR_STOP=1 "$roles_url" \
+    "$@" >/dev/null 2>&1
+}
+passwords=()
+for role in ingest image_processing invoice crm_sync backup; do passwords+=(-v "${role}_password=$(openssl rand -hex 16)"); done
+check "service-roles.sql runs" psql -qAtX -v ON_ERROR_STOP=1 -v role_prefix="$prefix" "${passwords[@]}" \
+  -f deploy/database/service-roles.sql "$roles_url"
+check "service-roles.sql runs again (idempotent)" psql -qAtX -v ON_ERROR_STOP=1 -v role_prefix="$prefix" \
+  "${passwords[@]}" -f deploy/database/service-roles.sql "$roles_url"
+for service in ingest image-processing invoice crm-sync; do
+  schema="${schema_of[$service]}"
+  mapfile -t migrations < <(ls "services/$service/src/main/resources/db/migration"/V*__*.sql | sort -V)
+  check "$schema: its role runs its own migrations in its schema" bash -c "cat ${migrations[*]} \
+    shared-lib/contracts/src/main/resources/db/outbox/R__*.sql | { echo 'SET ROLE ${prefix}$schema;'; \
+    echo 'SET search_path = $schema;'; cat; } | psql -qAtX -v ON_ERROR_STOP=1 '$roles_url' >/dev/null"
+done
+first_table() { psql -qAtX "$roles_url" -c "SELECT tablename FROM pg_tables WHERE schemaname = '$1' ORDER BY 1 LIMIT 1"; }
+invoice_table=$(first_table invoice)
+ingest_table=$(first_table ingest)
+denied() { ! as_role "$@"; }
+check "ingest's role reads and writes its own ingest.$ingest_table (as_role works)" as_role ingest \
+  <<< "SELECT count(*) FROM ingest.$ingest_table; DELETE FROM ingest.$ingest_table;"
+check "ingest's role cannot read invoice.$invoice_table" denied ingest <<< "SELECT count(*) FROM invoice.$invoice_table;"
+check "crm_sync's role cannot change ingest.$ingest_table" denied crm_sync <<< "DELETE FROM ingest.$ingest_table;"
+check "image_processing's role cannot drop another schema" denied image_processing <<< "DROP SCHEMA invoice CASCADE;"
+check "a service role cannot create a table in public" denied invoice <<< "CREATE TABLE public.drill_x (id int);"
+check "a service role cannot create a schema" denied ingest <<< "CREATE SCHEMA drill_x;"
+check "a service role cannot create temporary tables" denied crm_sync <<< "CREATE TEMP TABLE drill_x (id int);"
+check "a service role cannot grant itself another role" denied ingest <<< "GRANT ${prefix}invoice TO ${prefix}ingest;"
+check "the backup role reads every schema (pg_dump --role)" bash -c "for s in ingest image_processing invoice crm_sync; do \
+  pg_dump --role=${prefix}backup --schema=\$s --format=custom --file='$work'/backup-role.dump '$roles_url' || exit 1; done 2>/dev/null"
+check "the backup role cannot write" denied backup <<< "DELETE FROM invoice.$invoice_table;"
+check "the backup role cannot create in a service schema" denied backup <<< "CREATE TABLE invoice.drill_x (id int);"
+check "each schema belongs to its service's role" test "$(psql -qAtX "$roles_url" -c "SELECT string_agg(nspname || '=' ||
+  pg_get_userbyid(nspowner), ' ' ORDER BY nspname) FROM pg_namespace
+  WHERE nspname IN ('ingest', 'image_processing', 'invoice', 'crm_sync')")" = \
+  "crm_sync=${prefix}crm_sync image_processing=${prefix}image_processing ingest=${prefix}ingest invoice=${prefix}invoice"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Writes each service's secrets from AWS Secrets Manager to /run/esteira/<service>.env (tmpfs, root:esteira 0640),
-# so they never touch the disk and each service gets only its own: the database password for all four (and the
-# backup), the HubSpot token and webhook key for crm-sync, the API key hashes for ingest and invoice, the callback
-# signing key for ingest.
+# so they never touch the disk and each service gets only its own: its database role's name and password (the
+# read-only backup role for the backup), the HubSpot token and webhook key for crm-sync, the API key hashes for
+# ingest and invoice, the callback signing key for ingest.
 # Credentials: the instance profile.
 # Usage: esteira-secrets.sh [prefix]   (the stack's ResourcePrefix, default esteira)
 set -euo pipefail
@@ -16,7 +16,16 @@ secret() {
 # JSON object -> KEY=value lines (values are single-line; systemd and compose read them verbatim).
 to_env() { python3 -c 'import json,sys; [print(f"{k}={v}") for k, v in json.load(sys.stdin).items()]'; }
 
-database=$(secret database | python3 -c 'import json,sys; print("DATABASE_PASSWORD=" + json.load(sys.stdin)["password"])')
+# Each service's own PostgreSQL role (deploy/database/service-roles.sql), never the master user.
+database() {
+  secret "database/$1" | python3 -c 'import json,sys; s = json.load(sys.stdin)
+print("DATABASE_USERNAME=" + s["username"]); print("DATABASE_PASSWORD=" + s["password"])'
+}
+db_ingest=$(database ingest)
+db_image_processing=$(database image-processing)
+db_invoice=$(database invoice)
+db_crm_sync=$(database crm-sync)
+db_backup=$(database backup)
 hubspot=$(secret hubspot | python3 -c 'import json,sys; print("HUBSPOT_TOKEN=" + json.load(sys.stdin)["token"])')
 api_keys=$(secret api-keys | to_env)
 webhook=$(secret crm-webhook | python3 -c 'import json,sys; print("CRM_WEBHOOK_SECRET=" + json.load(sys.stdin)["secret"])')
@@ -29,9 +38,9 @@ write() {
   printf '%s\n' "${@:2}" > "$file.tmp"
   chgrp esteira "$file.tmp" && chmod 0640 "$file.tmp" && mv "$file.tmp" "$file"
 }
-write ingest "$database" "$api_keys" "$callback"
-write image-processing "$database"
-write invoice "$database" "$api_keys"
-write crm-sync "$database" "$hubspot" "$webhook"
-write backup "$database"
+write ingest "$db_ingest" "$api_keys" "$callback"
+write image-processing "$db_image_processing"
+write invoice "$db_invoice" "$api_keys"
+write crm-sync "$db_crm_sync" "$hubspot" "$webhook"
+write backup "$db_backup"
 echo "esteira-secrets: wrote /run/esteira/{ingest,image-processing,invoice,crm-sync,backup}.env"
