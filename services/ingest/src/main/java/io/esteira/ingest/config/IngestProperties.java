@@ -21,12 +21,13 @@ import org.springframework.util.unit.DataSize;
  * @param listing {@code GET /api/uploads} paging
  * @param notifications SNS and callback notifications on terminal statuses
  * @param stuck the stuck-upload check
+ * @param deadLetters the admin move of dead-lettered messages back to their queues
  */
 @ConfigurationProperties("esteira.ingest")
 public record IngestProperties(@DefaultValue("25MB") DataSize maxUploadSize, @DefaultValue AllowedTypes allowedTypes,
 		@DefaultValue("AES256") String serverSideEncryption, @DefaultValue("5m") Duration permalinkExpiry,
 		@DefaultValue Presign presign, @DefaultValue Listing listing, @DefaultValue Notifications notifications,
-		@DefaultValue Stuck stuck) {
+		@DefaultValue Stuck stuck, @DefaultValue DeadLetters deadLetters) {
 
 	/**
 	 * Content types accepted per kind (lower case, without parameters).
@@ -110,6 +111,28 @@ public record IngestProperties(@DefaultValue("25MB") DataSize maxUploadSize, @De
 	 * {@code 1m})
 	 */
 	public record Stuck(@DefaultValue("30m") Duration threshold, @DefaultValue("1m") Duration checkInterval) {
+	}
+
+	/**
+	 * How {@code POST /api/admin/dead-letter-queues/{queue}/redrive} moves messages back.
+	 *
+	 * @param move {@code auto} (the default): SQS {@code StartMessageMoveTask}, falling back to receive-and-resend
+	 * when the endpoint does not support it; {@code move-task} or {@code resend} to force one
+	 */
+	public record DeadLetters(@DefaultValue("auto") MoveMethod move) {
+
+		/** How dead-lettered messages are moved. */
+		public enum MoveMethod {
+
+			/** A move task where the endpoint has one, else receive-and-resend. */
+			AUTO,
+			/** Only SQS {@code StartMessageMoveTask} (server-side, asynchronous). */
+			MOVE_TASK,
+			/** Only receive, resend with attributes, delete (synchronous, at most 1,000 per request). */
+			RESEND
+
+		}
+
 	}
 
 }

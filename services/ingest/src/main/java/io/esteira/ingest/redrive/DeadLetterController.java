@@ -12,7 +12,9 @@ import org.springframework.web.bind.annotation.RestController;
  * Admin endpoints (scope {@code admin}): {@code GET /api/admin/dead-letter-queues} lists what sits in each pipeline
  * queue's dead-letter queue; {@code GET .../{queue}} shows one; {@code POST .../{queue}/redrive} moves its messages
  * back to {@code queue} ({@code esteira-images}, {@code esteira-invoices}, {@code esteira-image-events},
- * {@code esteira-status} by default). Moving an empty queue moves nothing, so asking twice is harmless.
+ * {@code esteira-status} by default), by SQS message move task where the endpoint has them, and
+ * {@code GET .../{queue}/redrive} shows the move tasks' progress. Asking twice while a move task runs starts no second
+ * one; moving an empty queue moves nothing.
  */
 @RestController
 @RequestMapping("/api/admin/dead-letter-queues")
@@ -37,6 +39,11 @@ class DeadLetterController {
 	@PostMapping("/{queue}/redrive")
 	DeadLetterQueues.Moved redrive(@PathVariable String queue) {
 		return this.deadLetterQueues.moveBack(queue);
+	}
+
+	@GetMapping("/{queue}/redrive")
+	DeadLetterQueues.MoveTasks redriveProgress(@PathVariable String queue) {
+		return this.deadLetterQueues.moveTasks(queue);
 	}
 
 }

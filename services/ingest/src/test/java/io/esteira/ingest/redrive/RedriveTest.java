@@ -13,6 +13,9 @@ import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
 import io.esteira.ingest.TestFiles;
 import io.esteira.ingest.TestNotifications;
+import io.esteira.ingest.config.IngestProperties;
+import io.esteira.ingest.config.IngestProperties.DeadLetters.MoveMethod;
+import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
@@ -22,7 +25,10 @@ import io.esteira.testkit.EsteiraInfrastructure;
 import io.esteira.testkit.TestQueues;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,6 +53,15 @@ class RedriveTest {
 
 	@Autowired
 	private JdbcClient jdbc;
+
+	@Autowired
+	private SqsAsyncClient sqs;
+
+	@Autowired
+	private EsteiraAwsProperties aws;
+
+	@Autowired
+	private IngestProperties properties;
 
 	private IngestApi api;
 
@@ -194,15 +209,70 @@ class RedriveTest {
 		IngestApi.Response moved = this.api.post(IngestApi.ADMIN_KEY,
 				"/api/admin/dead-letter-queues/esteira-status/redrive");
 
+		// ElasticMQ has SQS message move tasks, so the move is one, like on AWS
 		assertThat(moved.status()).as(moved.text()).isEqualTo(200);
-		assertThat(moved.body().path("moved").asInt()).isEqualTo(1);
+		assertThat(moved.body().path("method").asString()).isEqualTo("move-task");
+		assertThat(moved.body().path("started").asBoolean()).isTrue();
+		awaitStatus(id, "PROCESSING");
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.queues.deadLetterCount("esteira-status")).isZero());
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			JsonNode progress = this.api.get(IngestApi.ADMIN_KEY, "/api/admin/dead-letter-queues/esteira-status/redrive")
+				.body();
+			assertThat(progress.path("supported").asBoolean()).isTrue();
+			assertThat(progress.path("tasks").get(0).path("status").asString()).isEqualTo("COMPLETED");
+			assertThat(progress.path("tasks").get(0).path("moved").asLong()).isEqualTo(1);
+		});
+		// moving again finds nothing to move
+		IngestApi.Response again = this.api.post(IngestApi.ADMIN_KEY,
+				"/api/admin/dead-letter-queues/esteira-status/redrive");
+		assertThat(again.status()).as(again.text()).isEqualTo(200);
+		assertThat(again.body().path("moved").asInt()).isZero();
+	}
+
+	@Test
+	void whereMoveTasksAreMissingDeadLettersAreReceivedAndResent() {
+		UUID id = anUpload("invoice", TestFiles.anInvoiceJson());
+		String lost = JSON.writeValueAsString(new UploadStatusEvent(UUID.randomUUID(), id, "invoice",
+				"invoice-import", StepOutcome.STARTED, UploadStatus.PROCESSING, null, 1, Instant.now()));
+		this.infra.sqsClient()
+			.sendMessage((send) -> send.queueUrl(this.infra.deadLetterQueueUrl("esteira-status")).messageBody(lost));
+		DeadLetterQueues resending = new DeadLetterQueues(this.sqs, this.aws, JSON, withMove(MoveMethod.RESEND));
+
+		DeadLetterQueues.Moved moved = resending.moveBack("esteira-status");
+
+		assertThat(moved.method()).isEqualTo("resend");
+		assertThat(moved.moved()).isEqualTo(1);
+		assertThat(moved.task()).isNull();
+		assertThat(resending.moveTasks("esteira-status").supported()).isFalse();
 		awaitStatus(id, "PROCESSING");
 		assertThat(this.queues.deadLetterCount("esteira-status")).isZero();
-		// moving again finds nothing
-		assertThat(this.api.post(IngestApi.ADMIN_KEY, "/api/admin/dead-letter-queues/esteira-status/redrive")
-			.body()
-			.path("moved")
-			.asInt()).isZero();
+		assertThat(resending.moveBack("esteira-status").moved()).isZero();
+	}
+
+	@Test
+	void anEndpointThatDoesNotKnowMoveTasksIsToldApartFromOtherErrors() {
+		assertThat(DeadLetterQueues.isUnsupported(sqsError(400, "UnknownOperationException"))).isTrue();
+		assertThat(DeadLetterQueues.isUnsupported(sqsError(400, "InvalidAction"))).isTrue();
+		assertThat(DeadLetterQueues.isUnsupported(sqsError(400, "AWS.SimpleQueueService.UnsupportedOperation")))
+			.isTrue();
+		assertThat(DeadLetterQueues.isUnsupported(sqsError(501, "NotImplemented"))).isTrue();
+		assertThat(DeadLetterQueues.isUnsupported(sqsError(403, "AccessDenied"))).isFalse();
+		assertThat(DeadLetterQueues.isUnsupported(sqsError(400, "InvalidParameterValue"))).isFalse();
+	}
+
+	private static SqsException sqsError(int status, String code) {
+		return (SqsException) SqsException.builder()
+			.statusCode(status)
+			.awsErrorDetails(AwsErrorDetails.builder().errorCode(code).build())
+			.build();
+	}
+
+	private IngestProperties withMove(MoveMethod move) {
+		IngestProperties p = this.properties;
+		return new IngestProperties(p.maxUploadSize(), p.allowedTypes(), p.serverSideEncryption(),
+				p.permalinkExpiry(), p.presign(), p.listing(), p.notifications(), p.stuck(),
+				new IngestProperties.DeadLetters(move));
 	}
 
 	@Test
