@@ -68,6 +68,14 @@ final class ImportTally {
 		addError(ImportError.of(null, null, null, detail));
 	}
 
+	/**
+	 * The whole file is rejected for {@code reason}: one error for the file itself, after those of its records, so
+	 * the error report says why nothing was kept even when no record had an error (a file without any record).
+	 */
+	void fileRejected(String reason) {
+		addError(ImportError.of(null, null, null, "file rejected: " + reason));
+	}
+
 	/** All-or-nothing: the stored rows were rolled back, so nothing counts as accepted. */
 	void rolledBack() {
 		this.accepted = 0;

@@ -37,7 +37,8 @@ import org.springframework.transaction.annotation.Transactional;
  * does nothing), streams the object from S3 through the parser, stores each valid invoice once, records the summary
  * and publishes the status steps through the outbox ({@code processing}, then {@code invoice-import}).
  * <p>
- * Bad files are permanent errors: they end as REJECTED and are never thrown. Anything else (S3 or the database
+ * Bad files are permanent errors: they end as REJECTED, never thrown, and always with an error report in the output
+ * bucket (at least one error names the whole file). Anything else (S3 or the database
  * unavailable) is thrown, so the message comes back and, after its last attempt, goes to the dead-letter queue.
  */
 @Service
@@ -149,14 +150,17 @@ public class InvoiceImportService {
 		if (allOrNothing && tally.conflicts() + tally.rejected() > 0) {
 			this.jdbc.sql("ROLLBACK TO SAVEPOINT invoice_rows").update();
 			tally.rolledBack();
-			finish(uploadId, UploadStatus.REJECTED, StepOutcome.REJECTED,
-					ALL_OR_NOTHING + ": " + tally.summary() + "; nothing stored", tally, format[0], report, started);
+			String reason = ALL_OR_NOTHING + ": " + tally.summary() + "; nothing stored";
+			tally.fileRejected(reason);
+			finish(uploadId, UploadStatus.REJECTED, StepOutcome.REJECTED, reason, tally, format[0], report, started);
 			logger.info("Upload {}: all-or-nothing feed s3://{}/{} rejected: {}", uploadId, event.bucket(),
 					event.key(), tally.summary());
 			return;
 		}
 		this.jdbc.sql("RELEASE SAVEPOINT invoice_rows").update();
 		if (!tally.hasValidInvoices()) {
+			tally.fileRejected((tally.rejected() == 0) ? NO_VALID_INVOICES + ": the file holds no invoice record"
+					: NO_VALID_INVOICES);
 			finish(uploadId, UploadStatus.REJECTED, StepOutcome.REJECTED, NO_VALID_INVOICES, tally, format[0], report,
 					started);
 		}

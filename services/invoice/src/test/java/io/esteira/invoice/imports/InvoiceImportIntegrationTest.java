@@ -212,6 +212,45 @@ class InvoiceImportIntegrationTest {
 	}
 
 	@Test
+	void everyRejectedFileHasAnErrorReportLinkedFromItsImport() {
+		Map<String, String> files = new java.util.LinkedHashMap<>();
+		files.put("invoices/2026/03/%s/export.json", InvoiceFiles.aPdfFile());
+		files.put("invoices/2026/03/%s/empty.json", "[]");
+		files.put("invoices/2026/03/%s/header-only.csv", "numero;cliente;valor;data\n");
+		files.put("invoices/2026/03/%s/invalid.json", InvoiceFiles.onlyInvalidInvoices());
+		files.put(InvoiceServiceTest.STRICT_FEED + "%s/feed.json", InvoiceFiles.twoValidAndOneInvalidInvoice());
+		Map<UUID, String> uploads = new java.util.LinkedHashMap<>();
+		files.forEach((key, content) -> {
+			UUID uploadId = UUID.randomUUID();
+			uploads.put(uploadId, key);
+			this.pipeline.announce(this.pipeline.upload(key.formatted(uploadId), content, uploadId));
+		});
+
+		uploads.forEach((uploadId, key) -> {
+			UploadStatusEvent outcome = awaitFinalStatus(uploadId);
+			assertThat(outcome.status()).as(key).isEqualTo(UploadStatus.REJECTED);
+			JsonNode summary = this.api.get("/api/imports/" + uploadId, TestApiKeys.READER).body();
+			String reportKey = summary.get("errorReportKey").asString();
+			assertThat(reportKey).as(key).isEqualTo("reports/invoices/" + uploadId + "/errors.csv");
+			String[] report = EsteiraInfrastructure.shared()
+				.s3Client()
+				.getObjectAsBytes((request) -> request.bucket("esteira-output").key(reportKey))
+				.asUtf8String()
+				.split("\r?\n");
+			assertThat(report).as(key).hasSize((int) summary.get("totalErrors").asLong() + 1);
+			assertThat(report[0]).isEqualTo("index,line,path,field,value,message");
+			// The last line names the whole file (no index, no line) and says why it was refused.
+			String fileError = report[report.length - 1];
+			assertThat(fileError).as(key).startsWith(",,,,,");
+			if (!"unsupported_format".equals(outcome.reason())) {
+				assertThat(fileError).as(key).contains("file rejected: " + outcome.reason());
+			}
+		});
+		assertThat(this.pipeline.deadLetters()).isZero();
+		assertThat(count("SELECT count(*) FROM invoices", null)).isZero();
+	}
+
+	@Test
 	void fileWithoutAnyValidInvoiceIsRejected() {
 		UUID uploadId = UUID.randomUUID();
 		this.pipeline
