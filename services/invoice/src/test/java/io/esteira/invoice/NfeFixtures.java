@@ -62,6 +62,10 @@ public final class NfeFixtures {
 
 		private boolean bare;
 
+		private String model = "55";
+
+		private boolean withoutRecipient;
+
 		public Nfe withNumber(String number) {
 			this.number = number;
 			return this;
@@ -82,6 +86,18 @@ public final class NfeFixtures {
 			return this;
 		}
 
+		/** An NFC-e (model 65, the consumer invoice) instead of an NF-e (model 55). */
+		public Nfe consumerInvoice() {
+			this.model = "65";
+			return this;
+		}
+
+		/** Without {@code dest}: no recipient named (legal for an NFC-e only). */
+		public Nfe withoutRecipient() {
+			this.withoutRecipient = true;
+			return this;
+		}
+
 		/** A bare {@code NFe}, without {@code nfeProc} and the authorisation protocol. */
 		public Nfe bare() {
 			this.bare = true;
@@ -92,7 +108,7 @@ public final class NfeFixtures {
 			if (this.forcedKey != null) {
 				return this.forcedKey;
 			}
-			String body = "35" + "2603" + pad(this.issuer, 14) + "55" + pad(this.series, 3) + pad(this.number, 9) + "1"
+			String body = "35" + "2603" + pad(this.issuer, 14) + this.model + pad(this.series, 3) + pad(this.number, 9) + "1"
 					+ "00000001";
 			return body + BrazilianDocuments.mod11(body, 43);
 		}
@@ -102,10 +118,10 @@ public final class NfeFixtures {
 			String nfe = """
 					<NFe xmlns="http://www.portalfiscal.inf.br/nfe">
 					  <infNFe Id="NFe%s" versao="4.00">
-					    <ide><cUF>35</cUF><cNF>00000001</cNF><natOp>Venda</natOp><mod>55</mod><serie>%s</serie>
+					    <ide><cUF>35</cUF><cNF>00000001</cNF><natOp>Venda</natOp><mod>%s</mod><serie>%s</serie>
 					      <nNF>%s</nNF><dhEmi>%s</dhEmi><tpNF>1</tpNF><tpEmis>1</tpEmis></ide>
 					    <emit><CNPJ>%s</CNPJ><xNome>ACME Indústria Ltda</xNome></emit>
-					    <dest><CPF>%s</CPF><xNome>Oficina do Zé</xNome></dest>
+					    %s
 					    <det nItem="1"><prod><cProd>1</cProd><xProd>Parafuso M6</xProd><qCom>1000.0000</qCom>
 					      <vUnCom>0.5000000000</vUnCom><vProd>500.00</vProd></prod></det>
 					    <det nItem="2"><prod><cProd>2</cProd><xProd>Porca &amp; arruela</xProd><qCom>2</qCom>
@@ -114,7 +130,8 @@ public final class NfeFixtures {
 					    <cobr><dup><nDup>001</nDup><dVenc>2026-04-05</dVenc><vDup>1500.00</vDup></dup></cobr>
 					  </infNFe>
 					</NFe>
-					""".formatted(key, this.series, this.number, this.dhEmi, this.issuer, CUSTOMER_CPF);
+					""".formatted(key, this.model, this.series, this.number, this.dhEmi, this.issuer,
+					this.withoutRecipient ? "" : "<dest><CPF>" + CUSTOMER_CPF + "</CPF><xNome>Oficina do Zé</xNome></dest>");
 			if (this.bare) {
 				return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + nfe;
 			}

@@ -28,9 +28,16 @@ import io.esteira.invoice.brazil.BrazilianDocuments;
  * {@code cNF}), {@code emit/CNPJ|CPF}, {@code dest/CNPJ|CPF} and {@code dest/xNome} (the customer), {@code nNF},
  * {@code serie}, {@code dhEmi}, {@code vNF}, the first {@code dup/dVenc} (due date), the items
  * ({@code det/prod/xProd, qCom, vUnCom, vProd}) and the authorisation status ({@code protNFe/infProt/cStat}).
- * Errors name the XML path of the offending element.
+ * Errors name the XML path of the offending element. An NFC-e ({@code mod} 65) without {@code dest/xNome} is a sale
+ * to an unidentified consumer: its customer is {@value #UNIDENTIFIED_CONSUMER}, with no document unless
+ * {@code dest/CPF|CNPJ} is there; an NF-e (model 55) must name its recipient.
  */
 final class NfeXmlReader {
+
+	/** The customer of an NFC-e that names none. */
+	static final String UNIDENTIFIED_CONSUMER = "Consumidor final";
+
+	private static final String CONSUMER_INVOICE_MODEL = "65";
 
 	private static final XMLInputFactory XML = secureFactory();
 
@@ -175,6 +182,11 @@ final class NfeXmlReader {
 			map("ide/nNF", InvoiceField.NUMBER);
 			map("ide/serie", InvoiceField.SERIES);
 			map("dest/xNome", InvoiceField.CUSTOMER);
+			if (!this.elements.containsKey("dest/xNome") && isConsumerInvoice()) {
+				// An NFC-e may leave out its recipient (a sale to an unidentified consumer); an NF-e may not, so
+				// model 55 without dest/xNome stays "customer is required".
+				this.raw.put(InvoiceField.CUSTOMER, RawValue.string("dest/xNome", UNIDENTIFIED_CONSUMER));
+			}
 			map("ICMSTot/vNF", InvoiceField.AMOUNT);
 			map(this.elements.containsKey("dest/CNPJ") ? "dest/CNPJ" : "dest/CPF", InvoiceField.CUSTOMER_DOCUMENT);
 			map(this.elements.containsKey("emit/CNPJ") ? "emit/CNPJ" : "emit/CPF", InvoiceField.ISSUER_DOCUMENT);
@@ -239,6 +251,12 @@ final class NfeXmlReader {
 			this.raw.put(InvoiceField.DATE, new RawValue(value.name(), RawValue.Kind.STRING, date.toString(),
 					value.path()));
 			return date;
+		}
+
+		/** Model 65: an NFC-e, the consumer invoice of retail sales. */
+		private boolean isConsumerInvoice() {
+			RawValue model = this.elements.get("ide/mod");
+			return model != null && CONSUMER_INVOICE_MODEL.equals(model.text().strip());
 		}
 
 		private void map(String element, InvoiceField field) {

@@ -235,6 +235,41 @@ class InvoiceFormatsTest {
 	}
 
 	@Test
+	void nfceWithoutRecipientIsAConsumerInvoiceWithoutDocument() {
+		String nfce = anNfe().consumerInvoice().withoutRecipient().xml();
+
+		ParsedRecord.Valid invoice = valid(parse(nfce.getBytes(StandardCharsets.UTF_8), InvoiceFileParser.Format.XML))
+			.getFirst();
+
+		assertThat(invoice.customer()).isEqualTo("Consumidor final");
+		assertThat(invoice.customerDocument()).isNull();
+		assertThat(invoice.accessKey().substring(20, 22)).as("model in the access key").isEqualTo("65");
+		assertThat(invoice.amount()).isEqualByComparingTo("1500.00");
+	}
+
+	@Test
+	void nfceNamingItsRecipientKeepsTheRecipient() {
+		String nfce = anNfe().consumerInvoice().xml();
+
+		ParsedRecord.Valid invoice = valid(parse(nfce.getBytes(StandardCharsets.UTF_8), InvoiceFileParser.Format.XML))
+			.getFirst();
+
+		assertThat(invoice.customer()).isEqualTo("Oficina do Zé");
+		assertThat(invoice.customerDocument()).isEqualTo(NfeFixtures.CUSTOMER_CPF);
+	}
+
+	@Test
+	void nfeWithoutRecipientIsStillRejected() {
+		String nfe = anNfe().withoutRecipient().xml();
+
+		List<ParsedRecord> records = parse(nfe.getBytes(StandardCharsets.UTF_8), InvoiceFileParser.Format.XML);
+
+		assertThat(records).singleElement().isInstanceOfSatisfying(ParsedRecord.Rejected.class,
+				(rejected) -> assertThat(rejected.errors()).extracting(ImportError::field, ImportError::message)
+					.containsExactly(tuple("customer", "is required")));
+	}
+
+	@Test
 	void bareNfeWithoutProtocolIsRead() {
 		List<ParsedRecord> records = parse(anNfe().withNumber("42").withSeries("3").bare().xml()
 			.getBytes(StandardCharsets.UTF_8), InvoiceFileParser.Format.XML);
