@@ -17,7 +17,7 @@ public enum ImageOutcome {
 	/** The event is older than the write the upload was last processed from: dropped. */
 	STALE,
 
-	/** The object no longer exists: dropped. */
+	/** The object no longer exists: recorded as {@code SKIPPED} ({@code object_missing}) and dropped. */
 	MISSING,
 
 	/** The event names a bucket other than the uploads bucket (e.g. the output bucket): dropped. */

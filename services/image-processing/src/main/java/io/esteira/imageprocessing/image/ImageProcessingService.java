@@ -41,7 +41,7 @@ import org.springframework.transaction.annotation.Transactional;
  * <p>
  * Idempotent per upload: an event whose object has the ETag already recorded changes nothing, an event older (by S3
  * sequencer) than the recorded one is dropped, a newer one reprocesses and overwrites the same thumbnail key.
- * Permanent problems (not an image, too large, object gone) are recorded or logged and never thrown; anything else
+ * Permanent problems (not an image, too large, object gone) are recorded and never thrown; anything else
  * is thrown so the message comes back. The renditions are written before the transaction commits, at keys that
  * depend only on the upload and the rendition: a failed commit leaves them to be overwritten by the retry.
  */
@@ -58,6 +58,8 @@ public class ImageProcessingService {
 	static final String STEP_SOURCE = "source";
 
 	static final String TOO_LARGE = "too_large";
+
+	static final String OBJECT_MISSING = "object_missing";
 
 	private static final Logger logger = LoggerFactory.getLogger(ImageProcessingService.class);
 
@@ -113,13 +115,13 @@ public class ImageProcessingService {
 		}
 		Optional<SourceObject> described = this.objects.describe(event.bucket(), event.key());
 		if (described.isEmpty()) {
-			return missing(event);
+			return missing(event, null);
 		}
 		SourceObject source = described.get();
 		UUID uploadId = uploadId(source);
 		ImageRecord record = this.images.findByUploadId(uploadId).orElse(null);
 		if (record != null) {
-			if (record.sourceEtag().equals(source.eTag())) {
+			if (record.status().isFinal() && source.eTag().equals(record.sourceEtag())) {
 				logger.debug("Upload {} already handled from ETag {}; event for s3://{}/{} ignored", uploadId,
 						source.eTag(), source.bucket(), source.key());
 				return ImageOutcome.DUPLICATE;
@@ -144,7 +146,7 @@ public class ImageProcessingService {
 		}
 		Optional<byte[]> content = this.objects.read(source);
 		if (content.isEmpty()) {
-			return missing(event);
+			return missing(event, uploadId);
 		}
 		String sha256 = sha256(content.get());
 		Renditions made;
@@ -218,18 +220,37 @@ public class ImageProcessingService {
 				UploadStatus.PROCESSING, null, now));
 	}
 
-	private ImageOutcome missing(S3ObjectEvent event) {
-		// Deleted after the event was sent; retrying cannot bring it back. Without the object its metadata is gone,
-		// but ingest names its objects after the upload ({@code images/yyyy/MM/dd/{uploadId}.ext}): when the key
-		// says which upload it was, the drop is recorded on that upload's timeline.
-		logger.warn("Dropped event {} for s3://{}/{}: the object no longer exists", event.eventName(), event.bucket(),
-				event.key());
-		uploadIdInKey(event.key())
-			.ifPresent((uploadId) -> this.events.publishEvent(UploadStatusEvent.of(uploadId, SERVICE, STEP_SOURCE,
-					StepOutcome.SKIPPED, null, "object_missing: s3://" + event.bucket() + "/" + event.key()
-							+ " no longer exists",
-					this.clock.instant())));
+	/**
+	 * The event's object was deleted after the event was sent; retrying cannot bring it back. Recorded once as a
+	 * {@code SKIPPED} row (reason {@code object_missing}) and a {@code source} step on the upload's timeline, then
+	 * dropped. Without the object its metadata is gone too: the upload id is the one known from an earlier look at
+	 * it, else the one ingest put in the key ({@code images/yyyy/MM/dd/{uploadId}.ext}), else the name-based id of
+	 * foreign objects. An upload that already has a row keeps it: the object's earlier outcome (its renditions)
+	 * stays the record, and a repeated event for a missing object adds nothing.
+	 */
+	private ImageOutcome missing(S3ObjectEvent event, UUID knownUploadId) {
+		UUID uploadId = (knownUploadId != null) ? knownUploadId
+				: uploadIdInKey(event.key()).orElseGet(() -> nameBasedId(event.bucket(), event.key()));
+		if (this.images.findByUploadId(uploadId).isPresent()) {
+			logger.info("Dropped event {} for s3://{}/{}: the object no longer exists; upload {} keeps its record",
+					event.eventName(), event.bucket(), event.key(), uploadId);
+			return ImageOutcome.MISSING;
+		}
+		logger.warn("Dropped event {} for s3://{}/{}: the object no longer exists (recorded for upload {})",
+				event.eventName(), event.bucket(), event.key(), uploadId);
+		Instant now = this.clock.instant();
+		ImageRecord record = new ImageRecord(uploadId, now);
+		record.skipped(event.bucket(), event.key(), event.eTag(), event.sequencer(), event.size(), OBJECT_MISSING,
+				now);
+		this.images.save(record);
+		this.events.publishEvent(UploadStatusEvent.of(uploadId, SERVICE, STEP_SOURCE, StepOutcome.SKIPPED, null,
+				OBJECT_MISSING + ": s3://" + event.bucket() + "/" + event.key() + " no longer exists", now));
 		return ImageOutcome.MISSING;
+	}
+
+	/** The id of an upload that did not come through ingest: the one ingest's foreign-object registration uses. */
+	static UUID nameBasedId(String bucket, String key) {
+		return UUID.nameUUIDFromBytes((bucket + "/" + key).getBytes(StandardCharsets.UTF_8));
 	}
 
 	/** The upload id in an ingest-made key ({@code .../{uuid}.ext}), if the key's file name is one. */
@@ -278,7 +299,7 @@ public class ImageProcessingService {
 						source.bucket(), source.key(), UploadMetadata.UPLOAD_ID, value);
 			}
 		}
-		return UUID.nameUUIDFromBytes((source.bucket() + "/" + source.key()).getBytes(StandardCharsets.UTF_8));
+		return nameBasedId(source.bucket(), source.key());
 	}
 
 	private static String sha256(byte[] content) {

@@ -129,6 +129,28 @@ class ImageRecord {
 		this.renditions.clear();
 	}
 
+	/** The event's object was gone: only what the event says about it is known. */
+	void skipped(String bucket, String key, String eTag, String sequencer, long bytes, String reason, Instant now) {
+		this.sourceBucket = bucket;
+		this.sourceKey = key;
+		this.sourceEtag = eTag;
+		this.sourceSequencer = sequencer;
+		this.sourceBytes = bytes;
+		this.sourceSha256 = null;
+		this.status = ImageStatus.SKIPPED;
+		this.reason = reason;
+		this.detectedFormat = null;
+		this.originalWidth = null;
+		this.originalHeight = null;
+		this.orientation = null;
+		this.blurHash = null;
+		this.decodeMs = null;
+		this.resizeMs = null;
+		this.encodeMs = null;
+		this.totalMs = null;
+		this.updatedAt = now;
+	}
+
 	private void source(SourceObject source, String sequencer, String sha256, Instant now) {
 		this.sourceBucket = source.bucket();
 		this.sourceKey = source.key();
@@ -141,6 +163,10 @@ class ImageRecord {
 
 	UUID uploadId() {
 		return this.uploadId;
+	}
+
+	ImageStatus status() {
+		return this.status;
 	}
 
 	String sourceEtag() {

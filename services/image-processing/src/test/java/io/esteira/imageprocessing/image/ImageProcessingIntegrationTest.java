@@ -368,16 +368,42 @@ class ImageProcessingIntegrationTest {
 	}
 
 	@Test
-	void eventForAMissingObjectIsDroppedWithoutRetry() {
+	void eventForAMissingForeignObjectIsRecordedUnderItsNameBasedIdAndDroppedWithoutRetry() {
+		String key = "images/dropped-in/" + UUID.randomUUID() + "/never-there.jpg";
+		UUID derived = UUID.nameUUIDFromBytes((UPLOADS + "/" + key).getBytes(StandardCharsets.UTF_8));
+		S3ObjectEvent event = created(key, 1234, "0123456789abcdef", "01");
 		double before = outcomeCount("missing");
 
-		send(created("images/2026/" + UUID.randomUUID() + "/never-there.jpg", 1234, "0123456789abcdef", "01"));
+		send(event);
 
-		await().atMost(Duration.ofSeconds(15)).until(() -> outcomeCount("missing") > before);
-		// Acknowledged, not thrown: a thrown message would still be in flight or in the DLQ.
+		UploadStatusEvent skipped = awaitStatus(derived, ImageProcessingService.STEP_SOURCE, StepOutcome.SKIPPED);
+		assertThat(skipped.status()).isNull();
+		assertThat(skipped.reason()).startsWith("object_missing");
+		assertThat(row(derived)).containsEntry("status", "SKIPPED")
+			.containsEntry("reason", "object_missing")
+			.containsEntry("source_bucket", UPLOADS)
+			.containsEntry("source_key", key)
+			.containsEntry("source_etag", "0123456789abcdef")
+			.containsEntry("source_sequencer", "01")
+			.containsEntry("source_bytes", 1234L)
+			.containsEntry("source_sha256", null);
+		assertThat(renditions(derived)).isEmpty();
+
+		// Again: nothing new is recorded; acknowledged, not thrown (a thrown message would be in flight or the DLQ).
+		send(event);
+		await().atMost(Duration.ofSeconds(15)).until(() -> outcomeCount("missing") >= before + 2);
 		awaitImagesQueueDrained();
 		assertThat(deadLetterCount()).isZero();
-		assertThat(this.jdbc.queryForObject("select count(*) from images", Long.class)).isZero();
+		assertThat(this.jdbc.queryForObject("select count(*) from images where upload_id = ?", Long.class, derived))
+			.isEqualTo(1);
+		collect();
+		assertThat(this.statusEvents).filteredOn((e) -> e.uploadId().equals(derived)).hasSize(1);
+
+		// The key written later (a newer event) is processed as usual over the skipped record.
+		byte[] jpeg = aJpeg(400, 300);
+		send(created(key, jpeg.length, put(key, jpeg, Map.of()), "02"));
+		awaitImageEvent(derived);
+		assertThat(row(derived)).containsEntry("status", "PROCESSED").containsEntry("reason", null);
 	}
 
 	@Test
@@ -389,6 +415,7 @@ class ImageProcessingIntegrationTest {
 		UploadStatusEvent skipped = awaitStatus(uploadId, ImageProcessingService.STEP_SOURCE, StepOutcome.SKIPPED);
 		assertThat(skipped.status()).isNull();
 		assertThat(skipped.reason()).startsWith("object_missing");
+		assertThat(row(uploadId)).containsEntry("status", "SKIPPED").containsEntry("reason", "object_missing");
 		awaitImagesQueueDrained();
 		assertThat(deadLetterCount()).isZero();
 	}
