@@ -1,5 +1,6 @@
 package io.esteira.imageprocessing.image;
 
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -236,7 +237,7 @@ class ImageProcessingIntegrationTest {
 	}
 
 	@Test
-	void pngWithTransparencyIsProcessed() {
+	void pngWithTransparencyBecomesJpegOnWhite() throws Exception {
 		UUID uploadId = UUID.randomUUID();
 		String key = "images/2026/" + uploadId + "/logo.png";
 		byte[] png = aPngWithAlpha();
@@ -250,6 +251,21 @@ class ImageProcessingIntegrationTest {
 		assertThat(processed.renditions()).extracting(ImageProcessedEvent.Rendition::contentType)
 			.containsOnly("image/jpeg");
 		assertThat(row(uploadId)).containsEntry("detected_format", "png");
+		// The default alpha-output (JPEG_ON_WHITE): transparent areas white, never black; the red rectangle red.
+		ResponseBytes<GetObjectResponse> small = this.s3
+			.getObjectAsBytes((request) -> request.bucket(OUTPUT).key("thumbnails/" + uploadId + "/256.jpg"));
+		assertThat(small.response().contentType()).isEqualTo("image/jpeg");
+		BufferedImage jpeg = ImageIO.read(new ByteArrayInputStream(small.asByteArray()));
+		assertThat(jpeg.getColorModel().hasAlpha()).isFalse();
+		for (int[] corner : new int[][] { { 5, 5 }, { 250, 185 } }) {
+			Color colour = new Color(jpeg.getRGB(corner[0], corner[1]));
+			assertThat(Math.min(colour.getRed(), Math.min(colour.getGreen(), colour.getBlue())))
+				.as("darkest channel at %d,%d", corner[0], corner[1])
+				.isGreaterThan(245);
+		}
+		Color centre = new Color(jpeg.getRGB(128, 96));
+		assertThat(centre.getRed()).isGreaterThan(240);
+		assertThat(centre.getGreen()).isLessThan(20);
 	}
 
 	@Test
