@@ -33,7 +33,9 @@ import io.esteira.testkit.EsteiraTest;
 		"esteira.ingest.notifications.retry.backoff-rate=1.5",
 		"esteira.ingest.notifications.retry.check-interval=200ms",
 		// The stuck check runs when a test calls it.
-		"esteira.ingest.stuck.check-interval=1h" })
+		"esteira.ingest.stuck.check-interval=1h",
+		// Queue depths are read often enough for a test to see them change.
+		"esteira.ingest.queue-metrics.initial-delay=1s", "esteira.ingest.queue-metrics.refresh-interval=1s" })
 public @interface IngestIntegrationTest {
 
 }

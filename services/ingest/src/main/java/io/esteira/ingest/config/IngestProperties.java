@@ -22,12 +22,13 @@ import org.springframework.util.unit.DataSize;
  * @param notifications SNS and callback notifications on terminal statuses
  * @param stuck the stuck-upload check
  * @param deadLetters the admin move of dead-lettered messages back to their queues
+ * @param queueMetrics the queue depth gauge
  */
 @ConfigurationProperties("esteira.ingest")
 public record IngestProperties(@DefaultValue("25MB") DataSize maxUploadSize, @DefaultValue AllowedTypes allowedTypes,
 		@DefaultValue("AES256") String serverSideEncryption, @DefaultValue("5m") Duration permalinkExpiry,
 		@DefaultValue Presign presign, @DefaultValue Listing listing, @DefaultValue Notifications notifications,
-		@DefaultValue Stuck stuck, @DefaultValue DeadLetters deadLetters) {
+		@DefaultValue Stuck stuck, @DefaultValue DeadLetters deadLetters, @DefaultValue QueueMetrics queueMetrics) {
 
 	/**
 	 * Content types accepted per kind (lower case, without parameters).
@@ -133,6 +134,17 @@ public record IngestProperties(@DefaultValue("25MB") DataSize maxUploadSize, @De
 
 		}
 
+	}
+
+	/**
+	 * The gauge {@code esteira.queue.messages}: pipeline queues and their dead-letter queues are read on a schedule
+	 * and the values cached, so scrapes never wait for SQS.
+	 *
+	 * @param initialDelay first read after start-up (default {@code 5s})
+	 * @param refreshInterval time between reads (default {@code 30s})
+	 */
+	public record QueueMetrics(@DefaultValue("5s") Duration initialDelay,
+			@DefaultValue("30s") Duration refreshInterval) {
 	}
 
 }

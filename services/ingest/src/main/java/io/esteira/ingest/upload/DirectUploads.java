@@ -50,8 +50,12 @@ class DirectUploads {
 
 	private final Clock clock;
 
+	private final UploadMetrics metrics;
+
 	DirectUploads(UploadRepository uploads, UploadStepRepository steps, S3Presigner presigner, UploadStorage storage,
-			CallbackUrls callbackUrls, IngestProperties properties, EsteiraAwsProperties aws, Clock clock) {
+			CallbackUrls callbackUrls, IngestProperties properties, EsteiraAwsProperties aws, Clock clock,
+			UploadMetrics metrics) {
+		this.metrics = metrics;
 		this.uploads = uploads;
 		this.steps = steps;
 		this.presigner = presigner;
@@ -91,6 +95,7 @@ class DirectUploads {
 				contentType, request.sizeBytes(), null, customer, callbackUrl, true, now));
 		this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, "presigned",
 				StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, "awaiting the direct upload", 1, now, now));
+		this.metrics.entered(kind, UploadStatus.RECEIVED);
 		PutObjectRequest put = PutObjectRequest.builder()
 			.bucket(bucket)
 			.key(key)

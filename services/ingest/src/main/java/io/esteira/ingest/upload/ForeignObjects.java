@@ -49,8 +49,11 @@ class ForeignObjects {
 
 	private final Clock clock;
 
+	private final UploadMetrics metrics;
+
 	ForeignObjects(UploadRepository uploads, UploadStepRepository steps, S3Client s3, EsteiraAwsProperties aws,
-			PlatformTransactionManager transactionManager, Clock clock) {
+			PlatformTransactionManager transactionManager, Clock clock, UploadMetrics metrics) {
+		this.metrics = metrics;
 		this.uploads = uploads;
 		this.steps = steps;
 		this.s3 = s3;
@@ -148,6 +151,7 @@ class ForeignObjects {
 			this.uploads.save(upload);
 			this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, "registered",
 					StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, reason, 1, written, now));
+			this.metrics.entered(kind, UploadStatus.RECEIVED);
 			logger.info("Registered s3://{}/{} as upload {}", bucket, key, id);
 			return new Registered(id, true);
 		});

@@ -43,8 +43,11 @@ class UploadRedrive {
 
 	private final Clock clock;
 
+	private final UploadMetrics metrics;
+
 	UploadRedrive(UploadRepository uploads, UploadStepRepository steps, S3Client s3, ApplicationEventPublisher events,
-			PlatformTransactionManager transactionManager, Clock clock) {
+			PlatformTransactionManager transactionManager, Clock clock, UploadMetrics metrics) {
+		this.metrics = metrics;
 		this.uploads = uploads;
 		this.steps = steps;
 		this.s3 = s3;
@@ -82,6 +85,7 @@ class UploadRedrive {
 			Instant now = this.clock.instant();
 			UploadStatus before = upload.status();
 			int run = upload.redrive(now);
+			this.metrics.entered(upload.kind(), upload.status());
 			this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, "redrive",
 					StepOutcome.STARTED, UploadStatus.PROCESSING, "retry requested after " + before, run, now, now));
 			this.events.publishEvent(new RedriveRequested(id, upload.kind().value(), upload.bucket(),

@@ -67,10 +67,13 @@ class UploadService {
 
 	private final ApplicationEventPublisher events;
 
+	private final UploadMetrics metrics;
+
 	UploadService(UploadRepository uploads, UploadStepRepository steps, ContentTypeDetector detector,
 			UploadStorage storage, IngestProperties properties, EsteiraAwsProperties aws,
 			PlatformTransactionManager transactionManager, Clock clock, CallbackUrls callbackUrls,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, UploadMetrics metrics) {
+		this.metrics = metrics;
 		this.callbackUrls = callbackUrls;
 		this.events = events;
 		this.uploads = uploads;
@@ -124,6 +127,7 @@ class UploadService {
 					upload.size(), sha256, upload.customer(), callbackUrl, false, now));
 			this.steps.save(new UploadStep(id, UUID.randomUUID(), SERVICE, "received", StepOutcome.SUCCEEDED,
 					UploadStatus.RECEIVED, null, 1, now, now));
+			this.metrics.entered(upload.kind(), UploadStatus.RECEIVED);
 		});
 		try {
 			this.storage.store(bucket, key, contentType, upload.size(), upload.content(),
@@ -162,6 +166,7 @@ class UploadService {
 					UploadStatus.FAILED, reason, 1, now, now));
 			this.uploads.findForUpdate(id).ifPresent((upload) -> {
 				if (upload.stepRecorded(UploadStatus.FAILED, now)) {
+					this.metrics.entered(upload.kind(), UploadStatus.FAILED);
 					this.events.publishEvent(UploadFinished.of(upload, reason));
 				}
 			});

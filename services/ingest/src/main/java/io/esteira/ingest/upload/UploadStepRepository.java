@@ -11,4 +11,8 @@ interface UploadStepRepository extends JpaRepository<UploadStep, UUID> {
 
 	List<UploadStep> findByUploadIdOrderByOccurredAtAscRecordedAtAsc(UUID uploadId);
 
+	/** The reports of one step of an upload, oldest first: its runs, for measuring how long they took. */
+	List<UploadStep> findByUploadIdAndServiceAndStepOrderByOccurredAtAscRecordedAtAsc(UUID uploadId, String service,
+			String step);
+
 }

@@ -1,8 +1,14 @@
 package io.esteira.ingest.upload;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import io.esteira.shared.event.StepOutcome;
@@ -41,9 +47,12 @@ public class UploadTimeline {
 
 	private final TransactionTemplate transaction;
 
+	private final UploadMetrics metrics;
+
 	UploadTimeline(UploadRepository uploads, UploadStepRepository steps, Clock clock,
 			ApplicationEventPublisher events, ForeignObjects foreignObjects,
-			PlatformTransactionManager transactionManager) {
+			PlatformTransactionManager transactionManager, UploadMetrics metrics) {
+		this.metrics = metrics;
 		this.foreignObjects = foreignObjects;
 		this.transaction = new TransactionTemplate(transactionManager);
 		this.uploads = uploads;
@@ -113,9 +122,12 @@ public class UploadTimeline {
 		}
 		Upload upload = found.get();
 		Instant now = this.clock.instant();
-		this.steps.save(new UploadStep(upload.id(), event.eventId(), event.service(), event.step(), event.outcome(),
-				event.status(), event.reason(), event.attempt(),
+		List<UploadStep> earlier = this.steps.findByUploadIdAndServiceAndStepOrderByOccurredAtAscRecordedAtAsc(
+				upload.id(), event.service(), event.step());
+		UploadStep step = this.steps.save(new UploadStep(upload.id(), event.eventId(), event.service(), event.step(),
+				event.outcome(), event.status(), event.reason(), event.attempt(),
 				(event.occurredAt() != null) ? event.occurredAt() : now, now));
+		measureRuns(earlier, step);
 		if (!UploadService.SERVICE.equals(event.service())) {
 			upload.objectSeen();
 		}
@@ -129,6 +141,7 @@ public class UploadTimeline {
 		if (upload.stepRecorded(event.status(), now)) {
 			logger.info("Upload {}: {} -> {} ({} {} {})", upload.id(), before, upload.status(), event.service(),
 					event.step(), event.outcome());
+			this.metrics.entered(upload.kind(), upload.status());
 			if (upload.status().isTerminal()) {
 				// Stored in the outbox with this transaction: notifications only for a committed terminal status.
 				this.events.publishEvent(UploadFinished.of(upload, event.reason()));
@@ -140,6 +153,29 @@ public class UploadTimeline {
 					event.service(), event.step());
 		}
 		return Recorded.STEP_ONLY;
+	}
+
+	/**
+	 * Times the runs of a step that the new report finished: a run that now has both its {@code STARTED} report and
+	 * the report that ended it, and did not before (the end arrived, or a late {@code STARTED} arrived after the end).
+	 */
+	private void measureRuns(List<UploadStep> earlier, UploadStep added) {
+		List<UploadView.Step> before = earlier.stream().map(UploadStep::toView).toList();
+		List<UploadView.Step> after = new ArrayList<>(before);
+		after.add(added.toView());
+		after.sort(Comparator.comparing(UploadView.Step::occurredAt));
+		Set<Instant> starts = new HashSet<>();
+		after.stream()
+			.filter((step) -> step.outcome() == StepOutcome.STARTED)
+			.forEach((step) -> starts.add(step.occurredAt()));
+		List<UploadView.Activity> runsBefore = UploadView.Activity.of(before);
+		for (UploadView.Activity run : UploadView.Activity.of(after)) {
+			if (run.endedAt() != null && run.outcome() != StepOutcome.STARTED && starts.contains(run.startedAt())
+					&& !runsBefore.contains(run)) {
+				this.metrics.stepFinished(run.service(), run.step(), run.outcome(),
+						Duration.between(run.startedAt(), run.endedAt()));
+			}
+		}
 	}
 
 }

@@ -272,7 +272,7 @@ class RedriveTest {
 		IngestProperties p = this.properties;
 		return new IngestProperties(p.maxUploadSize(), p.allowedTypes(), p.serverSideEncryption(),
 				p.permalinkExpiry(), p.presign(), p.listing(), p.notifications(), p.stuck(),
-				new IngestProperties.DeadLetters(move));
+				new IngestProperties.DeadLetters(move), p.queueMetrics());
 	}
 
 	@Test
