@@ -23,6 +23,9 @@ import org.springframework.test.context.TestConstructor;
 		"esteira.security.api-keys[1].sha256=" + TestApiKeys.UPLOADER_SHA256,
 		"esteira.security.api-keys[1].scopes=uploads:write",
 		"esteira.invoices.all-or-nothing-prefixes=" + InvoiceServiceTest.STRICT_FEED,
+		// As many attempts as the test kit's queues allow receives; short, predictable delays (1 s, then 2 s).
+		"esteira.retry.steps.invoice-import.max-attempts=3", "esteira.retry.steps.invoice-import.initial-interval=1s",
+		"esteira.retry.steps.invoice-import.backoff-rate=2", "esteira.retry.steps.invoice-import.jitter=NONE",
 		// The kit stops PostgreSQL in a JVM shutdown hook that races Spring's: the context, closing after the
 		// database, would wait the whole pool timeout (30 s) for a connection it can no longer get.
 		"spring.datasource.hikari.connection-timeout=1000" })

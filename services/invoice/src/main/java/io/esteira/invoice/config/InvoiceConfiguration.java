@@ -4,15 +4,16 @@ import java.time.Clock;
 
 import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.outbox.SqsOutboxRelay;
+import io.esteira.shared.retry.RetryPolicies;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
-/** Settings, the clock, and the outbox relay that sends status events to SQS after each commit. */
+/** Settings (the service's, the shared names, the retry policies), the clock, and the outbox relay that sends status events to SQS after each commit. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ EsteiraAwsProperties.class, InvoiceProperties.class })
+@EnableConfigurationProperties({ EsteiraAwsProperties.class, InvoiceProperties.class, RetryPolicies.class })
 @Import(SqsOutboxRelay.class)
 class InvoiceConfiguration {
 

@@ -34,7 +34,7 @@ class InvoiceImportRepository {
 	/**
 	 * Claims the import of {@code uploadId}'s object at {@code eTag}. A second delivery of the same event finds the
 	 * row of the first (waiting for its transaction if it is still running) and gets {@code false}; an object
-	 * written again under the same upload (another ETag) is imported again.
+	 * written again under the same upload (another ETag), or one whose import FAILED (a redrive), is imported again.
 	 * @return whether this caller should run the import
 	 */
 	boolean claim(UUID uploadId, String bucket, String objectKey, String eTag, Instant startedAt) {
@@ -46,13 +46,40 @@ class InvoiceImportRepository {
 				      status = excluded.status, accepted = 0, duplicates = 0, conflicts = 0, rejected = 0,
 				      errors = '[]', started_at = excluded.started_at, finished_at = NULL,
 				      format = NULL, error_report_key = NULL, parse_store_millis = NULL, total_errors = 0
-				  WHERE invoice_imports.e_tag IS DISTINCT FROM excluded.e_tag
+				  WHERE invoice_imports.e_tag IS DISTINCT FROM excluded.e_tag OR invoice_imports.status = 'FAILED'
 				""")
 			.param("uploadId", uploadId)
 			.param("bucket", bucket)
 			.param("objectKey", objectKey)
 			.param("eTag", eTag)
 			.param("startedAt", utc(startedAt))
+			.update() == 1;
+	}
+
+	/**
+	 * Records the import of {@code uploadId}'s object at {@code eTag} as FAILED with {@code reason}, unless that
+	 * object version's import finished (COMPLETED, COMPLETED_WITH_ERRORS, REJECTED).
+	 * @return whether it was recorded
+	 */
+	boolean fail(UUID uploadId, String bucket, String objectKey, String eTag, String reason, Instant failedAt) {
+		return this.jdbc.sql("""
+				INSERT INTO invoice_imports (upload_id, bucket, object_key, e_tag, status, errors, total_errors,
+				                             started_at, finished_at)
+				VALUES (:uploadId, :bucket, :objectKey, :eTag, 'FAILED', CAST(:errors AS jsonb), 1, :failedAt,
+				        :failedAt)
+				ON CONFLICT (upload_id) DO UPDATE
+				  SET bucket = excluded.bucket, object_key = excluded.object_key, e_tag = excluded.e_tag,
+				      status = 'FAILED', accepted = 0, duplicates = 0, conflicts = 0, rejected = 0,
+				      errors = excluded.errors, total_errors = 1, finished_at = excluded.finished_at,
+				      format = NULL, error_report_key = NULL, parse_store_millis = NULL
+				  WHERE invoice_imports.e_tag IS DISTINCT FROM excluded.e_tag OR invoice_imports.status = 'FAILED'
+				""")
+			.param("uploadId", uploadId)
+			.param("bucket", bucket)
+			.param("objectKey", objectKey)
+			.param("eTag", eTag)
+			.param("errors", this.json.writeValueAsString(List.of(ImportError.of(null, null, null, reason))))
+			.param("failedAt", utc(failedAt))
 			.update() == 1;
 	}
 

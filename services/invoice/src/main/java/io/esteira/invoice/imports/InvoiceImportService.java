@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -93,6 +94,16 @@ public class InvoiceImportService {
 	/** Imports the object an {@code ObjectCreated} event announces, unless this object version was imported. */
 	@Transactional
 	public void importObject(S3ObjectEvent event) {
+		importObject(event, 1);
+	}
+
+	/**
+	 * Imports the object an {@code ObjectCreated} event announces, unless this object version was imported (or its
+	 * import FAILED: then it runs again, e.g. for a redrive).
+	 * @param attempt the delivery's attempt number (1-based), put on the status events
+	 */
+	@Transactional
+	public void importObject(S3ObjectEvent event, int attempt) {
 		ResponseInputStream<GetObjectResponse> object;
 		try {
 			object = this.s3.getObject((request) -> request.bucket(event.bucket()).key(event.key()));
@@ -112,10 +123,11 @@ public class InvoiceImportService {
 				object.abort();
 				return;
 			}
-			publish(uploadId, PROCESSING_STEP, StepOutcome.STARTED, UploadStatus.PROCESSING, null);
+			Step step = new Step(uploadId, event, attempt);
+			publish(step, PROCESSING_STEP, StepOutcome.STARTED, UploadStatus.PROCESSING, null);
 			try (ErrorReport report = new ErrorReport()) {
-				run(object, event, uploadId, startedAt, new ImportTally(this.properties.maxReportedErrors(), report),
-						report);
+				ImportTally tally = new ImportTally(this.properties.maxReportedErrors(), report);
+				run(object, step, startedAt, tally, report);
 			}
 		}
 		catch (IOException ex) {
@@ -123,8 +135,10 @@ public class InvoiceImportService {
 		}
 	}
 
-	private void run(ResponseInputStream<GetObjectResponse> object, S3ObjectEvent event, UUID uploadId,
-			Instant startedAt, ImportTally tally, ErrorReport report) {
+	private void run(ResponseInputStream<GetObjectResponse> object, Step step, Instant startedAt, ImportTally tally,
+			ErrorReport report) {
+		S3ObjectEvent event = step.event();
+		UUID uploadId = step.uploadId();
 		long started = System.nanoTime();
 		// The batch statements are planned afresh each time; LLVM JIT compilation would cost more than it saves.
 		this.jdbc.sql("SET LOCAL jit = off").update();
@@ -140,8 +154,8 @@ public class InvoiceImportService {
 			this.jdbc.sql("ROLLBACK TO SAVEPOINT invoice_rows").update();
 			object.abort();
 			tally.unreadable(ex.getMessage());
-			finish(uploadId, UploadStatus.REJECTED, StepOutcome.REJECTED, UNSUPPORTED_FORMAT, tally, format[0],
-					report, started);
+			finish(step, UploadStatus.REJECTED, StepOutcome.REJECTED, UNSUPPORTED_FORMAT, tally, format[0], report,
+					started);
 			logger.info("Upload {}: s3://{}/{} rejected: {}", uploadId, event.bucket(), event.key(),
 					ex.getMessage());
 			return;
@@ -152,7 +166,7 @@ public class InvoiceImportService {
 			tally.rolledBack();
 			String reason = ALL_OR_NOTHING + ": " + tally.summary() + "; nothing stored";
 			tally.fileRejected(reason);
-			finish(uploadId, UploadStatus.REJECTED, StepOutcome.REJECTED, reason, tally, format[0], report, started);
+			finish(step, UploadStatus.REJECTED, StepOutcome.REJECTED, reason, tally, format[0], report, started);
 			logger.info("Upload {}: all-or-nothing feed s3://{}/{} rejected: {}", uploadId, event.bucket(),
 					event.key(), tally.summary());
 			return;
@@ -161,11 +175,11 @@ public class InvoiceImportService {
 		if (!tally.hasValidInvoices()) {
 			tally.fileRejected((tally.rejected() == 0) ? NO_VALID_INVOICES + ": the file holds no invoice record"
 					: NO_VALID_INVOICES);
-			finish(uploadId, UploadStatus.REJECTED, StepOutcome.REJECTED, NO_VALID_INVOICES, tally, format[0], report,
+			finish(step, UploadStatus.REJECTED, StepOutcome.REJECTED, NO_VALID_INVOICES, tally, format[0], report,
 					started);
 		}
 		else {
-			finish(uploadId, tally.completedStatus(), StepOutcome.SUCCEEDED, tally.summary(), tally, format[0], report,
+			finish(step, tally.completedStatus(), StepOutcome.SUCCEEDED, tally.summary(), tally, format[0], report,
 					started);
 		}
 		logger.info("Upload {}: s3://{}/{} ({}) imported in {} ms: {}", uploadId, event.bucket(), event.key(),
@@ -200,25 +214,65 @@ public class InvoiceImportService {
 				(System.nanoTime() - started - writeNanos[0]) / 1_000_000, writeNanos[0] / 1_000_000);
 	}
 
-	private void finish(UUID uploadId, UploadStatus status, StepOutcome outcome, String reason, ImportTally tally,
+	private void finish(Step step, UploadStatus status, StepOutcome outcome, String reason, ImportTally tally,
 			InvoiceFileParser.Format format, ErrorReport report, long startedNanos) {
-		String reportKey = this.properties.errorReportPrefix() + "/" + uploadId + "/errors.csv";
+		String reportKey = this.properties.errorReportPrefix() + "/" + step.uploadId() + "/errors.csv";
 		if (!report.upload(this.s3, this.aws.outputBucket(), reportKey)) {
 			reportKey = null;
 		}
-		this.imports.finish(uploadId, status.name(), tally, (format != null) ? format.name() : null, reportKey,
-				(System.nanoTime() - startedNanos) / 1_000_000, this.clock.instant());
-		publish(uploadId, IMPORT_STEP, outcome, status, reason);
+		this.imports.finish(step.uploadId(), status.name(), tally, (format != null) ? format.name() : null,
+				reportKey, (System.nanoTime() - startedNanos) / 1_000_000, this.clock.instant());
+		publish(step, IMPORT_STEP, outcome, status, reason);
 	}
 
-	private void publish(UUID uploadId, String step, StepOutcome outcome, UploadStatus status, String reason) {
-		this.events.publishEvent(
-				UploadStatusEvent.of(uploadId, SERVICE, step, outcome, status, reason, this.clock.instant()));
+	/**
+	 * Records that the import of the event's object FAILED for good (its last attempt failed on something other than
+	 * the file: S3 or the database unavailable): the import summary says FAILED with the reason, and the step is
+	 * published FAILED. Runs in a transaction of its own, after the import's was rolled back. Does nothing when this
+	 * object version was already imported (a late duplicate delivery must not turn a finished import into a failed
+	 * one).
+	 * @return whether the failure was recorded
+	 */
+	@Transactional
+	public boolean fail(S3ObjectEvent event, int attempt, String reason) {
+		UUID uploadId = uploadIdOf(event);
+		if (!this.imports.fail(uploadId, event.bucket(), event.key(), event.eTag(), reason, this.clock.instant())) {
+			return false;
+		}
+		publish(new Step(uploadId, event, attempt), IMPORT_STEP, StepOutcome.FAILED, UploadStatus.FAILED, reason);
+		return true;
+	}
+
+	/** The upload an event's object belongs to, found without reading the object (S3 may be what failed). */
+	private UUID uploadIdOf(S3ObjectEvent event) {
+		try {
+			return uploadId(event, this.s3.headObject((request) -> request.bucket(event.bucket()).key(event.key())));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("s3://{}/{}: no metadata ({}); upload id from the key", event.bucket(), event.key(),
+					ex.toString());
+			return uploadIdInKey(event.key())
+				.orElseGet(() -> nameBasedId(event));
+		}
+	}
+
+	private void publish(Step step, String name, StepOutcome outcome, UploadStatus status, String reason) {
+		this.events.publishEvent(UploadStatusEvent
+			.of(step.uploadId(), SERVICE, name, outcome, status, reason, this.clock.instant())
+			.withAttempt(step.attempt()));
 	}
 
 	/** The upload id ingest put on the object; objects dropped in by others get one derived from their name. */
 	private static UUID uploadId(S3ObjectEvent event, GetObjectResponse response) {
-		String value = response.metadata()
+		return uploadId(event, response.metadata());
+	}
+
+	private static UUID uploadId(S3ObjectEvent event, HeadObjectResponse response) {
+		return uploadId(event, response.metadata());
+	}
+
+	private static UUID uploadId(S3ObjectEvent event, Map<String, String> metadata) {
+		String value = metadata
 			.entrySet()
 			.stream()
 			.filter((entry) -> UploadMetadata.UPLOAD_ID.equalsIgnoreCase(entry.getKey()))
@@ -234,7 +288,31 @@ public class InvoiceImportService {
 						event.key(), UploadMetadata.UPLOAD_ID, value);
 			}
 		}
+		return nameBasedId(event);
+	}
+
+	private static UUID nameBasedId(S3ObjectEvent event) {
 		return UUID.nameUUIDFromBytes((event.bucket() + "/" + event.key()).getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** The upload id in a key ingest made ({@code invoices/yyyy/MM/dd/{uploadId}.ext}), if the file name is one. */
+	static Optional<UUID> uploadIdInKey(String key) {
+		String name = key.substring(key.lastIndexOf('/') + 1);
+		int dot = name.indexOf('.');
+		String stem = (dot >= 0) ? name.substring(0, dot) : name;
+		if (stem.length() != 36) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(UUID.fromString(stem));
+		}
+		catch (IllegalArgumentException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/** One run of the import step: the upload, the event that started it and its attempt number. */
+	private record Step(UUID uploadId, S3ObjectEvent event, int attempt) {
 	}
 
 }
