@@ -257,9 +257,12 @@ public class InvoiceImportService {
 	}
 
 	private void publish(Step step, String name, StepOutcome outcome, UploadStatus status, String reason) {
+		// The object rides along so that ingest can register an upload it never received (a file another system
+		// dropped into the bucket).
 		this.events.publishEvent(UploadStatusEvent
 			.of(step.uploadId(), SERVICE, name, outcome, status, reason, this.clock.instant())
-			.withAttempt(step.attempt()));
+			.withAttempt(step.attempt())
+			.forObject(step.event().bucket(), step.event().key()));
 	}
 
 	/** The upload id ingest put on the object; objects dropped in by others get one derived from their name. */

@@ -1,11 +1,14 @@
 package io.esteira.invoice.imports;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import io.esteira.invoice.InvoiceFiles;
 import io.esteira.invoice.InvoiceServiceTest;
 import io.esteira.invoice.TestApi;
 import io.esteira.invoice.TestApiKeys;
@@ -132,6 +135,8 @@ class ImportRetryIntegrationTest {
 		assertThat(failed.attempt()).isEqualTo(3);
 		assertThat(failed.reason()).startsWith("transient failure, retries exhausted:")
 			.contains("database unavailable (test)");
+		assertThat(failed.bucket()).isEqualTo(TestPipeline.UPLOADS_BUCKET);
+		assertThat(failed.key()).isEqualTo(original.key());
 		await().atMost(PATIENCE).until(() -> this.pipeline.deadLetters() == 1);
 		assertThat(count()).isZero();
 		JsonNode summary = this.api.get("/api/imports/" + uploadId, TestApiKeys.READER).body();
@@ -154,6 +159,22 @@ class ImportRetryIntegrationTest {
 		assertThat(count()).isEqualTo(2);
 		assertThat(this.api.get("/api/imports/" + uploadId, TestApiKeys.READER).body().get("accepted").asInt())
 			.isEqualTo(2);
+	}
+
+	@Test
+	void objectDroppedByAnotherSystemIsNamedOnItsStatusEvents() {
+		String key = "invoices/nightly/export-" + UUID.randomUUID() + ".json";
+		this.pipeline.announce(this.pipeline.put(TestPipeline.UPLOADS_BUCKET, key,
+				InvoiceFiles.threeValidInvoices().getBytes(StandardCharsets.UTF_8), Map.of()));
+		UUID nameBased = UUID
+			.nameUUIDFromBytes((TestPipeline.UPLOADS_BUCKET + "/" + key).getBytes(StandardCharsets.UTF_8));
+
+		assertThat(awaitFinalStatus(nameBased).status()).isEqualTo(UploadStatus.COMPLETED);
+		assertThat(this.pipeline.statusEvents(nameBased)).hasSize(2)
+			.allSatisfy((event) -> {
+				assertThat(event.bucket()).isEqualTo(TestPipeline.UPLOADS_BUCKET);
+				assertThat(event.key()).isEqualTo(key);
+			});
 	}
 
 	/** The same object's event as ingest's redrive sends it: a sequencer that sorts after the original's. */
