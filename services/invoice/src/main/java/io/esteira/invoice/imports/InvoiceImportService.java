@@ -77,9 +77,12 @@ public class InvoiceImportService {
 
 	private final Clock clock;
 
+	private final ImportMetrics metrics;
+
 	InvoiceImportService(S3Client s3, InvoiceFileParser parser, InvoiceBatchWriter writer,
 			InvoiceImportRepository imports, JdbcClient jdbc, ApplicationEventPublisher events,
-			InvoiceProperties properties, EsteiraAwsProperties aws, Clock clock) {
+			InvoiceProperties properties, EsteiraAwsProperties aws, Clock clock, ImportMetrics metrics) {
+		this.metrics = metrics;
 		this.aws = aws;
 		this.s3 = s3;
 		this.parser = parser;
@@ -128,6 +131,7 @@ public class InvoiceImportService {
 			try (ErrorReport report = new ErrorReport()) {
 				ImportTally tally = new ImportTally(this.properties.maxReportedErrors(), report);
 				run(object, step, startedAt, tally, report);
+				this.metrics.countAfterCommit(tally);
 			}
 		}
 		catch (IOException ex) {

@@ -18,6 +18,7 @@ import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
 import io.esteira.shared.s3.S3ObjectEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,9 +58,12 @@ class ImportRetryIntegrationTest {
 
 	private final TestApi api;
 
-	ImportRetryIntegrationTest(JdbcClient jdbc, @LocalServerPort int port) {
+	private final MeterRegistry meters;
+
+	ImportRetryIntegrationTest(JdbcClient jdbc, @LocalServerPort int port, MeterRegistry meters) {
 		this.jdbc = jdbc;
 		this.api = new TestApi(port);
+		this.meters = meters;
 	}
 
 	@BeforeEach
@@ -175,6 +179,37 @@ class ImportRetryIntegrationTest {
 				assertThat(event.bucket()).isEqualTo(TestPipeline.UPLOADS_BUCKET);
 				assertThat(event.key()).isEqualTo(key);
 			});
+	}
+
+	@Test
+	void rowsAreCountedByOutcomeOnceTheImportCommitted() {
+		Map<String, Double> before = rowCounts();
+		String file = InvoiceFiles.twoValidAndOneInvalidInvoice();
+		UUID first = UUID.randomUUID();
+		this.pipeline.announce(this.pipeline.upload(key(first), file, first));
+		assertThat(awaitFinalStatus(first).status()).isEqualTo(UploadStatus.COMPLETED_WITH_ERRORS);
+		UUID again = UUID.randomUUID();
+		this.pipeline.announce(this.pipeline.upload(key(again), file, again));
+		assertThat(awaitFinalStatus(again).status()).isEqualTo(UploadStatus.COMPLETED_WITH_ERRORS);
+
+		await().atMost(PATIENCE).untilAsserted(() -> assertThat(increase(before, rowCounts())).isEqualTo(
+				Map.of("accepted", 2.0, "duplicate", 2.0, "conflict", 0.0, "rejected", 2.0)));
+	}
+
+	private Map<String, Double> rowCounts() {
+		return Map.of("accepted", rows("accepted"), "duplicate", rows("duplicate"), "conflict", rows("conflict"),
+				"rejected", rows("rejected"));
+	}
+
+	private double rows(String outcome) {
+		return this.meters.get("esteira.invoice.rows").tag("outcome", outcome).counter().count();
+	}
+
+	private static Map<String, Double> increase(Map<String, Double> before, Map<String, Double> after) {
+		return Map.of("accepted", after.get("accepted") - before.get("accepted"), "duplicate",
+				after.get("duplicate") - before.get("duplicate"), "conflict",
+				after.get("conflict") - before.get("conflict"), "rejected",
+				after.get("rejected") - before.get("rejected"));
 	}
 
 	/** The same object's event as ingest's redrive sends it: a sequencer that sorts after the original's. */
