@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.esteira.imageprocessing.thumbnail.ThumbnailRenderer;
 import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.outbox.SqsOutboxRelay;
+import io.esteira.shared.retry.RetryPolicies;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ EsteiraAwsProperties.class, ImageProperties.class })
+@EnableConfigurationProperties({ EsteiraAwsProperties.class, ImageProperties.class, RetryPolicies.class })
 @Import(SqsOutboxRelay.class)
 class ImageProcessingConfiguration {
 

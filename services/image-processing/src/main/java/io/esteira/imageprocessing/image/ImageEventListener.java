@@ -3,17 +3,37 @@ package io.esteira.imageprocessing.image;
 import java.util.List;
 
 import io.awspring.cloud.sqs.annotation.SqsListener;
+import io.awspring.cloud.sqs.listener.SqsHeaders;
+import io.awspring.cloud.sqs.listener.Visibility;
+import io.esteira.shared.retry.RetryPolicies;
+import io.esteira.shared.retry.RetryPolicy;
+import io.esteira.shared.retry.SqsAttempts;
+import io.esteira.shared.s3.MalformedEventException;
 import io.esteira.shared.s3.S3Events;
 import io.esteira.shared.s3.S3ObjectEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes S3 event notifications for {@code images/} from the images queue. A message that is not an S3 event
- * throws ({@link io.esteira.shared.s3.MalformedEventException}), comes back and ends in the dead-letter queue; so does
- * one whose processing fails for a transient reason more often than the redrive policy allows.
+ * Consumes S3 event notifications for {@code images/} from the images queue, and carries out the {@code thumbnail}
+ * step's retry policy ({@code esteira.retry.steps.thumbnail.*}, else {@code esteira.retry.default.*}) through SQS.
+ * <ul>
+ * <li>Bad input is never retried: images that cannot be processed are recorded {@code REJECTED} by the service and
+ * acknowledged; a body that is not an S3 event ({@link MalformedEventException}) is made visible again at once and
+ * thrown, so it reaches the dead-letter queue after the queue's {@code maxReceiveCount} immediate redeliveries.</li>
+ * <li>A transient failure (S3 or the database unavailable, no decode slot) changes the message's visibility to the
+ * policy's delay for this attempt (the SQS receive count) and throws: SQS delivers it again then, and no thread
+ * waits.</li>
+ * <li>On the policy's last attempt the step is recorded {@code FAILED} (the {@code images} row and the upload's
+ * timeline, status {@code FAILED}) and the message is made visible at once and thrown, so SQS moves it to
+ * {@code esteira-images-dlq}. Keep {@code max-attempts} equal to the queue's {@code maxReceiveCount}: with fewer,
+ * the deliveries left over fail fast the same way; with more, the message reaches the DLQ before the step is
+ * recorded {@code FAILED}.</li>
+ * </ul>
  */
 @Component
 class ImageEventListener {
@@ -22,14 +42,32 @@ class ImageEventListener {
 
 	private final ImageProcessingService service;
 
-	ImageEventListener(ImageProcessingService service) {
+	private final RetryPolicies retries;
+
+	private final MeterRegistry meters;
+
+	ImageEventListener(ImageProcessingService service, RetryPolicies retries, MeterRegistry meters) {
 		this.service = service;
+		this.retries = retries;
+		this.meters = meters;
 	}
 
 	@SqsListener(value = "${esteira.aws.queues.images}", maxConcurrentMessages = "${esteira.images.concurrency:2}",
 			maxMessagesPerPoll = "${esteira.images.concurrency:2}")
-	void onMessage(String body) {
-		List<S3ObjectEvent> events = S3Events.decode(body);
+	void onMessage(String body,
+			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
+					required = false) String receiveCount,
+			Visibility visibility) {
+		int attempt = SqsAttempts.attempt(receiveCount);
+		List<S3ObjectEvent> events;
+		try {
+			events = S3Events.decode(body);
+		}
+		catch (MalformedEventException ex) {
+			// Bad input: no point in waiting between deliveries.
+			visibility.changeTo(0);
+			throw ex;
+		}
 		if (events.isEmpty()) {
 			logger.info("S3 notification without records (s3:TestEvent) acknowledged");
 		}
@@ -37,12 +75,43 @@ class ImageEventListener {
 			if (event.isObjectCreated()) {
 				// One transaction per record: a failure on a later record redelivers the message, and the records
 				// already handled are then duplicates.
-				this.service.process(event);
+				try {
+					this.service.process(event, attempt);
+				}
+				catch (RuntimeException ex) {
+					retryLaterOrGiveUp(event, attempt, ex, visibility);
+					throw ex;
+				}
 			}
 			else {
 				logger.info("Ignored {} for s3://{}/{}", event.eventName(), event.bucket(), event.key());
 			}
 		}
+	}
+
+	private void retryLaterOrGiveUp(S3ObjectEvent event, int attempt, RuntimeException ex, Visibility visibility) {
+		RetryPolicy policy = this.retries.forStep(ImageProcessingService.STEP_THUMBNAIL);
+		String reason = ImageProcessingService.failureReason(ex);
+		if (policy.isLastAttempt(attempt)) {
+			try {
+				this.service.fail(event, attempt, ex);
+			}
+			catch (RuntimeException recordFailure) {
+				// The database may be what is down: the message still goes to the DLQ, where a redrive finds it.
+				logger.error("Could not record the failure of s3://{}/{}", event.bucket(), event.key(),
+						recordFailure);
+			}
+			visibility.changeTo(0);
+			this.meters.counter("esteira.images.failures", "reason", reason).increment();
+			logger.error("s3://{}/{}: attempt {} of {} failed ({}: {}); giving up, on to the dead-letter queue",
+					event.bucket(), event.key(), attempt, policy.maxAttempts(), reason, ex.toString());
+			return;
+		}
+		int seconds = policy.visibilitySeconds(attempt);
+		visibility.changeTo(seconds);
+		this.meters.counter("esteira.images.retries", "reason", reason).increment();
+		logger.warn("s3://{}/{}: attempt {} of {} failed ({}: {}); retrying in {} s", event.bucket(), event.key(),
+				attempt, policy.maxAttempts(), reason, ex.toString(), seconds);
 	}
 
 }

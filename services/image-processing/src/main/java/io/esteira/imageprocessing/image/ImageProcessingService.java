@@ -3,6 +3,7 @@ package io.esteira.imageprocessing.image;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import io.esteira.imageprocessing.config.ImageProperties;
+import io.esteira.imageprocessing.thumbnail.DecodeSlotsBusyException;
 import io.esteira.imageprocessing.thumbnail.Renditions;
 import io.esteira.imageprocessing.thumbnail.Thumbnail;
 import io.esteira.imageprocessing.thumbnail.ThumbnailRenderer;
@@ -29,9 +31,12 @@ import io.esteira.shared.s3.S3ObjectEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -42,7 +47,8 @@ import org.springframework.transaction.annotation.Transactional;
  * Idempotent per upload: an event whose object has the ETag already recorded changes nothing, an event older (by S3
  * sequencer) than the recorded one is dropped, a newer one reprocesses and overwrites the same thumbnail key.
  * Permanent problems (not an image, too large, object gone) are recorded and never thrown; anything else
- * is thrown so the message comes back. The renditions are written before the transaction commits, at keys that
+ * is thrown so the message comes back (the listener applies the retry policy and, on the last attempt, calls
+ * {@link #fail}). The renditions are written before the transaction commits, at keys that
  * depend only on the upload and the rendition: a failed commit leaves them to be overwritten by the retry.
  */
 @Service
@@ -97,15 +103,19 @@ public class ImageProcessingService {
 		}
 	}
 
-	/** Handles one {@code ObjectCreated} event. */
+	/**
+	 * Handles one {@code ObjectCreated} event.
+	 * @param attempt the delivery's attempt number (1-based), reported with the steps
+	 * @throws RuntimeException for transient failures (S3, the database); the caller retries per the policy
+	 */
 	@Transactional
-	public ImageOutcome process(S3ObjectEvent event) {
-		ImageOutcome outcome = handle(event);
+	public ImageOutcome process(S3ObjectEvent event, int attempt) {
+		ImageOutcome outcome = handle(event, attempt);
 		this.meters.counter("esteira.images.events", "outcome", outcome.tag()).increment();
 		return outcome;
 	}
 
-	private ImageOutcome handle(S3ObjectEvent event) {
+	private ImageOutcome handle(S3ObjectEvent event, int attempt) {
 		// Loop guard: only uploads are processed. Thumbnails go to the output bucket, whose events (if someone
 		// routes them here) must never produce thumbnails of thumbnails.
 		if (!this.aws.uploadsBucket().equals(event.bucket())) {
@@ -115,7 +125,7 @@ public class ImageProcessingService {
 		}
 		Optional<SourceObject> described = this.objects.describe(event.bucket(), event.key());
 		if (described.isEmpty()) {
-			return missing(event, null);
+			return missing(event, null, attempt);
 		}
 		SourceObject source = described.get();
 		UUID uploadId = uploadId(source);
@@ -142,11 +152,12 @@ public class ImageProcessingService {
 		long maxBytes = this.properties.maxSourceBytes().toBytes();
 		if (event.size() > maxBytes || source.size() > maxBytes) {
 			return reject(record, source, event, null, null, TOO_LARGE,
-					"object has " + Math.max(event.size(), source.size()) + " bytes, more than " + maxBytes, start);
+					"object has " + Math.max(event.size(), source.size()) + " bytes, more than " + maxBytes, start,
+					attempt);
 		}
 		Optional<byte[]> content = this.objects.read(source);
 		if (content.isEmpty()) {
-			return missing(event, uploadId);
+			return missing(event, uploadId, attempt);
 		}
 		String sha256 = sha256(content.get());
 		Renditions made;
@@ -154,7 +165,8 @@ public class ImageProcessingService {
 			made = this.renderer.render(content.get());
 		}
 		catch (UnreadableImageException ex) {
-			return reject(record, source, event, sha256, ex.format(), ex.problem().code(), ex.getMessage(), start);
+			return reject(record, source, event, sha256, ex.format(), ex.problem().code(), ex.getMessage(), start,
+					attempt);
 		}
 		catch (InterruptedException ex) {
 			// Shutting down while waiting for a decode slot: the message comes back.
@@ -177,12 +189,13 @@ public class ImageProcessingService {
 		Instant now = this.clock.instant();
 		record.processed(source, event.sequencer(), sha256, made, renditions, millisSince(start), now);
 		this.images.save(record);
-		publishStarted(uploadId, now);
+		publishStarted(uploadId, now, attempt);
 		this.events.publishEvent(UploadStatusEvent.of(uploadId, SERVICE, STEP_THUMBNAIL, StepOutcome.SUCCEEDED, null,
 				renditions.stream()
 					.map((r) -> r.width() + "x" + r.height())
 					.collect(Collectors.joining(", ", "", " " + renditions.getFirst().contentType())),
-				now));
+				now)
+			.withAttempt(attempt));
 		this.events.publishEvent(new ImageProcessedEvent(UUID.randomUUID(), uploadId, source.bucket(), source.key(),
 				source.metadata(UploadMetadata.CRM_CONTACT_ID), source.metadata(UploadMetadata.CUSTOMER_EMAIL),
 				source.metadata(UploadMetadata.CUSTOMER_PHONE),
@@ -200,24 +213,91 @@ public class ImageProcessingService {
 	}
 
 	private ImageOutcome reject(ImageRecord record, SourceObject source, S3ObjectEvent event, String sha256,
-			String format, String reason, String detail, long start) {
+			String format, String reason, String detail, long start, int attempt) {
 		Instant now = this.clock.instant();
 		// The object was overwritten by something that is not an image: its old renditions must not stay reachable
 		// as the upload's picture.
 		deleteRenditions(record, Set.of());
 		record.rejected(source, event.sequencer(), sha256, format, reason, millisSince(start), now);
 		this.images.save(record);
-		publishStarted(record.uploadId(), now);
+		publishStarted(record.uploadId(), now, attempt);
 		this.events.publishEvent(UploadStatusEvent.of(record.uploadId(), SERVICE, STEP_THUMBNAIL,
-				StepOutcome.REJECTED, UploadStatus.REJECTED, reason, now));
+				StepOutcome.REJECTED, UploadStatus.REJECTED, reason, now)
+			.withAttempt(attempt));
 		logger.info("Upload {}: s3://{}/{} rejected as {} ({})", record.uploadId(), source.bucket(), source.key(),
 				reason, detail);
 		return ImageOutcome.REJECTED;
 	}
 
-	private void publishStarted(UUID uploadId, Instant now) {
+	private void publishStarted(UUID uploadId, Instant now, int attempt) {
 		this.events.publishEvent(UploadStatusEvent.of(uploadId, SERVICE, STEP_PROCESSING, StepOutcome.STARTED,
-				UploadStatus.PROCESSING, null, now));
+				UploadStatus.PROCESSING, null, now)
+			.withAttempt(attempt));
+	}
+
+	/**
+	 * Records that the {@code thumbnail} step failed for good on {@code attempt}: the {@code images} row becomes
+	 * {@code FAILED} with {@link #failureReason} and the upload's timeline gets step {@code thumbnail} {@code FAILED}
+	 * (status {@code FAILED}, reason {@code code: detail}). The upload id comes from the object's metadata when S3
+	 * answers, else from the key (ingest's keys, else the name-based id). Nothing is recorded when the upload already
+	 * has a final outcome for this very object, or one from a newer event: this delivery was a late duplicate.
+	 */
+	@Transactional
+	public void fail(S3ObjectEvent event, int attempt, RuntimeException cause) {
+		Optional<SourceObject> source;
+		try {
+			source = this.objects.describe(event.bucket(), event.key());
+		}
+		catch (RuntimeException ex) {
+			source = Optional.empty();
+		}
+		UUID uploadId = source.map(ImageProcessingService::uploadId)
+			.orElseGet(() -> uploadIdInKey(event.key()).orElseGet(() -> nameBasedId(event.bucket(), event.key())));
+		String eTag = source.map(SourceObject::eTag).orElse(event.eTag());
+		Instant now = this.clock.instant();
+		ImageRecord record = this.images.findByUploadId(uploadId).orElse(null);
+		if (record != null && ((record.status().isFinal() && eTag != null && eTag.equals(record.sourceEtag()))
+				|| S3ObjectEvent.compareSequencers(event.sequencer(), record.sourceSequencer()) < 0)) {
+			logger.info("Upload {}: failed delivery of s3://{}/{} not recorded; the upload has a later outcome",
+					uploadId, event.bucket(), event.key());
+			return;
+		}
+		if (record == null) {
+			record = new ImageRecord(uploadId, now);
+		}
+		String reason = failureReason(cause);
+		record.failed(event.bucket(), event.key(), eTag, event.sequencer(),
+				source.map(SourceObject::size).orElse(event.size()), reason, now);
+		this.images.save(record);
+		this.events.publishEvent(UploadStatusEvent.of(uploadId, SERVICE, STEP_THUMBNAIL, StepOutcome.FAILED,
+				UploadStatus.FAILED, reason + ": " + abbreviate(String.valueOf(cause.getMessage()), 300), now)
+			.withAttempt(attempt));
+		logger.warn("Upload {}: s3://{}/{} FAILED after {} attempts ({})", uploadId, event.bucket(), event.key(),
+				attempt, reason);
+	}
+
+	/**
+	 * The reason code of a transient failure: {@code storage_unavailable} (S3), {@code database_unavailable},
+	 * {@code decode_slots_busy} or {@code processing_error}.
+	 */
+	static String failureReason(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SdkException) {
+				return "storage_unavailable";
+			}
+			if (cause instanceof DataAccessException || cause instanceof TransactionException
+					|| cause instanceof SQLException) {
+				return "database_unavailable";
+			}
+			if (cause instanceof DecodeSlotsBusyException) {
+				return "decode_slots_busy";
+			}
+		}
+		return "processing_error";
+	}
+
+	private static String abbreviate(String text, int max) {
+		return (text.length() <= max) ? text : text.substring(0, max - 1) + "…";
 	}
 
 	/**
@@ -228,7 +308,7 @@ public class ImageProcessingService {
 	 * foreign objects. An upload that already has a row keeps it: the object's earlier outcome (its renditions)
 	 * stays the record, and a repeated event for a missing object adds nothing.
 	 */
-	private ImageOutcome missing(S3ObjectEvent event, UUID knownUploadId) {
+	private ImageOutcome missing(S3ObjectEvent event, UUID knownUploadId, int attempt) {
 		UUID uploadId = (knownUploadId != null) ? knownUploadId
 				: uploadIdInKey(event.key()).orElseGet(() -> nameBasedId(event.bucket(), event.key()));
 		if (this.images.findByUploadId(uploadId).isPresent()) {
@@ -244,7 +324,8 @@ public class ImageProcessingService {
 				now);
 		this.images.save(record);
 		this.events.publishEvent(UploadStatusEvent.of(uploadId, SERVICE, STEP_SOURCE, StepOutcome.SKIPPED, null,
-				OBJECT_MISSING + ": s3://" + event.bucket() + "/" + event.key() + " no longer exists", now));
+				OBJECT_MISSING + ": s3://" + event.bucket() + "/" + event.key() + " no longer exists", now)
+			.withAttempt(attempt));
 		return ImageOutcome.MISSING;
 	}
 

@@ -151,6 +151,21 @@ class ImageRecord {
 		this.updatedAt = now;
 	}
 
+	/**
+	 * Retries were exhausted. The renditions of an earlier version (if any) are kept: they are still in the output
+	 * bucket, and a later successful run replaces them.
+	 */
+	void failed(String bucket, String key, String eTag, String sequencer, long bytes, String reason, Instant now) {
+		this.sourceBucket = bucket;
+		this.sourceKey = key;
+		this.sourceEtag = eTag;
+		this.sourceSequencer = sequencer;
+		this.sourceBytes = bytes;
+		this.status = ImageStatus.FAILED;
+		this.reason = reason;
+		this.updatedAt = now;
+	}
+
 	private void source(SourceObject source, String sequencer, String sha256, Instant now) {
 		this.sourceBucket = source.bucket();
 		this.sourceKey = source.key();

@@ -54,7 +54,11 @@ import static org.awaitility.Awaitility.await;
  */
 // The JVM stops the embedded PostgreSQL and this context concurrently; a short connection timeout keeps the context's
 // shutdown (Spring Modulith looks for incomplete publications) from waiting 30 s for a database that is gone.
-@EsteiraTest(properties = "spring.datasource.hikari.connection-timeout=5000")
+// The thumbnail step's retry policy: as many attempts as the test kit's queues deliver (maxReceiveCount 3), 1 s then
+// 2 s between them, no jitter.
+@EsteiraTest(properties = { "spring.datasource.hikari.connection-timeout=5000",
+		"esteira.retry.steps.thumbnail.max-attempts=3", "esteira.retry.steps.thumbnail.initial-interval=1s",
+		"esteira.retry.steps.thumbnail.backoff-rate=2", "esteira.retry.steps.thumbnail.jitter=NONE" })
 class ImageProcessingIntegrationTest {
 
 	private static final String UPLOADS = "esteira-uploads";
@@ -436,6 +440,52 @@ class ImageProcessingIntegrationTest {
 		assertThat(deadLetterCount()).isZero();
 	}
 
+	@Test
+	void outputBucketOutageIsRetriedWithBackoffThenFailedOnTheTimelineAndDeadLettered() {
+		UUID uploadId = UUID.randomUUID();
+		String key = "images/2026/" + uploadId + "/outage.jpg";
+		byte[] jpeg = aJpeg(640, 480);
+		String eTag = put(key, jpeg, uploadMetadata(uploadId));
+		double retriesBefore = this.meters.counter("esteira.images.retries", "reason", "storage_unavailable").count();
+		Instant sent;
+		UploadStatusEvent failed;
+		removeOutputBucket();
+		try {
+			sent = Instant.now();
+			send(created(key, jpeg.length, eTag, "0100"));
+			failed = awaitStatus(uploadId, "thumbnail", StepOutcome.FAILED, Duration.ofSeconds(40));
+			await().atMost(Duration.ofSeconds(20)).until(() -> deadLetterCount() == 1);
+		}
+		finally {
+			this.s3.createBucket((request) -> request.bucket(OUTPUT));
+		}
+
+		assertThat(failed.status()).isEqualTo(UploadStatus.FAILED);
+		assertThat(failed.attempt()).isEqualTo(3);
+		assertThat(failed.reason()).startsWith("storage_unavailable: ");
+		// Retried by visibility change: 1 s after the first attempt, 2 s after the second (no jitter).
+		assertThat(this.meters.counter("esteira.images.retries", "reason", "storage_unavailable").count())
+			.isEqualTo(retriesBefore + 2);
+		assertThat(Duration.between(sent, failed.occurredAt())).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+		assertThat(row(uploadId)).containsEntry("status", "FAILED")
+			.containsEntry("reason", "storage_unavailable")
+			.containsEntry("source_etag", eTag)
+			.containsEntry("source_sequencer", "0100");
+		assertThat(renditions(uploadId)).isEmpty();
+		assertThat(this.imageEvents).noneMatch((e) -> e.uploadId().equals(uploadId));
+		assertThat(this.statusEvents).filteredOn((e) -> e.uploadId().equals(uploadId))
+			.extracting(UploadStatusEvent::step)
+			.containsExactly("thumbnail");
+	}
+
+	/** Empties and deletes the output bucket: writing renditions fails with S3's NoSuchBucket until it is back. */
+	private void removeOutputBucket() {
+		this.s3.listObjectsV2Paginator((request) -> request.bucket(OUTPUT))
+			.contents()
+			.forEach((object) -> this.s3.deleteObject((request) -> request.bucket(OUTPUT).key(object.key())));
+		this.s3.deleteBucket((request) -> request.bucket(OUTPUT));
+	}
+
 	private static Map<String, String> uploadMetadata(UUID uploadId) {
 		return Map.of(UploadMetadata.UPLOAD_ID, uploadId.toString(), UploadMetadata.KIND, "image",
 				UploadMetadata.CRM_CONTACT_ID, "901", UploadMetadata.CUSTOMER_EMAIL, "ana@example.com",
@@ -498,7 +548,11 @@ class ImageProcessingIntegrationTest {
 	}
 
 	private UploadStatusEvent awaitStatus(UUID uploadId, String step, StepOutcome outcome) {
-		return await().atMost(Duration.ofSeconds(15)).until(() -> {
+		return awaitStatus(uploadId, step, outcome, Duration.ofSeconds(15));
+	}
+
+	private UploadStatusEvent awaitStatus(UUID uploadId, String step, StepOutcome outcome, Duration atMost) {
+		return await().atMost(atMost).until(() -> {
 			collect();
 			return this.statusEvents.stream()
 				.filter((e) -> e.uploadId().equals(uploadId) && e.step().equals(step) && e.outcome() == outcome)
