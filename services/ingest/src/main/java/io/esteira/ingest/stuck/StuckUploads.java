@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.esteira.ingest.config.IngestProperties;
+import io.esteira.shared.observability.PipelineTracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -44,8 +45,11 @@ public class StuckUploads {
 
 	private final TransactionTemplate transaction;
 
+	private final PipelineTracing tracing;
+
 	StuckUploads(JdbcClient jdbc, IngestProperties properties, Clock clock, MeterRegistry meters,
-			PlatformTransactionManager transactionManager) {
+			PlatformTransactionManager transactionManager, PipelineTracing tracing) {
+		this.tracing = tracing;
 		this.jdbc = jdbc;
 		this.transaction = new TransactionTemplate(transactionManager);
 		this.settings = properties.stuck();
@@ -94,14 +98,15 @@ public class StuckUploads {
 		for (UUID id : marked) {
 			this.jdbc.sql("""
 					insert into upload_steps (id, upload_id, event_id, service, step, outcome, status, reason, attempt,
-					                          occurred_at, recorded_at)
+					                          occurred_at, recorded_at, trace_id)
 					values (:id, :uploadId, :eventId, 'ingest', 'stuck-check', 'NEEDS_REVIEW', null, :reason, 1,
-					        :now, :now)""")
+					        :now, :now, :traceId)""")
 				.param("id", UUID.randomUUID())
 				.param("uploadId", id)
 				.param("eventId", UUID.randomUUID())
 				.param("reason", "no progress for " + this.settings.threshold().toMinutes() + " min")
 				.param("now", at)
+				.param("traceId", this.tracing.currentTraceId())
 				.update();
 		}
 		if (!marked.isEmpty()) {

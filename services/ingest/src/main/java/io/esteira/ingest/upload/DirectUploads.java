@@ -13,6 +13,7 @@ import io.esteira.ingest.config.IngestProperties;
 import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
+import io.esteira.shared.observability.PipelineTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -52,9 +53,12 @@ class DirectUploads {
 
 	private final UploadMetrics metrics;
 
+	private final PipelineTracing tracing;
+
 	DirectUploads(UploadRepository uploads, UploadStepRepository steps, S3Presigner presigner, UploadStorage storage,
 			CallbackUrls callbackUrls, IngestProperties properties, EsteiraAwsProperties aws, Clock clock,
-			UploadMetrics metrics) {
+			UploadMetrics metrics, PipelineTracing tracing) {
+		this.tracing = tracing;
 		this.metrics = metrics;
 		this.uploads = uploads;
 		this.steps = steps;
@@ -94,7 +98,8 @@ class DirectUploads {
 		this.uploads.save(new Upload(id, kind, bucket, key, UploadController.displayName(request.filename()),
 				contentType, request.sizeBytes(), null, customer, callbackUrl, true, now));
 		this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, "presigned",
-				StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, "awaiting the direct upload", 1, now, now));
+				StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, "awaiting the direct upload", 1, now, now,
+				this.tracing.currentTraceId()));
 		this.metrics.entered(kind, UploadStatus.RECEIVED);
 		PutObjectRequest put = PutObjectRequest.builder()
 			.bucket(bucket)

@@ -12,6 +12,7 @@ import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadMetadata;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.shared.observability.PipelineTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -51,8 +52,12 @@ class ForeignObjects {
 
 	private final UploadMetrics metrics;
 
+	private final PipelineTracing tracing;
+
 	ForeignObjects(UploadRepository uploads, UploadStepRepository steps, S3Client s3, EsteiraAwsProperties aws,
-			PlatformTransactionManager transactionManager, Clock clock, UploadMetrics metrics) {
+			PlatformTransactionManager transactionManager, Clock clock, UploadMetrics metrics,
+			PipelineTracing tracing) {
+		this.tracing = tracing;
 		this.metrics = metrics;
 		this.uploads = uploads;
 		this.steps = steps;
@@ -150,7 +155,8 @@ class ForeignObjects {
 					object.contentLength(), null, new Customer(null, null, null, null), null, false, written);
 			this.uploads.save(upload);
 			this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, "registered",
-					StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, reason, 1, written, now));
+					StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, reason, 1, written, now,
+					this.tracing.currentTraceId()));
 			this.metrics.entered(kind, UploadStatus.RECEIVED);
 			logger.info("Registered s3://{}/{} as upload {}", bucket, key, id);
 			return new Registered(id, true);

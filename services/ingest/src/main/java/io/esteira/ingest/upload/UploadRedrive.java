@@ -7,6 +7,7 @@ import java.util.UUID;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.s3.S3Events;
+import io.esteira.shared.observability.PipelineTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -45,8 +46,12 @@ class UploadRedrive {
 
 	private final UploadMetrics metrics;
 
+	private final PipelineTracing tracing;
+
 	UploadRedrive(UploadRepository uploads, UploadStepRepository steps, S3Client s3, ApplicationEventPublisher events,
-			PlatformTransactionManager transactionManager, Clock clock, UploadMetrics metrics) {
+			PlatformTransactionManager transactionManager, Clock clock, UploadMetrics metrics,
+			PipelineTracing tracing) {
+		this.tracing = tracing;
 		this.metrics = metrics;
 		this.uploads = uploads;
 		this.steps = steps;
@@ -87,7 +92,8 @@ class UploadRedrive {
 			int run = upload.redrive(now);
 			this.metrics.entered(upload.kind(), upload.status());
 			this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, "redrive",
-					StepOutcome.STARTED, UploadStatus.PROCESSING, "retry requested after " + before, run, now, now));
+					StepOutcome.STARTED, UploadStatus.PROCESSING, "retry requested after " + before, run, now, now,
+					this.tracing.currentTraceId()));
 			this.events.publishEvent(new RedriveRequested(id, upload.kind().value(), upload.bucket(),
 					upload.objectKey(), object.contentLength(), S3Events.unquoteETag(object.eTag()), run, now));
 			logger.info("Upload {}: {} -> PROCESSING, redrive run {}", id, before, run);

@@ -20,6 +20,7 @@ import io.esteira.ingest.config.IngestProperties;
 import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
+import io.esteira.shared.observability.PipelineTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -69,10 +70,13 @@ class UploadService {
 
 	private final UploadMetrics metrics;
 
+	private final PipelineTracing tracing;
+
 	UploadService(UploadRepository uploads, UploadStepRepository steps, ContentTypeDetector detector,
 			UploadStorage storage, IngestProperties properties, EsteiraAwsProperties aws,
 			PlatformTransactionManager transactionManager, Clock clock, CallbackUrls callbackUrls,
-			ApplicationEventPublisher events, UploadMetrics metrics) {
+			ApplicationEventPublisher events, UploadMetrics metrics, PipelineTracing tracing) {
+		this.tracing = tracing;
 		this.metrics = metrics;
 		this.callbackUrls = callbackUrls;
 		this.events = events;
@@ -126,7 +130,7 @@ class UploadService {
 			this.uploads.save(new Upload(id, upload.kind(), bucket, key, upload.originalFilename(), contentType,
 					upload.size(), sha256, upload.customer(), callbackUrl, false, now));
 			this.steps.save(new UploadStep(id, UUID.randomUUID(), SERVICE, "received", StepOutcome.SUCCEEDED,
-					UploadStatus.RECEIVED, null, 1, now, now));
+					UploadStatus.RECEIVED, null, 1, now, now, this.tracing.currentTraceId()));
 			this.metrics.entered(upload.kind(), UploadStatus.RECEIVED);
 		});
 		try {
@@ -163,7 +167,7 @@ class UploadService {
 		this.transaction.executeWithoutResult((status) -> {
 			Instant now = this.clock.instant();
 			this.steps.save(new UploadStep(id, UUID.randomUUID(), SERVICE, "stored", StepOutcome.FAILED,
-					UploadStatus.FAILED, reason, 1, now, now));
+					UploadStatus.FAILED, reason, 1, now, now, this.tracing.currentTraceId()));
 			this.uploads.findForUpdate(id).ifPresent((upload) -> {
 				if (upload.stepRecorded(UploadStatus.FAILED, now)) {
 					this.metrics.entered(upload.kind(), UploadStatus.FAILED);

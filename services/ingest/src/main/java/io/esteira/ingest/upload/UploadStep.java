@@ -16,7 +16,11 @@ import jakarta.persistence.Transient;
 
 import org.springframework.data.domain.Persistable;
 
-/** One entry of an upload's timeline; {@code eventId} is unique, so a redelivered report is stored once. */
+/**
+ * One entry of an upload's timeline; {@code eventId} is unique, so a redelivered report is stored once.
+ * {@code traceId} is the trace the step was recorded in (the reporting service's, carried by the SQS message), or
+ * {@code null} when nothing was traced.
+ */
 @Entity
 @Table(name = "upload_steps")
 class UploadStep implements Persistable<UUID> {
@@ -46,6 +50,8 @@ class UploadStep implements Persistable<UUID> {
 
 	private Instant recordedAt;
 
+	private String traceId;
+
 	/** Steps are never updated: saving one is always an insert, without a select first. */
 	@Transient
 	private boolean isNew = true;
@@ -54,7 +60,7 @@ class UploadStep implements Persistable<UUID> {
 	}
 
 	UploadStep(UUID uploadId, UUID eventId, String service, String step, StepOutcome outcome, UploadStatus status,
-			String reason, int attempt, Instant occurredAt, Instant recordedAt) {
+			String reason, int attempt, Instant occurredAt, Instant recordedAt, String traceId) {
 		this.id = UUID.randomUUID();
 		this.uploadId = uploadId;
 		this.eventId = eventId;
@@ -66,6 +72,7 @@ class UploadStep implements Persistable<UUID> {
 		this.attempt = attempt;
 		this.occurredAt = occurredAt;
 		this.recordedAt = recordedAt;
+		this.traceId = traceId;
 	}
 
 	@Override
@@ -86,7 +93,7 @@ class UploadStep implements Persistable<UUID> {
 
 	UploadView.Step toView() {
 		return new UploadView.Step(this.service, this.step, this.outcome, this.status, this.reason, this.attempt,
-				this.occurredAt);
+				this.occurredAt, this.traceId);
 	}
 
 }

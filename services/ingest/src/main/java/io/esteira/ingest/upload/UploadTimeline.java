@@ -14,6 +14,7 @@ import java.util.UUID;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.shared.observability.PipelineTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +50,12 @@ public class UploadTimeline {
 
 	private final UploadMetrics metrics;
 
+	private final PipelineTracing tracing;
+
 	UploadTimeline(UploadRepository uploads, UploadStepRepository steps, Clock clock,
 			ApplicationEventPublisher events, ForeignObjects foreignObjects,
-			PlatformTransactionManager transactionManager, UploadMetrics metrics) {
+			PlatformTransactionManager transactionManager, UploadMetrics metrics, PipelineTracing tracing) {
+		this.tracing = tracing;
 		this.metrics = metrics;
 		this.foreignObjects = foreignObjects;
 		this.transaction = new TransactionTemplate(transactionManager);
@@ -87,7 +91,7 @@ public class UploadTimeline {
 		}
 		Instant now = this.clock.instant();
 		this.steps.save(new UploadStep(uploadId, UUID.randomUUID(), UploadService.SERVICE, step, outcome, null, reason,
-				1, now, now));
+				1, now, now, this.tracing.currentTraceId()));
 		found.get().stepRecorded(null, now);
 	}
 
@@ -126,7 +130,7 @@ public class UploadTimeline {
 				upload.id(), event.service(), event.step());
 		UploadStep step = this.steps.save(new UploadStep(upload.id(), event.eventId(), event.service(), event.step(),
 				event.outcome(), event.status(), event.reason(), event.attempt(),
-				(event.occurredAt() != null) ? event.occurredAt() : now, now));
+				(event.occurredAt() != null) ? event.occurredAt() : now, now, this.tracing.currentTraceId()));
 		measureRuns(earlier, step);
 		if (!UploadService.SERVICE.equals(event.service())) {
 			upload.objectSeen();

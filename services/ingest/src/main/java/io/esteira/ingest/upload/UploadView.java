@@ -32,9 +32,10 @@ public record UploadView(UUID id, String kind, UploadStatus status, String origi
 	 *
 	 * @param service who ran it, e.g. {@code ingest}, {@code image-processing}
 	 * @param status the upload status the step implied, {@code null} if none
+	 * @param traceId the distributed trace the step was recorded in, {@code null} if none
 	 */
 	public record Step(String service, String step, StepOutcome outcome, UploadStatus status, String reason,
-			int attempt, Instant occurredAt) {
+			int attempt, Instant occurredAt, String traceId) {
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.esteira.ingest.status;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import io.esteira.shared.event.UploadStatusEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -99,6 +101,28 @@ class StatusTimelineTest {
 		// ordered by when the steps happened, not when they arrived
 		assertThat(steps.get(1).path("status").asString()).isEqualTo("PROCESSING");
 		assertThat(steps.get(2).path("status").asString()).isEqualTo("COMPLETED");
+	}
+
+	@Test
+	void eachStepShowsTheTraceItWasRecordedIn() {
+		UUID id = anUpload();
+		String traceId = HexFormat.of().formatHex(UUID.randomUUID().toString().getBytes(), 0, 16);
+		String traceparent = "00-" + traceId + "-" + traceId.substring(0, 16) + "-01";
+		String body = JSON.writeValueAsString(processing(id, Instant.now()));
+
+		// the reporting service's trace travels as a message attribute (SQS observation, W3C trace context)
+		this.infra.sqsClient()
+			.sendMessage((send) -> send.queueUrl(this.infra.queueUrl(STATUS_QUEUE))
+				.messageBody(body)
+				.messageAttributes(Map.of("traceparent",
+						MessageAttributeValue.builder().dataType("String").stringValue(traceparent).build())));
+
+		awaitStatus(id, "PROCESSING");
+		List<JsonNode> steps = TestNotifications.pipelineSteps(upload(id));
+		// ingest's own step is in the trace of the upload request
+		assertThat(steps.get(0).path("step").asString()).isEqualTo("received");
+		assertThat(steps.get(0).path("traceId").asString()).matches("[0-9a-f]{32}").isNotEqualTo(traceId);
+		assertThat(steps.get(1).path("traceId").asString()).isEqualTo(traceId);
 	}
 
 	@Test

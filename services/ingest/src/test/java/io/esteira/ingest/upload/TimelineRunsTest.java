@@ -47,17 +47,18 @@ class TimelineRunsTest {
 	}
 
 	private static UploadView.Step received() {
-		return new UploadView.Step("ingest", "received", StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, null, 1, T0);
+		return new UploadView.Step("ingest", "received", StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, null, 1, T0,
+				null);
 	}
 
 	private static UploadView.Step started(String step, int attempt, int second) {
 		return new UploadView.Step("svc", step, StepOutcome.STARTED, UploadStatus.PROCESSING, null, attempt,
-				T0.plusSeconds(second));
+				T0.plusSeconds(second), null);
 	}
 
 	private static UploadView.Step ended(String step, int attempt, StepOutcome outcome, UploadStatus status,
 			String reason, int second) {
-		return new UploadView.Step("svc", step, outcome, status, reason, attempt, T0.plusSeconds(second));
+		return new UploadView.Step("svc", step, outcome, status, reason, attempt, T0.plusSeconds(second), null);
 	}
 
 }
