@@ -89,7 +89,7 @@ public final class Demo {
 				HttpResponse.BodyHandlers.ofString(), false).body()).path("totalElements").asInt();
 	}
 
-	private String upload(Path file, Map<String, String> fields) {
+	String upload(Path file, Map<String, String> fields) {
 		String boundary = "esteira-" + UUID.randomUUID();
 		ByteArrayOutputStream body = new ByteArrayOutputStream();
 		try {
@@ -119,7 +119,7 @@ public final class Demo {
 		return id;
 	}
 
-	private JsonNode awaitTerminal(String id) {
+	JsonNode awaitTerminal(String id) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
 		JsonNode upload;
 		do {

@@ -40,7 +40,9 @@ public final class LocalStack implements AutoCloseable {
 
 	private final Map<EsteiraService, Integer> managementPorts = new EnumMap<>(EsteiraService.class);
 
-	private final List<Process> processes = new ArrayList<>();
+	private final Map<EsteiraService, Process> processes = new EnumMap<>(EsteiraService.class);
+
+	private Path root;
 
 	private final Path logs;
 
@@ -80,15 +82,20 @@ public final class LocalStack implements AutoCloseable {
 			stack.managementPorts.put(service,
 					options.fixedPorts() ? service.defaultManagementPort() : Ports.free());
 		}
+		stack.root = options.root();
 		for (EsteiraService service : EsteiraService.values()) {
-			stack.launch(service, options.root());
+			stack.launch(service);
 		}
-		stack.awaitReady();
+		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+		for (EsteiraService service : EsteiraService.values()) {
+			stack.awaitReady(service, deadline);
+		}
 		System.out.printf("Esteira local stack ready in %d s%n", (System.nanoTime() - started) / 1_000_000_000);
 		return stack;
 	}
 
-	private void launch(EsteiraService service, Path root) {
+	private void launch(EsteiraService service) {
+		Path root = this.root;
 		List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
 				"-Xss512k", "-Xmx384m", "-jar", service.jar(root).toString()));
 		Map<String, String> properties = new java.util.LinkedHashMap<>(this.infrastructure.springProperties());
@@ -100,47 +107,69 @@ public final class LocalStack implements AutoCloseable {
 		properties.put("esteira.security.api-keys[0].scopes", "uploads:write,uploads:read,invoices:read");
 		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(this.logs.resolve(service.id() + ".log").toFile());
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.logs.resolve(service.id() + ".log").toFile()));
 		builder.environment().put("HUBSPOT_TOKEN", "local-demo-token");
 		try {
-			this.processes.add(builder.start());
+			this.processes.put(service, builder.start());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start " + service.id(), ex);
 		}
 	}
 
-	private void awaitReady() {
+	private void awaitReady(EsteiraService service, long deadline) {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-		for (EsteiraService service : EsteiraService.values()) {
-			URI readiness = URI.create(url(service) + "/readyz");
-			while (true) {
-				Process process = this.processes.get(service.ordinal());
-				if (!process.isAlive()) {
-					throw new IllegalStateException(service.id() + " exited with " + process.exitValue() + ": see "
-							+ this.logs.resolve(service.id() + ".log"));
-				}
-				try {
-					if (http.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.discarding())
-						.statusCode() == 200) {
-						break;
-					}
-				}
-				catch (IOException ex) {
-					// not listening yet
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					throw new IllegalStateException(ex);
-				}
-				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException(service.id() + " not ready within " + STARTUP_TIMEOUT + ": see "
-							+ this.logs.resolve(service.id() + ".log"));
-				}
-				sleep(250);
+		URI readiness = URI.create(url(service) + "/readyz");
+		while (true) {
+			Process process = this.processes.get(service);
+			if (!process.isAlive()) {
+				throw new IllegalStateException(service.id() + " exited with " + process.exitValue() + ": see "
+						+ this.logs.resolve(service.id() + ".log"));
 			}
+			try {
+				if (http.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.discarding())
+					.statusCode() == 200) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// not listening yet
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(service.id() + " not ready within " + STARTUP_TIMEOUT + ": see "
+						+ this.logs.resolve(service.id() + ".log"));
+			}
+			sleep(250);
 		}
+	}
+
+	/**
+	 * Kills the service's process at once ({@code SIGKILL}), as a crash, a node failure or the OOM killer would: no
+	 * shutdown hook runs, nothing in flight is acknowledged or committed.
+	 */
+	public synchronized void kill(EsteiraService service) {
+		Process process = this.processes.get(service);
+		process.destroyForcibly();
+		try {
+			process.waitFor(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Starts a killed service again, on the same ports, and waits until it is ready. */
+	public synchronized void restart(EsteiraService service) {
+		if (this.processes.get(service).isAlive()) {
+			throw new IllegalStateException(service.id() + " is still running");
+		}
+		launch(service);
+		awaitReady(service, System.nanoTime() + STARTUP_TIMEOUT.toNanos());
 	}
 
 	public String url(EsteiraService service) {
@@ -170,9 +199,9 @@ public final class LocalStack implements AutoCloseable {
 	 */
 	@Override
 	public synchronized void close() {
-		this.processes.forEach(Process::destroy);
+		this.processes.values().forEach(Process::destroy);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		for (Process process : this.processes) {
+		for (Process process : this.processes.values()) {
 			try {
 				if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
 					process.destroyForcibly();

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.awspring.cloud.sqs.listener.interceptor.MessageInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 
@@ -21,8 +22,9 @@ public class ObservabilityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PipelineTracing pipelineTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
-		return new PipelineTracing(tracer, propagator);
+	PipelineTracing pipelineTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator,
+			ObjectProvider<ObservationRegistry> observations) {
+		return new PipelineTracing(tracer, propagator, observations);
 	}
 
 	@Configuration(proxyBeanMethods = false)

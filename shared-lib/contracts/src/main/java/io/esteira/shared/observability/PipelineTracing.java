@@ -4,8 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.ReceiverContext;
 import io.micrometer.tracing.BaggageInScope;
-import io.micrometer.tracing.Span;
 import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
@@ -18,13 +20,17 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Keeps one upload's journey in one trace and its id on every log line. Ingest stores the trace context with the
  * object ({@link #objectMetadata()}, as S3 user metadata); a processing service that reads the object continues that
- * trace ({@link #open(UUID, Map, String)}), and what it sends over SQS inside the returned scope carries the trace on.
- * Without a tracer (tracing switched off) the scope only puts the upload id into the logging context.
+ * trace ({@link #open(UUID, Map, String)}): the scope is an observation, so what the service sends over SQS inside it
+ * (Spring Cloud AWS observes sends as children of the current observation) carries the trace on. Without tracing the
+ * scope only puts the upload id into the logging context.
  */
 public class PipelineTracing {
 
 	/** The baggage and logging (MDC) key of the upload id. */
 	public static final String UPLOAD_ID = "uploadId";
+
+	/** The observation of one upload's work in a service: a span per step, and the timer {@code esteira.upload}. */
+	public static final String OBSERVATION = "esteira.upload";
 
 	/** The object metadata key of the W3C trace context (stored by S3 as {@code x-amz-meta-traceparent}). */
 	public static final String TRACEPARENT = "traceparent";
@@ -33,9 +39,13 @@ public class PipelineTracing {
 
 	private final ObjectProvider<Propagator> propagator;
 
-	public PipelineTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+	private final ObjectProvider<ObservationRegistry> observations;
+
+	public PipelineTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator,
+			ObjectProvider<ObservationRegistry> observations) {
 		this.tracer = tracer;
 		this.propagator = propagator;
+		this.observations = observations;
 	}
 
 	/** The current trace context as object metadata ({@code traceparent}), empty when nothing is traced. */
@@ -62,8 +72,9 @@ public class PipelineTracing {
 	}
 
 	/**
-	 * Opens the scope of one upload's work: a span named {@code name} that continues the trace found in the object's
-	 * metadata (else a child of the current span), with the upload id as baggage and in the logging context. Close it
+	 * Opens the scope of one upload's work: an observation (a span named {@code name}, and the timer
+	 * {@code esteira.upload} tagged {@code step}) that continues the trace found in the object's metadata (else a
+	 * child of the current observation), with the upload id as baggage and in the logging context. Close it
 	 * when the work is done, in the thread that opened it.
 	 * @param uploadId the upload
 	 * @param objectMetadata the S3 user metadata of the upload's object (may be empty)
@@ -72,14 +83,25 @@ public class PipelineTracing {
 	public Scope open(UUID uploadId, Map<String, String> objectMetadata, String name) {
 		String id = uploadId.toString();
 		MDC.MDCCloseable mdc = MDC.putCloseable(UPLOAD_ID, id);
-		Tracer tracer = this.tracer.getIfAvailable();
-		if (tracer == null) {
-			return new Scope(null, null, null, mdc);
+		ObservationRegistry registry = this.observations.getIfAvailable(() -> ObservationRegistry.NOOP);
+		String traceparent = (objectMetadata != null) ? objectMetadata.get(TRACEPARENT) : null;
+		Observation observation;
+		if (traceparent != null && !traceparent.isBlank()) {
+			// A receiver's observation: the tracing handler continues the trace found in the carrier.
+			ReceiverContext<Map<String, String>> context = new ReceiverContext<>((carrier, key) -> carrier.get(key));
+			context.setCarrier(Map.of(TRACEPARENT, traceparent.strip()));
+			context.setRemoteServiceName("s3");
+			observation = Observation.createNotStarted(OBSERVATION, () -> context, registry);
 		}
-		Span span = startSpan(tracer, objectMetadata, name);
-		Tracer.SpanInScope inScope = tracer.withSpan(span);
-		BaggageInScope baggage = tracer.createBaggageInScope(UPLOAD_ID, id);
-		return new Scope(span, inScope, baggage, mdc);
+		else {
+			observation = Observation.createNotStarted(OBSERVATION, registry);
+		}
+		observation.contextualName(name).lowCardinalityKeyValue("step", name).start();
+		// Spring Cloud AWS's send observations take the current observation as parent: this one, from now on.
+		Observation.Scope scope = observation.openScope();
+		Tracer tracer = this.tracer.getIfAvailable();
+		BaggageInScope baggage = (tracer != null) ? tracer.createBaggageInScope(UPLOAD_ID, id) : null;
+		return new Scope(observation, scope, baggage, mdc);
 	}
 
 	/**
@@ -106,40 +128,27 @@ public class PipelineTracing {
 		});
 	}
 
-	private Span startSpan(Tracer tracer, Map<String, String> objectMetadata, String name) {
-		Propagator propagator = this.propagator.getIfAvailable();
-		String traceparent = (objectMetadata != null) ? objectMetadata.get(TRACEPARENT) : null;
-		if (propagator != null && traceparent != null && !traceparent.isBlank()) {
-			return propagator.extract(Map.of(TRACEPARENT, traceparent), (carrier, key) -> carrier.get(key))
-				.name(name)
-				.start();
-		}
-		return tracer.nextSpan().name(name).start();
-	}
-
 	/** One upload's work: ends its span and clears its logging context when closed. */
 	public static final class Scope implements AutoCloseable {
 
-		private final Span span;
+		private final Observation observation;
 
-		private final Tracer.SpanInScope inScope;
+		private final Observation.Scope scope;
 
 		private final BaggageInScope baggage;
 
 		private final MDC.MDCCloseable mdc;
 
-		Scope(Span span, Tracer.SpanInScope inScope, BaggageInScope baggage, MDC.MDCCloseable mdc) {
-			this.span = span;
-			this.inScope = inScope;
+		Scope(Observation observation, Observation.Scope scope, BaggageInScope baggage, MDC.MDCCloseable mdc) {
+			this.observation = observation;
+			this.scope = scope;
 			this.baggage = baggage;
 			this.mdc = mdc;
 		}
 
-		/** Marks the span as failed with {@code error}. */
+		/** Marks the work as failed with {@code error}. */
 		public void error(Throwable error) {
-			if (this.span != null) {
-				this.span.error(error);
-			}
+			this.observation.error(error);
 		}
 
 		@Override
@@ -147,12 +156,8 @@ public class PipelineTracing {
 			if (this.baggage != null) {
 				this.baggage.close();
 			}
-			if (this.inScope != null) {
-				this.inScope.close();
-			}
-			if (this.span != null) {
-				this.span.end();
-			}
+			this.scope.close();
+			this.observation.stop();
 			this.mdc.close();
 		}
 

@@ -3,6 +3,8 @@ package io.esteira.shared.observability;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
@@ -37,7 +39,12 @@ class PipelineTracingTest {
 		this.contexts.run((context) -> {
 			PipelineTracing tracing = context.getBean(PipelineTracing.class);
 			UUID upload = UUID.randomUUID();
+			ObservationRegistry registry = context.getBean(ObservationRegistry.class);
 			assertThat(tracing.currentTraceId()).isNull();
+			// The SQS listener's observation of the S3 event: a trace of its own, since S3 events carry none.
+			Observation listener = Observation.start("sqs.listener", registry);
+			Observation.Scope listening = listener.openScope();
+			String listenerTrace = tracing.currentTraceId();
 			try (PipelineTracing.Scope scope = tracing.open(upload, Map.of(PipelineTracing.TRACEPARENT, TRACEPARENT),
 					"thumbnail")) {
 				assertThat(tracing.currentTraceId()).isEqualTo(TRACE_ID);
@@ -45,7 +52,13 @@ class PipelineTracingTest {
 				// What this service stores or sends on carries the same trace, with a span of its own.
 				String passedOn = tracing.objectMetadata().get(PipelineTracing.TRACEPARENT);
 				assertThat(passedOn).startsWith("00-" + TRACE_ID + "-").isNotEqualTo(TRACEPARENT);
+				// A send observed inside the scope (as Spring Cloud AWS observes SQS sends) joins the same trace.
+				Observation.createNotStarted("send", registry)
+					.observe(() -> assertThat(tracing.currentTraceId()).isEqualTo(TRACE_ID));
 			}
+			assertThat(tracing.currentTraceId()).isEqualTo(listenerTrace).isNotEqualTo(TRACE_ID);
+			listening.close();
+			listener.stop();
 			assertThat(tracing.currentTraceId()).isNull();
 			assertThat(MDC.get(PipelineTracing.UPLOAD_ID)).isNull();
 		});
