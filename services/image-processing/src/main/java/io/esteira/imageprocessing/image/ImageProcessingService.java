@@ -136,13 +136,22 @@ public class ImageProcessingService {
 						source.eTag(), source.bucket(), source.key());
 				return ImageOutcome.DUPLICATE;
 			}
-			if (S3ObjectEvent.compareSequencers(event.sequencer(), record.sourceSequencer()) < 0) {
+			if (!record.status().isFinal()) {
+				// FAILED (retries exhausted) or SKIPPED (object was gone): any event for the object is a reason to try
+				// again, whatever its sequencer. A redrive's sequencer is made up from the time and need not sort
+				// after S3's own; and the current object is what is read anyway.
+				logger.info("Upload {}: {} earlier ({}); processing s3://{}/{} again", uploadId, record.status(),
+						record.reason(), source.bucket(), source.key());
+			}
+			else if (S3ObjectEvent.compareSequencers(event.sequencer(), record.sourceSequencer()) < 0) {
 				logger.info("Upload {}: event with sequencer {} is older than the handled {}; dropped", uploadId,
 						event.sequencer(), record.sourceSequencer());
 				return ImageOutcome.STALE;
 			}
-			logger.info("Upload {}: s3://{}/{} was overwritten (ETag {} -> {}); processing it again", uploadId,
-					source.bucket(), source.key(), record.sourceEtag(), source.eTag());
+			else {
+				logger.info("Upload {}: s3://{}/{} was overwritten (ETag {} -> {}); processing it again", uploadId,
+						source.bucket(), source.key(), record.sourceEtag(), source.eTag());
+			}
 		}
 		else {
 			record = new ImageRecord(uploadId, this.clock.instant());
@@ -187,7 +196,7 @@ public class ImageProcessingService {
 		Set<String> written = renditions.stream().map(RenditionRecord::key).collect(Collectors.toSet());
 		deleteRenditions(record, written);
 		Instant now = this.clock.instant();
-		record.processed(source, event.sequencer(), sha256, made, renditions, millisSince(start), now);
+		record.processed(source, latestSequencer(event, record), sha256, made, renditions, millisSince(start), now);
 		this.images.save(record);
 		publishStarted(uploadId, now, attempt);
 		this.events.publishEvent(UploadStatusEvent.of(uploadId, SERVICE, STEP_THUMBNAIL, StepOutcome.SUCCEEDED, null,
@@ -218,7 +227,7 @@ public class ImageProcessingService {
 		// The object was overwritten by something that is not an image: its old renditions must not stay reachable
 		// as the upload's picture.
 		deleteRenditions(record, Set.of());
-		record.rejected(source, event.sequencer(), sha256, format, reason, millisSince(start), now);
+		record.rejected(source, latestSequencer(event, record), sha256, format, reason, millisSince(start), now);
 		this.images.save(record);
 		publishStarted(record.uploadId(), now, attempt);
 		this.events.publishEvent(UploadStatusEvent.of(record.uploadId(), SERVICE, STEP_THUMBNAIL,
@@ -227,6 +236,15 @@ public class ImageProcessingService {
 		logger.info("Upload {}: s3://{}/{} rejected as {} ({})", record.uploadId(), source.bucket(), source.key(),
 				reason, detail);
 		return ImageOutcome.REJECTED;
+	}
+
+	/**
+	 * The later of the event's sequencer and the one recorded: the row keeps the latest write it has seen, so that a
+	 * late event of an earlier write, handled after a redrive, is still recognised as old.
+	 */
+	private static String latestSequencer(S3ObjectEvent event, ImageRecord record) {
+		return (S3ObjectEvent.compareSequencers(event.sequencer(), record.sourceSequencer()) >= 0) ? event.sequencer()
+				: record.sourceSequencer();
 	}
 
 	private void publishStarted(UUID uploadId, Instant now, int attempt) {

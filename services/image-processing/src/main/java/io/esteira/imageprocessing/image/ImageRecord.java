@@ -184,6 +184,10 @@ class ImageRecord {
 		return this.status;
 	}
 
+	String reason() {
+		return this.reason;
+	}
+
 	String sourceEtag() {
 		return this.sourceEtag;
 	}

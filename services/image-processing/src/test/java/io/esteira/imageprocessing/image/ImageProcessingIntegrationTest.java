@@ -3,6 +3,7 @@ package io.esteira.imageprocessing.image;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -46,6 +48,7 @@ import static io.esteira.imageprocessing.ImageFixtures.aJpeg;
 import static io.esteira.imageprocessing.ImageFixtures.aPdf;
 import static io.esteira.imageprocessing.ImageFixtures.aPngWithAlpha;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -66,6 +69,9 @@ class ImageProcessingIntegrationTest {
 	private static final String OUTPUT = "esteira-output";
 
 	private static final String IMAGES_QUEUE = "esteira-images";
+
+	/** A sequencer as S3 writes them (18 hex digits, from the AWS documentation's example event). */
+	private static final String S3_SEQUENCER = "0055AED6DCD90281E5";
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -441,7 +447,7 @@ class ImageProcessingIntegrationTest {
 	}
 
 	@Test
-	void outputBucketOutageIsRetriedWithBackoffThenFailedOnTheTimelineAndDeadLettered() {
+	void outputBucketOutageIsRetriedWithBackoffThenFailedAndDeadLetteredAndARedriveAfterTheFixCompletesIt() {
 		UUID uploadId = UUID.randomUUID();
 		String key = "images/2026/" + uploadId + "/outage.jpg";
 		byte[] jpeg = aJpeg(640, 480);
@@ -452,7 +458,7 @@ class ImageProcessingIntegrationTest {
 		removeOutputBucket();
 		try {
 			sent = Instant.now();
-			send(created(key, jpeg.length, eTag, "0100"));
+			send(created(key, jpeg.length, eTag, S3_SEQUENCER));
 			failed = awaitStatus(uploadId, "thumbnail", StepOutcome.FAILED, Duration.ofSeconds(40));
 			await().atMost(Duration.ofSeconds(20)).until(() -> deadLetterCount() == 1);
 		}
@@ -470,12 +476,56 @@ class ImageProcessingIntegrationTest {
 		assertThat(row(uploadId)).containsEntry("status", "FAILED")
 			.containsEntry("reason", "storage_unavailable")
 			.containsEntry("source_etag", eTag)
-			.containsEntry("source_sequencer", "0100");
+			.containsEntry("source_sequencer", S3_SEQUENCER);
 		assertThat(renditions(uploadId)).isEmpty();
 		assertThat(this.imageEvents).noneMatch((e) -> e.uploadId().equals(uploadId));
 		assertThat(this.statusEvents).filteredOn((e) -> e.uploadId().equals(uploadId))
 			.extracting(UploadStatusEvent::step)
 			.containsExactly("thumbnail");
+		Object rowId = row(uploadId).get("id");
+		Object createdAt = row(uploadId).get("created_at");
+
+		// The bucket is back; ingest's redrive sends a new ObjectCreated event for the same object, its sequencer
+		// made from the time (which sorts before S3's own here).
+		S3ObjectEvent redrive = redriveOf(key, jpeg.length, eTag, Instant.now());
+		assertThat(S3ObjectEvent.compareSequencers(redrive.sequencer(), S3_SEQUENCER)).isNegative();
+		send(redrive);
+
+		ImageProcessedEvent processed = awaitImageEvent(uploadId);
+		assertThat(processed.renditions()).extracting(ImageProcessedEvent.Rendition::key)
+			.containsExactly("thumbnails/" + uploadId + "/256.jpg", "thumbnails/" + uploadId + "/1024.jpg");
+		assertThat(exists(OUTPUT, "thumbnails/" + uploadId + "/256.jpg")).isTrue();
+		assertThat(row(uploadId)).containsEntry("status", "PROCESSED")
+			.containsEntry("reason", null)
+			.containsEntry("id", rowId)
+			.containsEntry("created_at", createdAt)
+			.containsEntry("source_sequencer", S3_SEQUENCER);
+		awaitStatus(uploadId, "thumbnail", StepOutcome.SUCCEEDED);
+		// The timeline keeps both runs: the failure on the third attempt, then the redrive's first attempt.
+		assertThat(this.statusEvents).filteredOn((e) -> e.uploadId().equals(uploadId))
+			.extracting(UploadStatusEvent::step, UploadStatusEvent::outcome, UploadStatusEvent::attempt)
+			.containsExactlyInAnyOrder(tuple("thumbnail", StepOutcome.FAILED, 3),
+					tuple("processing", StepOutcome.STARTED, 1),
+					tuple("thumbnail", StepOutcome.SUCCEEDED, 1));
+
+		// Now COMPLETED on this object: the redrive again, or the original event again, changes nothing.
+		send(redrive);
+		send(created(key, jpeg.length, eTag, S3_SEQUENCER));
+		awaitImagesQueueDrained();
+		collect();
+		assertThat(this.imageEvents).filteredOn((e) -> e.uploadId().equals(uploadId)).hasSize(1);
+		assertThat(this.statusEvents).filteredOn((e) -> e.uploadId().equals(uploadId)).hasSize(3);
+		assertThat(deadLetterCount()).isEqualTo(1);
+	}
+
+	/** What ingest's {@code RedriveSender} sends: {@code ObjectCreated:Put}, sequencer = epoch nanoseconds in hex. */
+	private static S3ObjectEvent redriveOf(String key, long size, String eTag, Instant at) {
+		String sequencer = BigInteger.valueOf(at.getEpochSecond())
+			.multiply(BigInteger.valueOf(1_000_000_000L))
+			.add(BigInteger.valueOf(at.getNano()))
+			.toString(16)
+			.toUpperCase(Locale.ROOT);
+		return new S3ObjectEvent("ObjectCreated:Put", at, UPLOADS, key, size, eTag, null, sequencer);
 	}
 
 	/** Empties and deletes the output bucket: writing renditions fails with S3's NoSuchBucket until it is back. */
