@@ -8,14 +8,17 @@ import java.lang.annotation.Target;
 
 import io.esteira.testkit.EsteiraTest;
 
+import org.springframework.context.annotation.Import;
+
 /**
  * {@link EsteiraTest} with the API keys the tests use ({@link IngestApi#WRITER_KEY}, {@link IngestApi#READER_KEY}).
- * SNS and callbacks are sent to the test kit's WireMock ({@link TestNotifications}). Every class that uses it shares
- * one application context.
+ * SNS and callbacks are sent to the test kit's WireMock ({@link TestNotifications}); the clock is a {@link TestClock}.
+ * Every class that uses it shares one application context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Import(TestClock.Setup.class)
 @EsteiraTest(properties = { "esteira.security.api-keys[0].name=writer",
 		"esteira.security.api-keys[0].sha256=" + IngestApi.WRITER_KEY_SHA256,
 		"esteira.security.api-keys[0].scopes=uploads:write,uploads:read",

@@ -110,7 +110,7 @@ class NotificationTest {
 	@Test
 	void everyTerminalStatusIsPublishedOnceAndIntermediateOnesAreNot() {
 		UUID rejected = anUpload("invoice", TestFiles.anInvoiceJson(), Map.of("crmContactId", "77"));
-		UUID withErrors = anUpload("invoice", TestFiles.anInvoiceJson(), Map.of());
+		UUID withErrors = anUpload("invoice", TestFiles.anInvoiceJson(), Map.of("customerEmail", "bia@example.com"));
 		UUID failed = anUpload("image", TestFiles.aPng(), Map.of("externalRef", "pedido-9"));
 
 		report(rejected, "invoice", StepOutcome.STARTED, UploadStatus.PROCESSING, null);
@@ -123,11 +123,18 @@ class NotificationTest {
 		assertThat(awaitPublished(rejected, 1).getFirst().attributes()).containsEntry("kind", "invoice")
 			.containsEntry("status", "REJECTED")
 			.containsEntry("customer", "77");
-		assertThat(awaitPublished(withErrors, 1).getFirst().attributes()).containsEntry("status",
-				"COMPLETED_WITH_ERRORS")
-			.doesNotContainKey("customer");
-		assertThat(awaitPublished(failed, 1).getFirst().attributes()).containsEntry("status", "FAILED")
+		assertThat(awaitPublished(withErrors, 1).getFirst().attributes()).containsEntry("kind", "invoice")
+			.containsEntry("status", "COMPLETED_WITH_ERRORS")
+			.containsEntry("customer", "bia@example.com");
+		assertThat(awaitPublished(failed, 1).getFirst().attributes()).containsEntry("kind", "image")
+			.containsEntry("status", "FAILED")
 			.containsEntry("customer", "pedido-9");
+		// an upload without customer fields has no customer attribute (a filter on it never matches)
+		UUID anonymous = anUpload("image", TestFiles.aPng(), Map.of());
+		report(anonymous, "image-processing", StepOutcome.REJECTED, UploadStatus.REJECTED, "not an image");
+		assertThat(awaitPublished(anonymous, 1).getFirst().attributes()).containsEntry("kind", "image")
+			.containsEntry("status", "REJECTED")
+			.doesNotContainKey("customer");
 		await().during(Duration.ofSeconds(1))
 			.atMost(Duration.ofSeconds(5))
 			.until(() -> this.queues.isSettled("esteira-status"));

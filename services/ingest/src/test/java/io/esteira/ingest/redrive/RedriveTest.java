@@ -2,8 +2,6 @@ package io.esteira.ingest.redrive;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +9,7 @@ import java.util.UUID;
 
 import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
+import io.esteira.ingest.TestClock;
 import io.esteira.ingest.TestFiles;
 import io.esteira.ingest.TestNotifications;
 import io.esteira.ingest.config.IngestProperties;
@@ -62,6 +61,9 @@ class RedriveTest {
 
 	@Autowired
 	private IngestProperties properties;
+
+	@Autowired
+	private TestClock clock;
 
 	private IngestApi api;
 
@@ -147,14 +149,30 @@ class RedriveTest {
 		UUID id = anUpload("image", TestFiles.aJpeg());
 		report(id, "image-processing", StepOutcome.FAILED, UploadStatus.FAILED, "retries exhausted");
 		awaitStatus(id, "FAILED");
-		Instant monthAgo = Instant.now().minus(30, ChronoUnit.DAYS);
-		this.jdbc.sql("update uploads set created_at = :at, updated_at = :at where id = :id")
-			.param("at", monthAgo.atOffset(ZoneOffset.UTC))
-			.param("id", id)
-			.update();
+		// 30 days later: past Step Functions' 14-day redrive window and SQS's longest DLQ retention
+		this.clock.advance(Duration.ofDays(30));
+		try {
+			IngestApi.Response retry = this.api.post(IngestApi.WRITER_KEY, "/api/uploads/" + id + "/retry");
 
-		assertThat(this.api.post(IngestApi.WRITER_KEY, "/api/uploads/" + id + "/retry").status()).isEqualTo(202);
-		assertThat(awaitS3Events("esteira-images", 1)).hasSize(1);
+			assertThat(retry.status()).as(retry.text()).isEqualTo(202);
+			assertThat(retry.body().path("run").asInt()).isEqualTo(2);
+			assertThat(awaitS3Events("esteira-images", 1)).hasSize(1);
+			report(id, "crm-sync", StepOutcome.SUCCEEDED, UploadStatus.COMPLETED, "contact updated",
+					this.clock.instant());
+			awaitStatus(id, "COMPLETED");
+			JsonNode upload = upload(id);
+			Instant created = Instant.parse(upload.path("createdAt").asString());
+			JsonNode redrive = null;
+			for (JsonNode step : upload.path("steps")) {
+				redrive = step.path("step").asString().equals("redrive") ? step : redrive;
+			}
+			assertThat(redrive).isNotNull();
+			assertThat(Duration.between(created, Instant.parse(redrive.path("occurredAt").asString())))
+				.isGreaterThanOrEqualTo(Duration.ofDays(30));
+		}
+		finally {
+			this.clock.reset();
+		}
 	}
 
 	@Test
