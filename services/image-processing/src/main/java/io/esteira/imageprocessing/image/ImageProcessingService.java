@@ -198,13 +198,12 @@ public class ImageProcessingService {
 		Instant now = this.clock.instant();
 		record.processed(source, latestSequencer(event, record), sha256, made, renditions, millisSince(start), now);
 		this.images.save(record);
-		publishStarted(uploadId, now, attempt);
-		this.events.publishEvent(UploadStatusEvent.of(uploadId, SERVICE, STEP_THUMBNAIL, StepOutcome.SUCCEEDED, null,
+		publishStarted(uploadId, source, now, attempt);
+		report(UploadStatusEvent.of(uploadId, SERVICE, STEP_THUMBNAIL, StepOutcome.SUCCEEDED, null,
 				renditions.stream()
 					.map((r) -> r.width() + "x" + r.height())
 					.collect(Collectors.joining(", ", "", " " + renditions.getFirst().contentType())),
-				now)
-			.withAttempt(attempt));
+				now), source, attempt);
 		this.events.publishEvent(new ImageProcessedEvent(UUID.randomUUID(), uploadId, source.bucket(), source.key(),
 				source.metadata(UploadMetadata.CRM_CONTACT_ID), source.metadata(UploadMetadata.CUSTOMER_EMAIL),
 				source.metadata(UploadMetadata.CUSTOMER_PHONE),
@@ -229,10 +228,9 @@ public class ImageProcessingService {
 		deleteRenditions(record, Set.of());
 		record.rejected(source, latestSequencer(event, record), sha256, format, reason, millisSince(start), now);
 		this.images.save(record);
-		publishStarted(record.uploadId(), now, attempt);
-		this.events.publishEvent(UploadStatusEvent.of(record.uploadId(), SERVICE, STEP_THUMBNAIL,
-				StepOutcome.REJECTED, UploadStatus.REJECTED, reason, now)
-			.withAttempt(attempt));
+		publishStarted(record.uploadId(), source, now, attempt);
+		report(UploadStatusEvent.of(record.uploadId(), SERVICE, STEP_THUMBNAIL, StepOutcome.REJECTED,
+				UploadStatus.REJECTED, reason, now), source, attempt);
 		logger.info("Upload {}: s3://{}/{} rejected as {} ({})", record.uploadId(), source.bucket(), source.key(),
 				reason, detail);
 		return ImageOutcome.REJECTED;
@@ -247,10 +245,20 @@ public class ImageProcessingService {
 				: record.sourceSequencer();
 	}
 
-	private void publishStarted(UUID uploadId, Instant now, int attempt) {
-		this.events.publishEvent(UploadStatusEvent.of(uploadId, SERVICE, STEP_PROCESSING, StepOutcome.STARTED,
-				UploadStatus.PROCESSING, null, now)
-			.withAttempt(attempt));
+	private void publishStarted(UUID uploadId, SourceObject source, Instant now, int attempt) {
+		report(UploadStatusEvent.of(uploadId, SERVICE, STEP_PROCESSING, StepOutcome.STARTED, UploadStatus.PROCESSING,
+				null, now), source, attempt);
+	}
+
+	/**
+	 * Publishes a step (through the outbox) with the attempt it was made on and, when the object exists, naming it
+	 * ({@link UploadStatusEvent#forObject}): an object that did not come through ingest (no {@code esteira-upload-id},
+	 * under the name-based id) is then registered by ingest as an upload when the step arrives. Ingest ignores the
+	 * object of uploads it knows, so every step with an object names it. Steps about an object that is gone do not.
+	 */
+	private void report(UploadStatusEvent step, SourceObject source, int attempt) {
+		UploadStatusEvent event = step.withAttempt(attempt);
+		this.events.publishEvent((source != null) ? event.forObject(source.bucket(), source.key()) : event);
 	}
 
 	/**
@@ -287,9 +295,9 @@ public class ImageProcessingService {
 		record.failed(event.bucket(), event.key(), eTag, event.sequencer(),
 				source.map(SourceObject::size).orElse(event.size()), reason, now);
 		this.images.save(record);
-		this.events.publishEvent(UploadStatusEvent.of(uploadId, SERVICE, STEP_THUMBNAIL, StepOutcome.FAILED,
-				UploadStatus.FAILED, reason + ": " + abbreviate(String.valueOf(cause.getMessage()), 300), now)
-			.withAttempt(attempt));
+		report(UploadStatusEvent.of(uploadId, SERVICE, STEP_THUMBNAIL, StepOutcome.FAILED, UploadStatus.FAILED,
+				reason + ": " + abbreviate(String.valueOf(cause.getMessage()), 300), now), source.orElse(null),
+				attempt);
 		logger.warn("Upload {}: s3://{}/{} FAILED after {} attempts ({})", uploadId, event.bucket(), event.key(),
 				attempt, reason);
 	}
@@ -341,9 +349,9 @@ public class ImageProcessingService {
 		record.skipped(event.bucket(), event.key(), event.eTag(), event.sequencer(), event.size(), OBJECT_MISSING,
 				now);
 		this.images.save(record);
-		this.events.publishEvent(UploadStatusEvent.of(uploadId, SERVICE, STEP_SOURCE, StepOutcome.SKIPPED, null,
-				OBJECT_MISSING + ": s3://" + event.bucket() + "/" + event.key() + " no longer exists", now)
-			.withAttempt(attempt));
+		report(UploadStatusEvent.of(uploadId, SERVICE, STEP_SOURCE, StepOutcome.SKIPPED, null,
+				OBJECT_MISSING + ": s3://" + event.bucket() + "/" + event.key() + " no longer exists", now), null,
+				attempt);
 		return ImageOutcome.MISSING;
 	}
 

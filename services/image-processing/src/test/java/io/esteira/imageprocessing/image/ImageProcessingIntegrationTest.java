@@ -291,6 +291,11 @@ class ImageProcessingIntegrationTest {
 		assertThat(processed.crmContactId()).isNull();
 		assertThat(processed.renditions().getFirst().key()).isEqualTo("thumbnails/" + derived + "/256.jpg");
 		assertThat(row(derived)).containsEntry("status", "PROCESSED");
+		// Each step names the object, so that ingest can register the upload it has never seen.
+		awaitStatus(derived, "thumbnail", StepOutcome.SUCCEEDED);
+		assertThat(this.statusEvents).filteredOn((e) -> e.uploadId().equals(derived))
+			.extracting(UploadStatusEvent::step, UploadStatusEvent::bucket, UploadStatusEvent::key)
+			.containsExactlyInAnyOrder(tuple("processing", UPLOADS, key), tuple("thumbnail", UPLOADS, key));
 	}
 
 	@Test
@@ -328,6 +333,8 @@ class ImageProcessingIntegrationTest {
 		UploadStatusEvent rejected = awaitStatus(uploadId, "thumbnail", StepOutcome.REJECTED);
 		assertThat(rejected.status()).isEqualTo(UploadStatus.REJECTED);
 		assertThat(rejected.reason()).isEqualTo("unsupported_format");
+		assertThat(rejected.bucket()).isEqualTo(UPLOADS);
+		assertThat(rejected.key()).isEqualTo(key);
 		assertThat(row(uploadId)).containsEntry("status", "REJECTED")
 			.containsEntry("reason", "unsupported_format")
 			.containsEntry("source_sha256", sha256(pdf))
@@ -405,6 +412,9 @@ class ImageProcessingIntegrationTest {
 		UploadStatusEvent skipped = awaitStatus(derived, ImageProcessingService.STEP_SOURCE, StepOutcome.SKIPPED);
 		assertThat(skipped.status()).isNull();
 		assertThat(skipped.reason()).startsWith("object_missing");
+		// Nothing for ingest to register: the object is gone.
+		assertThat(skipped.bucket()).isNull();
+		assertThat(skipped.key()).isNull();
 		assertThat(row(derived)).containsEntry("status", "SKIPPED")
 			.containsEntry("reason", "object_missing")
 			.containsEntry("source_bucket", UPLOADS)
