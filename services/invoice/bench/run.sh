@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Invoice benchmark, one command from anywhere:
+#   services/invoice/bench/run.sh [api|import|all]      (default: all)
+#
+# import: ImportThroughputTest at benchmark size (BENCH_ROWS, default 1,000,000): raw COPY of the same rows into an
+#         identical table (the anchor), then the import from the S3 event to committed rows, then a re-import of the
+#         same file (all duplicates), in one run.
+# api:    the REST API with BENCH_ROWS invoices stored (loaded with COPY into a throwaway database on the system
+#         PostgreSQL, 127.0.0.1:5432, user postgres, trust), the invoice jar started against it; `hey` (Debian,
+#         installed if absent) for the HTTP side, `pgbench` running the same SQL with the same number of connections
+#         (BENCH_CONNECTIONS, default 8: the
+#         system PostgreSQL is shared, max_connections 100) for the anchor. Two queries, each with the same filter
+#         (issue dates in 2025, amount >= 100):
+#           first page   GET /api/invoices?cursor=&size=20&from=2025-01-01&to=2025-12-31&minAmount=100
+#           deep page    the same with the cursor of a deep invoice (3/4 down the matching ones, at most the
+#                        300,000th: 271,165th of 361,554 with 1M rows)
+#         paced at BENCH_RATE req/s (default 200; hey -q per worker, pgbench -R), then at saturation.
+#         The database is dropped at the end, whatever happens.
+# Files (hey/pgbench output, service log) go to services/invoice/target/bench.
+set -euo pipefail
+what="${1:-all}"
+here="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd "$here/../.." && pwd)"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+java="$JAVA_HOME/bin/java"
+rows="${BENCH_ROWS:-1000000}"
+connections="${BENCH_CONNECTIONS:-8}"
+rate="${BENCH_RATE:-200}"
+seconds="${BENCH_SECONDS:-30}"
+pghost=127.0.0.1
+pgport=5432
+out="$here/target/bench"
+mkdir -p "$out"
+
+install() {
+  if ! command -v "$1" > /dev/null; then
+    echo "Installing $2 for $1..."
+    if [ "$(id -u)" -eq 0 ]; then apt-get install -y "$2" > /dev/null; else sudo apt-get install -y "$2" > /dev/null; fi
+  fi
+}
+
+import_benchmark() {
+  echo "== Import: $rows CSV rows, COPY anchor, import and re-import in one run"
+  cd "$root"
+  TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-jdbc:postgresql://$pghost:$pgport/postgres}" \
+    ./mvnw -B -o -pl services/invoice verify -Dtest=ImportThroughputTest -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dbenchmark.rows="$rows" 2>&1 | tee "$out/import.log" | grep '^benchmark' || {
+      echo "import benchmark failed: see $out/import.log"; return 1; }
+}
+
+# Percentiles (ms) of pgbench's per-transaction log (3rd field: latency in microseconds).
+pgbench_percentiles() {
+  cat "$@" | awk '{ print $3 }' | sort -n | awk '{ v[NR] = $1 } END {
+    printf "p50 %.2f ms, p99 %.2f ms", v[int(NR * 0.50) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000 }'
+}
+
+# "N req/s, p50 x ms, p99 y ms, errors" from hey's summary.
+hey_summary() {
+  awk '/Requests\/sec:/ { rps = $2 }
+       /  50% in/ { p50 = $3 * 1000 } /  99% in/ { p99 = $3 * 1000 }
+       /^  \[[0-9]+\]/ { gsub(/[\[\]]/, "", $1); codes = codes $1 "x" $2 " " }
+       END { printf "%.0f req/s, p50 %.2f ms, p99 %.2f ms, status %s", rps, p50, p99, codes }' "$1"
+}
+
+api_benchmark() {
+  install hey hey
+  install pgbench postgresql-client
+  db="invoice_bench_$$"
+  pid=""
+  local port=18082 mport=19082 key="invoice-bench-key"
+  local jar
+  cd "$root"
+  ./mvnw -B -q -o -pl services/invoice package -DskipTests
+  jar="$(ls "$here"/target/esteira-invoice-*-exec.jar)"
+  psql() { command psql -X -q -v ON_ERROR_STOP=1 -h "$pghost" -p "$pgport" -U postgres "$@"; }
+  cleanup() {
+    if [ -n "$pid" ]; then kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; fi
+    command psql -X -q -h "$pghost" -p "$pgport" -U postgres -d postgres \
+      -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" > /dev/null 2>&1 || true
+  }
+  trap cleanup EXIT
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is taken: stop what listens there"; return 1; fi
+  psql -d postgres -c "CREATE DATABASE $db"
+
+  echo "== API: starting the invoice service against database $db (Flyway creates the schema)"
+  # SQS listener off: nothing is imported here, only queried; S3/SQS are never called.
+  AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench "$java" -Xmx512m -jar "$jar" \
+    --server.port=$port --management.server.port=$mport \
+    --spring.datasource.url="jdbc:postgresql://$pghost:$pgport/$db" --spring.datasource.username=postgres \
+    --spring.datasource.hikari.maximum-pool-size="$connections" --spring.datasource.hikari.minimum-idle=1 \
+    --spring.datasource.hikari.idle-timeout=10000 \
+    --spring.cloud.aws.sqs.listener.auto-startup=false --spring.cloud.aws.endpoint=http://127.0.0.1:9 \
+    --esteira.security.api-keys[0].name=bench \
+    --esteira.security.api-keys[0].sha256="$(printf %s "$key" | sha256sum | cut -d' ' -f1)" \
+    --esteira.security.api-keys[0].scopes=invoices:read \
+    > "$out/service.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 240); do
+    if curl -sf "http://127.0.0.1:$port/readyz" > /dev/null; then break; fi
+    kill -0 "$pid" 2> /dev/null || { echo "the service exited: see $out/service.log"; return 1; }
+    sleep 0.5
+  done
+  curl -sf "http://127.0.0.1:$port/readyz" > /dev/null
+
+  echo "== API: loading $rows invoices with COPY"
+  local started=$SECONDS
+  # 1000 customers with valid CNPJs, 1000 issue dates (2023-10-05 .. 2026-06-30), amounts 1.00 .. 10000.00,
+  # a handful of uploads; items empty (single-invoice reads are not measured here).
+  awk -v rows="$rows" '
+    function cnpj_dv(s, n,   i, sum, w, r) { sum = 0; w = 2
+      for (i = n; i >= 1; i--) { sum += substr(s, i, 1) * w; w = (w == 9) ? 2 : w + 1 }
+      r = sum % 11; return (r < 2) ? 0 : 11 - r }
+    BEGIN {
+      srand(42); split("Comercio Industria Servicos Transportes Alimentos Tecnologia Construtora Farmacia", kind)
+      for (c = 0; c < 1000; c++) {
+        base = sprintf("%08d0001", 10000000 + c * 7919); d1 = cnpj_dv(base, 12); d2 = cnpj_dv(base d1, 13)
+        doc[c] = base d1 d2; name[c] = kind[c % 8 + 1] " " sprintf("%04d", c) " Ltda" }
+      for (u = 0; u < 8; u++) upload[u] = sprintf("00000000-0000-4000-8000-%012d", u)
+      for (i = 1; i <= rows; i++) {
+        c = int(rand() * 1000); day = int(rand() * 1000)
+        printf "%s\t1\t%d\t%s\t%s\t%.2f\tBRL\t%s\t%s\t2026-07-01T00:00:00Z\n", doc[(c * 13) % 1000], i, name[c], doc[c],
+          1 + rand() * 9999, strftime("%Y-%m-%d", 1696464000 + day * 86400 + 43200, 1), upload[i % 8] } }' |
+    psql -d "$db" -c "COPY invoice.invoices (issuer_key, series, number, customer, customer_document, amount,
+      currency, issue_date, upload_id, created_at) FROM STDIN"
+  psql -d "$db" -c "VACUUM ANALYZE invoice.invoices"
+  echo "loaded in $((SECONDS - started)) s: $(psql -d "$db" -Atc 'SELECT count(*) FROM invoice.invoices') rows"
+
+  local filter="from=2025-01-01&to=2025-12-31&minAmount=100"
+  local where="i1_0.issue_date>=DATE '2025-01-01' and i1_0.amount>=100 and i1_0.issue_date<=DATE '2025-12-31'"
+  # The cursor of the invoice 3/4 down the matching ones, at most the 300,000th.
+  local matching offset cursorrow cursor
+  matching=$(psql -d "$db" -Atc "SELECT count(*) FROM invoice.invoices i1_0 WHERE $where")
+  offset=$((matching < 1000000 ? matching * 3 / 4 : 300000))
+  offset=$((offset > 300000 ? 300000 : offset))
+  cursorrow=$(psql -d "$db" -AtF ' ' -c "SELECT issue_date, number, series, id FROM invoice.invoices i1_0
+    WHERE $where ORDER BY issue_date DESC, number, series, id OFFSET $offset LIMIT 1")
+  read -r cdate cnumber cseries cid <<< "$cursorrow"
+  cursor=$(printf '{"issueDate":"%s","number":"%s","series":"%s","id":"%s"}' "$cdate" "$cnumber" "$cseries" "$cid" |
+    base64 -w0 | tr '+/' '-_' | tr -d '=')
+  echo "filter: $matching of $rows invoices match; deep page after the ${offset}th ($cdate, number $cnumber)"
+
+  local first="http://127.0.0.1:$port/api/invoices?cursor=&size=20&$filter"
+  local deep="http://127.0.0.1:$port/api/invoices?cursor=$cursor&size=20&$filter"
+  # The SQL Hibernate sends for these two requests (size + 1 rows: one more tells whether there is a next page),
+  # as pgbench scripts with the same literals; prepared, as pgjdbc does after its fifth execution.
+  local select="select i1_0.id,i1_0.access_key,i1_0.amount,i1_0.authorization_status,i1_0.created_at,
+    i1_0.currency,i1_0.customer,i1_0.customer_document,i1_0.due_date,i1_0.issue_date,i1_0.issuer_key,i1_0.number,
+    i1_0.series,i1_0.upload_id from invoice.invoices i1_0"
+  local order="order by i1_0.issue_date desc,i1_0.number,i1_0.series,i1_0.id fetch first 21 rows only"
+  echo "$select where $where $order;" | tr '\n' ' ' > "$out/first.sql"
+  echo "$select where $where and i1_0.issue_date<=DATE '$cdate' and (i1_0.issue_date<DATE '$cdate' or (i1_0.issue_date=DATE '$cdate' and
+    (i1_0.number>'$cnumber' or (i1_0.number='$cnumber' and (i1_0.series>'$cseries' or (i1_0.series='$cseries'
+    and i1_0.id>'$cid')))))) $order;" | tr '\n' ' ' > "$out/deep.sql"
+  for page in first deep; do
+    psql -d "$db" -c "EXPLAIN (ANALYZE, BUFFERS) $(cat "$out/$page.sql")" > "$out/$page.explain"
+  done
+
+  curl -sf -H "X-Api-Key: $key" "$first" | head -c 300; echo
+  curl -sf -H "X-Api-Key: $key" -o /dev/null -w "first page %{http_code}, %{size_download} bytes\n" "$first"
+  curl -sf -H "X-Api-Key: $key" -o /dev/null -w "deep page %{http_code}, %{size_download} bytes\n" "$deep"
+  echo "warming up the JIT and the pool (20 s)"
+  hey -z 10s -c "$connections" -H "X-Api-Key: $key" "$first" > /dev/null
+  hey -z 10s -c "$connections" -H "X-Api-Key: $key" "$deep" > /dev/null
+
+  local workers=10 perworker
+  perworker=$(( (rate + workers - 1) / workers ))
+  echo
+  echo "== API: $rows invoices, ${seconds} s per measure; $connections connections at saturation"
+  for page in first deep; do
+    local url
+    url=$([ "$page" = first ] && echo "$first" || echo "$deep")
+    hey -z "${seconds}s" -c "$workers" -q "$perworker" -H "X-Api-Key: $key" "$url" > "$out/hey-$page-paced.txt"
+    rm -f "$out"/pgbench_log.*
+    (cd "$out" && pgbench -n -h "$pghost" -p "$pgport" -U postgres -M prepared -c "$workers" -j 2 -R "$rate" \
+      -T "$seconds" -l -f "$page.sql" "$db" > "pgbench-$page-paced.txt" 2>&1)
+    echo "$page page at $rate req/s:  API $(hey_summary "$out/hey-$page-paced.txt")"
+    echo "$page page at $rate tx/s:   pgbench $(awk '/^tps/ { printf "%.0f tx/s", $3 }' \
+      "$out/pgbench-$page-paced.txt"), $(pgbench_percentiles "$out"/pgbench_log.*)"
+
+    hey -z "${seconds}s" -c "$connections" -H "X-Api-Key: $key" "$url" > "$out/hey-$page-saturated.txt"
+    rm -f "$out"/pgbench_log.*
+    (cd "$out" && pgbench -n -h "$pghost" -p "$pgport" -U postgres -M prepared -c "$connections" -j 2 \
+      -T "$seconds" -l -f "$page.sql" "$db" > "pgbench-$page-saturated.txt" 2>&1)
+    local api_rps pg_tps
+    api_rps=$(awk '/Requests\/sec:/ { print $2 }' "$out/hey-$page-saturated.txt")
+    pg_tps=$(awk '/^tps/ { print $3 }' "$out/pgbench-$page-saturated.txt")
+    echo "$page page, saturated:    API $(hey_summary "$out/hey-$page-saturated.txt")"
+    echo "$page page, saturated:    pgbench $(printf '%.0f' "$pg_tps") tx/s, $(pgbench_percentiles \
+      "$out"/pgbench_log.*); API/pgbench $(awk -v a="$api_rps" -v p="$pg_tps" 'BEGIN { printf "%.2fx", a / p }')"
+    rm -f "$out"/pgbench_log.*
+  done
+}
+
+case "$what" in
+  import) import_benchmark ;;
+  api) api_benchmark ;;
+  all) import_benchmark; api_benchmark ;;
+  *) echo "usage: $0 [api|import|all]"; exit 2 ;;
+esac
