@@ -14,6 +14,7 @@ import io.micrometer.tracing.propagation.Propagator;
 import org.slf4j.MDC;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.Ordered;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -116,6 +117,12 @@ public class PipelineTracing {
 		}
 		Scope scope = open(uploadId, objectMetadata, name);
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+			// Last: after-commit listeners (the outbox relay among them) run in afterCompletion too, ordered.
+			@Override
+			public int getOrder() {
+				return Ordered.LOWEST_PRECEDENCE;
+			}
 
 			@Override
 			public void afterCompletion(int status) {

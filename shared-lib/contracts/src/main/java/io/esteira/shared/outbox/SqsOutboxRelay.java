@@ -5,6 +5,8 @@ import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.event.ImageProcessedEvent;
 import io.esteira.shared.event.UploadStatusEvent;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
@@ -24,12 +26,20 @@ public class SqsOutboxRelay {
 		this.aws = aws;
 	}
 
+	/**
+	 * The relays' order among the transaction's synchronizations: ahead of the lowest precedence, so they send while
+	 * an upload's trace scope opened in the transaction ({@code PipelineTracing.continueInTransaction}) is still open.
+	 */
+	public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
 	@TransactionalEventListener
+	@Order(ORDER)
 	public void relay(UploadStatusEvent event) {
 		this.sqs.send(this.aws.queues().status(), event);
 	}
 
 	@TransactionalEventListener
+	@Order(ORDER)
 	public void relay(ImageProcessedEvent event) {
 		this.sqs.send(this.aws.queues().imageEvents(), event);
 	}

@@ -1,20 +1,36 @@
 package io.esteira.shared.observability;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
+import io.esteira.shared.outbox.SqsOutboxRelay;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
 import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.annotation.EnableTransactionManagement;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
+import org.springframework.transaction.support.DefaultTransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -72,6 +88,68 @@ class PipelineTracingTest {
 				assertThat(tracing.currentTraceId()).hasSize(32).isNotEqualTo(TRACE_ID);
 			}
 		});
+	}
+
+	@Test
+	void whatTheOutboxSendsAfterTheCommitStillCarriesTheUploadsTrace() {
+		this.contexts.withUserConfiguration(TransactionConfiguration.class).run((context) -> {
+			PipelineTracing tracing = context.getBean(PipelineTracing.class);
+			new TransactionTemplate(context.getBean(PlatformTransactionManager.class)).executeWithoutResult((tx) -> {
+				tracing.continueInTransaction(UUID.randomUUID(), Map.of(PipelineTracing.TRACEPARENT, TRACEPARENT),
+						"thumbnail");
+				context.publishEvent(new Processed());
+			});
+			assertThat(context.getBean(TransactionConfiguration.class).tracesAtRelay).containsExactly(TRACE_ID);
+			assertThat(tracing.currentTraceId()).isNull();
+		});
+	}
+
+	record Processed() {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableTransactionManagement
+	static class TransactionConfiguration {
+
+		final List<String> tracesAtRelay = new CopyOnWriteArrayList<>();
+
+		private final ObjectProvider<PipelineTracing> tracing;
+
+		TransactionConfiguration(ObjectProvider<PipelineTracing> tracing) {
+			this.tracing = tracing;
+		}
+
+		@Bean
+		PlatformTransactionManager transactionManager() {
+			// No resource behind it: only the synchronization callbacks matter here.
+			return new AbstractPlatformTransactionManager() {
+
+				@Override
+				protected Object doGetTransaction() {
+					return new Object();
+				}
+
+				@Override
+				protected void doBegin(Object transaction, TransactionDefinition definition) {
+				}
+
+				@Override
+				protected void doCommit(DefaultTransactionStatus status) {
+				}
+
+				@Override
+				protected void doRollback(DefaultTransactionStatus status) {
+				}
+
+			};
+		}
+
+		@TransactionalEventListener
+		@Order(SqsOutboxRelay.ORDER)
+		void relay(Processed event) {
+			this.tracesAtRelay.add(Objects.requireNonNullElse(this.tracing.getObject().currentTraceId(), "none"));
+		}
+
 	}
 
 	@Test
