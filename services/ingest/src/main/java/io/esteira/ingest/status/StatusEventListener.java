@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
  * Consumes the status queue. The body is JSON of {@link UploadStatusEvent}, converted by the parameter type (no type
  * header needed, so any producer can send it). A body that does not convert, or lacks ids, throws: the message comes
  * back until the redrive policy moves it to the dead-letter queue. The message is acknowledged only after the step's
- * transaction committed.
+ * transaction committed. A report about an upload ingest does not know registers it when it names the upload's object
+ * ({@link UploadTimeline#record}); otherwise it is logged and acknowledged (redelivering it would not help).
  */
 @Component
 class StatusEventListener {

@@ -141,7 +141,7 @@ class ForeignObjects {
 	 */
 	private Registered save(String bucket, String key, UploadKind kind, HeadObjectResponse object, UUID id,
 			String reason) {
-		return this.transaction.execute((status) -> {
+		Registered registered = this.transaction.execute((status) -> {
 			if (this.uploads.existsById(id) || this.uploads.existsByObjectKey(key)) {
 				return new Registered(id, false);
 			}
@@ -158,9 +158,12 @@ class ForeignObjects {
 					StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, reason, 1, written, now,
 					this.tracing.currentTraceId()));
 			this.metrics.entered(kind, UploadStatus.RECEIVED);
-			logger.info("Registered s3://{}/{} as upload {}", bucket, key, id);
 			return new Registered(id, true);
 		});
+		if (registered.created()) {
+			logger.info("Registered s3://{}/{} as upload {}", bucket, key, id);
+		}
+		return registered;
 	}
 
 	private static UploadKind kindOf(String key) {

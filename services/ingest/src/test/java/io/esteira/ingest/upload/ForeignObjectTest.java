@@ -7,6 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
@@ -24,6 +29,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +45,9 @@ class ForeignObjectTest {
 	private final EsteiraInfrastructure infra = EsteiraInfrastructure.shared();
 
 	private final TestQueues queues = new TestQueues(this.infra);
+
+	@Autowired
+	private UploadTimeline timeline;
 
 	@LocalServerPort
 	private int port;
@@ -152,6 +161,39 @@ class ForeignObjectTest {
 		assertThat(upload.path("timeline").get(1).path("endedAt").isNull()).isFalse();
 		assertThat(listedInvoices(now.minus(Duration.ofMinutes(5)))).filteredOn(id::equals).hasSize(1);
 		assertThat(this.queues.deadLetterCount("esteira-status")).isZero();
+	}
+
+	@Test
+	void reportsAboutTheSameNewObjectRecordedAtTheSameMomentRegisterItOnce() throws Exception {
+		String key = "images/scanner/" + UUID.randomUUID() + ".png";
+		putForeign(key, TestFiles.aPng(), Map.of());
+		UUID id = UUID.nameUUIDFromBytes((BUCKET + "/" + key).getBytes(StandardCharsets.UTF_8));
+		List<UploadStatusEvent> reports = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			reports.add(UploadStatusEvent.of(id, "image-processing", "rendition-" + i, StepOutcome.STARTED,
+					UploadStatus.PROCESSING, null, Instant.now()).forObject(BUCKET, key));
+		}
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<UploadTimeline.Recorded>> recorded = new ArrayList<>();
+		try (ExecutorService threads = Executors.newFixedThreadPool(reports.size())) {
+			for (UploadStatusEvent report : reports) {
+				recorded.add(threads.submit(() -> {
+					start.await();
+					return this.timeline.record(report);
+				}));
+			}
+			start.countDown();
+			for (Future<UploadTimeline.Recorded> result : recorded) {
+				assertThat(result.get(30, TimeUnit.SECONDS)).isNotEqualTo(UploadTimeline.Recorded.UNKNOWN_UPLOAD);
+			}
+		}
+
+		JsonNode upload = upload(id);
+		assertThat(TestNotifications.stepsNamed(upload, "registered")).isEqualTo(1);
+		for (int i = 0; i < reports.size(); i++) {
+			assertThat(TestNotifications.stepsNamed(upload, "rendition-" + i)).isEqualTo(1);
+		}
+		assertThat(upload.path("status").asString()).isEqualTo("PROCESSING");
 	}
 
 	@Test
