@@ -130,7 +130,7 @@ public final class ThumbnailBenchmark {
 		}
 		System.gc();
 		resetPeaks();
-		long allocated = threads.getCurrentThreadAllocatedBytes();
+		long allocated = threads.getTotalThreadAllocatedBytes();
 		long cpu = os.getProcessCpuTime();
 		for (int i = 0; i < iterations; i++) {
 			Renditions made = renderer.render(source);
@@ -139,7 +139,7 @@ public final class ThumbnailBenchmark {
 			}
 		}
 		double cpuMillis = (os.getProcessCpuTime() - cpu) / 1e6 / iterations;
-		double allocatedMb = (threads.getCurrentThreadAllocatedBytes() - allocated) / 1048576.0 / iterations;
+		double allocatedMb = (threads.getTotalThreadAllocatedBytes() - allocated) / 1048576.0 / iterations;
 		return new Measured(cpuMillis, peakHeapMb(), allocatedMb);
 	}
 
