@@ -82,7 +82,8 @@ class PipelineMetricsTest {
 			.isEqualTo(1));
 		assertThat(sample("esteira_uploads_total", Map.of("kind", "invoice", "status", "RECEIVED")) - receivedBefore)
 			.isEqualTo(1);
-		assertThat(sample("esteira_uploads_total", Map.of("kind", "invoice", "status", "FAILED"))).isEqualTo(failedBefore);
+		assertThat(sample("esteira_uploads_total", Map.of("kind", "invoice", "status", "FAILED")))
+			.isEqualTo(failedBefore);
 		// every kind and status is there from the start, so rates work before the first occurrence
 		assertThat(find("esteira_uploads_total", Map.of("kind", "image", "status", "COMPLETED_WITH_ERRORS")))
 			.isPresent();
@@ -142,7 +143,8 @@ class PipelineMetricsTest {
 		for (String queue : new String[] { "esteira-images", "esteira-invoices", "esteira-image-events",
 				"esteira-status", "esteira-status-dlq", "esteira-invoices-dlq", "esteira-image-events-dlq" }) {
 			for (String state : new String[] { "visible", "in_flight" }) {
-				assertThat(find("esteira_queue_messages", Map.of("queue", queue, "state", state))).as(queue + " " + state)
+				assertThat(find("esteira_queue_messages", Map.of("queue", queue, "state", state)))
+					.as(queue + " " + state)
 					.isPresent();
 			}
 		}

@@ -223,7 +223,8 @@ class DeadLetterQueues {
 				join(this.sqs.sendMessage((send) -> send.queueUrl(sourceUrl)
 					.messageBody(message.body())
 					.messageAttributes(message.messageAttributes())));
-				join(this.sqs.deleteMessage((delete) -> delete.queueUrl(dlqUrl).receiptHandle(message.receiptHandle())));
+				join(this.sqs.deleteMessage(
+						(delete) -> delete.queueUrl(dlqUrl).receiptHandle(message.receiptHandle())));
 				moved++;
 			}
 		}
@@ -322,7 +323,8 @@ class DeadLetterQueues {
 	/** The {@code deadLetterTargetArn} of the queue's redrive policy, {@code null} if none. */
 	private String deadLetterQueueArn(String queue) {
 		String policy = this.sqs
-			.getQueueAttributes((request) -> request.queueUrl(url(queue)).attributeNames(QueueAttributeName.REDRIVE_POLICY))
+			.getQueueAttributes(
+					(request) -> request.queueUrl(url(queue)).attributeNames(QueueAttributeName.REDRIVE_POLICY))
 			.join()
 			.attributes()
 			.get(QueueAttributeName.REDRIVE_POLICY);

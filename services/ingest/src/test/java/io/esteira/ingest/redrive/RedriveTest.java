@@ -235,7 +235,8 @@ class RedriveTest {
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(this.queues.deadLetterCount("esteira-status")).isZero());
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-			JsonNode progress = this.api.get(IngestApi.ADMIN_KEY, "/api/admin/dead-letter-queues/esteira-status/redrive")
+			JsonNode progress = this.api
+				.get(IngestApi.ADMIN_KEY, "/api/admin/dead-letter-queues/esteira-status/redrive")
 				.body();
 			assertThat(progress.path("supported").asBoolean()).isTrue();
 			assertThat(progress.path("tasks").get(0).path("status").asString()).isEqualTo("COMPLETED");
