@@ -5,6 +5,11 @@ import java.util.UUID;
 import io.esteira.imageprocessing.thumbnail.Thumbnail;
 import io.esteira.shared.aws.EsteiraAwsProperties;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.transaction.CannotCreateTransactionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -19,6 +24,21 @@ class ImageProcessingServiceTest {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> new ImageProcessingService(null, null, null, null, sameBucket, null, null, null))
 			.withMessageContaining("output-bucket must differ");
+	}
+
+	@Test
+	void transientFailuresAreNamedByWhatWasUnavailable() {
+		assertThat(ImageProcessingService.failureReason(NoSuchBucketException.builder().message("gone").build()))
+			.isEqualTo("storage_unavailable");
+		assertThat(ImageProcessingService
+			.failureReason(new IllegalStateException("wrapped", SdkClientException.create("connection refused"))))
+			.isEqualTo("storage_unavailable");
+		assertThat(ImageProcessingService.failureReason(new DataAccessResourceFailureException("down")))
+			.isEqualTo("database_unavailable");
+		assertThat(ImageProcessingService.failureReason(new CannotCreateTransactionException("no connection")))
+			.isEqualTo("database_unavailable");
+		assertThat(ImageProcessingService.failureReason(new IllegalStateException("something else")))
+			.isEqualTo("processing_error");
 	}
 
 	@Test
