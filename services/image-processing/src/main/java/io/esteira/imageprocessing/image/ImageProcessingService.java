@@ -27,6 +27,7 @@ import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadMetadata;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.shared.observability.PipelineTracing;
 import io.esteira.shared.s3.S3ObjectEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -56,7 +57,6 @@ public class ImageProcessingService {
 
 	static final String SERVICE = "image-processing";
 
-	static final String STEP_PROCESSING = "processing";
 
 	static final String STEP_THUMBNAIL = "thumbnail";
 
@@ -85,9 +85,12 @@ public class ImageProcessingService {
 
 	private final MeterRegistry meters;
 
+	private final PipelineTracing tracing;
+
 	ImageProcessingService(ImageRepository images, ImageObjects objects, ThumbnailRenderer renderer,
 			ApplicationEventPublisher events, EsteiraAwsProperties aws, ImageProperties properties, Clock clock,
-			MeterRegistry meters) {
+			MeterRegistry meters, PipelineTracing tracing) {
+		this.tracing = tracing;
 		this.images = images;
 		this.objects = objects;
 		this.renderer = renderer;
@@ -129,6 +132,8 @@ public class ImageProcessingService {
 		}
 		SourceObject source = described.get();
 		UUID uploadId = uploadId(source);
+		// The rest of the transaction, and what its outbox sends after the commit, continues the upload's trace.
+		this.tracing.continueInTransaction(uploadId, source.metadata(), STEP_THUMBNAIL);
 		ImageRecord record = this.images.findByUploadId(uploadId).orElse(null);
 		if (record != null) {
 			if (record.status().isFinal() && source.eTag().equals(record.sourceEtag())) {
@@ -138,8 +143,7 @@ public class ImageProcessingService {
 			}
 			if (!record.status().isFinal()) {
 				// FAILED (retries exhausted) or SKIPPED (object was gone): any event for the object is a reason to try
-				// again, whatever its sequencer. A redrive's sequencer is made up from the time and need not sort
-				// after S3's own; and the current object is what is read anyway.
+				// again, whatever its sequencer (a redrive carries none); the current object is what is read anyway.
 				logger.info("Upload {}: {} earlier ({}); processing s3://{}/{} again", uploadId, record.status(),
 						record.reason(), source.bucket(), source.key());
 			}
@@ -198,7 +202,7 @@ public class ImageProcessingService {
 		Instant now = this.clock.instant();
 		record.processed(source, latestSequencer(event, record), sha256, made, renditions, millisSince(start), now);
 		this.images.save(record);
-		publishStarted(uploadId, source, now, attempt);
+		publishStarted(uploadId, source, now.minusNanos(System.nanoTime() - start), attempt);
 		report(UploadStatusEvent.of(uploadId, SERVICE, STEP_THUMBNAIL, StepOutcome.SUCCEEDED, null,
 				renditions.stream()
 					.map((r) -> r.width() + "x" + r.height())
@@ -228,7 +232,7 @@ public class ImageProcessingService {
 		deleteRenditions(record, Set.of());
 		record.rejected(source, latestSequencer(event, record), sha256, format, reason, millisSince(start), now);
 		this.images.save(record);
-		publishStarted(record.uploadId(), source, now, attempt);
+		publishStarted(record.uploadId(), source, now.minusNanos(System.nanoTime() - start), attempt);
 		report(UploadStatusEvent.of(record.uploadId(), SERVICE, STEP_THUMBNAIL, StepOutcome.REJECTED,
 				UploadStatus.REJECTED, reason, now), source, attempt);
 		logger.info("Upload {}: s3://{}/{} rejected as {} ({})", record.uploadId(), source.bucket(), source.key(),
@@ -245,9 +249,13 @@ public class ImageProcessingService {
 				: record.sourceSequencer();
 	}
 
-	private void publishStarted(UUID uploadId, SourceObject source, Instant now, int attempt) {
-		report(UploadStatusEvent.of(uploadId, SERVICE, STEP_PROCESSING, StepOutcome.STARTED, UploadStatus.PROCESSING,
-				null, now), source, attempt);
+	/**
+	 * The {@code thumbnail} step's start, reported with its end (both through the outbox, after the commit): ingest
+	 * times the step from the two.
+	 */
+	private void publishStarted(UUID uploadId, SourceObject source, Instant startedAt, int attempt) {
+		report(UploadStatusEvent.of(uploadId, SERVICE, STEP_THUMBNAIL, StepOutcome.STARTED, UploadStatus.PROCESSING,
+				null, startedAt), source, attempt);
 	}
 
 	/**

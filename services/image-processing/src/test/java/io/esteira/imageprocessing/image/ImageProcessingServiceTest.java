@@ -22,7 +22,7 @@ class ImageProcessingServiceTest {
 				new EsteiraAwsProperties.Queues("a", "b", "c", "d"));
 
 		assertThatIllegalStateException()
-			.isThrownBy(() -> new ImageProcessingService(null, null, null, null, sameBucket, null, null, null))
+			.isThrownBy(() -> new ImageProcessingService(null, null, null, null, sameBucket, null, null, null, null))
 			.withMessageContaining("output-bucket must differ");
 	}
 

@@ -1,6 +1,5 @@
 package io.esteira.ingest.redrive;
 
-import java.math.BigInteger;
 
 import io.esteira.ingest.upload.RedriveRequested;
 import io.esteira.shared.aws.EsteiraAwsProperties;
@@ -17,8 +16,10 @@ import org.springframework.transaction.event.TransactionalEventListener;
 /**
  * Sends a committed redrive to the queue of the upload's kind as an S3 {@code ObjectCreated:Put} notification for the
  * original object (same format as S3's own, so the processing services need nothing new). Runs from the outbox: a
- * failed send is retried on restart, and the consumers are idempotent if one goes out twice. The sequencer is derived
- * from the redrive time, so it sorts after the object's original event.
+ * failed send is retried on restart, and the consumers are idempotent if one goes out twice. The notification carries
+ * no sequencer: S3's sequencers are opaque and only comparable with each other, so any value made up here would sort
+ * before or after the object's real events by accident. Consumers process an upload that has not completed again
+ * whatever the sequencer, and keep the sequencer of the last real event they saw.
  */
 @Component
 class RedriveSender {
@@ -41,13 +42,8 @@ class RedriveSender {
 	@TransactionalEventListener
 	void on(RedriveRequested redrive) {
 		String queue = "image".equals(redrive.kind()) ? this.aws.queues().images() : this.aws.queues().invoices();
-		String sequencer = BigInteger.valueOf(redrive.requestedAt().getEpochSecond())
-			.multiply(BigInteger.valueOf(1_000_000_000L))
-			.add(BigInteger.valueOf(redrive.requestedAt().getNano()))
-			.toString(16)
-			.toUpperCase();
 		String body = S3Events.encode(new S3ObjectEvent("ObjectCreated:Put", redrive.requestedAt(), redrive.bucket(),
-				redrive.key(), redrive.size(), redrive.eTag(), null, sequencer), this.region);
+				redrive.key(), redrive.size(), redrive.eTag(), null, null), this.region);
 		String url = this.sqs.getQueueUrl((request) -> request.queueName(queue)).join().queueUrl();
 		this.sqs.sendMessage((send) -> send.queueUrl(url).messageBody(body)).join();
 		logger.info("Upload {}: redrive run {} sent to {} for s3://{}/{}", redrive.uploadId(), redrive.run(), queue,
