@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,7 +30,9 @@ import org.springframework.stereotype.Component;
  * (the rows travel as arrays, so the statement text never changes), then one query for the rows that were already
  * there to tell duplicates (same content) from conflicts (same natural key, other content). The natural key is the
  * NF-e access key when there is one, and always (issuer, series, number): the access key embeds the issuer, series
- * and number, and the validator made them agree. A stored invoice is never overwritten.
+ * and number, and the validator made them agree. A stored invoice is never overwritten. While an import finds more
+ * stored invoices than new ones (a file imported again), each batch is looked up first and only the missing invoices
+ * are inserted.
  */
 @Component
 class InvoiceBatchWriter {
@@ -85,7 +88,15 @@ class InvoiceBatchWriter {
 				alreadyStored.add(invoice);
 			}
 		}
-		Set<Key> inserted = insert(List.copyOf(firsts.values()), issuer, uploadId, createdAt);
+		// Mostly stored already so far (a file imported again): look the batch up first and insert only what is
+		// missing, instead of letting every row's insert run into its conflict and then looking it up anyway.
+		Map<Key, Stored> stored = new HashMap<>();
+		List<ParsedRecord.Valid> candidates = List.copyOf(firsts.values());
+		if (tally.duplicates() + tally.conflicts() > tally.accepted()) {
+			stored.putAll(stored(candidates, issuer));
+			candidates = candidates.stream().filter((invoice) -> !stored.containsKey(Key.of(invoice, issuer))).toList();
+		}
+		Set<Key> inserted = candidates.isEmpty() ? Set.of() : insert(candidates, issuer, uploadId, createdAt);
 		firsts.forEach((key, invoice) -> {
 			if (inserted.contains(key)) {
 				tally.countAccepted();
@@ -97,7 +108,14 @@ class InvoiceBatchWriter {
 		if (alreadyStored.isEmpty()) {
 			return;
 		}
-		Map<Key, Stored> stored = stored(alreadyStored, issuer);
+		List<ParsedRecord.Valid> unknown = alreadyStored.stream()
+			.filter((invoice) -> !stored.containsKey(Key.of(invoice, issuer)))
+			.toList();
+		if (!unknown.isEmpty()) {
+			stored.putAll(stored(unknown, issuer));
+		}
+		// File order, so that the error report lists conflicts as the file has them.
+		alreadyStored.sort(Comparator.comparingInt(ParsedRecord.Valid::index));
 		for (ParsedRecord.Valid invoice : alreadyStored) {
 			Stored existing = stored.get(Key.of(invoice, issuer));
 			if (existing != null && existing.sameContentAs(invoice)) {
