@@ -94,6 +94,8 @@ public class PhotoLinkService {
 			this.syncs.delete(recorded.get());
 			this.syncs.flush();
 		}
+		// The step's start, sent with its end (the outbox sends both after the commit): ingest times the step.
+		report(requested, StepOutcome.STARTED, null, null, attempt, this.clock.instant());
 		ContactResolution resolution;
 		try {
 			resolution = this.contacts.resolve(requested.contactId(), event.customerEmail(), event.customerPhone());

@@ -82,6 +82,15 @@ class PhotoLinkSyncTest {
 		assertThat(status.step()).isEqualTo("crm-sync");
 		assertThat(status.outcome()).isEqualTo(StepOutcome.SUCCEEDED);
 		assertThat(status.status()).isEqualTo(UploadStatus.COMPLETED);
+		// Its start came with it, so that ingest can time the step.
+		assertThat(this.queues.allStatusEventsFor(event.uploadId()))
+			.filteredOn((report) -> report.outcome() == StepOutcome.STARTED)
+			.singleElement()
+			.satisfies((started) -> {
+				assertThat(started.step()).isEqualTo("crm-sync");
+				assertThat(started.status()).isNull();
+				assertThat(started.occurredAt()).isBeforeOrEqualTo(status.occurredAt());
+			});
 		this.queues.awaitImageEventsSettled();
 		this.hubSpot.verify(1, patchRequestedFor(urlPathEqualTo(contactPath(contactId)))
 			.withHeader("Authorization", equalTo("Bearer " + TOKEN))

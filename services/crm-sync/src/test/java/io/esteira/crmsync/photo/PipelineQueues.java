@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatusEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -50,8 +51,16 @@ final class PipelineQueues {
 		return this.json.writeValueAsString(value);
 	}
 
+	/**
+	 * The status events received so far for the upload that end its step (reads and deletes what is on the status
+	 * queue); the {@code STARTED} report each run sends with its end is in {@link #allStatusEventsFor}.
+	 */
+	List<UploadStatusEvent> statusEventsFor(UUID uploadId) {
+		return allStatusEventsFor(uploadId).stream().filter((event) -> event.outcome() != StepOutcome.STARTED).toList();
+	}
+
 	/** Every status event received so far for the upload (reads and deletes what is on the status queue). */
-	synchronized List<UploadStatusEvent> statusEventsFor(UUID uploadId) {
+	synchronized List<UploadStatusEvent> allStatusEventsFor(UUID uploadId) {
 		List<Message> messages;
 		do {
 			messages = this.sqs.receiveMessage((request) -> request.queueUrl(this.status).maxNumberOfMessages(10))
