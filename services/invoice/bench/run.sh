@@ -14,7 +14,8 @@
 #           first page   GET /api/invoices?cursor=&size=20&from=2025-01-01&to=2025-12-31&minAmount=100
 #           deep page    the same with the cursor of a deep invoice (3/4 down the matching ones, at most the
 #                        300,000th: 271,165th of 361,554 with 1M rows)
-#         paced at BENCH_RATE req/s (default 200; hey -q per worker, pgbench -R), then at saturation.
+#         paced at BENCH_RATE req/s (default 200; hey -c 2 -q 100, pgbench -R with as many clients), then at
+#         saturation.
 #         The database is dropped at the end, whatever happens.
 # Files (hey/pgbench output, service log) go to services/invoice/target/bench.
 set -euo pipefail
@@ -87,8 +88,7 @@ api_benchmark() {
   AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench "$java" -Xmx512m -jar "$jar" \
     --server.port=$port --management.server.port=$mport \
     --spring.datasource.url="jdbc:postgresql://$pghost:$pgport/$db" --spring.datasource.username=postgres \
-    --spring.datasource.hikari.maximum-pool-size="$connections" --spring.datasource.hikari.minimum-idle=1 \
-    --spring.datasource.hikari.idle-timeout=10000 \
+    --spring.datasource.hikari.maximum-pool-size="$connections" \
     --spring.cloud.aws.sqs.listener.auto-startup=false --spring.cloud.aws.endpoint=http://127.0.0.1:9 \
     --esteira.security.api-keys[0].name=bench \
     --esteira.security.api-keys[0].sha256="$(printf %s "$key" | sha256sum | cut -d' ' -f1)" \
@@ -162,7 +162,9 @@ api_benchmark() {
   hey -z 10s -c "$connections" -H "X-Api-Key: $key" "$first" > /dev/null
   hey -z 10s -c "$connections" -H "X-Api-Key: $key" "$deep" > /dev/null
 
-  local workers=10 perworker
+  # hey's workers pace with tickers started together, so N workers send bursts of N requests at once; two workers
+  # (bursts of two, one per core) keep the arrival close to pgbench -R's evenly spread schedule.
+  local workers="${BENCH_PACED_WORKERS:-2}" perworker
   perworker=$(( (rate + workers - 1) / workers ))
   echo
   echo "== API: $rows invoices, ${seconds} s per measure; $connections connections at saturation"
