@@ -18,6 +18,7 @@ import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadMetadata;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.shared.observability.PipelineTracing;
 import io.esteira.shared.s3.S3Events;
 import io.esteira.shared.s3.S3ObjectEvent;
 import org.slf4j.Logger;
@@ -46,8 +47,6 @@ import org.springframework.transaction.annotation.Transactional;
 public class InvoiceImportService {
 
 	static final String SERVICE = "invoice";
-
-	static final String PROCESSING_STEP = "processing";
 
 	static final String IMPORT_STEP = "invoice-import";
 
@@ -79,10 +78,14 @@ public class InvoiceImportService {
 
 	private final ImportMetrics metrics;
 
+	private final PipelineTracing tracing;
+
 	InvoiceImportService(S3Client s3, InvoiceFileParser parser, InvoiceBatchWriter writer,
 			InvoiceImportRepository imports, JdbcClient jdbc, ApplicationEventPublisher events,
-			InvoiceProperties properties, EsteiraAwsProperties aws, Clock clock, ImportMetrics metrics) {
+			InvoiceProperties properties, EsteiraAwsProperties aws, Clock clock, ImportMetrics metrics,
+			PipelineTracing tracing) {
 		this.metrics = metrics;
+		this.tracing = tracing;
 		this.aws = aws;
 		this.s3 = s3;
 		this.parser = parser;
@@ -119,6 +122,8 @@ public class InvoiceImportService {
 		try (object) {
 			GetObjectResponse response = object.response();
 			UUID uploadId = uploadId(event, response);
+			// The rest of the transaction, and what its outbox sends after the commit, continues the upload's trace.
+			this.tracing.continueInTransaction(uploadId, response.metadata(), IMPORT_STEP);
 			String eTag = Optional.ofNullable(S3Events.unquoteETag(response.eTag())).orElse(event.eTag());
 			Instant startedAt = this.clock.instant();
 			if (!this.imports.claim(uploadId, event.bucket(), event.key(), eTag, startedAt)) {
@@ -127,7 +132,8 @@ public class InvoiceImportService {
 				return;
 			}
 			Step step = new Step(uploadId, event, attempt);
-			publish(step, PROCESSING_STEP, StepOutcome.STARTED, UploadStatus.PROCESSING, null);
+			// The step's start under its own name: ingest times the step from it and its end.
+			publish(step, IMPORT_STEP, StepOutcome.STARTED, UploadStatus.PROCESSING, null);
 			try (ErrorReport report = new ErrorReport()) {
 				ImportTally tally = new ImportTally(this.properties.maxReportedErrors(), report);
 				run(object, step, startedAt, tally, report);

@@ -11,6 +11,7 @@ import io.esteira.invoice.NfeFixtures;
 import io.esteira.invoice.TestApi;
 import io.esteira.invoice.TestApiKeys;
 import io.esteira.invoice.TestPipeline;
+import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadMetadata;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
@@ -219,7 +220,7 @@ class BrazilianImportIntegrationTest {
 		return await().atMost(PATIENCE)
 			.until(() -> this.pipeline.statusEvents(uploadId)
 				.stream()
-				.filter((event) -> "invoice-import".equals(event.step()))
+				.filter((event) -> "invoice-import".equals(event.step()) && event.outcome() != StepOutcome.STARTED)
 				.toList(), (events) -> !events.isEmpty())
 			.getFirst();
 	}

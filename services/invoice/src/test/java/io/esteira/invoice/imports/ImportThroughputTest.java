@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import io.esteira.invoice.InvoiceServiceTest;
 import io.esteira.invoice.TestPipeline;
+import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadMetadata;
 import io.esteira.shared.event.UploadStatusEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
@@ -145,7 +146,7 @@ class ImportThroughputTest {
 			.pollInterval(Duration.ofMillis(100))
 			.until(() -> this.pipeline.statusEvents(uploadId)
 				.stream()
-				.filter((event) -> "invoice-import".equals(event.step()))
+				.filter((event) -> "invoice-import".equals(event.step()) && event.outcome() != StepOutcome.STARTED)
 				.toList(), (events) -> !events.isEmpty())
 			.getFirst();
 	}
