@@ -2,24 +2,41 @@ package io.esteira.localstack;
 
 import java.io.ByteArrayInputStream;
 import java.awt.image.BufferedImage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 
 import javax.imageio.ImageIO;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.esteira.shared.s3.S3Events;
 import io.esteira.shared.s3.S3ObjectEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import tools.jackson.databind.JsonNode;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -30,10 +47,13 @@ import static org.awaitility.Awaitility.await;
  * The whole pipeline, as the local stack runs it: four service processes, S3 events from bucket writes, a chatbot's
  * uploads through the public API.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest {
 
 	@TempDir
 	static Path work;
+
+	static Path samples;
 
 	static LocalStack stack;
 
@@ -44,7 +64,7 @@ class PipelineEndToEndTest {
 		stack = LocalStack.start(new LocalStack.Options(LocalStack.root(), work, false, null));
 		result = new Demo(stack.ingestUrl(), stack.invoiceUrl(), LocalStack.DEMO_API_KEY,
 				stack.infrastructure().hubSpot().baseUrl())
-			.run(Samples.write(work.resolve("samples")));
+			.run(samples = Samples.write(work.resolve("samples")));
 	}
 
 	@AfterAll
@@ -108,6 +128,116 @@ class PipelineEndToEndTest {
 		infra.hubSpot().server().verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/tasks")));
 		assertThat(new Demo(stack.ingestUrl(), stack.invoiceUrl(), LocalStack.DEMO_API_KEY,
 				infra.hubSpot().baseUrl()).invoiceCount()).isEqualTo(3);
+	}
+
+	@Test
+	void oneUploadIsOneTraceFromIngestThroughImageProcessingToCrmSync() {
+		JsonNode steps = result.imageUpload().path("steps");
+		List<JsonNode> traced = StreamSupport.stream(steps.spliterator(), false)
+			.filter((step) -> Set.of("ingest", "image-processing", "crm-sync").contains(step.path("service").asString()))
+			.toList();
+		assertThat(traced).extracting((step) -> step.path("service").asString())
+			.contains("ingest", "image-processing", "crm-sync");
+		Set<String> traceIds = traced.stream()
+			.map((step) -> step.path("traceId").asString(""))
+			.collect(Collectors.toSet());
+		assertThat(traceIds).as("trace ids of the steps %s", steps).hasSize(1);
+		assertThat(traceIds.iterator().next()).matches("[0-9a-f]{32}");
+	}
+
+	@Test
+	void everyServiceShowsItsPipelineMetricsToPrometheus() throws Exception {
+		String ingest = scrape(EsteiraService.INGEST);
+		assertThat(sample(ingest, "esteira_uploads_total", "kind=\"image\"", "status=\"COMPLETED\"")).isEqualTo(1);
+		assertThat(sample(ingest, "esteira_uploads_total", "kind=\"invoice\"", "status=\"COMPLETED\""))
+			.isEqualTo(1);
+		// Steps are timed from their STARTED report to their end, whichever service ran them.
+		for (String service : List.of("image-processing", "invoice", "crm-sync")) {
+			assertThat(sample(ingest, "esteira_step_duration_seconds_count", "service=\"" + service + "\""))
+				.as("timed steps of %s", service)
+				.isPositive();
+		}
+		assertThat(ingest).contains("esteira_queue_messages{").contains("queue=\"esteira-images-dlq\"");
+		assertThat(sample(ingest, "esteira_queue_lag_seconds_count", "queue=\"esteira-status\"")).isPositive();
+
+		String images = scrape(EsteiraService.IMAGE_PROCESSING);
+		assertThat(sample(images, "esteira_queue_lag_seconds_count", "queue=\"esteira-images\"")).isPositive();
+		assertThat(sample(images, "esteira_images_render_seconds_count")).isPositive();
+
+		String invoices = scrape(EsteiraService.INVOICE);
+		assertThat(sample(invoices, "esteira_queue_lag_seconds_count", "queue=\"esteira-invoices\"")).isPositive();
+		assertThat(sample(invoices, "esteira_invoice_rows_total", "outcome=\"accepted\"")).isEqualTo(3);
+
+		String crm = scrape(EsteiraService.CRM_SYNC);
+		assertThat(sample(crm, "esteira_queue_lag_seconds_count", "queue=\"esteira-image-events\"")).isPositive();
+		assertThat(crm).contains("esteira_crm_paused{");
+
+		for (EsteiraService service : EsteiraService.values()) {
+			assertThat(scrape(service)).contains("application=\"" + service.id() + "\"");
+		}
+	}
+
+	@Test
+	@Order(Integer.MAX_VALUE) // last: it creates a second HubSpot task, and the tests above count them
+	void crmSyncKilledInTheMiddleOfItsStepFinishesTheUploadAfterARestartWithoutDuplicates() {
+		var hubSpot = stack.infrastructure().hubSpot().server();
+		String contact = "/crm/v3/objects/contacts/456";
+		// The first update of contact 456 hangs, so crm-sync is inside its step, the HTTP call open and nothing
+		// committed, when it is killed; the restarted one finds the contact answering again.
+		hubSpot.stubFor(patch(urlPathEqualTo(contact)).atPriority(1)
+			.inScenario("crash")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willSetStateTo("restarted")
+			.willReturn(aResponse().withStatus(200)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"id\":\"456\",\"properties\":{},\"updatedAt\":\"2026-11-22T10:00:00Z\",\"archived\":false}")
+				.withFixedDelay(8_000)));
+		Demo demo = new Demo(stack.ingestUrl(), stack.invoiceUrl(), LocalStack.DEMO_API_KEY,
+				stack.infrastructure().hubSpot().baseUrl());
+		String id = demo.upload(samples.resolve("photo.jpg"), Map.of("kind", "image", "crmContactId", "456"));
+		await().atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> !hubSpot.findAll(patchRequestedFor(urlPathEqualTo(contact))).isEmpty());
+
+		stack.kill(EsteiraService.CRM_SYNC);
+		stack.restart(EsteiraService.CRM_SYNC);
+
+		JsonNode upload = demo.awaitTerminal(id);
+		assertThat(upload.path("status").asString()).as("upload %s", upload).isEqualTo("COMPLETED");
+		// The killed delivery came back after its visibility timeout and was done once: one task and one note with
+		// this upload's link, whatever the number of (idempotent) contact updates.
+		hubSpot.verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/tasks"))
+			.withRequestBody(WireMock.containing("/files/" + id + "/")));
+		hubSpot.verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/notes"))
+			.withRequestBody(WireMock.containing("/files/" + id + "/")));
+		assertThat(hubSpot.findAll(patchRequestedFor(urlPathEqualTo(contact)))).hasSizeBetween(2, 3);
+		assertThat(upload.path("steps")).filteredOn((step) -> "crm-sync".equals(step.path("service").asString())
+				&& "SUCCEEDED".equals(step.path("outcome").asString()))
+			.isNotEmpty();
+	}
+
+	private static String scrape(EsteiraService service) throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(stack.managementUrl(service) + "/actuator/prometheus")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as("scrape of %s", service.id()).isEqualTo(200);
+		return response.body();
+	}
+
+	/** The sum of the samples of {@code metric} whose labels contain every one of {@code labels}. */
+	private static double sample(String scrape, String metric, String... labels) {
+		Matcher lines = Pattern.compile("(?m)^" + Pattern.quote(metric) + "\\{([^}]*)\\} (\\S+)").matcher(scrape);
+		double sum = 0;
+		boolean found = false;
+		while (lines.find()) {
+			String present = lines.group(1);
+			if (List.of(labels).stream().allMatch(present::contains)) {
+				sum += Double.parseDouble(lines.group(2));
+				found = true;
+			}
+		}
+		assertThat(found).as("%s%s in the scrape", metric, List.of(labels)).isTrue();
+		return sum;
 	}
 
 	private static boolean queueDrained(EsteiraInfrastructure infra, String queue) {
