@@ -8,8 +8,10 @@ import io.awspring.cloud.sqs.listener.Visibility;
 import io.esteira.crmsync.config.CrmProperties;
 import io.esteira.crmsync.crm.CrmUnavailableException;
 import io.esteira.shared.event.ImageProcessedEvent;
+import io.esteira.shared.observability.PipelineTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.stereotype.Component;
@@ -52,17 +54,21 @@ class ImageEventsListener {
 					required = false) String receiveCount,
 			Visibility visibility) {
 		int attempt = attempt(receiveCount);
-		try {
-			CrmSyncStatus status = this.photoLinks.sync(event, attempt);
-			if (status == CrmSyncStatus.FAILED) {
-				visibility.changeTo(0);
-				throw new GaveUpException("upload " + event.uploadId() + " already failed; on to the dead-letter queue");
+		// Every log line about this delivery names its upload (JSON logs: the uploadId field).
+		try (MDC.MDCCloseable logged = MDC.putCloseable(PipelineTracing.UPLOAD_ID, String.valueOf(event.uploadId()))) {
+			try {
+				CrmSyncStatus status = this.photoLinks.sync(event, attempt);
+				if (status == CrmSyncStatus.FAILED) {
+					visibility.changeTo(0);
+					throw new GaveUpException(
+							"upload " + event.uploadId() + " already failed; on to the dead-letter queue");
+				}
+				this.notifications.notifyOwner(event.uploadId());
 			}
-			this.notifications.notifyOwner(event.uploadId());
-		}
-		catch (CrmUnavailableException ex) {
-			retryLater(event, attempt, ex, visibility);
-			throw ex;
+			catch (CrmUnavailableException ex) {
+				retryLater(event, attempt, ex, visibility);
+				throw ex;
+			}
 		}
 	}
 

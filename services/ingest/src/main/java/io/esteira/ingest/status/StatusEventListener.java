@@ -6,6 +6,8 @@ import java.util.List;
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.esteira.ingest.upload.UploadTimeline;
 import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.shared.observability.PipelineTracing;
+import org.slf4j.MDC;
 
 import org.springframework.stereotype.Component;
 
@@ -27,7 +29,11 @@ class StatusEventListener {
 
 	@SqsListener("${esteira.aws.queues.status}")
 	void onStatus(UploadStatusEvent event) {
-		this.timeline.record(requireComplete(event));
+		UploadStatusEvent complete = requireComplete(event);
+		// Every log line about this step names its upload.
+		try (MDC.MDCCloseable upload = MDC.putCloseable(PipelineTracing.UPLOAD_ID, complete.uploadId().toString())) {
+			this.timeline.record(complete);
+		}
 	}
 
 	private static UploadStatusEvent requireComplete(UploadStatusEvent event) {

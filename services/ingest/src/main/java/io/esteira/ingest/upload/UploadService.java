@@ -23,6 +23,7 @@ import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.observability.PipelineTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -123,28 +124,31 @@ class UploadService {
 		}
 		String sha256 = sha256(upload.content());
 		UUID id = UUID.randomUUID();
-		Instant now = this.clock.instant();
-		String bucket = this.aws.uploadsBucket();
-		String key = objectKey(upload.kind(), now, id, contentType);
-		this.transaction.executeWithoutResult((status) -> {
-			this.uploads.save(new Upload(id, upload.kind(), bucket, key, upload.originalFilename(), contentType,
-					upload.size(), sha256, upload.customer(), callbackUrl, false, now));
-			this.steps.save(new UploadStep(id, UUID.randomUUID(), SERVICE, "received", StepOutcome.SUCCEEDED,
-					UploadStatus.RECEIVED, null, 1, now, now, this.tracing.currentTraceId()));
-			this.metrics.entered(upload.kind(), UploadStatus.RECEIVED);
-		});
-		try {
-			this.storage.store(bucket, key, contentType, upload.size(), upload.content(),
-					ObjectMetadata.of(id, upload.kind(), upload.customer()));
+		// Every log line about this upload names it (JSON logs: the uploadId field).
+		try (MDC.MDCCloseable logged = MDC.putCloseable(PipelineTracing.UPLOAD_ID, id.toString())) {
+			Instant now = this.clock.instant();
+			String bucket = this.aws.uploadsBucket();
+			String key = objectKey(upload.kind(), now, id, contentType);
+			this.transaction.executeWithoutResult((status) -> {
+				this.uploads.save(new Upload(id, upload.kind(), bucket, key, upload.originalFilename(), contentType,
+						upload.size(), sha256, upload.customer(), callbackUrl, false, now));
+				this.steps.save(new UploadStep(id, UUID.randomUUID(), SERVICE, "received", StepOutcome.SUCCEEDED,
+						UploadStatus.RECEIVED, null, 1, now, now, this.tracing.currentTraceId()));
+				this.metrics.entered(upload.kind(), UploadStatus.RECEIVED);
+			});
+			try {
+				this.storage.store(bucket, key, contentType, upload.size(), upload.content(),
+						ObjectMetadata.of(id, upload.kind(), upload.customer()));
+			}
+			catch (SdkException | UncheckedIOException ex) {
+				logger.warn("Upload {} could not be stored at s3://{}/{}", id, bucket, key, ex);
+				markStorageFailed(id, storageFailure(ex));
+				throw new StorageUnavailableException(id, ex);
+			}
+			logger.info("Upload {} ({}, {}, {} bytes) stored at s3://{}/{}", id, upload.kind().value(), contentType,
+					upload.size(), bucket, key);
+			return id;
 		}
-		catch (SdkException | UncheckedIOException ex) {
-			logger.warn("Upload {} could not be stored at s3://{}/{}", id, bucket, key, ex);
-			markStorageFailed(id, storageFailure(ex));
-			throw new StorageUnavailableException(id, ex);
-		}
-		logger.info("Upload {} ({}, {}, {} bytes) stored at s3://{}/{}", id, upload.kind().value(), contentType,
-				upload.size(), bucket, key);
-		return id;
 	}
 
 	UploadView find(UUID id) {
