@@ -205,11 +205,20 @@ class PipelineEndToEndTest {
 		JsonNode upload = demo.awaitTerminal(id);
 		assertThat(upload.path("status").asString()).as("upload %s", upload).isEqualTo("COMPLETED");
 		// The killed delivery came back after its visibility timeout and was done once: one task and one note with
-		// this upload's link, whatever the number of (idempotent) contact updates.
-		hubSpot.verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/tasks"))
-			.withRequestBody(WireMock.containing("/files/" + id + "/")));
-		hubSpot.verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/notes"))
-			.withRequestBody(WireMock.containing("/files/" + id + "/")));
+		// this upload's link (the owner is told right after the sync commits), whatever the number of (idempotent)
+		// contact updates; nothing more once the queue has drained.
+		var task = postRequestedFor(urlPathEqualTo("/crm/v3/objects/tasks"))
+			.withRequestBody(WireMock.containing("/files/" + id + "/"));
+		var note = postRequestedFor(urlPathEqualTo("/crm/v3/objects/notes"))
+			.withRequestBody(WireMock.containing("/files/" + id + "/"));
+		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+			hubSpot.verify(1, task);
+			hubSpot.verify(1, note);
+		});
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> queueDrained(stack.infrastructure(), "esteira-image-events"));
+		hubSpot.verify(1, task);
+		hubSpot.verify(1, note);
 		assertThat(hubSpot.findAll(patchRequestedFor(urlPathEqualTo(contact)))).hasSizeBetween(2, 3);
 		assertThat(upload.path("steps")).filteredOn((step) -> "crm-sync".equals(step.path("service").asString())
 				&& "SUCCEEDED".equals(step.path("outcome").asString()))

@@ -59,10 +59,14 @@ class DeadLetterQueues {
 
 	private final MoveMethod method;
 
+	private final DeadLetterSteps steps;
+
 	/** Set once the endpoint answered that it has no move tasks (in {@code auto}, every later move resends). */
 	private final AtomicBoolean moveTasksUnsupported = new AtomicBoolean();
 
-	DeadLetterQueues(SqsAsyncClient sqs, EsteiraAwsProperties aws, JsonMapper json, IngestProperties properties) {
+	DeadLetterQueues(SqsAsyncClient sqs, EsteiraAwsProperties aws, JsonMapper json, IngestProperties properties,
+			DeadLetterSteps steps) {
+		this.steps = steps;
 		this.sqs = sqs;
 		this.aws = aws;
 		this.json = json;
@@ -225,6 +229,7 @@ class DeadLetterQueues {
 					.messageAttributes(message.messageAttributes())));
 				join(this.sqs.deleteMessage(
 						(delete) -> delete.queueUrl(dlqUrl).receiptHandle(message.receiptHandle())));
+				this.steps.moved(queue, dlq, message.body());
 				moved++;
 			}
 		}

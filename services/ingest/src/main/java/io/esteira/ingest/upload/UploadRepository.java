@@ -13,6 +13,8 @@ interface UploadRepository extends JpaRepository<Upload, UUID> {
 
 	boolean existsByObjectKey(String objectKey);
 
+	Optional<Upload> findByObjectKey(String objectKey);
+
 	/** Loads an upload locked for the rest of the transaction, so steps of one upload are recorded one at a time. */
 	@Lock(LockModeType.PESSIMISTIC_WRITE)
 	@Query("select u from Upload u where u.id = :id")

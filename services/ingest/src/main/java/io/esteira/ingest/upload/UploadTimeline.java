@@ -95,6 +95,13 @@ public class UploadTimeline {
 		found.get().stepRecorded(null, now);
 	}
 
+	/** Records a step ingest ran on the upload stored under {@code objectKey}, if one is ({@link #recordOwnStep}). */
+	@Transactional
+	public void recordOwnStepForObject(String objectKey, String step, StepOutcome outcome, String reason) {
+		this.uploads.findByObjectKey(objectKey)
+			.ifPresent((upload) -> recordOwnStep(upload.id(), step, outcome, reason));
+	}
+
 	/**
 	 * Records a reported step. A report for an upload ingest does not know is recorded after registering the upload
 	 * when the report names its object in the uploads bucket ({@link ForeignObjects}: a file another system dropped

@@ -65,6 +65,9 @@ class RedriveTest {
 	@Autowired
 	private TestClock clock;
 
+	@Autowired
+	private DeadLetterSteps deadLetterSteps;
+
 	private IngestApi api;
 
 	@BeforeEach
@@ -256,7 +259,8 @@ class RedriveTest {
 				"invoice-import", StepOutcome.STARTED, UploadStatus.PROCESSING, null, 1, Instant.now()));
 		this.infra.sqsClient()
 			.sendMessage((send) -> send.queueUrl(this.infra.deadLetterQueueUrl("esteira-status")).messageBody(lost));
-		DeadLetterQueues resending = new DeadLetterQueues(this.sqs, this.aws, JSON, withMove(MoveMethod.RESEND));
+		DeadLetterQueues resending = new DeadLetterQueues(this.sqs, this.aws, JSON, withMove(MoveMethod.RESEND),
+				this.deadLetterSteps);
 
 		DeadLetterQueues.Moved moved = resending.moveBack("esteira-status");
 
@@ -267,6 +271,14 @@ class RedriveTest {
 		awaitStatus(id, "PROCESSING");
 		assertThat(this.queues.deadLetterCount("esteira-status")).isZero();
 		assertThat(resending.moveBack("esteira-status").moved()).isZero();
+		// The move is on the upload's timeline, once.
+		assertThat(this.api.get(IngestApi.READER_KEY, "/api/uploads/" + id).body().path("steps"))
+			.filteredOn((step) -> DeadLetterSteps.STEP.equals(step.path("step").asString()))
+			.singleElement()
+			.satisfies((step) -> {
+				assertThat(step.path("service").asString()).isEqualTo("ingest");
+				assertThat(step.path("reason").asString()).isEqualTo("moved from esteira-status-dlq back to esteira-status");
+			});
 	}
 
 	@Test
