@@ -171,6 +171,7 @@ class PipelineEndToEndTest {
 		String crm = scrape(EsteiraService.CRM_SYNC);
 		assertThat(sample(crm, "esteira_queue_lag_seconds_count", "queue=\"esteira-image-events\"")).isPositive();
 		assertThat(crm).contains("esteira_crm_paused{");
+		assertThat(sample(crm, "esteira_crm_ratelimit_wait_seconds_count")).isPositive();
 
 		for (EsteiraService service : EsteiraService.values()) {
 			assertThat(scrape(service)).contains("application=\"" + service.id() + "\"");

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -49,6 +50,18 @@ public class CrmAvailability implements HealthIndicator {
 		Gauge.builder("esteira.crm.paused", this, (availability) -> availability.currentPause().isPresent() ? 1 : 0)
 			.description("1 while calls to the CRM are paused (daily quota used up, token refused)")
 			.register(meters);
+	}
+
+	/**
+	 * Records how long a call waited for a rate-limit token ({@code esteira.crm.ratelimit.wait}, a histogram): the
+	 * price of staying under the CRM's limit, before it shows as retries.
+	 */
+	public void waitedForToken(Duration waited) {
+		Timer.builder("esteira.crm.ratelimit.wait")
+			.description("Time a CRM call waited for a rate-limit token")
+			.publishPercentileHistogram()
+			.register(this.meters)
+			.record(waited);
 	}
 
 	/** The pause in force now, if any (an expired pause is cleared). */

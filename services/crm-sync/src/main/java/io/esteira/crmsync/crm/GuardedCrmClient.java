@@ -110,6 +110,7 @@ public class GuardedCrmClient implements CrmClient {
 			this.availability.rateLimited("client");
 			throw ex;
 		}
+		this.availability.waitedForToken(permit.waited());
 		try (permit) {
 			return request.get();
 		}

@@ -50,10 +50,18 @@ public final class RateLimiter {
 
 		private final int token;
 
+		private final Duration waited;
+
 		private boolean released;
 
-		private Permit(int token) {
+		private Permit(int token, Duration waited) {
 			this.token = token;
+			this.waited = waited;
+		}
+
+		/** How long the caller waited for this token. */
+		public Duration waited() {
+			return this.waited;
 		}
 
 		public void release() {
@@ -117,7 +125,7 @@ public final class RateLimiter {
 						"client-side CRM rate limit reached", Duration.ofNanos(wait), null);
 			}
 			this.inUse[token] = true;
-			permit = new Permit(token);
+			permit = new Permit(token, Duration.ofNanos(wait));
 		}
 		if (wait > 0) {
 			try {

@@ -7,8 +7,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +86,25 @@ class GuardedCrmClientTest {
 
 		assertThat(this.calls).hasValue(2);
 		assertThat(this.availability.health().getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
+	void timeWaitedForRateLimitTokensIsMeasured() {
+		AtomicLong nanos = new AtomicLong();
+		// One token a second, and a sleeper that moves the limiter's clock instead of sleeping.
+		RateLimiter limiter = new RateLimiter(1, Duration.ofSeconds(1), Duration.ofSeconds(5), nanos::get,
+				nanos::addAndGet);
+		GuardedCrmClient client = new GuardedCrmClient(failingWith(new CrmUnavailableException(
+				CrmUnavailableException.Reason.TRANSIENT, "HubSpot answered 503", null, null)), limiter,
+				this.availability, this.clock, ZoneOffset.UTC, Duration.ofMinutes(5), Duration.ofSeconds(10));
+
+		assertThatExceptionOfType(CrmUnavailableException.class).isThrownBy(() -> client.findContact("1"));
+		assertThatExceptionOfType(CrmUnavailableException.class).isThrownBy(() -> client.findContact("1"));
+
+		Timer waits = this.meters.get("esteira.crm.ratelimit.wait").timer();
+		assertThat(waits.count()).isEqualTo(2);
+		assertThat(waits.max(TimeUnit.MILLISECONDS)).isEqualTo(1000);
+		assertThat(waits.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1000);
 	}
 
 	private GuardedCrmClient guarding(CrmClient delegate, ZoneId zone) {
