@@ -15,6 +15,7 @@ import io.esteira.shared.aws.EsteiraAwsProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.ListMessageMoveTasksResultEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -191,15 +192,57 @@ class DeadLetterQueues {
 			return new Moved(queue, nameOf(dlqArn), MOVE_TASK, false, running.get().moved(), running.get());
 		}
 		String sourceArn = arnOf(url(queue));
+		// A move task does not show what it moves: read the messages first, to put each on its upload's timeline.
+		List<String> bodies = readAll(url(nameOf(dlqArn)));
 		String handle = join(this.sqs.startMessageMoveTask(
 				(start) -> start.sourceArn(dlqArn).destinationArn(sourceArn)))
 			.taskHandle();
 		logger.info("Started message move task {} from {} back to {}", handle, nameOf(dlqArn), queue);
+		bodies.forEach((body) -> this.steps.moved(queue, nameOf(dlqArn), body));
 		MoveTask task = listMoveTasks(dlqArn).stream()
 			.filter((listed) -> handle.equals(listed.taskHandle()))
 			.findFirst()
 			.orElseGet(() -> new MoveTask(handle, "RUNNING", 0, null, null, null));
 		return new Moved(queue, nameOf(dlqArn), MOVE_TASK, true, task.moved(), task);
+	}
+
+	/**
+	 * The bodies of the dead-letter queue's messages (up to {@value #MAX_MOVE}), leaving every message where it was:
+	 * each is received (so that the next receive returns others), then all are made visible again at once.
+	 */
+	private List<String> readAll(String dlqUrl) {
+		List<String> bodies = new ArrayList<>();
+		List<String> receipts = new ArrayList<>();
+		try {
+			while (bodies.size() < MAX_MOVE) {
+				List<Message> messages = join(this.sqs.receiveMessage((receive) -> receive.queueUrl(dlqUrl)
+					.maxNumberOfMessages(10)
+					.visibilityTimeout(60)
+					.waitTimeSeconds(0))).messages();
+				if (messages.isEmpty()) {
+					break;
+				}
+				for (Message message : messages) {
+					bodies.add(message.body());
+					receipts.add(message.receiptHandle());
+				}
+			}
+		}
+		finally {
+			for (int from = 0; from < receipts.size(); from += 10) {
+				List<String> batch = receipts.subList(from, Math.min(receipts.size(), from + 10));
+				List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+				for (int i = 0; i < batch.size(); i++) {
+					entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+						.id(Integer.toString(i))
+						.receiptHandle(batch.get(i))
+						.visibilityTimeout(0)
+						.build());
+				}
+				join(this.sqs.changeMessageVisibilityBatch((change) -> change.queueUrl(dlqUrl).entries(entries)));
+			}
+		}
+		return bodies;
 	}
 
 	private List<MoveTask> listMoveTasks(String dlqArn) {

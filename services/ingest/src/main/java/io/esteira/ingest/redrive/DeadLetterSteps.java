@@ -17,10 +17,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Puts a message moved back from a dead-letter queue on the timeline of the upload it is about (step
- * {@value #STEP}): a status report or an "image processed" event names its upload, an S3 event its object. Only the
- * receive-and-resend move sees the messages; an SQS message move task moves them without showing them, and their
- * uploads' timelines show the new run when the services report it. Bookkeeping never stops a move: a message that
- * names no known upload is moved all the same.
+ * {@value #STEP}): a status report or an "image processed" event names its upload, an S3 event its object. The
+ * receive-and-resend move records each message it resends; before an SQS message move task, which does not show what
+ * it moves, the dead-letter queue is read (and left as it was) so its messages can be recorded once the task started.
+ * Bookkeeping never stops a move: a message that names no known upload is moved all the same.
  */
 @Component
 class DeadLetterSteps {

@@ -250,6 +250,12 @@ class RedriveTest {
 				"/api/admin/dead-letter-queues/esteira-status/redrive");
 		assertThat(again.status()).as(again.text()).isEqualTo(200);
 		assertThat(again.body().path("moved").asInt()).isZero();
+		// The move is on the upload's timeline, once, though the task did not show its messages.
+		assertThat(this.api.get(IngestApi.READER_KEY, "/api/uploads/" + id).body().path("steps"))
+			.filteredOn((step) -> DeadLetterSteps.STEP.equals(step.path("step").asString()))
+			.singleElement()
+			.satisfies((step) -> assertThat(step.path("reason").asString())
+				.isEqualTo("moved from esteira-status-dlq back to esteira-status"));
 	}
 
 	@Test
