@@ -1,6 +1,5 @@
 package io.esteira.imageprocessing.image;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
@@ -286,7 +285,8 @@ public class ImageProcessingService {
 			source = Optional.empty();
 		}
 		UUID uploadId = source.map(ImageProcessingService::uploadId)
-			.orElseGet(() -> uploadIdInKey(event.key()).orElseGet(() -> nameBasedId(event.bucket(), event.key())));
+			.orElseGet(() -> UploadMetadata.uploadIdInKey(event.key())
+				.orElseGet(() -> UploadMetadata.nameBasedUploadId(event.bucket(), event.key())));
 		String eTag = source.map(SourceObject::eTag).orElse(event.eTag());
 		Instant now = this.clock.instant();
 		ImageRecord record = this.images.findByUploadId(uploadId).orElse(null);
@@ -344,7 +344,8 @@ public class ImageProcessingService {
 	 */
 	private ImageOutcome missing(S3ObjectEvent event, UUID knownUploadId, int attempt) {
 		UUID uploadId = (knownUploadId != null) ? knownUploadId
-				: uploadIdInKey(event.key()).orElseGet(() -> nameBasedId(event.bucket(), event.key()));
+				: UploadMetadata.uploadIdInKey(event.key())
+					.orElseGet(() -> UploadMetadata.nameBasedUploadId(event.bucket(), event.key()));
 		if (this.images.findByUploadId(uploadId).isPresent()) {
 			logger.info("Dropped event {} for s3://{}/{}: the object no longer exists; upload {} keeps its record",
 					event.eventName(), event.bucket(), event.key(), uploadId);
@@ -361,25 +362,6 @@ public class ImageProcessingService {
 				OBJECT_MISSING + ": s3://" + event.bucket() + "/" + event.key() + " no longer exists", now), null,
 				attempt);
 		return ImageOutcome.MISSING;
-	}
-
-	/** The id of an upload that did not come through ingest: the one ingest's foreign-object registration uses. */
-	static UUID nameBasedId(String bucket, String key) {
-		return UUID.nameUUIDFromBytes((bucket + "/" + key).getBytes(StandardCharsets.UTF_8));
-	}
-
-	/** The upload id in an ingest-made key ({@code .../{uuid}.ext}), if the key's file name is one. */
-	static Optional<UUID> uploadIdInKey(String key) {
-		String name = key.substring(key.lastIndexOf('/') + 1);
-		int dot = name.indexOf('.');
-		String stem = (dot < 0) ? name : name.substring(0, dot);
-		try {
-			UUID id = UUID.fromString(stem);
-			return stem.equalsIgnoreCase(id.toString()) ? Optional.of(id) : Optional.empty();
-		}
-		catch (IllegalArgumentException ex) {
-			return Optional.empty();
-		}
 	}
 
 	private void deleteRenditions(ImageRecord record, Set<String> except) {
@@ -414,7 +396,7 @@ public class ImageProcessingService {
 						source.bucket(), source.key(), UploadMetadata.UPLOAD_ID, value);
 			}
 		}
-		return nameBasedId(source.bucket(), source.key());
+		return UploadMetadata.nameBasedUploadId(source.bucket(), source.key());
 	}
 
 	private static String sha256(byte[] content) {

@@ -1,6 +1,5 @@
 package io.esteira.ingest.upload;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -67,11 +66,6 @@ class ForeignObjects {
 		this.clock = clock;
 	}
 
-	/** The upload id the processing services use for an object without {@code esteira-upload-id}. */
-	static UUID nameBasedId(String bucket, String key) {
-		return UUID.nameUUIDFromBytes((bucket + "/" + key).getBytes(StandardCharsets.UTF_8));
-	}
-
 	/** What registering did. */
 	record Registered(UUID uploadId, boolean created) {
 	}
@@ -132,7 +126,7 @@ class ForeignObjects {
 	private static UUID idOf(String bucket, String key, HeadObjectResponse object) {
 		return Optional.ofNullable(object.metadata().get(UploadMetadata.UPLOAD_ID))
 			.flatMap(ForeignObjects::uuid)
-			.orElseGet(() -> nameBasedId(bucket, key));
+			.orElseGet(() -> UploadMetadata.nameBasedUploadId(bucket, key));
 	}
 
 	/**

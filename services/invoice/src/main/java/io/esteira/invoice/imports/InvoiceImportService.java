@@ -2,7 +2,6 @@ package io.esteira.invoice.imports;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -261,8 +260,8 @@ public class InvoiceImportService {
 		catch (RuntimeException ex) {
 			logger.debug("s3://{}/{}: no metadata ({}); upload id from the key", event.bucket(), event.key(),
 					ex.toString());
-			return uploadIdInKey(event.key())
-				.orElseGet(() -> nameBasedId(event));
+			return UploadMetadata.uploadIdInKey(event.key())
+				.orElseGet(() -> UploadMetadata.nameBasedUploadId(event.bucket(), event.key()));
 		}
 	}
 
@@ -301,27 +300,7 @@ public class InvoiceImportService {
 						event.key(), UploadMetadata.UPLOAD_ID, value);
 			}
 		}
-		return nameBasedId(event);
-	}
-
-	private static UUID nameBasedId(S3ObjectEvent event) {
-		return UUID.nameUUIDFromBytes((event.bucket() + "/" + event.key()).getBytes(StandardCharsets.UTF_8));
-	}
-
-	/** The upload id in a key ingest made ({@code invoices/yyyy/MM/dd/{uploadId}.ext}), if the file name is one. */
-	static Optional<UUID> uploadIdInKey(String key) {
-		String name = key.substring(key.lastIndexOf('/') + 1);
-		int dot = name.indexOf('.');
-		String stem = (dot >= 0) ? name.substring(0, dot) : name;
-		if (stem.length() != 36) {
-			return Optional.empty();
-		}
-		try {
-			return Optional.of(UUID.fromString(stem));
-		}
-		catch (IllegalArgumentException ex) {
-			return Optional.empty();
-		}
+		return UploadMetadata.nameBasedUploadId(event.bucket(), event.key());
 	}
 
 	/** One run of the import step: the upload, the event that started it and its attempt number. */
