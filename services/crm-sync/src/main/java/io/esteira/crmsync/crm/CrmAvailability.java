@@ -41,9 +41,15 @@ public class CrmAvailability implements HealthIndicator {
 
 	private final MeterRegistry meters;
 
+	private final Timer tokenWaits;
+
 	public CrmAvailability(Clock clock, MeterRegistry meters) {
 		this.clock = clock;
 		this.meters = meters;
+		this.tokenWaits = Timer.builder("esteira.crm.ratelimit.wait")
+			.description("Time a CRM call waited for a rate-limit token")
+			.publishPercentileHistogram()
+			.register(meters);
 		this.dailyLimitReached = Counter.builder("esteira.crm.daily.limit.reached")
 			.description("Times the CRM's daily request quota was found used up (the consumer pauses until reset)")
 			.register(meters);
@@ -57,11 +63,7 @@ public class CrmAvailability implements HealthIndicator {
 	 * price of staying under the CRM's limit, before it shows as retries.
 	 */
 	public void waitedForToken(Duration waited) {
-		Timer.builder("esteira.crm.ratelimit.wait")
-			.description("Time a CRM call waited for a rate-limit token")
-			.publishPercentileHistogram()
-			.register(this.meters)
-			.record(waited);
+		this.tokenWaits.record(waited);
 	}
 
 	/** The pause in force now, if any (an expired pause is cleared). */

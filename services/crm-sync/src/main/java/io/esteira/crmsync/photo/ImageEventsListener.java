@@ -9,6 +9,8 @@ import io.esteira.crmsync.config.CrmProperties;
 import io.esteira.crmsync.crm.CrmUnavailableException;
 import io.esteira.shared.event.ImageProcessedEvent;
 import io.esteira.shared.observability.PipelineTracing;
+import io.esteira.shared.retry.RetryPolicy;
+import io.esteira.shared.retry.SqsAttempts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -53,7 +55,7 @@ class ImageEventsListener {
 			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
 					required = false) String receiveCount,
 			Visibility visibility) {
-		int attempt = attempt(receiveCount);
+		int attempt = SqsAttempts.attempt(receiveCount);
 		// Every log line about this delivery names its upload (JSON logs: the uploadId field).
 		try (MDC.MDCCloseable logged = MDC.putCloseable(PipelineTracing.UPLOAD_ID, String.valueOf(event.uploadId()))) {
 			try {
@@ -83,20 +85,10 @@ class ImageEventsListener {
 			return;
 		}
 		Duration delay = this.delays.delay(ex, attempt);
-		int seconds = (int) Math.min(Visibility.MAX_VISIBILITY_TIMEOUT_SECONDS,
-				Math.max(0, (delay.toMillis() + 999) / 1000));
+		int seconds = RetryPolicy.toVisibilitySeconds(delay);
 		visibility.changeTo(seconds);
 		logger.warn("Upload {}: attempt {} of {} failed ({}); retrying in {} s", event.uploadId(), attempt,
 				maxAttempts, ex.getMessage(), seconds);
-	}
-
-	private static int attempt(String receiveCount) {
-		try {
-			return (receiveCount != null) ? Math.max(1, Integer.parseInt(receiveCount)) : 1;
-		}
-		catch (NumberFormatException ex) {
-			return 1;
-		}
 	}
 
 	/** A delivery after the last attempt: fail fast so that SQS moves the message to the dead-letter queue. */
