@@ -3,12 +3,10 @@ package io.esteira.invoice.invoices;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
-import jakarta.persistence.criteria.CriteriaBuilder;
-import jakarta.persistence.criteria.Path;
-import jakarta.persistence.criteria.Predicate;
-import jakarta.persistence.criteria.Root;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,20 +39,18 @@ record InvoiceCursor(LocalDate issueDate, String number, String series, UUID id)
 		}
 	}
 
-	/** Invoices after this one in the listing's order. */
-	Predicate after(Root<Invoice> root, CriteriaBuilder cb) {
-		Path<LocalDate> date = root.get("issueDate");
-		Path<String> number = root.get("number");
-		Path<String> series = root.get("series");
-		Path<UUID> id = root.get("id");
+	/** Adds the condition "after this invoice in the listing's order" to {@code conditions}, its values to {@code params}. */
+	void addCondition(List<String> conditions, Map<String, Object> params) {
 		// The first conjunct is implied by the second; it is there for PostgreSQL, which does not derive an index
 		// condition from an OR: with it, a deep page is an index range scan starting at the cursor's date instead of
-		// a walk over every invoice before it.
-		return cb.and(cb.lessThanOrEqualTo(date, this.issueDate), cb.or(cb.lessThan(date, this.issueDate),
-				cb.and(cb.equal(date, this.issueDate),
-						cb.or(cb.greaterThan(number, this.number),
-								cb.and(cb.equal(number, this.number), cb.or(cb.greaterThan(series, this.series),
-										cb.and(cb.equal(series, this.series), cb.greaterThan(id, this.id))))))));
+		// a walk over every invoice before it. The order mixes directions, so a row comparison cannot express it.
+		conditions.add("issue_date <= :afterDate AND (issue_date < :afterDate OR (issue_date = :afterDate"
+				+ " AND (number > :afterNumber OR (number = :afterNumber AND (series > :afterSeries"
+				+ " OR (series = :afterSeries AND id > :afterId))))))");
+		params.put("afterDate", this.issueDate);
+		params.put("afterNumber", this.number);
+		params.put("afterSeries", this.series);
+		params.put("afterId", this.id);
 	}
 
 	@Override

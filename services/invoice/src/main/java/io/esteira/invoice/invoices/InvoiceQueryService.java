@@ -1,19 +1,21 @@
 package io.esteira.invoice.invoices;
 
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
-
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
-import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /** Finds stored invoices; returns views, never entities. */
@@ -22,8 +24,22 @@ import org.springframework.transaction.annotation.Transactional;
 class InvoiceQueryService {
 
 	/** Newest issue date first, then by number; series and id make the order total, so pages never overlap. */
-	static final Sort ORDER = Sort.by(Sort.Order.desc("issueDate"), Sort.Order.asc("number"),
-			Sort.Order.asc("series"), Sort.Order.asc("id"));
+	static final String ORDER = "issue_date DESC, number, series, id";
+
+	/** The orders {@code sort} may name (a leading {@code -} means descending), and their columns. */
+	static final Map<String, String> SORTABLE = Map.of("issueDate", "issue_date", "amount", "amount", "number",
+			"number", "customer", "customer", "createdAt", "created_at");
+
+	private static final String COLUMNS = "id, issuer_key, series, number, customer, customer_document, amount,"
+			+ " currency, issue_date, due_date, access_key, authorization_status, upload_id, created_at";
+
+	private static final RowMapper<InvoiceView> VIEW = (row, n) -> new InvoiceView(row.getObject("id", UUID.class),
+			row.getString("issuer_key"), row.getString("series"), row.getString("number"), row.getString("customer"),
+			row.getString("customer_document"), row.getBigDecimal("amount"), row.getString("currency"),
+			row.getObject("issue_date", LocalDate.class), row.getObject("due_date", LocalDate.class),
+			row.getString("access_key"), row.getString("authorization_status"),
+			row.getObject("upload_id", UUID.class), row.getObject("created_at", OffsetDateTime.class).toInstant(),
+			null);
 
 	private static final TypeReference<List<InvoiceView.Item>> ITEMS = new TypeReference<>() {
 	};
@@ -40,10 +56,6 @@ class InvoiceQueryService {
 		this.json = json;
 	}
 
-	/** The orders {@code sort} may name; a leading {@code -} means descending. */
-	static final Map<String, String> SORTABLE = Map.of("issueDate", "issueDate", "amount", "amount", "number",
-			"number", "customer", "customer", "createdAt", "createdAt");
-
 	PageResponse<InvoiceView> search(InvoiceSearch search, int page, int size) {
 		return search(search, page, size, null);
 	}
@@ -53,41 +65,63 @@ class InvoiceQueryService {
 	 * series and id so pages never overlap.
 	 */
 	PageResponse<InvoiceView> search(InvoiceSearch search, int page, int size, String sort) {
-		return PageResponse.of(this.invoices.findAll(search.toSpecification(), PageRequest.of(page, size, order(sort)))
-			.map(Invoice::toView));
+		List<String> conditions = new ArrayList<>();
+		Map<String, Object> params = new HashMap<>();
+		search.addConditions(conditions, params);
+		String where = where(conditions);
+		long total = this.jdbc.sql("SELECT count(*) FROM invoices" + where).params(params).query(Long.class).single();
+		params.put("limit", size);
+		params.put("offset", (long) page * size);
+		List<InvoiceView> content = this.jdbc
+			.sql("SELECT " + COLUMNS + " FROM invoices" + where + " ORDER BY " + order(sort)
+					+ " LIMIT :limit OFFSET :offset")
+			.params(params)
+			.query(VIEW)
+			.list();
+		return new PageResponse<>(content, page, size, total, (int) ((total + size - 1) / size));
 	}
 
-	static Sort order(String sort) {
+	/** The SQL order {@code sort} names; {@code sort} is looked up in {@link #SORTABLE}, never written into SQL. */
+	static String order(String sort) {
 		if (sort == null || sort.isBlank() || sort.equals("-issueDate")) {
 			return ORDER;
 		}
 		boolean descending = sort.startsWith("-");
-		String property = SORTABLE.get(descending ? sort.substring(1) : sort);
-		if (property == null) {
-			throw new InvalidInvoiceQueryException("'sort' must be one of " + new java.util.TreeSet<>(SORTABLE.keySet())
+		String column = SORTABLE.get(descending ? sort.substring(1) : sort);
+		if (column == null) {
+			throw new InvalidInvoiceQueryException("'sort' must be one of " + new TreeSet<>(SORTABLE.keySet())
 					+ ", optionally with a leading '-' for descending");
 		}
-		Sort first = Sort.by(descending ? Sort.Order.desc(property) : Sort.Order.asc(property));
-		return first.and(Sort.by(Sort.Order.asc("number"), Sort.Order.asc("series"), Sort.Order.asc("id")));
+		return column + (descending ? " DESC" : "") + ", number, series, id";
 	}
 
-	/** A keyset page: the invoices after {@code cursor} ({@code null} for the first page). */
+	/**
+	 * A keyset page: the invoices after {@code cursor} ({@code null} for the first page). One statement straight
+	 * into views: no transaction, no entities (the listing is the API's hot path).
+	 */
+	@Transactional(propagation = Propagation.SUPPORTS)
 	CursorPage<InvoiceView> searchAfter(InvoiceSearch search, String cursor, int size) {
-		Specification<Invoice> filters = search.toSpecification();
+		List<String> conditions = new ArrayList<>();
+		Map<String, Object> params = new HashMap<>();
+		search.addConditions(conditions, params);
 		if (cursor != null && !cursor.isBlank()) {
-			InvoiceCursor after = InvoiceCursor.decode(cursor);
-			filters = filters.and((root, query, cb) -> after.after(root, cb));
+			InvoiceCursor.decode(cursor).addCondition(conditions, params);
 		}
-		List<InvoiceView> rows = this.invoices
-			.findBy(filters, (query) -> query.sortBy(ORDER).limit(size + 1).all())
-			.stream()
-			.map(Invoice::toView)
-			.toList();
+		params.put("limit", size + 1);
+		List<InvoiceView> rows = this.jdbc
+			.sql("SELECT " + COLUMNS + " FROM invoices" + where(conditions) + " ORDER BY " + ORDER + " LIMIT :limit")
+			.params(params)
+			.query(VIEW)
+			.list();
 		if (rows.size() <= size) {
 			return new CursorPage<>(rows, size, null);
 		}
 		List<InvoiceView> page = rows.subList(0, size);
 		return new CursorPage<>(page, size, InvoiceCursor.after(page.getLast()).encode());
+	}
+
+	private static String where(List<String> conditions) {
+		return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
 	}
 
 	/** Count and total per customer (name) or per issue month, largest total first; at most 1000 groups. */

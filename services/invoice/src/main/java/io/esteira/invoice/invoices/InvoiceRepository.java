@@ -4,10 +4,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.data.jpa.repository.JpaRepository;
-import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 
-/** Reads stored invoices. */
-interface InvoiceRepository extends JpaRepository<Invoice, UUID>, JpaSpecificationExecutor<Invoice> {
+/** Reads single stored invoices (listings are SQL: {@link InvoiceQueryService}). */
+interface InvoiceRepository extends JpaRepository<Invoice, UUID> {
 
 	Optional<Invoice> findByAccessKey(String accessKey);
 

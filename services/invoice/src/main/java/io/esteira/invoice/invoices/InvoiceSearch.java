@@ -2,16 +2,12 @@ package io.esteira.invoice.invoices;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 import io.esteira.invoice.brazil.BrazilianDocuments;
-
-import jakarta.persistence.criteria.Predicate;
-
-import org.springframework.data.jpa.domain.Specification;
 
 /**
  * Filters of the invoice listing; each is optional.
@@ -44,32 +40,40 @@ record InvoiceSearch(String customer, LocalDate from, LocalDate to, String custo
 		customer = (customer != null && !customer.isBlank()) ? customer.strip() : null;
 	}
 
-	Specification<Invoice> toSpecification() {
-		return (root, query, cb) -> {
-			List<Predicate> predicates = new ArrayList<>();
-			if (this.customer != null) {
-				predicates.add(cb.like(cb.lower(root.get("customer")), "%" + escapeLike(this.customer) + "%", '\\'));
-			}
-			if (this.from != null) {
-				predicates.add(cb.greaterThanOrEqualTo(root.get("issueDate"), this.from));
-			}
-			if (this.customerDocument != null) {
-				predicates.add(cb.equal(root.get("customerDocument"), this.customerDocument));
-			}
-			if (this.minAmount != null) {
-				predicates.add(cb.greaterThanOrEqualTo(root.get("amount"), this.minAmount));
-			}
-			if (this.maxAmount != null) {
-				predicates.add(cb.lessThanOrEqualTo(root.get("amount"), this.maxAmount));
-			}
-			if (this.uploadId != null) {
-				predicates.add(cb.equal(root.get("uploadId"), this.uploadId));
-			}
-			if (this.to != null) {
-				predicates.add(cb.lessThanOrEqualTo(root.get("issueDate"), this.to));
-			}
-			return cb.and(predicates.toArray(Predicate[]::new));
-		};
+	/**
+	 * Adds the filters, as SQL conditions over {@code invoices}, to {@code conditions}, and their values, as named
+	 * parameters, to {@code params}. Values are never written into the SQL.
+	 */
+	void addConditions(List<String> conditions, Map<String, Object> params) {
+		if (this.customer != null) {
+			// PostgreSQL's LIKE escapes with a backslash by default.
+			conditions.add("lower(customer) LIKE :customer");
+			params.put("customer", "%" + escapeLike(this.customer) + "%");
+		}
+		if (this.from != null) {
+			conditions.add("issue_date >= :from");
+			params.put("from", this.from);
+		}
+		if (this.to != null) {
+			conditions.add("issue_date <= :to");
+			params.put("to", this.to);
+		}
+		if (this.customerDocument != null) {
+			conditions.add("customer_document = :customerDocument");
+			params.put("customerDocument", this.customerDocument);
+		}
+		if (this.minAmount != null) {
+			conditions.add("amount >= :minAmount");
+			params.put("minAmount", this.minAmount);
+		}
+		if (this.maxAmount != null) {
+			conditions.add("amount <= :maxAmount");
+			params.put("maxAmount", this.maxAmount);
+		}
+		if (this.uploadId != null) {
+			conditions.add("upload_id = :uploadId");
+			params.put("uploadId", this.uploadId);
+		}
 	}
 
 	private static String escapeLike(String value) {
