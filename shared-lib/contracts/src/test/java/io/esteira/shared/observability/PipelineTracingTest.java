@@ -180,6 +180,7 @@ class PipelineTracingTest {
 		new ObservabilityDefaults().postProcessEnvironment(environment, null);
 		assertThat(environment.getProperty("spring.cloud.aws.sqs.observation-enabled")).isEqualTo("true");
 		assertThat(environment.getProperty("management.tracing.sampling.probability")).isEqualTo("0.1");
+		assertThat(environment.getProperty("management.observations.enable.spring.security")).isEqualTo("false");
 	}
 
 }
