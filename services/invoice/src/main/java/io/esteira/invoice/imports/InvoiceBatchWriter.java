@@ -1,9 +1,13 @@
 package io.esteira.invoice.imports;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -20,8 +24,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
+import org.postgresql.PGConnection;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -32,7 +38,9 @@ import org.springframework.stereotype.Component;
  * NF-e access key when there is one, and always (issuer, series, number): the access key embeds the issuer, series
  * and number, and the validator made them agree. A stored invoice is never overwritten. While an import finds more
  * stored invoices than new ones (a file imported again), each batch is looked up first and only the missing invoices
- * are inserted.
+ * are inserted. While an import has found nothing stored (a new file), each batch is first tried as a plain
+ * {@code COPY} inside a savepoint: it is all new or it fails on a unique constraint, is rolled back to the savepoint and
+ * goes the {@code INSERT ... ON CONFLICT} way; the constraints, not the path, make the rows unique.
  */
 @Component
 class InvoiceBatchWriter {
@@ -51,6 +59,14 @@ class InvoiceBatchWriter {
 			ON CONFLICT DO NOTHING
 			RETURNING issuer_key, series, number
 			""";
+
+	private static final String COPY = """
+			COPY invoices (issuer_key, series, number, customer, customer_document, amount, currency, issue_date,
+			               due_date, access_key, authorization_status, items, upload_id, created_at) FROM STDIN
+			""";
+
+	/** PostgreSQL's unique_violation. */
+	private static final String UNIQUE_VIOLATION = "23505";
 
 	/** A join from the keys, so each key is one lookup in the unique index (an IN over a subquery scanned). */
 	private static final String SELECT_STORED = """
@@ -96,7 +112,16 @@ class InvoiceBatchWriter {
 			stored.putAll(stored(candidates, issuer));
 			candidates = candidates.stream().filter((invoice) -> !stored.containsKey(Key.of(invoice, issuer))).toList();
 		}
-		Set<Key> inserted = candidates.isEmpty() ? Set.of() : insert(candidates, issuer, uploadId, createdAt);
+		Set<Key> inserted;
+		if (candidates.isEmpty()) {
+			inserted = Set.of();
+		}
+		else if (tally.duplicates() + tally.conflicts() == 0 && copy(candidates, issuer, uploadId, createdAt)) {
+			inserted = firsts.keySet();
+		}
+		else {
+			inserted = insert(candidates, issuer, uploadId, createdAt);
+		}
 		firsts.forEach((key, invoice) -> {
 			if (inserted.contains(key)) {
 				tally.countAccepted();
@@ -154,6 +179,76 @@ class InvoiceBatchWriter {
 			inserted.add(new Key(row.getString("issuer_key"), row.getString("series"), row.getString("number")));
 		});
 		return inserted;
+	}
+
+	/**
+	 * Copies the invoices into {@code invoices} if none of them is stored yet.
+	 * @return {@code false}, with nothing written, when one of them breaks a unique constraint
+	 */
+	private boolean copy(List<ParsedRecord.Valid> invoices, Function<ParsedRecord.Valid, String> issuer,
+			UUID uploadId, Instant createdAt) {
+		StringBuilder rows = new StringBuilder(invoices.size() * 160);
+		String upload = uploadId.toString();
+		String created = OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC).toString();
+		for (ParsedRecord.Valid invoice : invoices) {
+			field(rows, issuer.apply(invoice)).append('\t');
+			field(rows, invoice.series()).append('\t');
+			field(rows, invoice.number()).append('\t');
+			field(rows, invoice.customer()).append('\t');
+			field(rows, invoice.customerDocument()).append('\t');
+			rows.append(invoice.amount().toPlainString()).append('\t');
+			field(rows, invoice.currency()).append('\t');
+			rows.append(invoice.issueDate()).append('\t');
+			field(rows, (invoice.dueDate() != null) ? invoice.dueDate().toString() : null).append('\t');
+			field(rows, invoice.accessKey()).append('\t');
+			field(rows, invoice.authorizationStatus()).append('\t');
+			field(rows, invoice.items().isEmpty() ? "[]" : this.json.writeValueAsString(invoice.items())).append('\t');
+			rows.append(upload).append('\t').append(created).append('\n');
+		}
+		Boolean copied = this.jdbc.execute((ConnectionCallback<Boolean>) (connection) -> {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("SAVEPOINT invoice_batch");
+			}
+			try {
+				connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new StringReader(rows.toString()));
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("RELEASE SAVEPOINT invoice_batch");
+				}
+				return true;
+			}
+			catch (SQLException ex) {
+				if (!UNIQUE_VIOLATION.equals(ex.getSQLState())) {
+					throw ex;
+				}
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("ROLLBACK TO SAVEPOINT invoice_batch");
+					statement.execute("RELEASE SAVEPOINT invoice_batch");
+				}
+				return false;
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		});
+		return Boolean.TRUE.equals(copied);
+	}
+
+	/** A field in COPY's text format: {@code \N} for null; backslash, tab, newline and carriage return escaped. */
+	private static StringBuilder field(StringBuilder row, String value) {
+		if (value == null) {
+			return row.append("\\N");
+		}
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			switch (c) {
+				case '\\' -> row.append("\\\\");
+				case '\t' -> row.append("\\t");
+				case '\n' -> row.append("\\n");
+				case '\r' -> row.append("\\r");
+				default -> row.append(c);
+			}
+		}
+		return row;
 	}
 
 	private Map<Key, Stored> stored(List<ParsedRecord.Valid> invoices, Function<ParsedRecord.Valid, String> issuer) {
