@@ -4,7 +4,8 @@
 #
 # import: ImportThroughputTest at benchmark size (BENCH_ROWS, default 1,000,000): raw COPY of the same rows into an
 #         identical table (the anchor), then the import from the S3 event to committed rows, then a re-import of the
-#         same file (all duplicates), in one run.
+#         same file (all duplicates), in one run; the test JVM runs with -Xmx256m (BENCH_IMPORT_HEAP) and prints the
+#         most heap in use after a collection during the imports.
 # api:    the REST API with BENCH_ROWS invoices stored (loaded with COPY into a throwaway database on the system
 #         PostgreSQL, 127.0.0.1:5432, user postgres, trust), the invoice jar started against it; `hey` (Debian,
 #         installed if absent) for the HTTP side, `pgbench` running the same SQL with the same number of connections
@@ -15,7 +16,7 @@
 #           deep page    the same with the cursor of a deep invoice (3/4 down the matching ones, at most the
 #                        300,000th: 271,165th of 361,554 with 1M rows)
 #         paced at BENCH_RATE req/s (default 200; hey -c 2 -q 100, pgbench -R with as many clients), then at
-#         saturation.
+#         saturation; last, /livez at saturation (no database, no JSON: the ceiling of any request here).
 #         The database is dropped at the end, whatever happens.
 # Files (hey/pgbench output, service log) go to services/invoice/target/bench.
 set -euo pipefail
@@ -41,11 +42,13 @@ install() {
 }
 
 import_benchmark() {
-  echo "== Import: $rows CSV rows, COPY anchor, import and re-import in one run"
+  # The whole test JVM (the service, the embedded SQS, the generated file itself) under the issue's import heap.
+  local heap="${BENCH_IMPORT_HEAP:-256m}"
+  echo "== Import: $rows CSV rows, COPY anchor, import and re-import in one run, test JVM at -Xmx$heap"
   cd "$root"
   TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-jdbc:postgresql://$pghost:$pgport/postgres}" \
     ./mvnw -B -o -pl services/invoice verify -Dtest=ImportThroughputTest -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dbenchmark.rows="$rows" 2>&1 | tee "$out/import.log" | grep '^benchmark' || {
+    -Dbenchmark.rows="$rows" -Dtest.jvm.args="-Xmx$heap" 2>&1 | tee "$out/import.log" | grep '^benchmark' || {
       echo "import benchmark failed: see $out/import.log"; return 1; }
 }
 
@@ -155,7 +158,8 @@ api_benchmark() {
     psql -d "$db" -c "EXPLAIN (ANALYZE, BUFFERS) $(cat "$out/$page.sql")" > "$out/$page.explain"
   done
 
-  curl -sf -H "X-Api-Key: $key" "$first" | head -c 300; echo
+  # head closes the pipe early: curl may die of SIGPIPE, which is no failure here.
+  { curl -sf -H "X-Api-Key: $key" "$first" || true; } | head -c 300; echo
   curl -sf -H "X-Api-Key: $key" -o /dev/null -w "first page %{http_code}, %{size_download} bytes\n" "$first"
   curl -sf -H "X-Api-Key: $key" -o /dev/null -w "deep page %{http_code}, %{size_download} bytes\n" "$deep"
   echo "warming up the JIT and the pool (20 s)"
@@ -191,6 +195,10 @@ api_benchmark() {
       "$out"/pgbench_log.*); API/pgbench $(awk -v a="$api_rps" -v p="$pg_tps" 'BEGIN { printf "%.2fx", a / p }')"
     rm -f "$out"/pgbench_log.*
   done
+  # The ceiling of any request on this stack and machine: /livez (no database, no JSON body, no API key), same
+  # connections; the first page cannot go faster than this.
+  hey -z "${seconds}s" -c "$connections" "http://127.0.0.1:$port/livez" > "$out/hey-livez-saturated.txt"
+  echo "/livez, saturated:        API $(hey_summary "$out/hey-livez-saturated.txt")"
 }
 
 case "$what" in

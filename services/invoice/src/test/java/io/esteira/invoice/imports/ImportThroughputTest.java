@@ -1,16 +1,36 @@
 package io.esteira.invoice.imports;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 import javax.sql.DataSource;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
 
 import io.esteira.invoice.InvoiceServiceTest;
 import io.esteira.invoice.TestPipeline;
@@ -32,8 +52,8 @@ import static org.awaitility.Awaitility.await;
  * indexes, written to the WAL: the anchor; a temporary table's COPY is printed too), then a second import of the same
  * file
  * (all duplicates). Runs small in the build (25 000 rows, 1.3 MB: a large file, counts asserted); for the benchmark:
- * {@code ./mvnw -B -o -pl services/invoice verify -Dtest=ImportThroughputTest -Dbenchmark.rows=1000000}. Prints one
- * line per measure.
+ * {@code services/invoice/bench/run.sh import} (1,000,000 rows, the test JVM capped at 256 MB of heap). Prints one
+ * line per measure, and the most heap in use after a collection during the two imports.
  */
 @InvoiceServiceTest
 class ImportThroughputTest {
@@ -63,17 +83,25 @@ class ImportThroughputTest {
 		double copyRate = copyAnchor(csv, false);
 		double temporaryCopyRate = copyAnchor(csv, true);
 
-		UUID first = UUID.randomUUID();
-		long started = System.nanoTime();
-		announce(first, csv);
-		UploadStatusEvent imported = awaitFinalStatus(first);
-		double importSeconds = (System.nanoTime() - started) / 1e9;
+		long heapAfterGc;
+		double importSeconds;
+		double reimportSeconds;
+		UploadStatusEvent imported;
+		UploadStatusEvent reimported;
+		try (HeapAfterGc heap = new HeapAfterGc()) {
+			UUID first = UUID.randomUUID();
+			long started = System.nanoTime();
+			announce(first, csv);
+			imported = awaitFinalStatus(first);
+			importSeconds = (System.nanoTime() - started) / 1e9;
 
-		UUID again = UUID.randomUUID();
-		started = System.nanoTime();
-		announce(again, csv);
-		UploadStatusEvent reimported = awaitFinalStatus(again);
-		double reimportSeconds = (System.nanoTime() - started) / 1e9;
+			UUID again = UUID.randomUUID();
+			started = System.nanoTime();
+			announce(again, csv);
+			reimported = awaitFinalStatus(again);
+			reimportSeconds = (System.nanoTime() - started) / 1e9;
+			heapAfterGc = heap.max();
+		}
 
 		assertThat(imported.reason()).isEqualTo(ROWS + " accepted, 0 duplicates");
 		assertThat(reimported.reason()).isEqualTo("0 accepted, " + ROWS + " duplicates");
@@ -88,51 +116,100 @@ class ImportThroughputTest {
 				ROWS / reimportSeconds / copyRate);
 		System.out.printf("benchmark against the temporary table's COPY: import %.2fx, re-import %.2fx%n",
 				ROWS / importSeconds / temporaryCopyRate, ROWS / reimportSeconds / temporaryCopyRate);
+		System.out.printf("benchmark heap: max %d MB (the whole test JVM: service, embedded SQS, the file itself);"
+				+ " at most %d MB in use after a collection during the import and re-import%n",
+				Runtime.getRuntime().maxMemory() >> 20, heapAfterGc >> 20);
 	}
 
 	/**
 	 * Rows/s of a raw COPY of the same rows into a table shaped like {@code invoices}: a regular table, written to
 	 * the WAL like {@code invoices} (the anchor), or a temporary one (no WAL, session-local buffers: the anchor of
-	 * the figures measured before, kept for comparison).
+	 * the figures measured before, kept for comparison). The rows go through a temporary file, so that the heap
+	 * holds the file once.
 	 */
 	private double copyAnchor(byte[] csv, boolean temporary) throws SQLException, IOException {
+		Path rows = Files.createTempFile("copy-anchor", ".tsv");
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.createStatement().execute("DROP TABLE IF EXISTS copy_anchor");
 			connection.createStatement()
 				.execute("CREATE " + (temporary ? "TEMPORARY " : "")
 						+ "TABLE copy_anchor (LIKE invoices INCLUDING ALL)");
-			String rows = new String(csv, StandardCharsets.UTF_8).lines()
-				.skip(1)
-				.map((line) -> {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(new ByteArrayInputStream(csv), StandardCharsets.UTF_8));
+					Writer out = Files.newBufferedWriter(rows)) {
+				lines.readLine();
+				for (String line = lines.readLine(); line != null; line = lines.readLine()) {
 					String[] f = line.split(";");
-					return "1\t" + f[0] + "\t" + f[1] + "\t" + f[2] + "\t" + f[3].replace(".", "").replace(',', '.') + "\t"
-							+ "2026-03-01\tBRL\t" + UUID.randomUUID() + "\t2026-03-01T00:00:00Z";
-				})
-				.reduce(new StringBuilder(), (all, line) -> all.append(line).append('\n'), StringBuilder::append)
-				.toString();
+					out.write("1\t" + f[0] + "\t" + f[1] + "\t" + f[2] + "\t" + f[3].replace(".", "").replace(',', '.')
+							+ "\t2026-03-01\tBRL\t" + UUID.randomUUID() + "\t2026-03-01T00:00:00Z\n");
+				}
+			}
 			long started = System.nanoTime();
-			long copied = connection.unwrap(PGConnection.class)
-				.getCopyAPI()
-				.copyIn("COPY copy_anchor (series, number, customer, customer_document, amount, issue_date, currency,"
-						+ " upload_id, created_at) FROM STDIN",
-						new ByteArrayInputStream(rows.getBytes(StandardCharsets.UTF_8)));
+			long copied;
+			try (InputStream in = new BufferedInputStream(Files.newInputStream(rows), 1 << 16)) {
+				copied = connection.unwrap(PGConnection.class)
+					.getCopyAPI()
+					.copyIn("COPY copy_anchor (series, number, customer, customer_document, amount, issue_date,"
+							+ " currency, upload_id, created_at) FROM STDIN", in);
+			}
 			double seconds = (System.nanoTime() - started) / 1e9;
 			connection.createStatement().execute("DROP TABLE copy_anchor");
 			assertThat(copied).isEqualTo(ROWS);
 			return copied / seconds;
 		}
-		catch (UncheckedIOException ex) {
-			throw ex.getCause();
+		finally {
+			Files.deleteIfExists(rows);
 		}
 	}
 
 	private static byte[] csv(int rows) {
-		StringBuilder csv = new StringBuilder("numero;cliente;cnpj;valor;data\n");
+		ByteArrayOutputStream csv = new ByteArrayOutputStream(rows * 56);
+		csv.writeBytes("numero;cliente;cnpj;valor;data\n".getBytes(StandardCharsets.UTF_8));
 		for (int i = 1; i <= rows; i++) {
-			csv.append(i).append(";Cliente ").append(i % 997).append(";11222333000181;")
-				.append(i % 100_000 + 1).append(",25;01/03/2026\n");
+			csv.writeBytes((i + ";Cliente " + (i % 997) + ";11222333000181;" + (i % 100_000 + 1) + ",25;01/03/2026\n")
+				.getBytes(StandardCharsets.UTF_8));
 		}
-		return csv.toString().getBytes(StandardCharsets.UTF_8);
+		return csv.toByteArray();
+	}
+
+	/** The most heap in use right after any collection while open: what the JVM really keeps alive. */
+	private static final class HeapAfterGc implements AutoCloseable, NotificationListener {
+
+		private final AtomicLong max = new AtomicLong();
+
+		HeapAfterGc() {
+			for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+				((NotificationEmitter) collector).addNotificationListener(this, null, null);
+			}
+		}
+
+		@Override
+		public void handleNotification(Notification notification, Object handback) {
+			if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+				GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo
+					.from((CompositeData) notification.getUserData());
+				long used = 0;
+				for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+					MemoryUsage after = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+					if (pool.getType() == MemoryType.HEAP && after != null) {
+						used += after.getUsed();
+					}
+				}
+				this.max.accumulateAndGet(used, Math::max);
+			}
+		}
+
+		long max() {
+			return this.max.get();
+		}
+
+		@Override
+		public void close() throws ListenerNotFoundException {
+			for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+				((NotificationEmitter) collector).removeNotificationListener(this);
+			}
+		}
+
 	}
 
 	private void announce(UUID uploadId, byte[] content) {
