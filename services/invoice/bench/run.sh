@@ -129,13 +129,13 @@ api_benchmark() {
   echo "loaded in $((SECONDS - started)) s: $(psql -d "$db" -Atc 'SELECT count(*) FROM invoice.invoices') rows"
 
   local filter="from=2025-01-01&to=2025-12-31&minAmount=100"
-  local where="i1_0.issue_date>=DATE '2025-01-01' and i1_0.amount>=100 and i1_0.issue_date<=DATE '2025-12-31'"
+  local where="issue_date >= DATE '2025-01-01' AND issue_date <= DATE '2025-12-31' AND amount >= 100"
   # The cursor of the invoice 3/4 down the matching ones, at most the 300,000th.
   local matching offset cursorrow cursor
-  matching=$(psql -d "$db" -Atc "SELECT count(*) FROM invoice.invoices i1_0 WHERE $where")
+  matching=$(psql -d "$db" -Atc "SELECT count(*) FROM invoice.invoices WHERE $where")
   offset=$((matching < 1000000 ? matching * 3 / 4 : 300000))
   offset=$((offset > 300000 ? 300000 : offset))
-  cursorrow=$(psql -d "$db" -AtF ' ' -c "SELECT issue_date, number, series, id FROM invoice.invoices i1_0
+  cursorrow=$(psql -d "$db" -AtF ' ' -c "SELECT issue_date, number, series, id FROM invoice.invoices
     WHERE $where ORDER BY issue_date DESC, number, series, id OFFSET $offset LIMIT 1")
   read -r cdate cnumber cseries cid <<< "$cursorrow"
   cursor=$(printf '{"issueDate":"%s","number":"%s","series":"%s","id":"%s"}' "$cdate" "$cnumber" "$cseries" "$cid" |
@@ -144,16 +144,16 @@ api_benchmark() {
 
   local first="http://127.0.0.1:$port/api/invoices?cursor=&size=20&$filter"
   local deep="http://127.0.0.1:$port/api/invoices?cursor=$cursor&size=20&$filter"
-  # The SQL Hibernate sends for these two requests (size + 1 rows: one more tells whether there is a next page),
-  # as pgbench scripts with the same literals; prepared, as pgjdbc does after its fifth execution.
-  local select="select i1_0.id,i1_0.access_key,i1_0.amount,i1_0.authorization_status,i1_0.created_at,
-    i1_0.currency,i1_0.customer,i1_0.customer_document,i1_0.due_date,i1_0.issue_date,i1_0.issuer_key,i1_0.number,
-    i1_0.series,i1_0.upload_id from invoice.invoices i1_0"
-  local order="order by i1_0.issue_date desc,i1_0.number,i1_0.series,i1_0.id fetch first 21 rows only"
-  echo "$select where $where $order;" | tr '\n' ' ' > "$out/first.sql"
-  echo "$select where $where and i1_0.issue_date<=DATE '$cdate' and (i1_0.issue_date<DATE '$cdate' or (i1_0.issue_date=DATE '$cdate' and
-    (i1_0.number>'$cnumber' or (i1_0.number='$cnumber' and (i1_0.series>'$cseries' or (i1_0.series='$cseries'
-    and i1_0.id>'$cid')))))) $order;" | tr '\n' ' ' > "$out/deep.sql"
+  # The SQL the service sends for these two requests (InvoiceQueryService.searchAfter; size + 1 rows: one more
+  # tells whether there is a next page), as pgbench scripts with the same values as literals; prepared, as pgjdbc
+  # does from its fifth execution.
+  local select="SELECT id, issuer_key, series, number, customer, customer_document, amount, currency, issue_date,
+    due_date, access_key, authorization_status, upload_id, created_at FROM invoice.invoices"
+  local order="ORDER BY issue_date DESC, number, series, id"
+  echo "$select WHERE $where $order LIMIT 21;" | tr '\n' ' ' > "$out/first.sql"
+  echo "($select WHERE $where AND issue_date = DATE '$cdate' AND (number, series, id) > ('$cnumber', '$cseries',
+    '$cid') ORDER BY number, series, id LIMIT 21) UNION ALL ($select WHERE $where AND issue_date < DATE '$cdate'
+    $order LIMIT 21) $order LIMIT 21;" | tr '\n' ' ' > "$out/deep.sql"
   for page in first deep; do
     psql -d "$db" -c "EXPLAIN (ANALYZE, BUFFERS) $(cat "$out/$page.sql")" > "$out/$page.explain"
   done

@@ -3,7 +3,6 @@ package io.esteira.invoice.invoices;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -39,14 +38,20 @@ record InvoiceCursor(LocalDate issueDate, String number, String series, UUID id)
 		}
 	}
 
-	/** Adds the condition "after this invoice in the listing's order" to {@code conditions}, its values to {@code params}. */
-	void addCondition(List<String> conditions, Map<String, Object> params) {
-		// The first conjunct is implied by the second; it is there for PostgreSQL, which does not derive an index
-		// condition from an OR: with it, a deep page is an index range scan starting at the cursor's date instead of
-		// a walk over every invoice before it. The order mixes directions, so a row comparison cannot express it.
-		conditions.add("issue_date <= :afterDate AND (issue_date < :afterDate OR (issue_date = :afterDate"
-				+ " AND (number > :afterNumber OR (number = :afterNumber AND (series > :afterSeries"
-				+ " OR (series = :afterSeries AND id > :afterId))))))");
+	/**
+	 * The invoices after this one in the listing's order, as two conditions, each an index range scan of the listing
+	 * index {@code (issue_date DESC, number, series, id)}: the rest of the cursor's own date (the date fixed, then a
+	 * row comparison on the rest of the order, which is ascending), and the earlier dates. One condition with an
+	 * {@code OR} would read and drop every invoice of the cursor's date before the cursor.
+	 */
+	static final String SAME_DATE_AFTER = "issue_date = :afterDate"
+			+ " AND (number, series, id) > (:afterNumber, :afterSeries, :afterId)";
+
+	/** See {@link #SAME_DATE_AFTER}. */
+	static final String EARLIER_DATES = "issue_date < :afterDate";
+
+	/** Adds the values of {@link #SAME_DATE_AFTER} and {@link #EARLIER_DATES} to {@code params}. */
+	void addParams(Map<String, Object> params) {
 		params.put("afterDate", this.issueDate);
 		params.put("afterNumber", this.number);
 		params.put("afterSeries", this.series);

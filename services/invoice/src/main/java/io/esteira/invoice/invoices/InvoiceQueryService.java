@@ -96,28 +96,39 @@ class InvoiceQueryService {
 	}
 
 	/**
-	 * A keyset page: the invoices after {@code cursor} ({@code null} for the first page). One statement straight
-	 * into views: no transaction, no entities (the listing is the API's hot path).
+	 * A keyset page: the invoices after {@code cursor} ({@code null} for the first page). Straight into views, no
+	 * transaction, no entities (the listing is the API's hot path). After a cursor, the rest of its date and the
+	 * earlier dates are two index range scans of at most one page each, so a deep page costs what the first one does.
 	 */
 	@Transactional(propagation = Propagation.SUPPORTS)
 	CursorPage<InvoiceView> searchAfter(InvoiceSearch search, String cursor, int size) {
 		List<String> conditions = new ArrayList<>();
 		Map<String, Object> params = new HashMap<>();
 		search.addConditions(conditions, params);
-		if (cursor != null && !cursor.isBlank()) {
-			InvoiceCursor.decode(cursor).addCondition(conditions, params);
-		}
 		params.put("limit", size + 1);
-		List<InvoiceView> rows = this.jdbc
-			.sql("SELECT " + COLUMNS + " FROM invoices" + where(conditions) + " ORDER BY " + ORDER + " LIMIT :limit")
-			.params(params)
-			.query(VIEW)
-			.list();
+		String sql;
+		if (cursor == null || cursor.isBlank()) {
+			sql = "SELECT " + COLUMNS + " FROM invoices" + where(conditions) + " ORDER BY " + ORDER + " LIMIT :limit";
+		}
+		else {
+			InvoiceCursor.decode(cursor).addParams(params);
+			sql = "(SELECT " + COLUMNS + " FROM invoices" + where(conditions, InvoiceCursor.SAME_DATE_AFTER)
+					+ " ORDER BY number, series, id LIMIT :limit) UNION ALL (SELECT " + COLUMNS + " FROM invoices"
+					+ where(conditions, InvoiceCursor.EARLIER_DATES) + " ORDER BY " + ORDER + " LIMIT :limit)"
+					+ " ORDER BY " + ORDER + " LIMIT :limit";
+		}
+		List<InvoiceView> rows = this.jdbc.sql(sql).params(params).query(VIEW).list();
 		if (rows.size() <= size) {
 			return new CursorPage<>(rows, size, null);
 		}
 		List<InvoiceView> page = rows.subList(0, size);
 		return new CursorPage<>(page, size, InvoiceCursor.after(page.getLast()).encode());
+	}
+
+	private static String where(List<String> conditions, String more) {
+		List<String> all = new ArrayList<>(conditions);
+		all.add(more);
+		return where(all);
 	}
 
 	private static String where(List<String> conditions) {
