@@ -6,10 +6,8 @@ import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.awspring.cloud.sqs.listener.SqsHeaders;
 import io.awspring.cloud.sqs.listener.Visibility;
 import io.esteira.shared.retry.RetryPolicies;
-import io.esteira.shared.retry.RetryPolicy;
-import io.esteira.shared.retry.SqsAttempts;
+import io.esteira.shared.retry.StepDelivery;
 import io.esteira.shared.s3.MalformedEventException;
-import io.esteira.shared.s3.S3Events;
 import io.esteira.shared.s3.S3ObjectEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -58,16 +56,10 @@ class ImageEventListener {
 			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
 					required = false) String receiveCount,
 			Visibility visibility) {
-		int attempt = SqsAttempts.attempt(receiveCount);
-		List<S3ObjectEvent> events;
-		try {
-			events = S3Events.decode(body);
-		}
-		catch (MalformedEventException ex) {
-			// Bad input: no point in waiting between deliveries.
-			visibility.changeTo(0);
-			throw ex;
-		}
+		StepDelivery delivery = new StepDelivery(this.retries.forStep(ImageProcessingService.STEP_THUMBNAIL),
+				receiveCount, visibility);
+		// Bad input: made visible at once and thrown, no point in waiting between deliveries.
+		List<S3ObjectEvent> events = delivery.decode(body);
 		if (events.isEmpty()) {
 			logger.info("S3 notification without records (s3:TestEvent) acknowledged");
 		}
@@ -76,10 +68,10 @@ class ImageEventListener {
 				// One transaction per record: a failure on a later record redelivers the message, and the records
 				// already handled are then duplicates.
 				try {
-					this.service.process(event, attempt);
+					this.service.process(event, delivery.attempt());
 				}
 				catch (RuntimeException ex) {
-					retryLaterOrGiveUp(event, attempt, ex, visibility);
+					retryLaterOrGiveUp(event, delivery, ex);
 					throw ex;
 				}
 			}
@@ -89,29 +81,24 @@ class ImageEventListener {
 		}
 	}
 
-	private void retryLaterOrGiveUp(S3ObjectEvent event, int attempt, RuntimeException ex, Visibility visibility) {
-		RetryPolicy policy = this.retries.forStep(ImageProcessingService.STEP_THUMBNAIL);
+	private void retryLaterOrGiveUp(S3ObjectEvent event, StepDelivery delivery, RuntimeException ex) {
 		String reason = ImageProcessingService.failureReason(ex);
-		if (policy.isLastAttempt(attempt)) {
-			try {
-				this.service.fail(event, attempt, ex);
-			}
-			catch (RuntimeException recordFailure) {
-				// The database may be what is down: the message still goes to the DLQ, where a redrive finds it.
-				logger.error("Could not record the failure of s3://{}/{}", event.bucket(), event.key(),
-						recordFailure);
-			}
-			visibility.changeTo(0);
-			this.meters.counter("esteira.images.failures", "reason", reason).increment();
-			logger.error("s3://{}/{}: attempt {} of {} failed ({}: {}); giving up, on to the dead-letter queue",
-					event.bucket(), event.key(), attempt, policy.maxAttempts(), reason, ex.toString());
+		if (delivery.retryLater()) {
+			this.meters.counter("esteira.images.retries", "reason", reason).increment();
+			logger.warn("s3://{}/{}: attempt {} of {} failed ({}: {}); retrying in {} s", event.bucket(), event.key(),
+					delivery.attempt(), delivery.maxAttempts(), reason, ex.toString(), delivery.retryDelaySeconds());
 			return;
 		}
-		int seconds = policy.visibilitySeconds(attempt);
-		visibility.changeTo(seconds);
-		this.meters.counter("esteira.images.retries", "reason", reason).increment();
-		logger.warn("s3://{}/{}: attempt {} of {} failed ({}: {}); retrying in {} s", event.bucket(), event.key(),
-				attempt, policy.maxAttempts(), reason, ex.toString(), seconds);
+		try {
+			this.service.fail(event, delivery.attempt(), ex);
+		}
+		catch (RuntimeException recordFailure) {
+			// The database may be what is down: the message still goes to the DLQ, where a redrive finds it.
+			logger.error("Could not record the failure of s3://{}/{}", event.bucket(), event.key(), recordFailure);
+		}
+		this.meters.counter("esteira.images.failures", "reason", reason).increment();
+		logger.error("s3://{}/{}: attempt {} of {} failed ({}: {}); giving up, on to the dead-letter queue",
+				event.bucket(), event.key(), delivery.attempt(), delivery.maxAttempts(), reason, ex.toString());
 	}
 
 }

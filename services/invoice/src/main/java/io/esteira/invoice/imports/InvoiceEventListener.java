@@ -6,8 +6,7 @@ import io.esteira.invoice.config.InvoiceProperties;
 import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.retry.RetryPolicies;
 import io.esteira.shared.retry.RetryPolicy;
-import io.esteira.shared.retry.SqsAttempts;
-import io.esteira.shared.s3.S3Events;
+import io.esteira.shared.retry.StepDelivery;
 import io.esteira.shared.s3.S3ObjectEvent;
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.awspring.cloud.sqs.listener.SqsHeaders;
@@ -61,16 +60,9 @@ class InvoiceEventListener {
 			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
 					required = false) String receiveCount,
 			Visibility visibility) {
-		int attempt = SqsAttempts.attempt(receiveCount);
-		List<S3ObjectEvent> events;
-		try {
-			events = S3Events.decode(body);
-		}
-		catch (RuntimeException ex) {
-			// Not an S3 event: no retry will make it one.
-			visibility.changeTo(0);
-			throw ex;
-		}
+		StepDelivery delivery = new StepDelivery(this.retry, receiveCount, visibility);
+		// Not an S3 event: made visible at once and thrown, no retry will make it one.
+		List<S3ObjectEvent> events = delivery.decode(body);
 		long bytes = events.stream().mapToLong(S3ObjectEvent::size).sum();
 		if (bytes > this.properties.largeFileBytes()) {
 			// A large file outlasts the queue's visibility timeout: without this, the message would come back
@@ -86,26 +78,24 @@ class InvoiceEventListener {
 						event.key());
 			}
 			else {
-				importObject(event, attempt, visibility);
+				importObject(event, delivery);
 			}
 		}
 	}
 
-	private void importObject(S3ObjectEvent event, int attempt, Visibility visibility) {
+	private void importObject(S3ObjectEvent event, StepDelivery delivery) {
 		try {
-			this.imports.importObject(event, attempt);
+			this.imports.importObject(event, delivery.attempt());
 		}
 		catch (RuntimeException ex) {
 			// Replaces the large-file visibility too: the retry comes after the policy's delay, not 15 minutes.
-			if (this.retry.isLastAttempt(attempt)) {
-				giveUp(event, attempt, ex);
-				visibility.changeTo(0);
+			if (delivery.retryLater()) {
+				logger.warn("s3://{}/{}: attempt {} of {} failed ({}); retrying in {} s", event.bucket(),
+						event.key(), delivery.attempt(), delivery.maxAttempts(), ex.toString(),
+						delivery.retryDelaySeconds());
 			}
 			else {
-				int seconds = this.retry.visibilitySeconds(attempt);
-				visibility.changeTo(seconds);
-				logger.warn("s3://{}/{}: attempt {} of {} failed ({}); retrying in {} s", event.bucket(),
-						event.key(), attempt, this.retry.maxAttempts(), ex.toString(), seconds);
+				giveUp(event, delivery.attempt(), ex);
 			}
 			throw ex;
 		}

@@ -1,0 +1,90 @@
+package io.esteira.shared.retry;
+
+import java.util.List;
+
+import io.awspring.cloud.sqs.listener.Visibility;
+import io.esteira.shared.s3.MalformedEventException;
+import io.esteira.shared.s3.S3Events;
+import io.esteira.shared.s3.S3ObjectEvent;
+
+/**
+ * One SQS delivery of an S3 event notification to a pipeline step, and the step's {@link RetryPolicy} carried out
+ * through the message's visibility, so that no thread waits:
+ * <ul>
+ * <li>a body that is not an S3 event notification is bad input, never retried: {@link #decode} makes the message
+ * visible at once and throws, so it reaches the dead-letter queue after the queue's {@code maxReceiveCount}
+ * immediate redeliveries;</li>
+ * <li>after a failed attempt, {@link #retryLater} makes the message visible again after the policy's delay for this
+ * attempt (the SQS receive count), or, on the policy's last attempt, at once: SQS then moves it to the dead-letter
+ * queue, and the caller records the step {@code FAILED}.</li>
+ * </ul>
+ * Either way the listener rethrows, so the message is not acknowledged. Keep the policy's {@code max-attempts} equal
+ * to the queue's {@code maxReceiveCount}.
+ */
+public final class StepDelivery {
+
+	private final RetryPolicy policy;
+
+	private final int attempt;
+
+	private final Visibility visibility;
+
+	private int retryDelaySeconds;
+
+	/**
+	 * @param receiveCount the message's {@code ApproximateReceiveCount} (a listener header), {@code null} if absent
+	 */
+	public StepDelivery(RetryPolicy policy, String receiveCount, Visibility visibility) {
+		this.policy = policy;
+		this.attempt = SqsAttempts.attempt(receiveCount);
+		this.visibility = visibility;
+	}
+
+	/** This delivery's attempt, 1-based. */
+	public int attempt() {
+		return this.attempt;
+	}
+
+	/** The policy's attempts in all. */
+	public int maxAttempts() {
+		return this.policy.maxAttempts();
+	}
+
+	/**
+	 * The S3 events in the message's body (none for {@code s3:TestEvent}).
+	 * @throws MalformedEventException when the body is not an S3 event notification, after making the message
+	 * visible at once
+	 */
+	public List<S3ObjectEvent> decode(String body) {
+		try {
+			return S3Events.decode(body);
+		}
+		catch (MalformedEventException ex) {
+			this.visibility.changeTo(0);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Sets the message's visibility after this attempt failed.
+	 * @return {@code true} when the policy allows another attempt (the message comes back after
+	 * {@link #retryDelaySeconds()}); {@code false} on the last attempt (it is visible at once, on its way to the
+	 * dead-letter queue)
+	 */
+	public boolean retryLater() {
+		if (this.policy.isLastAttempt(this.attempt)) {
+			this.retryDelaySeconds = 0;
+			this.visibility.changeTo(0);
+			return false;
+		}
+		this.retryDelaySeconds = this.policy.visibilitySeconds(this.attempt);
+		this.visibility.changeTo(this.retryDelaySeconds);
+		return true;
+	}
+
+	/** The delay {@link #retryLater()} set, in seconds. */
+	public int retryDelaySeconds() {
+		return this.retryDelaySeconds;
+	}
+
+}
