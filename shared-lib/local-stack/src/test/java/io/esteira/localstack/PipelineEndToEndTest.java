@@ -157,7 +157,11 @@ class PipelineEndToEndTest {
 				.as("timed steps of %s", service)
 				.isPositive();
 		}
-		assertThat(ingest).contains("esteira_queue_messages{").contains("queue=\"esteira-images-dlq\"");
+		// Queue depths are read on a schedule (5 s after start, then every 30 s): the first read may still be running.
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofSeconds(1))
+			.untilAsserted(() -> assertThat(scrape(EsteiraService.INGEST)).contains("esteira_queue_messages{")
+				.contains("queue=\"esteira-images-dlq\""));
 		assertThat(sample(ingest, "esteira_queue_lag_seconds_count", "queue=\"esteira-status\"")).isPositive();
 
 		String images = scrape(EsteiraService.IMAGE_PROCESSING);
