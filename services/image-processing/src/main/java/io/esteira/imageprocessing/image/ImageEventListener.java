@@ -83,22 +83,25 @@ class ImageEventListener {
 
 	private void retryLaterOrGiveUp(S3ObjectEvent event, StepDelivery delivery, RuntimeException ex) {
 		String reason = ImageProcessingService.failureReason(ex);
-		if (delivery.retryLater()) {
+		if (delivery.retryLater(() -> recordFailure(event, delivery.attempt(), ex))) {
 			this.meters.counter("esteira.images.retries", "reason", reason).increment();
 			logger.warn("s3://{}/{}: attempt {} of {} failed ({}: {}); retrying in {} s", event.bucket(), event.key(),
 					delivery.attempt(), delivery.maxAttempts(), reason, ex.toString(), delivery.retryDelaySeconds());
 			return;
 		}
+		this.meters.counter("esteira.images.failures", "reason", reason).increment();
+		logger.error("s3://{}/{}: attempt {} of {} failed ({}: {}); giving up, on to the dead-letter queue",
+				event.bucket(), event.key(), delivery.attempt(), delivery.maxAttempts(), reason, ex.toString());
+	}
+
+	private void recordFailure(S3ObjectEvent event, int attempt, RuntimeException ex) {
 		try {
-			this.service.fail(event, delivery.attempt(), ex);
+			this.service.fail(event, attempt, ex);
 		}
 		catch (RuntimeException recordFailure) {
 			// The database may be what is down: the message still goes to the DLQ, where a redrive finds it.
 			logger.error("Could not record the failure of s3://{}/{}", event.bucket(), event.key(), recordFailure);
 		}
-		this.meters.counter("esteira.images.failures", "reason", reason).increment();
-		logger.error("s3://{}/{}: attempt {} of {} failed ({}: {}); giving up, on to the dead-letter queue",
-				event.bucket(), event.key(), delivery.attempt(), delivery.maxAttempts(), reason, ex.toString());
 	}
 
 }

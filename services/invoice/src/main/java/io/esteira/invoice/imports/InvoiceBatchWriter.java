@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.postgresql.PGConnection;
 import tools.jackson.databind.json.JsonMapper;
@@ -117,7 +118,8 @@ class InvoiceBatchWriter {
 			inserted = Set.of();
 		}
 		else if (tally.duplicates() + tally.conflicts() == 0 && copy(candidates, issuer, uploadId, createdAt)) {
-			inserted = firsts.keySet();
+			// All of the candidates were stored.
+			inserted = candidates.stream().map((invoice) -> Key.of(invoice, issuer)).collect(Collectors.toSet());
 		}
 		else {
 			inserted = insert(candidates, issuer, uploadId, createdAt);

@@ -89,13 +89,10 @@ class InvoiceEventListener {
 		}
 		catch (RuntimeException ex) {
 			// Replaces the large-file visibility too: the retry comes after the policy's delay, not 15 minutes.
-			if (delivery.retryLater()) {
+			if (delivery.retryLater(() -> giveUp(event, delivery.attempt(), ex))) {
 				logger.warn("s3://{}/{}: attempt {} of {} failed ({}); retrying in {} s", event.bucket(),
 						event.key(), delivery.attempt(), delivery.maxAttempts(), ex.toString(),
 						delivery.retryDelaySeconds());
-			}
-			else {
-				giveUp(event, delivery.attempt(), ex);
 			}
 			throw ex;
 		}

@@ -14,9 +14,9 @@ import io.esteira.shared.s3.S3ObjectEvent;
  * <li>a body that is not an S3 event notification is bad input, never retried: {@link #decode} makes the message
  * visible at once and throws, so it reaches the dead-letter queue after the queue's {@code maxReceiveCount}
  * immediate redeliveries;</li>
- * <li>after a failed attempt, {@link #retryLater} makes the message visible again after the policy's delay for this
- * attempt (the SQS receive count), or, on the policy's last attempt, at once: SQS then moves it to the dead-letter
- * queue, and the caller records the step {@code FAILED}.</li>
+ * <li>after a failed attempt, {@link #retryLater(Runnable)} makes the message visible again after the policy's delay for this
+ * attempt (the SQS receive count), or, on the policy's last attempt, records the step {@code FAILED} and then makes
+ * it visible at once: SQS then moves it to the dead-letter queue.</li>
  * </ul>
  * Either way the listener rethrows, so the message is not acknowledged. Keep the policy's {@code max-attempts} equal
  * to the queue's {@code maxReceiveCount}.
@@ -66,15 +66,22 @@ public final class StepDelivery {
 	}
 
 	/**
-	 * Sets the message's visibility after this attempt failed.
+	 * Sets the message's visibility after this attempt failed. On the policy's last attempt, {@code recordFailure}
+	 * runs first (recording the step {@code FAILED}), while the message is still invisible, so no other delivery of
+	 * it starts meanwhile; then the message is made visible at once, on its way to the dead-letter queue, even if
+	 * recording threw.
 	 * @return {@code true} when the policy allows another attempt (the message comes back after
-	 * {@link #retryDelaySeconds()}); {@code false} on the last attempt (it is visible at once, on its way to the
-	 * dead-letter queue)
+	 * {@link #retryDelaySeconds()}); {@code false} on the last attempt
 	 */
-	public boolean retryLater() {
+	public boolean retryLater(Runnable recordFailure) {
 		if (this.policy.isLastAttempt(this.attempt)) {
 			this.retryDelaySeconds = 0;
-			this.visibility.changeTo(0);
+			try {
+				recordFailure.run();
+			}
+			finally {
+				this.visibility.changeTo(0);
+			}
 			return false;
 		}
 		this.retryDelaySeconds = this.policy.visibilitySeconds(this.attempt);
@@ -82,7 +89,7 @@ public final class StepDelivery {
 		return true;
 	}
 
-	/** The delay {@link #retryLater()} set, in seconds. */
+	/** The delay {@link #retryLater(Runnable)} set, in seconds. */
 	public int retryDelaySeconds() {
 		return this.retryDelaySeconds;
 	}

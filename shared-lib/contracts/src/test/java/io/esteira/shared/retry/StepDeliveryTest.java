@@ -49,19 +49,33 @@ class StepDeliveryTest {
 	}
 
 	@Test
-	void failedAttemptComesBackAfterThePolicysDelayUntilTheLastOneGoesOnAtOnce() {
+	void failedAttemptComesBackAfterThePolicysDelayUntilTheLastOneIsRecordedThenGoesOnAtOnce() {
 		StepDelivery first = new StepDelivery(POLICY, "1", this.visibility);
 		StepDelivery second = new StepDelivery(POLICY, "2", this.visibility);
 		StepDelivery last = new StepDelivery(POLICY, "3", this.visibility);
+		List<String> recorded = new ArrayList<>();
 
-		assertThat(first.retryLater()).isTrue();
+		assertThat(first.retryLater(() -> recorded.add("first"))).isTrue();
 		assertThat(first.retryDelaySeconds()).isEqualTo(4);
-		assertThat(second.retryLater()).isTrue();
+		assertThat(second.retryLater(() -> recorded.add("second"))).isTrue();
 		assertThat(second.retryDelaySeconds()).isEqualTo(8);
-		assertThat(last.retryLater()).isFalse();
+		assertThat(last.retryLater(() -> recorded.add("last, visibility changes so far: " + this.visibilityChanges)))
+			.isFalse();
+		// Recorded while the message was still invisible, then made visible at once.
+		assertThat(recorded).containsExactly("last, visibility changes so far: [4, 8]");
 		assertThat(this.visibilityChanges).containsExactly(4, 8, 0);
 		assertThat(last.attempt()).isEqualTo(3);
 		assertThat(last.maxAttempts()).isEqualTo(3);
+	}
+
+	@Test
+	void lastAttemptGoesOnToTheDeadLetterQueueEvenWhenItsFailureCannotBeRecorded() {
+		StepDelivery last = new StepDelivery(POLICY, "3", this.visibility);
+
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> last.retryLater(() -> {
+			throw new IllegalStateException("database down");
+		}));
+		assertThat(this.visibilityChanges).containsExactly(0);
 	}
 
 	@Test
