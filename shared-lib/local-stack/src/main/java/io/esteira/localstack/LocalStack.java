@@ -32,6 +32,9 @@ public final class LocalStack implements AutoCloseable {
 	/** The demo API key the local stack configures (and only the local stack). */
 	public static final String DEMO_API_KEY = "esteira-demo-key";
 
+	/** The demo's key for the admin endpoints (dead-letter queues, foreign objects); as in docker-compose.yml. */
+	public static final String DEMO_ADMIN_KEY = "esteira-demo-admin-key";
+
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
 
 	private final EsteiraInfrastructure infrastructure;
@@ -105,6 +108,9 @@ public final class LocalStack implements AutoCloseable {
 		properties.put("esteira.security.api-keys[0].name", "local-demo");
 		properties.put("esteira.security.api-keys[0].sha256", ApiKeyProperties.sha256(DEMO_API_KEY));
 		properties.put("esteira.security.api-keys[0].scopes", "uploads:write,uploads:read,invoices:read");
+		properties.put("esteira.security.api-keys[1].name", "local-demo-admin");
+		properties.put("esteira.security.api-keys[1].sha256", ApiKeyProperties.sha256(DEMO_ADMIN_KEY));
+		properties.put("esteira.security.api-keys[1].scopes", "admin");
 		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.logs.resolve(service.id() + ".log").toFile()));
@@ -283,7 +289,7 @@ public final class LocalStack implements AutoCloseable {
 				  SQS (ElasticMQ)   %s      S3 (S3Proxy)  %s   (access key %s, secret %s)
 				  PostgreSQL        %s
 				  logs              %s
-				  demo API key      X-Api-Key: %s
+				  demo API key      X-Api-Key: %s   (admin endpoints: X-Api-Key: %s)
 
 				Try it (another terminal):
 				  curl -s -H 'X-Api-Key: %s' -F kind=image -F crmContactId=123 -F file=@%s %s/api/uploads
@@ -296,7 +302,7 @@ public final class LocalStack implements AutoCloseable {
 				""".formatted(stack.ingestUrl(), stack.invoiceUrl(), stack.url(EsteiraService.IMAGE_PROCESSING),
 				stack.url(EsteiraService.CRM_SYNC), infra.hubSpot().baseUrl(), infra.sqsEndpoint(), infra.s3Endpoint(),
 				io.esteira.testkit.AwsTestClients.ACCESS_KEY, io.esteira.testkit.AwsTestClients.SECRET_KEY,
-				infra.database().jdbcUrl(), work.resolve("logs"), DEMO_API_KEY, DEMO_API_KEY,
+				infra.database().jdbcUrl(), work.resolve("logs"), DEMO_API_KEY, DEMO_ADMIN_KEY, DEMO_API_KEY,
 				samples.resolve("photo.jpg"), stack.ingestUrl(), DEMO_API_KEY, samples.resolve("invoices.json"),
 				stack.ingestUrl(), DEMO_API_KEY, stack.ingestUrl(), DEMO_API_KEY, stack.invoiceUrl()));
 		if (List.of(args).contains("--demo")) {

@@ -1,8 +1,11 @@
 package io.esteira.localstack;
 
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +13,11 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.xml.parsers.DocumentBuilderFactory;
+
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Docker is not available where the suite runs, so this checks {@code docker-compose.yml} and
  * {@code services/Dockerfile} against what the services read: every environment variable a service's
- * {@code application.yml} asks for is set, images are pinned, every long-running container has a healthcheck, and
- * the init step creates the buckets and queues the services are configured with.
+ * {@code application.yml} asks for is set, images are pinned, every long-running container has a healthcheck, the
+ * init step creates the buckets and queues the services are configured with, the image build has every module of the
+ * reactor in its context, and what the user's machine is given (presigned URLs, ports, keys) works from the host.
  */
 class ComposeFileTest {
 
@@ -97,6 +105,134 @@ class ComposeFileTest {
 		List<String> images = from.results().map((result) -> result.group(1)).toList();
 		assertThat(images).hasSize(2).allSatisfy((image) -> assertThat(image).matches(".+:25[.0-9_]+-j(dk|re)-.+"));
 		assertThat(images.getLast()).contains("-jre-");
+	}
+
+	@Test
+	void dockerfileCopiesEveryModuleOfTheReactor() throws Exception {
+		List<String> copied = dockerfileCopySources();
+		List<String> ignored = dockerignorePatterns();
+		List<Path> modules = reactorModules(this.root);
+		assertThat(modules).as("modules of the root pom").hasSizeGreaterThanOrEqualTo(8);
+		for (Path module : modules) {
+			String pom = this.root.relativize(module.resolve("pom.xml")).toString();
+			assertThat(copied).as("COPY in services/Dockerfile for %s", pom)
+				.anySatisfy((source) -> assertThat(pom.equals(source) || pom.startsWith(source + "/")).isTrue());
+			assertThat(isIgnored(pom, ignored)).as("%s left out of the build context by .dockerignore", pom).isFalse();
+		}
+		for (String source : copied) {
+			assertThat(this.root.resolve(source)).as("COPY source %s", source).exists();
+		}
+		assertThat(isIgnored(".git/HEAD", ignored)).as(".git in the build context").isTrue();
+		assertThat(isIgnored("services/ingest/target/classes/x.class", ignored)).as("target/ in the build context")
+			.isTrue();
+	}
+
+	@Test
+	void presignedUrlsNameAnEndpointTheHostReaches() {
+		Map<String, Object> environment = map(this.compose.get("ingest").get("environment"));
+		URI inNetwork = URI.create(String.valueOf(environment.get("AWS_ENDPOINT_URL")));
+		URI fromHost = URI.create(String.valueOf(environment.get("S3_PUBLIC_ENDPOINT")));
+		assertThat(inNetwork.getHost()).isEqualTo("floci");
+		assertThat(fromHost.getScheme()).isEqualTo("http");
+		assertThat(fromHost.getHost()).isIn("localhost", "127.0.0.1");
+		assertThat(publishedPorts("floci")).as("host ports published by floci")
+			.contains(fromHost.getPort() + ":" + inNetwork.getPort());
+	}
+
+	@Test
+	void hostPortsDoNotClashWithADevelopersOwnPostgres() {
+		this.compose.keySet()
+			.forEach((name) -> assertThat(publishedPorts(name)).as("host ports of %s", name)
+				.noneSatisfy((mapping) -> assertThat(mapping).startsWith("5432:")));
+		assertThat(this.compose.get("postgres").get("ports")).as("postgres published on loopback only")
+			.asString()
+			.doesNotContain("0.0.0.0")
+			.satisfiesAnyOf((ports) -> assertThat(ports).isEqualTo("null"),
+					(ports) -> assertThat(ports).contains("127.0.0.1:"));
+	}
+
+	@Test
+	void theDemoHasAnAdminKeyForTheAdminEndpoints() {
+		Map<String, Object> environment = map(this.compose.get("ingest").get("environment"));
+		assertThat(environment.entrySet()).anySatisfy((entry) -> {
+			assertThat(entry.getKey()).matches("ESTEIRA_SECURITY_APIKEYS_[0-9]+_SCOPES");
+			assertThat(String.valueOf(entry.getValue()).split(",")).contains("admin");
+		});
+	}
+
+	@Test
+	void initFailuresFailTheInitStep() {
+		String init = initScript();
+		assertThat(init).as("errors hidden by the init script").doesNotContain("|| true").doesNotContain("2>&1");
+		assertThat(String.valueOf(this.compose.get("aws-init").get("entrypoint")) + init)
+			.as("the init shell stops at the first error")
+			.containsPattern("set -e|/bin/(ba)?sh, -e");
+	}
+
+	private List<String> publishedPorts(String service) {
+		Object ports = this.compose.get(service).get("ports");
+		if (ports == null) {
+			return List.of();
+		}
+		// "127.0.0.1:15432:5432" publishes host port 15432 on loopback: keep "host:container".
+		return ((List<?>) ports).stream().map(String::valueOf).map((port) -> {
+			String[] parts = port.split(":");
+			return parts[parts.length - 2] + ":" + parts[parts.length - 1];
+		}).toList();
+	}
+
+	private List<String> dockerfileCopySources() throws IOException {
+		List<String> sources = new ArrayList<>();
+		for (String line : Files.readAllLines(this.root.resolve("services/Dockerfile"))) {
+			if (line.startsWith("COPY ") && !line.contains("--from=")) {
+				String[] words = line.substring(5).trim().split("\\s+");
+				for (int i = 0; i < words.length - 1; i++) {
+					sources.add(words[i].replaceAll("/+$", ""));
+				}
+			}
+		}
+		return sources;
+	}
+
+	private List<String> dockerignorePatterns() throws IOException {
+		return Files.readAllLines(this.root.resolve(".dockerignore"))
+			.stream()
+			.map(String::trim)
+			.filter((line) -> !line.isEmpty() && !line.startsWith("#"))
+			.toList();
+	}
+
+	/** Docker's rule: the last pattern that matches the path or one of its parent folders decides; {@code !} keeps. */
+	private static boolean isIgnored(String path, List<String> patterns) {
+		boolean ignored = false;
+		for (String pattern : patterns) {
+			boolean keep = pattern.startsWith("!");
+			var matcher = FileSystems.getDefault().getPathMatcher("glob:" + (keep ? pattern.substring(1) : pattern));
+			for (Path prefix = Path.of(path); prefix != null; prefix = prefix.getParent()) {
+				if (matcher.matches(prefix) || (pattern.startsWith("**/") && matcher.matches(Path.of("x").resolve(prefix)))) {
+					ignored = !keep;
+					break;
+				}
+			}
+		}
+		return ignored;
+	}
+
+	/** Every module folder of the reactor, aggregators' modules included. */
+	private static List<Path> reactorModules(Path dir) throws Exception {
+		List<Path> modules = new ArrayList<>();
+		var document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("pom.xml").toFile());
+		NodeList names = document.getElementsByTagName("module");
+		for (int i = 0; i < names.getLength(); i++) {
+			Path module = dir.resolve(((Element) names.item(i)).getTextContent().trim()).normalize();
+			modules.add(module);
+			modules.addAll(reactorModules(module));
+		}
+		return modules;
+	}
+
+	private String initScript() {
+		return String.valueOf(this.compose.get("aws-init").get("command"));
 	}
 
 	private Path applicationYml(String service) {

@@ -1,6 +1,7 @@
 package io.esteira.crmsync.config;
 
 import java.time.Clock;
+import java.util.List;
 
 import io.esteira.crmsync.crm.CrmAvailability;
 import io.esteira.crmsync.crm.CrmClient;
@@ -9,6 +10,7 @@ import io.esteira.crmsync.crm.RateLimiter;
 import io.esteira.crmsync.crm.hubspot.HubSpotCrmClient;
 import io.esteira.crmsync.crm.webhook.WebhookCrmClient;
 import io.esteira.shared.aws.EsteiraAwsProperties;
+import io.esteira.shared.aws.RequiredAwsResources;
 import io.esteira.shared.outbox.SqsOutboxRelay;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -30,6 +32,12 @@ class CrmSyncConfiguration {
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();
+	}
+
+	/** Readiness: the queue it consumes and the status queue it reports to (it touches no bucket). */
+	@Bean
+	RequiredAwsResources requiredAwsResources(EsteiraAwsProperties aws) {
+		return new RequiredAwsResources(List.of(), List.of(aws.queues().imageEvents(), aws.queues().status()));
 	}
 
 	/** Pauses CRM calls after a refused token or a used-up daily quota; health indicator {@code crm}. */

@@ -1,9 +1,11 @@
 package io.esteira.imageprocessing.config;
 
 import java.time.Clock;
+import java.util.List;
 
 import io.esteira.imageprocessing.thumbnail.ThumbnailRenderer;
 import io.esteira.shared.aws.EsteiraAwsProperties;
+import io.esteira.shared.aws.RequiredAwsResources;
 import io.esteira.shared.outbox.SqsOutboxRelay;
 import io.esteira.shared.retry.RetryPolicies;
 
@@ -20,6 +22,13 @@ class ImageProcessingConfiguration {
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();
+	}
+
+	/** Readiness: the buckets it reads and writes, the queue it consumes and the queues it sends to. */
+	@Bean
+	RequiredAwsResources requiredAwsResources(EsteiraAwsProperties aws) {
+		return new RequiredAwsResources(List.of(aws.uploadsBucket(), aws.outputBucket()),
+				List.of(aws.queues().images(), aws.queues().imageEvents(), aws.queues().status()));
 	}
 
 	@Bean

@@ -17,6 +17,9 @@ import org.springframework.util.unit.DataSize;
  * @param serverSideEncryption the {@code x-amz-server-side-encryption} requested for stored uploads: {@code AES256}
  * (SSE-S3, the default) or {@code aws:kms}; empty requests none and leaves it to the bucket's default encryption
  * @param permalinkExpiry how long the presigned URL a permalink redirects to stays valid (default {@code 5m})
+ * @param publicS3Endpoint the S3 endpoint that presigned URLs (permalink redirects, direct uploads) name, for
+ * clients that reach S3 by another address than the services do — compose's {@code http://localhost:4566} for the
+ * in-network {@code http://floci:4566}; empty (the default, and on AWS) presigns for the endpoint the services use
  * @param presign direct uploads ({@code POST /api/uploads/presign})
  * @param listing {@code GET /api/uploads} paging
  * @param notifications SNS and callback notifications on terminal statuses
@@ -27,7 +30,7 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("esteira.ingest")
 public record IngestProperties(@DefaultValue("25MB") DataSize maxUploadSize, @DefaultValue AllowedTypes allowedTypes,
 		@DefaultValue("AES256") String serverSideEncryption, @DefaultValue("5m") Duration permalinkExpiry,
-		@DefaultValue Presign presign, @DefaultValue Listing listing, @DefaultValue Notifications notifications,
+		@DefaultValue("") String publicS3Endpoint,		@DefaultValue Presign presign, @DefaultValue Listing listing, @DefaultValue Notifications notifications,
 		@DefaultValue Stuck stuck, @DefaultValue DeadLetters deadLetters, @DefaultValue QueueMetrics queueMetrics) {
 
 	/**

@@ -308,7 +308,7 @@ class RedriveTest {
 	private IngestProperties withMove(MoveMethod move) {
 		IngestProperties p = this.properties;
 		return new IngestProperties(p.maxUploadSize(), p.allowedTypes(), p.serverSideEncryption(),
-				p.permalinkExpiry(), p.presign(), p.listing(), p.notifications(), p.stuck(),
+				p.permalinkExpiry(), p.publicS3Endpoint(), p.presign(), p.listing(), p.notifications(), p.stuck(),
 				new IngestProperties.DeadLetters(move), p.queueMetrics());
 	}
 

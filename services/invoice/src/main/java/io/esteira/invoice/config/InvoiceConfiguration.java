@@ -1,8 +1,10 @@
 package io.esteira.invoice.config;
 
 import java.time.Clock;
+import java.util.List;
 
 import io.esteira.shared.aws.EsteiraAwsProperties;
+import io.esteira.shared.aws.RequiredAwsResources;
 import io.esteira.shared.outbox.SqsOutboxRelay;
 import io.esteira.shared.retry.RetryPolicies;
 
@@ -20,6 +22,13 @@ class InvoiceConfiguration {
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();
+	}
+
+	/** Readiness: the buckets it reads invoices from and writes error reports to, its queue and the status queue. */
+	@Bean
+	RequiredAwsResources requiredAwsResources(EsteiraAwsProperties aws) {
+		return new RequiredAwsResources(List.of(aws.uploadsBucket(), aws.outputBucket()),
+				List.of(aws.queues().invoices(), aws.queues().status()));
 	}
 
 }
