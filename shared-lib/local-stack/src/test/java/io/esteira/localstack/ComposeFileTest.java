@@ -64,10 +64,10 @@ class ComposeFileTest {
 			assertThat(build.get("dockerfile")).isEqualTo("services/Dockerfile");
 			assertThat(map(build.get("args")).get("SERVICE")).isEqualTo(service);
 			Map<String, Object> dependsOn = map(definition.get("depends_on"));
-			assertThat(dependsOn).containsKeys("postgres", "floci", "aws-init");
+			assertThat(dependsOn).containsKeys("postgres", "floci");
 			dependsOn.values()
 				.forEach((condition) -> assertThat(map(condition).get("condition")).as("%s depends_on", service)
-					.isIn("service_healthy", "service_completed_successfully"));
+					.isEqualTo("service_healthy"));
 		}
 		assertThat(map(this.compose.get("crm-sync").get("depends_on"))).containsKey("wiremock");
 	}
@@ -86,7 +86,7 @@ class ComposeFileTest {
 
 	@Test
 	void initStepCreatesWhatTheServicesAreConfiguredWith() throws IOException {
-		String init = String.valueOf(this.compose.get("aws-init").get("command"));
+		String init = initScript();
 		for (String service : SERVICES) {
 			Map<String, Object> aws = map(map(new Yaml().<Map<String, Object>>load(Files.readString(applicationYml(service)))
 				.get("esteira")).get("aws"));
@@ -164,9 +164,22 @@ class ComposeFileTest {
 	void initFailuresFailTheInitStep() {
 		String init = initScript();
 		assertThat(init).as("errors hidden by the init script").doesNotContain("|| true").doesNotContain("2>&1");
-		assertThat(String.valueOf(this.compose.get("aws-init").get("entrypoint")) + init)
-			.as("the init shell stops at the first error")
-			.containsPattern("set -e|/bin/(ba)?sh, -e");
+		assertThat(init).as("the init shell stops at the first error").startsWith("#!/bin/sh").contains("set -eu");
+	}
+
+	@Test
+	void flociRunsTheInitOnEveryStartAndIsHealthyOnlyAfterIt() {
+		Map<String, Object> floci = this.compose.get("floci");
+		// Floci keeps its state in memory: an init that ran once would leave a restarted Floci empty.
+		assertThat((List<?>) floci.get("configs")).singleElement()
+			.satisfies((config) -> assertThat(map(config)).containsEntry("source", "floci-init")
+				.hasEntrySatisfying("target",
+						(target) -> assertThat((String) target).matches("/etc/floci/init/ready\\.d/[^/]+\\.sh")));
+		assertThat(floci.get("restart")).isEqualTo("unless-stopped");
+		assertThat(String.valueOf(map(floci.get("healthcheck")).get("test"))).contains("/_floci/init", "ready");
+		assertThat(this.compose).doesNotContainKey("aws-init");
+		// Presigned uploads bind type, size and metadata only where Floci checks SigV4 signatures.
+		assertThat(map(floci.get("environment"))).containsEntry("FLOCI_SERVICES_S3_ENFORCE_AUTH", "true");
 	}
 
 	private List<String> publishedPorts(String service) {
@@ -232,7 +245,13 @@ class ComposeFileTest {
 	}
 
 	private String initScript() {
-		return String.valueOf(this.compose.get("aws-init").get("command"));
+		try {
+			Map<String, Object> file = new Yaml().load(Files.readString(this.root.resolve("docker-compose.yml")));
+			return (String) map(map(file.get("configs")).get("floci-init")).get("content");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private Path applicationYml(String service) {
