@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,12 +56,28 @@ public class AwsResourcesAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(S3Client.class)
-	static class S3BucketChecks {
+	public static class S3BucketChecks {
 
 		@Bean
 		@ConditionalOnBean(S3Client.class)
 		BucketChecks esteiraBucketChecks(S3Client s3) {
-			return (bucket) -> () -> s3.headBucket((head) -> head.bucket(bucket));
+			return (bucket) -> () -> headBucket(s3, bucket);
+		}
+
+		/**
+		 * {@code HeadBucket}, where only a missing bucket (404) or no answer fails: {@code 403} means the bucket
+		 * exists. The services' IAM policies grant {@code s3:ListBucket} (what {@code HeadBucket} needs) only under
+		 * their own prefixes, which a {@code HeadBucket} does not name, and readiness must not need more than that.
+		 */
+		public static void headBucket(S3Client s3, String bucket) {
+			try {
+				s3.headBucket((head) -> head.bucket(bucket));
+			}
+			catch (S3Exception ex) {
+				if (ex.statusCode() != 403) {
+					throw ex;
+				}
+			}
 		}
 
 	}
