@@ -1,5 +1,6 @@
 package io.esteira.shared.retry;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.awspring.cloud.sqs.listener.Visibility;
@@ -20,6 +21,12 @@ import io.esteira.shared.s3.S3ObjectEvent;
  * </ul>
  * Either way the listener rethrows, so the message is not acknowledged. Keep the policy's {@code max-attempts} equal
  * to the queue's {@code maxReceiveCount}.
+ * <p>
+ * Why not Spring Cloud AWS's {@code ExponentialBackoffErrorHandler}: it sets the same kind of visibility from the
+ * receive count, but one handler serves a whole listener container and knows nothing of the step: it cannot record
+ * the step {@code FAILED} on the last attempt while the message is still invisible, make that last message visible at
+ * once (it would wait the longest backoff before reaching the dead-letter queue), take a floor the remote side asked
+ * for ({@code Retry-After}), or make malformed input visible at once without counting as a retry.
  */
 public final class StepDelivery {
 
@@ -74,6 +81,14 @@ public final class StepDelivery {
 	 * {@link #retryDelaySeconds()}); {@code false} on the last attempt
 	 */
 	public boolean retryLater(Runnable recordFailure) {
+		return retryLater(recordFailure, Duration.ZERO);
+	}
+
+	/**
+	 * {@link #retryLater(Runnable)}, waiting at least {@code floor} before the next attempt: what the other side asked
+	 * for (HubSpot's {@code Retry-After}, a pause until a quota resets), on top of the policy's delay.
+	 */
+	public boolean retryLater(Runnable recordFailure, Duration floor) {
 		if (this.policy.isLastAttempt(this.attempt)) {
 			this.retryDelaySeconds = 0;
 			try {
@@ -84,7 +99,8 @@ public final class StepDelivery {
 			}
 			return false;
 		}
-		this.retryDelaySeconds = this.policy.visibilitySeconds(this.attempt);
+		Duration delay = this.policy.delay(this.attempt);
+		this.retryDelaySeconds = RetryPolicy.toVisibilitySeconds((floor.compareTo(delay) > 0) ? floor : delay);
 		this.visibility.changeTo(this.retryDelaySeconds);
 		return true;
 	}

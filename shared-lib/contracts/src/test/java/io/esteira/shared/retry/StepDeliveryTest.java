@@ -79,6 +79,31 @@ class StepDeliveryTest {
 	}
 
 	@Test
+	void aFloorTheOtherSideAskedForWinsOverAShorterDelayButNotALongerOne() {
+		StepDelivery first = new StepDelivery(POLICY, "1", this.visibility);
+		StepDelivery second = new StepDelivery(POLICY, "2", this.visibility);
+
+		assertThat(first.retryLater(() -> {
+		}, Duration.ofSeconds(30))).isTrue();
+		assertThat(second.retryLater(() -> {
+		}, Duration.ofMillis(1500))).isTrue();
+
+		assertThat(this.visibilityChanges).containsExactly(30, 8);
+	}
+
+	@Test
+	void theLastAttemptIgnoresTheFloorAndGoesOnAtOnce() {
+		List<String> recorded = new ArrayList<>();
+
+		assertThat(new StepDelivery(POLICY, "3", this.visibility).retryLater(() -> recorded.add("failed"),
+				Duration.ofHours(1)))
+			.isFalse();
+
+		assertThat(recorded).containsExactly("failed");
+		assertThat(this.visibilityChanges).containsExactly(0);
+	}
+
+	@Test
 	void deliveryWithoutAReceiveCountIsTheFirstAttempt() {
 		assertThat(new StepDelivery(POLICY, null, this.visibility).attempt()).isEqualTo(1);
 		assertThat(new StepDelivery(POLICY, "x", this.visibility).attempt()).isEqualTo(1);
