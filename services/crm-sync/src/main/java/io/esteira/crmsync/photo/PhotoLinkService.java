@@ -12,7 +12,9 @@ import io.esteira.crmsync.crm.CrmClient;
 import io.esteira.crmsync.crm.CrmRejectedException;
 import io.esteira.crmsync.crm.CrmUnavailableException;
 import io.esteira.shared.event.ImageProcessedEvent;
+import io.esteira.shared.event.PipelineNames;
 import io.esteira.shared.event.StepOutcome;
+import io.esteira.shared.event.Thumbnails;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
 import org.slf4j.Logger;
@@ -39,12 +41,12 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class PhotoLinkService {
 
-	static final String SERVICE = "crm-sync";
+	static final String SERVICE = PipelineNames.Services.CRM_SYNC;
 
-	static final String STEP = "crm-sync";
+	static final String STEP = PipelineNames.Steps.CRM_SYNC;
 
-	/** The rendition whose permalink goes on the contact (ingest serves {@code /files/{uploadId}/256}). */
-	static final String RENDITION = "256";
+	/** The rendition whose permalink goes on the contact. */
+	static final String RENDITION = Thumbnails.CRM_RENDITION;
 
 	private static final Logger logger = LoggerFactory.getLogger(PhotoLinkService.class);
 
@@ -172,7 +174,7 @@ public class PhotoLinkService {
 		while (base.endsWith("/")) {
 			base = base.substring(0, base.length() - 1);
 		}
-		return base + "/files/" + uploadId + "/" + RENDITION;
+		return base + Thumbnails.permalinkPath(uploadId, RENDITION);
 	}
 
 	private CrmSyncStatus needsReview(PhotoLink photo, String reason, int attempt,

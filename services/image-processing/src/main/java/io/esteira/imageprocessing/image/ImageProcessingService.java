@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -22,7 +23,9 @@ import io.esteira.imageprocessing.thumbnail.ThumbnailRenderer;
 import io.esteira.imageprocessing.thumbnail.UnreadableImageException;
 import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.event.ImageProcessedEvent;
+import io.esteira.shared.event.PipelineNames;
 import io.esteira.shared.event.StepOutcome;
+import io.esteira.shared.event.Thumbnails;
 import io.esteira.shared.event.UploadMetadata;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
@@ -54,13 +57,13 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class ImageProcessingService {
 
-	static final String SERVICE = "image-processing";
+	static final String SERVICE = PipelineNames.Services.IMAGE_PROCESSING;
 
 
-	static final String STEP_THUMBNAIL = "thumbnail";
+	static final String STEP_THUMBNAIL = PipelineNames.Steps.THUMBNAIL;
 
 	/** The step that records an event whose object was gone before it could be read. */
-	static final String STEP_SOURCE = "source";
+	static final String STEP_SOURCE = PipelineNames.Steps.SOURCE;
 
 	static final String TOO_LARGE = "too_large";
 
@@ -285,8 +288,7 @@ public class ImageProcessingService {
 			source = Optional.empty();
 		}
 		UUID uploadId = source.map(ImageProcessingService::uploadId)
-			.orElseGet(() -> UploadMetadata.uploadIdInKey(event.key())
-				.orElseGet(() -> UploadMetadata.nameBasedUploadId(event.bucket(), event.key())));
+			.orElseGet(() -> UploadMetadata.uploadId(event.bucket(), event.key(), Map.of()));
 		String eTag = source.map(SourceObject::eTag).orElse(event.eTag());
 		Instant now = this.clock.instant();
 		ImageRecord record = this.images.findByUploadId(uploadId).orElse(null);
@@ -344,8 +346,7 @@ public class ImageProcessingService {
 	 */
 	private ImageOutcome missing(S3ObjectEvent event, UUID knownUploadId, int attempt) {
 		UUID uploadId = (knownUploadId != null) ? knownUploadId
-				: UploadMetadata.uploadIdInKey(event.key())
-					.orElseGet(() -> UploadMetadata.nameBasedUploadId(event.bucket(), event.key()));
+				: UploadMetadata.uploadId(event.bucket(), event.key(), Map.of());
 		if (this.images.findByUploadId(uploadId).isPresent()) {
 			logger.info("Dropped event {} for s3://{}/{}: the object no longer exists; upload {} keeps its record",
 					event.eventName(), event.bucket(), event.key(), uploadId);
@@ -373,30 +374,20 @@ public class ImageProcessingService {
 	}
 
 	/**
-	 * {@code thumbnails/{uploadId}/{name}.{jpg|png}}: deterministic, so a retry overwrites; ingest's permalink
-	 * {@code /files/{uploadId}/{name}} serves the {@code .jpg} one.
+	 * {@code thumbnails/{uploadId}/{name}.{jpg|png}} ({@link Thumbnails#key}): deterministic, so a retry overwrites;
+	 * ingest's permalink {@code /files/{uploadId}/{name}} serves it whichever its extension.
 	 */
 	static String renditionKey(UUID uploadId, Thumbnail thumbnail) {
-		return "thumbnails/" + uploadId + "/" + thumbnail.name() + "." + thumbnail.extension();
+		return Thumbnails.key(uploadId, thumbnail.name(), thumbnail.extension());
 	}
 
 	private static long millisSince(long startNanos) {
 		return (System.nanoTime() - startNanos) / 1_000_000;
 	}
 
-	/** The upload id ingest put on the object, or one derived from its location for objects dropped in otherwise. */
+	/** The upload the object belongs to ({@link UploadMetadata#uploadId}, as every service derives it). */
 	static UUID uploadId(SourceObject source) {
-		String value = source.metadata(UploadMetadata.UPLOAD_ID);
-		if (value != null) {
-			try {
-				return UUID.fromString(value);
-			}
-			catch (IllegalArgumentException ex) {
-				logger.warn("s3://{}/{} has a malformed {} '{}'; using the id derived from its location",
-						source.bucket(), source.key(), UploadMetadata.UPLOAD_ID, value);
-			}
-		}
-		return UploadMetadata.nameBasedUploadId(source.bucket(), source.key());
+		return UploadMetadata.uploadId(source.bucket(), source.key(), source.metadata());
 	}
 
 	private static String sha256(byte[] content) {

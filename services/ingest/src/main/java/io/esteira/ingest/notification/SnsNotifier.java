@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.ingest.upload.UploadFinished;
+import io.esteira.shared.event.PipelineNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -59,7 +60,7 @@ class SnsNotifier {
 				.messageAttributes(attributes))
 			.messageId();
 		logger.info("Upload {} {}: published to SNS as {}", finished.uploadId(), finished.status(), messageId);
-		this.timeline.noteDelivered(finished, "notified", "SNS message " + messageId);
+		this.timeline.noteDelivered(finished, PipelineNames.Steps.NOTIFIED, "SNS message " + messageId);
 	}
 
 	private static MessageAttributeValue text(String value) {

@@ -2,6 +2,7 @@ package io.esteira.ingest.permalink;
 
 import java.util.UUID;
 
+import io.esteira.shared.event.Thumbnails;
 import jakarta.validation.constraints.Pattern;
 
 import org.springframework.http.CacheControl;
@@ -26,7 +27,7 @@ class PermalinkController {
 		this.links = links;
 	}
 
-	@GetMapping("/files/{uploadId}/{rendition}")
+	@GetMapping(Thumbnails.PERMALINK_PATTERN)
 	ResponseEntity<Void> thumbnail(@PathVariable UUID uploadId, @PathVariable @Pattern(regexp = "[0-9]{2,4}",
 			message = "must be a size in pixels (2 to 4 digits)") String rendition) {
 		return ResponseEntity.status(HttpStatus.FOUND)

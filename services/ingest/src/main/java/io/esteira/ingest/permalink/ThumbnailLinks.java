@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.shared.aws.EsteiraAwsProperties;
+import io.esteira.shared.event.Thumbnails;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -16,8 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns a permalink into a presigned GET of the thumbnail in the output bucket, at the deterministic key
- * {@code thumbnails/{uploadId}/{rendition}.jpg} that image-processing writes. The object is checked first, so a
- * missing thumbnail is a 404 here rather than an S3 error page in the user's browser.
+ * image-processing writes ({@link Thumbnails#key}: {@code .jpg}, or {@code .png} for images with transparency when so
+ * configured). The object is checked first, so a missing thumbnail is a 404 here rather than an S3 error page in the
+ * user's browser.
  */
 @Component
 class ThumbnailLinks {
@@ -37,25 +39,13 @@ class ThumbnailLinks {
 		this.expiry = properties.permalinkExpiry();
 	}
 
-	static String key(UUID uploadId, String rendition) {
-		return "thumbnails/" + uploadId + "/" + rendition + ".jpg";
-	}
-
 	/** @throws ThumbnailNotFoundException if there is no such thumbnail */
 	URI presignedUrl(UUID uploadId, String rendition) {
-		String key = key(uploadId, rendition);
-		try {
-			this.s3.headObject((head) -> head.bucket(this.bucket).key(key));
-		}
-		catch (NoSuchKeyException ex) {
-			throw new ThumbnailNotFoundException(uploadId, rendition);
-		}
-		catch (S3Exception ex) {
-			if (ex.statusCode() == 404) {
-				throw new ThumbnailNotFoundException(uploadId, rendition);
-			}
-			throw ex;
-		}
+		String key = Thumbnails.EXTENSIONS.stream()
+			.map((extension) -> Thumbnails.key(uploadId, rendition, extension))
+			.filter(this::exists)
+			.findFirst()
+			.orElseThrow(() -> new ThumbnailNotFoundException(uploadId, rendition));
 		try {
 			return this.presigner
 				.presignGetObject((presign) -> presign.signatureDuration(this.expiry)
@@ -65,6 +55,22 @@ class ThumbnailLinks {
 		}
 		catch (URISyntaxException ex) {
 			throw new IllegalStateException("The SDK presigned an invalid URL", ex);
+		}
+	}
+
+	private boolean exists(String key) {
+		try {
+			this.s3.headObject((head) -> head.bucket(this.bucket).key(key));
+			return true;
+		}
+		catch (NoSuchKeyException ex) {
+			return false;
+		}
+		catch (S3Exception ex) {
+			if (ex.statusCode() == 404) {
+				return false;
+			}
+			throw ex;
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.UUID;
 import io.esteira.ingest.upload.UploadTimeline;
 import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.event.ImageProcessedEvent;
+import io.esteira.shared.event.PipelineNames;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatusEvent;
 import io.esteira.shared.s3.S3Events;
@@ -25,7 +26,7 @@ import org.springframework.stereotype.Component;
 @Component
 class DeadLetterSteps {
 
-	static final String STEP = "dead-letter-redrive";
+	static final String STEP = PipelineNames.Steps.DEAD_LETTER_REDRIVE;
 
 	private static final Logger logger = LoggerFactory.getLogger(DeadLetterSteps.class);
 

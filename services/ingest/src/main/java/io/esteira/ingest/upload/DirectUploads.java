@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.shared.aws.EsteiraAwsProperties;
+import io.esteira.shared.event.PipelineNames;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.observability.PipelineTracing;
@@ -97,7 +98,7 @@ class DirectUploads {
 		Customer customer = request.customer();
 		this.uploads.save(new Upload(id, kind, bucket, key, UploadController.displayName(request.filename()),
 				contentType, request.sizeBytes(), null, customer, callbackUrl, true, now));
-		this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, "presigned",
+		this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, PipelineNames.Steps.PRESIGNED,
 				StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, "awaiting the direct upload", 1, now, now,
 				this.tracing.currentTraceId()));
 		this.metrics.entered(kind, UploadStatus.RECEIVED);

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.esteira.shared.aws.EsteiraAwsProperties;
+import io.esteira.shared.event.PipelineNames;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadMetadata;
 import io.esteira.shared.event.UploadStatus;
@@ -123,10 +124,9 @@ class ForeignObjects {
 		return this.uploads.existsById(id);
 	}
 
+	/** The upload the object belongs to ({@link UploadMetadata#uploadId}, as every service derives it). */
 	private static UUID idOf(String bucket, String key, HeadObjectResponse object) {
-		return Optional.ofNullable(object.metadata().get(UploadMetadata.UPLOAD_ID))
-			.flatMap(ForeignObjects::uuid)
-			.orElseGet(() -> UploadMetadata.nameBasedUploadId(bucket, key));
+		return UploadMetadata.uploadId(bucket, key, object.metadata());
 	}
 
 	/**
@@ -148,7 +148,7 @@ class ForeignObjects {
 			Upload upload = new Upload(id, kind, bucket, key, UploadController.displayName(filename), contentType,
 					object.contentLength(), null, new Customer(null, null, null, null), null, false, written);
 			this.uploads.save(upload);
-			this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, "registered",
+			this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, PipelineNames.Steps.REGISTERED,
 					StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, reason, 1, written, now,
 					this.tracing.currentTraceId()));
 			this.metrics.entered(kind, UploadStatus.RECEIVED);
@@ -190,15 +190,6 @@ class ForeignObjects {
 				return Optional.empty();
 			}
 			throw ex;
-		}
-	}
-
-	private static Optional<UUID> uuid(String value) {
-		try {
-			return Optional.of(UUID.fromString(value.strip()));
-		}
-		catch (IllegalArgumentException ex) {
-			return Optional.empty();
 		}
 	}
 

@@ -4,10 +4,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
+import io.esteira.shared.event.PipelineNames;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
-import io.esteira.shared.s3.S3Events;
 import io.esteira.shared.observability.PipelineTracing;
+import io.esteira.shared.s3.S3Events;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -91,7 +92,7 @@ class UploadRedrive {
 			UploadStatus before = upload.status();
 			int run = upload.redrive(now);
 			this.metrics.entered(upload.kind(), upload.status());
-			this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, "redrive",
+			this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, PipelineNames.Steps.REDRIVE,
 					StepOutcome.STARTED, UploadStatus.PROCESSING, "retry requested after " + before, run, now, now,
 					this.tracing.currentTraceId()));
 			this.events.publishEvent(new RedriveRequested(id, upload.kind().value(), upload.bucket(),

@@ -18,6 +18,7 @@ import java.util.UUID;
 
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.shared.aws.EsteiraAwsProperties;
+import io.esteira.shared.event.PipelineNames;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.observability.PipelineTracing;
@@ -40,7 +41,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 class UploadService {
 
-	static final String SERVICE = "ingest";
+	static final String SERVICE = PipelineNames.Services.INGEST;
 
 	private static final Logger logger = LoggerFactory.getLogger(UploadService.class);
 
@@ -132,7 +133,7 @@ class UploadService {
 			this.transaction.executeWithoutResult((status) -> {
 				this.uploads.save(new Upload(id, upload.kind(), bucket, key, upload.originalFilename(), contentType,
 						upload.size(), sha256, upload.customer(), callbackUrl, false, now));
-				this.steps.save(new UploadStep(id, UUID.randomUUID(), SERVICE, "received", StepOutcome.SUCCEEDED,
+				this.steps.save(new UploadStep(id, UUID.randomUUID(), SERVICE, PipelineNames.Steps.RECEIVED, StepOutcome.SUCCEEDED,
 						UploadStatus.RECEIVED, null, 1, now, now, this.tracing.currentTraceId()));
 				this.metrics.entered(upload.kind(), UploadStatus.RECEIVED);
 			});

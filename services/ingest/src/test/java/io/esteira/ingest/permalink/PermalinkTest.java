@@ -9,6 +9,7 @@ import java.util.UUID;
 import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
 import io.esteira.ingest.TestFiles;
+import io.esteira.shared.event.Thumbnails;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,27 @@ class PermalinkTest {
 		URI location = URI.create(redirect.header("Location"));
 		assertThat(location.getPath()).endsWith("/esteira-output/thumbnails/" + uploadId + "/256.jpg");
 		assertThat(location.getQuery()).contains("X-Amz-Signature=").contains("X-Amz-Expires=300");
+		HttpResponse<byte[]> fetched = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(location).build(), HttpResponse.BodyHandlers.ofByteArray());
+		assertThat(fetched.statusCode()).isEqualTo(200);
+		assertThat(fetched.body()).isEqualTo(thumbnail);
+	}
+
+	@Test
+	void permalinkServesAPngRenditionOfAnImageWithTransparency() throws Exception {
+		// image-processing with alpha-output=PNG writes thumbnails/{id}/256.png (Thumbnails.key): same permalink.
+		UUID uploadId = UUID.randomUUID();
+		byte[] thumbnail = "a png rendition".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		this.infra.s3Client()
+			.putObject((put) -> put.bucket("esteira-output")
+				.key(Thumbnails.key(uploadId, "256", "png"))
+				.contentType("image/png"), RequestBody.fromBytes(thumbnail));
+
+		IngestApi.Response redirect = this.api.get(null, Thumbnails.permalinkPath(uploadId, "256"));
+
+		assertThat(redirect.status()).isEqualTo(302);
+		URI location = URI.create(redirect.header("Location"));
+		assertThat(location.getPath()).endsWith("/esteira-output/thumbnails/" + uploadId + "/256.png");
 		HttpResponse<byte[]> fetched = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(location).build(), HttpResponse.BodyHandlers.ofByteArray());
 		assertThat(fetched.statusCode()).isEqualTo(200);

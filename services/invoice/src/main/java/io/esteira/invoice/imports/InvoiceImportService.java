@@ -6,13 +6,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 import io.esteira.invoice.config.InvoiceProperties;
 import io.esteira.shared.aws.EsteiraAwsProperties;
+import io.esteira.shared.event.PipelineNames;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadMetadata;
 import io.esteira.shared.event.UploadStatus;
@@ -45,9 +45,9 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class InvoiceImportService {
 
-	static final String SERVICE = "invoice";
+	static final String SERVICE = PipelineNames.Services.INVOICE;
 
-	static final String IMPORT_STEP = "invoice-import";
+	static final String IMPORT_STEP = PipelineNames.Steps.INVOICE_IMPORT;
 
 	static final String UNSUPPORTED_FORMAT = "unsupported_format";
 
@@ -275,32 +275,13 @@ public class InvoiceImportService {
 	}
 
 	/** The upload id ingest put on the object; objects dropped in by others get one derived from their name. */
+	/** The upload the object belongs to ({@link UploadMetadata#uploadId}, as every service derives it). */
 	private static UUID uploadId(S3ObjectEvent event, GetObjectResponse response) {
-		return uploadId(event, response.metadata());
+		return UploadMetadata.uploadId(event.bucket(), event.key(), response.metadata());
 	}
 
 	private static UUID uploadId(S3ObjectEvent event, HeadObjectResponse response) {
-		return uploadId(event, response.metadata());
-	}
-
-	private static UUID uploadId(S3ObjectEvent event, Map<String, String> metadata) {
-		String value = metadata
-			.entrySet()
-			.stream()
-			.filter((entry) -> UploadMetadata.UPLOAD_ID.equalsIgnoreCase(entry.getKey()))
-			.map(Map.Entry::getValue)
-			.findFirst()
-			.orElse(null);
-		if (value != null) {
-			try {
-				return UUID.fromString(value.strip());
-			}
-			catch (IllegalArgumentException ex) {
-				logger.warn("s3://{}/{} has a malformed {} '{}'; using the name-based id", event.bucket(),
-						event.key(), UploadMetadata.UPLOAD_ID, value);
-			}
-		}
-		return UploadMetadata.nameBasedUploadId(event.bucket(), event.key());
+		return UploadMetadata.uploadId(event.bucket(), event.key(), response.metadata());
 	}
 
 	/** One run of the import step: the upload, the event that started it and its attempt number. */

@@ -1,6 +1,7 @@
 package io.esteira.shared.event;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -26,6 +27,25 @@ public final class UploadMetadata {
 	}
 
 	/**
+	 * The upload an object in the uploads bucket belongs to — the one function every service uses, so that the same
+	 * object has the same id everywhere: the {@link #UPLOAD_ID} metadata ingest puts on it (key in any case, value
+	 * trimmed); else the id in the key when it is ingest's layout ({@code <kind>/yyyy/MM/dd/{uploadId}.ext}), e.g. for
+	 * an object whose metadata is gone; else the {@linkplain #nameBasedUploadId name-based id} of a foreign object. A
+	 * malformed metadata value counts as absent.
+	 * @param metadata the object's user metadata (keys without {@code x-amz-meta-}), empty when it is unknown
+	 */
+	public static UUID uploadId(String bucket, String key, Map<String, String> metadata) {
+		return metadata.entrySet()
+			.stream()
+			.filter((entry) -> UPLOAD_ID.equalsIgnoreCase(entry.getKey()) && entry.getValue() != null)
+			.map((entry) -> parse(entry.getValue().strip()))
+			.flatMap(Optional::stream)
+			.findFirst()
+			.or(() -> uploadIdInKey(key))
+			.orElseGet(() -> nameBasedUploadId(bucket, key));
+	}
+
+	/**
 	 * The upload id of an object that did not come through ingest (no {@link #UPLOAD_ID} metadata): derived from
 	 * where it is, so that every service and ingest's registration of such objects agree on it.
 	 */
@@ -40,10 +60,14 @@ public final class UploadMetadata {
 	public static Optional<UUID> uploadIdInKey(String key) {
 		String name = key.substring(key.lastIndexOf('/') + 1);
 		int dot = name.indexOf('.');
-		String stem = (dot < 0) ? name : name.substring(0, dot);
+		return parse((dot < 0) ? name : name.substring(0, dot));
+	}
+
+	/** A UUID in its canonical form ({@link UUID#fromString} also takes shortened forms such as {@code 1-2-3-4-5}). */
+	private static Optional<UUID> parse(String value) {
 		try {
-			UUID id = UUID.fromString(stem);
-			return stem.equalsIgnoreCase(id.toString()) ? Optional.of(id) : Optional.empty();
+			UUID id = UUID.fromString(value);
+			return value.equalsIgnoreCase(id.toString()) ? Optional.of(id) : Optional.empty();
 		}
 		catch (IllegalArgumentException ex) {
 			return Optional.empty();
