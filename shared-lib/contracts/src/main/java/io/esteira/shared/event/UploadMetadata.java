@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * User-metadata keys that ingest puts on every uploaded object (sent as {@code x-amz-meta-*}), so that the services
@@ -22,6 +24,10 @@ public final class UploadMetadata {
 	public static final String CUSTOMER_PHONE = "esteira-customer-phone";
 
 	public static final String EXTERNAL_REF = "esteira-external-ref";
+
+	/** ingest's key layout: {@code <kind>/yyyy/MM/dd/{uploadId}.ext}. */
+	private static final Pattern INGEST_KEY = Pattern
+		.compile("(?:images|invoices)/\\d{4}/\\d{2}/\\d{2}/([0-9a-fA-F-]{36})(?:\\.[^/]*)?");
 
 	private UploadMetadata() {
 	}
@@ -58,9 +64,8 @@ public final class UploadMetadata {
 	 * metadata are gone; empty when the key's file name is not an upload id.
 	 */
 	public static Optional<UUID> uploadIdInKey(String key) {
-		String name = key.substring(key.lastIndexOf('/') + 1);
-		int dot = name.indexOf('.');
-		return parse((dot < 0) ? name : name.substring(0, dot));
+		Matcher matcher = INGEST_KEY.matcher(key);
+		return matcher.matches() ? parse(matcher.group(1)) : Optional.empty();
 	}
 
 	/** A UUID in its canonical form ({@link UUID#fromString} also takes shortened forms such as {@code 1-2-3-4-5}). */

@@ -62,6 +62,10 @@ class UploadMetadataTest {
 				.getBytes(StandardCharsets.UTF_8)));
 		assertThat(UploadMetadata.uploadId("esteira-uploads", key, Map.of("other", "x")))
 			.isEqualTo(UploadMetadata.nameBasedUploadId("esteira-uploads", key));
+		// A foreign file named by a UUID is still foreign: only ingest's own layout names an upload.
+		String uuidNamed = "invoices/erp-export/" + UUID.randomUUID() + ".json";
+		assertThat(UploadMetadata.uploadId("esteira-uploads", uuidNamed, Map.of()))
+			.isEqualTo(UploadMetadata.nameBasedUploadId("esteira-uploads", uuidNamed));
 	}
 
 }
