@@ -75,19 +75,21 @@ public class PhotoLinkService {
 	/**
 	 * Syncs the photo link of one processed image.
 	 * @param attempt which delivery of the event this is (1 for the first)
+	 * @param maxAttempts the step's retry policy's attempts in all (a {@code FAILED} upload delivered again within
+	 * them was redriven from the dead-letter queue, and is tried again)
 	 * @return how the upload's sync stands after this call ({@link CrmSyncStatus#FAILED} only when this delivery
 	 * comes after the last attempt: it is on its way to the dead-letter queue)
 	 * @throws CrmUnavailableException when the CRM should be tried again later
 	 * @throws MalformedImageEventException when the event has no upload id or time
 	 */
 	@Transactional
-	public CrmSyncStatus sync(ImageProcessedEvent event, int attempt) {
+	public CrmSyncStatus sync(ImageProcessedEvent event, int attempt, int maxAttempts) {
 		PhotoLink requested = photoLink(event);
 		// Upload first, contact second: every delivery takes the locks in this order.
 		this.syncs.lockUntilCommit("crm-sync:upload:" + requested.uploadId());
 		Optional<CrmSync> recorded = this.syncs.findById(requested.uploadId());
 		if (recorded.isPresent()) {
-			if (recorded.get().status() != CrmSyncStatus.FAILED || attempt > this.settings.retry().maxAttempts()) {
+			if (recorded.get().status() != CrmSyncStatus.FAILED || attempt > maxAttempts) {
 				logger.debug("Upload {} already {}; duplicate event {} ignored", requested.uploadId(),
 						recorded.get().status(), event.eventId());
 				return recorded.get().status();
