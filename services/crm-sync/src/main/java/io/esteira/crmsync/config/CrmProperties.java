@@ -118,9 +118,13 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 	 * tries again (default 5 min)
 	 * @param claimTimeout how long a task or note being created by another delivery is waited for before that
 	 * delivery is presumed dead and the CRM searched for what it created (default 2 min)
+	 * @param syncLease how long a delivery's claim on an upload (and its contact) holds while it calls the CRM; a
+	 * delivery of the same upload or contact meanwhile is retried when the lease ends, and takes the claim over if it
+	 * was not given back (the holder crashed). Keep it near the image-events queue's visibility timeout, longer than
+	 * a sync takes (default 60 s)
 	 */
 	public record Retry(@DefaultValue("5m") @NotNull Duration credentialsPause,
-			@DefaultValue("2m") @NotNull Duration claimTimeout) {
+			@DefaultValue("2m") @NotNull Duration claimTimeout, @DefaultValue("60s") @NotNull Duration syncLease) {
 	}
 
 	/**

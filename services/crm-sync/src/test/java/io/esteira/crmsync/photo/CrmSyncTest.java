@@ -11,7 +11,7 @@ import io.esteira.testkit.EsteiraTest;
 /**
  * The one application context of crm-sync's integration tests (same properties, so Spring caches it): a token,
  * three attempts as the test queues' {@code maxReceiveCount}, short backoffs without jitter (1 s, then 2 s) and
- * timeouts.
+ * timeouts, a sync lease as long as the test queues' visibility timeout (3 s).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -20,7 +20,8 @@ import io.esteira.testkit.EsteiraTest;
 		"esteira.crm.public-base-url=https://esteira.example/", "esteira.crm.hubspot.read-timeout=1s",
 		"esteira.retry.steps.crm-sync.max-attempts=3", "esteira.retry.steps.crm-sync.initial-interval=1s",
 		"esteira.retry.steps.crm-sync.max-delay=2s", "esteira.retry.steps.crm-sync.jitter=NONE",
-		"esteira.crm.rate-limit.period=2s" })
+		"esteira.crm.rate-limit.period=2s",
+		"esteira.crm.retry.sync-lease=3s" })
 @interface CrmSyncTest {
 
 	String TOKEN = "pat-na1-5e3c7a2b-test-token";
