@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param hubspot HubSpot's CRM API
  * @param webhook the generic webhook adapter
  * @param rateLimit the client-side rate limit
- * @param retry retries of failed CRM calls
+ * @param retry pauses and claims around retries (the retry policy is {@code esteira.retry.steps.crm-sync.*})
  * @param task the task for the contact's owner
  * @param note the note on the contact
  */
@@ -110,23 +110,21 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 	}
 
 	/**
-	 * Retries ({@code esteira.crm.retry.*}). A failed delivery is retried by changing the SQS message's visibility
-	 * to {@code initialBackoff * 2^(attempt-1)} (at most {@code maxBackoff}) with jitter, or to what the CRM asked
-	 * for ({@code Retry-After}).
+	 * Pauses and claims around CRM retries ({@code esteira.crm.retry.*}). The retry policy itself (attempts, backoff,
+	 * jitter) is not here: it is the {@code crm-sync} step's {@link io.esteira.shared.retry.RetryPolicies policy}
+	 * ({@code esteira.retry.steps.crm-sync.*}, else {@code esteira.retry.default.*}).
 	 *
-	 * @param maxAttempts deliveries before the step is {@code FAILED} and the message goes to the dead-letter queue;
-	 * keep it equal to the queue's {@code maxReceiveCount} (default 5)
-	 * @param initialBackoff default 2 s
-	 * @param maxBackoff default 5 min
 	 * @param credentialsPause how long the consumer stops after HubSpot refused the token (401) before one message
 	 * tries again (default 5 min)
 	 * @param claimTimeout how long a task or note being created by another delivery is waited for before that
 	 * delivery is presumed dead and the CRM searched for what it created (default 2 min)
+	 * @param syncLease how long a delivery's claim on an upload (and its contact) holds while it calls the CRM; a
+	 * delivery of the same upload or contact meanwhile is retried when the lease ends, and takes the claim over if it
+	 * was not given back (the holder crashed). Keep it near the image-events queue's visibility timeout, longer than
+	 * a sync takes (default 60 s)
 	 */
-	public record Retry(@DefaultValue("5") @Min(1) int maxAttempts,
-			@DefaultValue("2s") @NotNull Duration initialBackoff, @DefaultValue("5m") @NotNull Duration maxBackoff,
-			@DefaultValue("5m") @NotNull Duration credentialsPause,
-			@DefaultValue("2m") @NotNull Duration claimTimeout) {
+	public record Retry(@DefaultValue("5m") @NotNull Duration credentialsPause,
+			@DefaultValue("2m") @NotNull Duration claimTimeout, @DefaultValue("60s") @NotNull Duration syncLease) {
 	}
 
 	/**

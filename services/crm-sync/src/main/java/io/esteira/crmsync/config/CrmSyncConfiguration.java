@@ -12,6 +12,7 @@ import io.esteira.crmsync.crm.webhook.WebhookCrmClient;
 import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.aws.RequiredAwsResources;
 import io.esteira.shared.outbox.SqsOutboxRelay;
+import io.esteira.shared.retry.RetryPolicies;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.web.client.RestClient;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ EsteiraAwsProperties.class, CrmProperties.class })
+@EnableConfigurationProperties({ EsteiraAwsProperties.class, CrmProperties.class, RetryPolicies.class })
 @Import(SqsOutboxRelay.class)
 class CrmSyncConfiguration {
 

@@ -56,7 +56,7 @@ class OwnerNotifications {
 	/** Creates what is missing for a {@link CrmSyncStatus#SYNCED} upload; does nothing for any other. */
 	void notifyOwner(UUID uploadId) {
 		Optional<Row> found = row(uploadId);
-		if (found.isEmpty() || !"SYNCED".equals(found.get().status())) {
+		if (found.isEmpty() || found.get().status() != CrmSyncStatus.SYNCED) {
 			return;
 		}
 		Row row = found.get();
@@ -198,7 +198,7 @@ class OwnerNotifications {
 
 	}
 
-	record Row(UUID uploadId, String status, String contactId, String ownerId, String link, String taskId,
+	record Row(UUID uploadId, CrmSyncStatus status, String contactId, String ownerId, String link, String taskId,
 			Instant taskClaimedAt, String noteId, Instant noteClaimedAt) {
 	}
 

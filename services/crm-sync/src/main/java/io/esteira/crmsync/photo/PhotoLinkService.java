@@ -1,6 +1,7 @@
 package io.esteira.crmsync.photo;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Puts the permalink of an upload's thumbnail on its CRM contact, exactly once per upload, and reports the
@@ -37,6 +39,27 @@ import org.springframework.transaction.annotation.Transactional;
  * <li>The CRM is unavailable ({@link CrmUnavailableException}): nothing is recorded and the exception propagates;
  * when retries ran out the listener calls {@link #fail}.</li>
  * </ul>
+ * <p>
+ * <b>No transaction spans a CRM call</b>, so no connection or lock is held while HubSpot answers or the rate limit
+ * waits. Once per upload is kept by claims instead (table {@code crm_sync_claims}, a row per claimed key):
+ * <ol>
+ * <li><em>claim the upload</em> (short transaction under the upload's advisory lock): a recorded upload ends the
+ * delivery; otherwise row {@code upload:<id>} is inserted with this delivery's token and the time, or taken over
+ * when older than {@code esteira.crm.retry.sync-lease} (its holder is presumed dead). Held by a live delivery: this
+ * one fails with {@link CrmUnavailableException} whose {@code Retry-After} is the rest of the lease, so it comes back
+ * when the holder has recorded the upload (and finds it) or when the lease has run out (and takes over);</li>
+ * <li>resolve the contact (CRM calls, no transaction);</li>
+ * <li><em>claim the contact</em> ({@code contact:<id>}, same rules) and look for a newer image of it, so that images
+ * of one contact are synced one at a time and "newer image wins" cannot race;</li>
+ * <li>update the contact (CRM call, no transaction);</li>
+ * <li><em>record</em> (short transaction under the upload's advisory lock): the row and its status events (the
+ * outbox) commit together, unless the upload is already recorded (a delivery that took over an expired claim got
+ * there first: its outcome stands, nothing is sent twice);</li>
+ * <li>give the claims back, whatever happened (a crash leaves them to expire).</li>
+ * </ol>
+ * Only a delivery that outlives its lease can race another: both then send the same {@code PATCH} (harmless) and
+ * only the first record counts. A claim held on the policy's last attempt ends that delivery as {@code FAILED},
+ * like any other failure on it.
  */
 @Service
 public class PhotoLinkService {
@@ -62,78 +85,138 @@ public class PhotoLinkService {
 
 	private final Clock clock;
 
+	private final TransactionTemplate transactions;
+
 	PhotoLinkService(CrmSyncRepository syncs, ContactResolver contacts, CrmClient crm,
-			ApplicationEventPublisher events, CrmProperties settings, Clock clock) {
+			ApplicationEventPublisher events, CrmProperties settings, Clock clock, TransactionTemplate transactions) {
 		this.syncs = syncs;
 		this.contacts = contacts;
 		this.crm = crm;
 		this.events = events;
 		this.settings = settings;
 		this.clock = clock;
+		this.transactions = transactions;
 	}
 
 	/**
-	 * Syncs the photo link of one processed image.
+	 * Syncs the photo link of one processed image, in short transactions around the CRM calls (see the class
+	 * comment for the claims that keep it once per upload).
 	 * @param attempt which delivery of the event this is (1 for the first)
+	 * @param maxAttempts the step's retry policy's attempts in all (a {@code FAILED} upload delivered again within
+	 * them was redriven from the dead-letter queue, and is tried again)
 	 * @return how the upload's sync stands after this call ({@link CrmSyncStatus#FAILED} only when this delivery
 	 * comes after the last attempt: it is on its way to the dead-letter queue)
-	 * @throws CrmUnavailableException when the CRM should be tried again later
+	 * @throws CrmUnavailableException when the CRM should be tried again later, or another delivery holds the
+	 * upload's or the contact's claim (then with the rest of that claim's lease as {@code Retry-After})
 	 * @throws MalformedImageEventException when the event has no upload id or time
 	 */
-	@Transactional
-	public CrmSyncStatus sync(ImageProcessedEvent event, int attempt) {
+	public CrmSyncStatus sync(ImageProcessedEvent event, int attempt, int maxAttempts) {
 		PhotoLink requested = photoLink(event);
-		// Upload first, contact second: every delivery takes the locks in this order.
+		// The step's start, sent with its end (the outbox sends both after the record's commit): ingest times the step.
+		Instant started = this.clock.instant();
+		UUID token = UUID.randomUUID();
+		Optional<CrmSyncStatus> recorded = this.transactions
+			.execute((tx) -> claimUpload(requested, event, token, attempt, maxAttempts));
+		if (recorded.isPresent()) {
+			return recorded.get();
+		}
+		try {
+			ContactResolution resolution;
+			try {
+				resolution = this.contacts.resolve(requested.contactId(), event.customerEmail(),
+						event.customerPhone());
+			}
+			catch (CrmRejectedException ex) {
+				// The CRM refused a lookup (e.g. a search it cannot run): a person has to look.
+				return needsReview(requested, ex.getMessage(), attempt, started, null);
+			}
+			return switch (resolution) {
+				case ContactResolution.NotFound notFound ->
+					needsReview(requested, notFound.reason(), attempt, started, null);
+				case ContactResolution.Ambiguous ambiguous -> needsReview(requested, ambiguous.reason(), attempt,
+						started, (sync) -> sync.withCandidates(ambiguous.candidates()));
+				case ContactResolution.Found found ->
+					update(requested.forContact(found.contact().id()), found, token, attempt, started);
+			};
+		}
+		finally {
+			this.transactions.executeWithoutResult((tx) -> this.syncs.releaseClaims(token));
+		}
+	}
+
+	/** The recorded status when there is nothing to do, else empty with the upload claimed by {@code token}. */
+	private Optional<CrmSyncStatus> claimUpload(PhotoLink requested, ImageProcessedEvent event, UUID token,
+			int attempt, int maxAttempts) {
 		this.syncs.lockUntilCommit("crm-sync:upload:" + requested.uploadId());
 		Optional<CrmSync> recorded = this.syncs.findById(requested.uploadId());
 		if (recorded.isPresent()) {
-			if (recorded.get().status() != CrmSyncStatus.FAILED || attempt > this.settings.retry().maxAttempts()) {
+			if (recorded.get().status() != CrmSyncStatus.FAILED || attempt > maxAttempts) {
 				logger.debug("Upload {} already {}; duplicate event {} ignored", requested.uploadId(),
 						recorded.get().status(), event.eventId());
-				return recorded.get().status();
+				return recorded.map(CrmSync::status);
 			}
 			// Redriven from the dead-letter queue: try again.
 			this.syncs.delete(recorded.get());
 			this.syncs.flush();
 		}
-		// The step's start, sent with its end (the outbox sends both after the commit): ingest times the step.
-		report(requested, StepOutcome.STARTED, null, null, attempt, this.clock.instant());
-		ContactResolution resolution;
-		try {
-			resolution = this.contacts.resolve(requested.contactId(), event.customerEmail(), event.customerPhone());
-		}
-		catch (CrmRejectedException ex) {
-			// The CRM refused a lookup (e.g. a search it cannot run): a person has to look.
-			return needsReview(requested, ex.getMessage(), attempt, null);
-		}
-		return switch (resolution) {
-			case ContactResolution.NotFound notFound -> needsReview(requested, notFound.reason(), attempt, null);
-			case ContactResolution.Ambiguous ambiguous -> needsReview(requested, ambiguous.reason(), attempt,
-					(sync) -> sync.withCandidates(ambiguous.candidates()));
-			case ContactResolution.Found found -> update(requested.forContact(found.contact().id()), found, attempt);
-		};
+		claim("upload:" + requested.uploadId(), token);
+		return Optional.empty();
 	}
 
-	private CrmSyncStatus update(PhotoLink photo, ContactResolution.Found found, int attempt) {
-		this.syncs.lockUntilCommit("crm-sync:contact:" + photo.contactId());
-		Optional<CrmSync> newer = this.syncs.findNewerSync(photo.contactId(), photo.occurredAt());
+	private void claim(String key, UUID token) {
+		Instant now = this.clock.instant();
+		Duration lease = this.settings.retry().syncLease();
+		if (this.syncs.claim(key, token, now, now.minus(lease)) == 0) {
+			Duration rest = this.syncs.claimedAt(key)
+				.map((claimedAt) -> Duration.between(now, claimedAt.plus(lease)))
+				.filter((remaining) -> !remaining.isNegative())
+				.orElse(Duration.ZERO);
+			throw new CrmUnavailableException(key + " is being synced by another delivery", rest, null);
+		}
+	}
+
+	private CrmSyncStatus update(PhotoLink photo, ContactResolution.Found found, UUID token, int attempt,
+			Instant started) {
+		// Images of one contact one at a time, so that "newer image wins" cannot race.
+		Optional<CrmSync> newer = this.transactions.execute((tx) -> {
+			claim("contact:" + photo.contactId(), token);
+			return this.syncs.findNewerSync(photo.contactId(), photo.occurredAt());
+		});
 		if (newer.isPresent()) {
-			return superseded(photo, newer.get(), attempt);
+			return superseded(photo, newer.get(), attempt, started);
 		}
 		try {
 			this.crm.updateContactProperty(photo.contactId(), photo.property(), photo.link());
 		}
 		catch (CrmRejectedException ex) {
-			return needsReview(photo, ex.getMessage(), attempt,
+			return needsReview(photo, ex.getMessage(), attempt, started,
 					(sync) -> sync.resolvedBy(found.by(), found.contact().ownerId()));
 		}
-		Instant now = this.clock.instant();
-		this.syncs.save(CrmSync.synced(photo, now, attempt).resolvedBy(found.by(), found.contact().ownerId()));
-		report(photo, StepOutcome.SUCCEEDED, UploadStatus.COMPLETED,
-				"photo link set on contact " + photo.contactId() + " (found by " + found.by() + ")", attempt, now);
-		logger.info("Photo link of upload {} set on contact {} (found by {})", photo.uploadId(), photo.contactId(),
-				found.by());
-		return CrmSyncStatus.SYNCED;
+		return record(photo, attempt, started, (now) -> {
+			this.syncs.save(CrmSync.synced(photo, now, attempt).resolvedBy(found.by(), found.contact().ownerId()));
+			report(photo, StepOutcome.SUCCEEDED, UploadStatus.COMPLETED,
+					"photo link set on contact " + photo.contactId() + " (found by " + found.by() + ")", attempt, now);
+			logger.info("Photo link of upload {} set on contact {} (found by {})", photo.uploadId(),
+					photo.contactId(), found.by());
+			return CrmSyncStatus.SYNCED;
+		});
+	}
+
+	/**
+	 * Records the outcome and its status events in one transaction, unless a delivery that took over an expired
+	 * claim recorded the upload first: then its status stands and nothing is sent twice.
+	 */
+	private CrmSyncStatus record(PhotoLink photo, int attempt, Instant started,
+			java.util.function.Function<Instant, CrmSyncStatus> outcome) {
+		return this.transactions.execute((tx) -> {
+			this.syncs.lockUntilCommit("crm-sync:upload:" + photo.uploadId());
+			Optional<CrmSync> recorded = this.syncs.findById(photo.uploadId());
+			if (recorded.isPresent()) {
+				return recorded.get().status();
+			}
+			report(photo, StepOutcome.STARTED, null, null, attempt, started);
+			return outcome.apply(this.clock.instant());
+		});
 	}
 
 	/**
@@ -177,24 +260,26 @@ public class PhotoLinkService {
 		return base + Thumbnails.permalinkPath(uploadId, RENDITION);
 	}
 
-	private CrmSyncStatus needsReview(PhotoLink photo, String reason, int attempt,
+	private CrmSyncStatus needsReview(PhotoLink photo, String reason, int attempt, Instant started,
 			java.util.function.UnaryOperator<CrmSync> details) {
-		Instant now = this.clock.instant();
-		CrmSync sync = CrmSync.needsReview(photo, reason, now, attempt);
-		this.syncs.save((details != null) ? details.apply(sync) : sync);
-		report(photo, StepOutcome.NEEDS_REVIEW, UploadStatus.NEEDS_REVIEW, reason, attempt, now);
-		logger.warn("Photo link of upload {} needs review: {}", photo.uploadId(), reason);
-		return CrmSyncStatus.NEEDS_REVIEW;
+		return record(photo, attempt, started, (now) -> {
+			CrmSync sync = CrmSync.needsReview(photo, reason, now, attempt);
+			this.syncs.save((details != null) ? details.apply(sync) : sync);
+			report(photo, StepOutcome.NEEDS_REVIEW, UploadStatus.NEEDS_REVIEW, reason, attempt, now);
+			logger.warn("Photo link of upload {} needs review: {}", photo.uploadId(), reason);
+			return CrmSyncStatus.NEEDS_REVIEW;
+		});
 	}
 
-	private CrmSyncStatus superseded(PhotoLink photo, CrmSync newer, int attempt) {
-		Instant now = this.clock.instant();
-		String reason = "contact " + photo.contactId() + " already shows the newer image of upload "
-				+ newer.uploadId();
-		this.syncs.save(CrmSync.superseded(photo, reason, now, attempt));
-		report(photo, StepOutcome.SKIPPED, UploadStatus.COMPLETED, reason, attempt, now);
-		logger.info("Photo link of upload {} not sent: {}", photo.uploadId(), reason);
-		return CrmSyncStatus.SUPERSEDED;
+	private CrmSyncStatus superseded(PhotoLink photo, CrmSync newer, int attempt, Instant started) {
+		return record(photo, attempt, started, (now) -> {
+			String reason = "contact " + photo.contactId() + " already shows the newer image of upload "
+					+ newer.uploadId();
+			this.syncs.save(CrmSync.superseded(photo, reason, now, attempt));
+			report(photo, StepOutcome.SKIPPED, UploadStatus.COMPLETED, reason, attempt, now);
+			logger.info("Photo link of upload {} not sent: {}", photo.uploadId(), reason);
+			return CrmSyncStatus.SUPERSEDED;
+		});
 	}
 
 	private void report(PhotoLink photo, StepOutcome outcome, UploadStatus status, String reason, int attempt,

@@ -3,6 +3,8 @@ package io.esteira.crmsync.config;
 import java.time.Duration;
 import java.util.Map;
 
+import io.esteira.shared.event.PipelineNames;
+import io.esteira.shared.retry.RetryPolicies;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Binder;
@@ -33,7 +35,9 @@ class CrmPropertiesTest {
 		assertThat(crm.rateLimit().requests()).isEqualTo(100);
 		assertThat(crm.rateLimit().period()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(crm.rateLimit().dailyResetZone()).isEqualTo(java.time.ZoneId.of("UTC"));
-		assertThat(crm.retry().maxAttempts()).isEqualTo(5);
+		assertThat(new Binder(new MapConfigurationPropertySource(Map.of())).bindOrCreate("esteira.retry",
+				RetryPolicies.class).forStep(PipelineNames.Steps.CRM_SYNC).maxAttempts()).isEqualTo(5);
+		assertThat(crm.retry().credentialsPause()).isEqualTo(Duration.ofMinutes(5));
 		assertThat(crm.task().enabled()).isTrue();
 		assertThat(crm.task().body()).contains("{link}");
 		assertThat(crm.note().enabled()).isTrue();

@@ -105,20 +105,47 @@ class CrmFaultsTest {
 	}
 
 	@Test
+	void rateLimitWithoutRetryAfterWaitsAtLeastTheRateLimitPeriodNotJustThePolicysDelay() {
+		String contactId = aContactId();
+		failThenSucceed(contactId, json(429, "{\"status\":\"error\",\"message\":\"You have reached your "
+				+ "ten_secondly_rolling limit.\",\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}"));
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+
+		assertThat(this.queues.awaitStatusEvent(event.uploadId()).status()).isEqualTo(UploadStatus.COMPLETED);
+		List<LoggedRequest> patches = patchesOf(contactId);
+		assertThat(patches).hasSize(2);
+		// The policy alone would retry after 1 s; the floor is the rate-limit period (2 s in these tests).
+		assertThat(Duration.between(patches.get(0).getLoggedDate().toInstant(),
+				patches.get(1).getLoggedDate().toInstant()))
+			.isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void serviceUnavailableIsRetriedAfterThePolicysDelaysNotTheQueuesTimeout() {
+		String contactId = aContactId();
+		failTwiceThenSucceed(contactId, aResponse().withStatus(503), aResponse().withStatus(503));
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+
+		assertThat(this.queues.awaitStatusEvent(event.uploadId()).attempt()).isEqualTo(3);
+		List<LoggedRequest> patches = patchesOf(contactId);
+		assertThat(patches).hasSize(3);
+		Duration first = Duration.between(patches.get(0).getLoggedDate().toInstant(),
+				patches.get(1).getLoggedDate().toInstant());
+		Duration second = Duration.between(patches.get(1).getLoggedDate().toInstant(),
+				patches.get(2).getLoggedDate().toInstant());
+		// The policy here: 1 s, then 2 s (backoff rate 2, no jitter); the queue's own visibility timeout is 3 s.
+		assertThat(first).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(2));
+		assertThat(second).isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofSeconds(3));
+	}
+
+	@Test
 	void serverErrorTwiceThenSuccessCompletesOnTheThirdAttempt() {
 		String contactId = aContactId();
-		String path = "/crm/v3/objects/contacts/" + contactId;
-		this.hubSpot.stubFor(patch(urlPathEqualTo(path)).inScenario("flaky")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(aResponse().withStatus(500))
-			.willSetStateTo("failed once"));
-		this.hubSpot.stubFor(patch(urlPathEqualTo(path)).inScenario("flaky")
-			.whenScenarioStateIs("failed once")
-			.willReturn(aResponse().withStatus(502))
-			.willSetStateTo("recovered"));
-		this.hubSpot.stubFor(patch(urlPathEqualTo(path)).inScenario("flaky")
-			.whenScenarioStateIs("recovered")
-			.willReturn(json(200, "{\"id\":\"" + contactId + "\",\"properties\":{}}")));
+		failTwiceThenSucceed(contactId, aResponse().withStatus(500), aResponse().withStatus(502));
 		ImageProcessedEvent event = anImageOfContact(contactId);
 
 		send(event);
@@ -242,6 +269,22 @@ class CrmFaultsTest {
 			.willReturn(failure)
 			.willSetStateTo("recovered"));
 		this.hubSpot.stubFor(patch(urlPathEqualTo(path)).inScenario("once")
+			.whenScenarioStateIs("recovered")
+			.willReturn(json(200, "{\"id\":\"" + contactId + "\",\"properties\":{}}")));
+	}
+
+	private void failTwiceThenSucceed(String contactId, ResponseDefinitionBuilder first,
+			ResponseDefinitionBuilder second) {
+		String path = "/crm/v3/objects/contacts/" + contactId;
+		this.hubSpot.stubFor(patch(urlPathEqualTo(path)).inScenario("twice")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(first)
+			.willSetStateTo("failed once"));
+		this.hubSpot.stubFor(patch(urlPathEqualTo(path)).inScenario("twice")
+			.whenScenarioStateIs("failed once")
+			.willReturn(second)
+			.willSetStateTo("recovered"));
+		this.hubSpot.stubFor(patch(urlPathEqualTo(path)).inScenario("twice")
 			.whenScenarioStateIs("recovered")
 			.willReturn(json(200, "{\"id\":\"" + contactId + "\",\"properties\":{}}")));
 	}

@@ -10,15 +10,18 @@ import io.esteira.testkit.EsteiraTest;
 
 /**
  * The one application context of crm-sync's integration tests (same properties, so Spring caches it): a token,
- * three attempts as the test queues' {@code maxReceiveCount}, short backoffs and timeouts.
+ * three attempts as the test queues' {@code maxReceiveCount}, short backoffs without jitter (1 s, then 2 s) and
+ * timeouts, a sync lease as long as the test queues' visibility timeout (3 s).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @EsteiraTest(properties = { "esteira.crm.hubspot.token=" + CrmSyncTest.TOKEN,
 		"esteira.crm.public-base-url=https://esteira.example/", "esteira.crm.hubspot.read-timeout=1s",
-		"esteira.crm.retry.max-attempts=3", "esteira.crm.retry.initial-backoff=1s",
-		"esteira.crm.retry.max-backoff=2s", "esteira.crm.rate-limit.period=2s" })
+		"esteira.retry.steps.crm-sync.max-attempts=3", "esteira.retry.steps.crm-sync.initial-interval=1s",
+		"esteira.retry.steps.crm-sync.max-delay=2s", "esteira.retry.steps.crm-sync.jitter=NONE",
+		"esteira.crm.rate-limit.period=2s",
+		"esteira.crm.retry.sync-lease=3s" })
 @interface CrmSyncTest {
 
 	String TOKEN = "pat-na1-5e3c7a2b-test-token";

@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
 @Tag("load")
 @EsteiraTest(properties = { "esteira.crm.hubspot.token=load-test-token", "esteira.crm.rate-limit.requests=" + HubSpotRateLoadTest.LIMIT,
 		"esteira.crm.rate-limit.period=" + HubSpotRateLoadTest.PERIOD_MILLIS + "ms", "esteira.crm.rate-limit.margin=50ms",
-		"esteira.crm.create-property=false", "esteira.crm.retry.max-attempts=50",
+		"esteira.crm.create-property=false", "esteira.retry.steps.crm-sync.max-attempts=50",
 		"spring.cloud.aws.sqs.listener.max-concurrent-messages=10" })
 class HubSpotRateLoadTest {
 

@@ -40,6 +40,7 @@ import static io.esteira.crmsync.photo.ImageEvents.anImageOfContact;
 import static io.esteira.crmsync.photo.ImageEvents.anImageOfContactAt;
 import static io.esteira.crmsync.photo.ImageEvents.anImageWithoutContact;
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.esteira.crmsync.photo.HubSpotStubs.json;
 import static org.awaitility.Awaitility.await;
 
 @CrmSyncTest
@@ -68,6 +69,44 @@ class PhotoLinkSyncTest {
 		this.infrastructure.purgeQueues();
 		this.infrastructure.hubSpot().reset();
 		this.queues = new PipelineQueues(this.infrastructure);
+	}
+
+	@Test
+	void noTransactionOrLockIsHeldWhileHubSpotAnswers() {
+		String contactId = aContactId();
+		aSlowUpdateOf(contactId);
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+
+		// The contact is claimed just before the update: from then on HubSpot takes 900 ms to answer.
+		awaitClaim("contact:" + contactId);
+		assertThat(this.jdbc.sql("select count(*) from pg_locks where locktype = 'advisory'").query(Long.class).single())
+			.isZero();
+		assertThat(this.jdbc.sql("select count(*) from pg_stat_activity where datname = current_database()"
+				+ " and state like 'idle in transaction%'").query(Long.class).single())
+			.isZero();
+		assertThat(this.queues.awaitStatusEvent(event.uploadId()).status()).isEqualTo(UploadStatus.COMPLETED);
+		assertThat(claimed("upload:" + event.uploadId())).as("claims given back").isFalse();
+	}
+
+	@Test
+	void secondDeliveryWhileTheFirstIsAtHubSpotUpdatesNothingAndSendsNoSecondStatus() {
+		String contactId = aContactId();
+		aSlowUpdateOf(contactId);
+		ImageProcessedEvent event = anImageOfContact(contactId);
+
+		send(event);
+		awaitClaim("upload:" + event.uploadId());
+		send(event);
+
+		this.queues.awaitStatusEvent(event.uploadId());
+		this.queues.awaitImageEventsSettled();
+		this.hubSpot.verify(WireMock.exactly(1),
+				WireMock.patchRequestedFor(WireMock.urlPathEqualTo("/crm/v3/objects/contacts/" + contactId)));
+		assertThat(this.queues.statusEventsFor(event.uploadId())).singleElement()
+			.satisfies((status) -> assertThat(status.status()).isEqualTo(UploadStatus.COMPLETED));
+		assertThat(this.queues.deadLetterCount()).isZero();
 	}
 
 	@Test
@@ -309,6 +348,20 @@ class PhotoLinkSyncTest {
 	}
 
 	record SyncRow(String status, String contactId, String link, String reason, int attempts, Instant syncedAt) {
+	}
+
+	private void aSlowUpdateOf(String contactId) {
+		this.hubSpot.stubFor(WireMock.patch(WireMock.urlPathEqualTo("/crm/v3/objects/contacts/" + contactId))
+			.willReturn(json(200, "{\"id\":\"" + contactId + "\",\"properties\":{}}").withFixedDelay(900)));
+	}
+
+	private void awaitClaim(String key) {
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> claimed(key));
+	}
+
+	private boolean claimed(String key) {
+		return this.jdbc.sql("select count(*) from crm_sync_claims where claim_key = ?").param(key)
+			.query(Long.class).single() > 0;
 	}
 
 }

@@ -18,13 +18,14 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Stops consuming image events while CRM calls are paused ({@link CrmAvailability}: daily quota used up, token
- * refused) — messages stay in the queue instead of burning their attempts — and starts again when the pause ends.
+ * Pauses and resumes the image-events listener ({@link ImageEventsListener}; it consumes nothing itself): stops it
+ * while CRM calls are paused ({@link CrmAvailability}: daily quota used up, token refused) — messages stay in the
+ * queue instead of burning their attempts — and starts it again when the pause ends.
  */
 @Component
-class ImageEventsConsumer implements DisposableBean {
+class ImageEventsPauser implements DisposableBean {
 
-	private static final Logger logger = LoggerFactory.getLogger(ImageEventsConsumer.class);
+	private static final Logger logger = LoggerFactory.getLogger(ImageEventsPauser.class);
 
 	private final MessageListenerContainerRegistry containers;
 
@@ -37,7 +38,7 @@ class ImageEventsConsumer implements DisposableBean {
 
 	private ScheduledFuture<?> resumption;
 
-	ImageEventsConsumer(MessageListenerContainerRegistry containers, CrmAvailability availability, Clock clock) {
+	ImageEventsPauser(MessageListenerContainerRegistry containers, CrmAvailability availability, Clock clock) {
 		this.containers = containers;
 		this.availability = availability;
 		this.clock = clock;
