@@ -81,7 +81,7 @@ class DirectUploads {
 	 */
 	@Transactional
 	Presigned presign(PresignRequest request) {
-		UploadKind kind = UploadKind.fromValue(request.kind());
+		UploadKind kind = request.kind();
 		String contentType = ContentTypeDetector.normalize(request.contentType());
 		Set<String> allowed = UploadService.allowedTypes(this.properties, kind);
 		if (!allowed.contains(contentType)) {

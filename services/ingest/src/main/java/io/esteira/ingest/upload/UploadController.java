@@ -44,7 +44,7 @@ class UploadController {
 	/** Accepts a file; processing goes on asynchronously, so the answer is 202 pointing at the upload's status. */
 	@PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
 	ResponseEntity<UploadAccepted> upload(@Valid @ModelAttribute UploadRequest request) throws IOException {
-		UUID id = this.uploads.accept(new UploadService.NewUpload(UploadKind.fromValue(request.kind()),
+		UUID id = this.uploads.accept(new UploadService.NewUpload(request.kind(),
 				displayName(request.file().getOriginalFilename()), request.file().getSize(), request.file(),
 				request.customer(), request.callbackUrl()));
 		URI statusUrl = statusUrl(id);
@@ -56,17 +56,10 @@ class UploadController {
 	/** Uploads newest first, filtered; {@code from}/{@code to} are ISO-8601 instants (creation time). */
 	@GetMapping
 	UploadPage list(@RequestParam(required = false) UploadStatus status,
-			@RequestParam(required = false) String kind, @RequestParam(required = false) String customer,
+			@RequestParam(required = false) UploadKind kind, @RequestParam(required = false) String customer,
 			@RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
 			@RequestParam(required = false) String cursor, @RequestParam(required = false) Integer limit) {
-		UploadKind uploadKind = null;
-		if (kind != null && !kind.isBlank()) {
-			if (!kind.strip().matches("(?i)image|invoice")) {
-				throw new InvalidUploadException("kind: must be 'image' or 'invoice'.");
-			}
-			uploadKind = UploadKind.fromValue(kind.strip());
-		}
-		return this.search.search(new UploadSearch.Filter(status, uploadKind, customer, from, to), cursor, limit);
+		return this.search.search(new UploadSearch.Filter(status, kind, customer, from, to), cursor, limit);
 	}
 
 	@GetMapping("/{id}")

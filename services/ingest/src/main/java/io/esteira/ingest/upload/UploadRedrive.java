@@ -95,7 +95,7 @@ class UploadRedrive {
 			this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, PipelineNames.Steps.REDRIVE,
 					StepOutcome.STARTED, UploadStatus.PROCESSING, "retry requested after " + before, run, now, now,
 					this.tracing.currentTraceId()));
-			this.events.publishEvent(new RedriveRequested(id, upload.kind().value(), upload.bucket(),
+			this.events.publishEvent(new RedriveRequested(id, upload.kind(), upload.bucket(),
 					upload.objectKey(), object.contentLength(), S3Events.unquoteETag(object.eTag()), run, now));
 			logger.info("Upload {}: {} -> PROCESSING, redrive run {}", id, before, run);
 			return new Outcome(id, upload.status(), run, true);
