@@ -32,9 +32,12 @@ import org.springframework.context.annotation.Import;
 		"spring.cloud.aws.sns.endpoint=${esteira.crm.hubspot.base-url}",
 		"esteira.ingest.notifications.topic-arn=" + TestNotifications.TOPIC_ARN,
 		"esteira.ingest.notifications.callback-secret=" + TestNotifications.CALLBACK_SECRET,
-		"esteira.ingest.notifications.retry.initial-interval=1s",
-		"esteira.ingest.notifications.retry.backoff-rate=1.5",
-		"esteira.ingest.notifications.retry.check-interval=200ms",
+		"esteira.retry.steps.notified.initial-interval=1s", "esteira.retry.steps.notified.backoff-rate=1.5",
+		"esteira.ingest.notifications.check-interval=200ms",
+		// Status reports: 3 deliveries like the test kit's queues, 4 s then 6 s apart (longer than the queues' 3 s
+		// visibility, so a test can tell the policy's delay from a plain redelivery).
+		"esteira.retry.steps.status.max-attempts=3", "esteira.retry.steps.status.initial-interval=4s",
+		"esteira.retry.steps.status.backoff-rate=1.5", "esteira.retry.steps.status.jitter=NONE",
 		// The stuck check runs when a test calls it.
 		"esteira.ingest.stuck.check-interval=1h",
 		// Queue depths are read often enough for a test to see them change.

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.aws.RequiredAwsResources;
+import io.esteira.shared.retry.RetryPolicies;
 import io.awspring.cloud.autoconfigure.s3.properties.S3Properties;
 import jakarta.servlet.MultipartConfigElement;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -28,7 +29,7 @@ import org.springframework.util.unit.DataSize;
 @Configuration(proxyBeanMethods = false)
 @EnableAsync
 @EnableScheduling
-@EnableConfigurationProperties({ IngestProperties.class, EsteiraAwsProperties.class })
+@EnableConfigurationProperties({ IngestProperties.class, EsteiraAwsProperties.class, RetryPolicies.class })
 class IngestConfiguration {
 
 	/** Room for the multipart boundaries and the text fields that travel with the file. */

@@ -75,35 +75,13 @@ public record IngestProperties(@DefaultValue("25MB") DataSize maxUploadSize, @De
 	 * @param insecureCallbackHosts hosts a {@code callbackUrl} may reach over plain {@code http} (default
 	 * {@code localhost}, {@code 127.0.0.1}); every other callback must be {@code https}
 	 * @param callbackTimeout connect and read timeout of one callback request (default {@code 10s})
-	 * @param retry how failed deliveries are retried
+	 * @param checkInterval how often failed deliveries are looked at for a retry (default {@code 2s}); how they are
+	 * retried is the {@code notified} step's retry policy, {@code esteira.retry.steps.notified.*}
 	 */
 	public record Notifications(@DefaultValue("") String topicArn, @DefaultValue("") String callbackSecret,
 			@DefaultValue List<String> callbackHosts,
 			@DefaultValue({ "localhost", "127.0.0.1" }) List<String> insecureCallbackHosts,
-			@DefaultValue("10s") Duration callbackTimeout, @DefaultValue Retry retry) {
-	}
-
-	/**
-	 * Retries of a failed notification (outbox resubmission), like a Step Functions {@code Retry}: the n-th retry
-	 * waits {@code initialInterval * backoffRate^(n-1)}, at most {@code maxInterval}.
-	 *
-	 * @param maxAttempts deliveries tried in all, the first included (default 8); after that the publication stays
-	 * failed in the outbox table
-	 * @param initialInterval wait before the first retry (default {@code 5s})
-	 * @param backoffRate growth of the wait per retry (default 2.0)
-	 * @param maxInterval longest wait (default {@code 10m})
-	 * @param checkInterval how often failed deliveries are looked at (default {@code 2s})
-	 */
-	public record Retry(@DefaultValue("8") int maxAttempts, @DefaultValue("5s") Duration initialInterval,
-			@DefaultValue("2.0") double backoffRate, @DefaultValue("10m") Duration maxInterval,
-			@DefaultValue("2s") Duration checkInterval) {
-
-		/** The wait before retrying after {@code attempts} deliveries. */
-		public Duration delayAfter(int attempts) {
-			double millis = this.initialInterval.toMillis() * Math.pow(this.backoffRate, Math.max(0, attempts - 1));
-			return (millis >= this.maxInterval.toMillis()) ? this.maxInterval : Duration.ofMillis((long) millis);
-		}
-
+			@DefaultValue("10s") Duration callbackTimeout, @DefaultValue("2s") Duration checkInterval) {
 	}
 
 	/**

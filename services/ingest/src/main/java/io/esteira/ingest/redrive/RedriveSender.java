@@ -2,6 +2,7 @@ package io.esteira.ingest.redrive;
 
 
 import io.esteira.ingest.upload.RedriveRequested;
+import io.esteira.ingest.upload.UploadKind;
 import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.s3.S3Events;
 import io.esteira.shared.s3.S3ObjectEvent;
@@ -41,7 +42,7 @@ class RedriveSender {
 
 	@TransactionalEventListener
 	void on(RedriveRequested redrive) {
-		String queue = "image".equals(redrive.kind()) ? this.aws.queues().images() : this.aws.queues().invoices();
+		String queue = (redrive.kind() == UploadKind.IMAGE) ? this.aws.queues().images() : this.aws.queues().invoices();
 		String body = S3Events.encode(new S3ObjectEvent("ObjectCreated:Put", redrive.requestedAt(), redrive.bucket(),
 				redrive.key(), redrive.size(), redrive.eTag(), null, null), this.region);
 		String url = this.sqs.getQueueUrl((request) -> request.queueName(queue)).join().queueUrl();

@@ -25,7 +25,7 @@ class DirectUploadController {
 	@PostMapping(path = "/api/uploads/presign", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<PresignedUpload> presign(@Valid @RequestBody PresignRequest request) {
 		DirectUploads.Presigned presigned = this.directUploads.presign(request);
-		URI statusUrl = UploadController.statusUrl(presigned.id());
+		URI statusUrl = UploadLinks.statusUrl(presigned.id());
 		return ResponseEntity.created(statusUrl)
 			.body(new PresignedUpload(presigned.id(), UploadStatus.RECEIVED, statusUrl, "PUT", presigned.uploadUrl(),
 					presigned.headers(), presigned.expiresAt()));

@@ -11,8 +11,6 @@ import java.util.UUID;
 
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.shared.aws.EsteiraAwsProperties;
-import io.esteira.shared.event.PipelineNames;
-import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.observability.PipelineTracing;
 import org.slf4j.Logger;
@@ -81,7 +79,7 @@ class DirectUploads {
 	 */
 	@Transactional
 	Presigned presign(PresignRequest request) {
-		UploadKind kind = UploadKind.fromValue(request.kind());
+		UploadKind kind = request.kind();
 		String contentType = ContentTypeDetector.normalize(request.contentType());
 		Set<String> allowed = UploadService.allowedTypes(this.properties, kind);
 		if (!allowed.contains(contentType)) {
@@ -96,11 +94,9 @@ class DirectUploads {
 		String bucket = this.aws.uploadsBucket();
 		String key = UploadService.objectKey(kind, now, id, contentType);
 		Customer customer = request.customer();
-		this.uploads.save(new Upload(id, kind, bucket, key, UploadController.displayName(request.filename()),
+		this.uploads.save(new Upload(id, kind, bucket, key, Upload.displayName(request.filename()),
 				contentType, request.sizeBytes(), null, customer, callbackUrl, true, now));
-		this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, PipelineNames.Steps.PRESIGNED,
-				StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, "awaiting the direct upload", 1, now, now,
-				this.tracing.currentTraceId()));
+		this.steps.save(UploadStep.presigned(id, now, this.tracing.currentTraceId()));
 		this.metrics.entered(kind, UploadStatus.RECEIVED);
 		PutObjectRequest put = PutObjectRequest.builder()
 			.bucket(bucket)

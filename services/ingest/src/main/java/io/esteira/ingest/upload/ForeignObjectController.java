@@ -36,7 +36,7 @@ class ForeignObjectController {
 	ResponseEntity<RegisteredObject> register(@Valid @RequestBody RegisterObject request) {
 		ForeignObjects.Registered registered = this.foreignObjects.register(request.key());
 		return ResponseEntity.status(registered.created() ? HttpStatus.CREATED : HttpStatus.OK)
-			.location(UploadController.statusUrl(registered.uploadId()))
+			.location(UploadLinks.statusUrl(registered.uploadId()))
 			.body(new RegisteredObject(registered.uploadId(), request.key(), registered.created()));
 	}
 

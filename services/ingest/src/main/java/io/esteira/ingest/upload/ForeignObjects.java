@@ -7,8 +7,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.esteira.shared.aws.EsteiraAwsProperties;
-import io.esteira.shared.event.PipelineNames;
-import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadMetadata;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
@@ -145,12 +143,10 @@ class ForeignObjects {
 			String contentType = (object.contentType() != null)
 					? ContentTypeDetector.normalize(object.contentType()) : "application/octet-stream";
 			String filename = key.substring(key.lastIndexOf('/') + 1);
-			Upload upload = new Upload(id, kind, bucket, key, UploadController.displayName(filename), contentType,
+			Upload upload = new Upload(id, kind, bucket, key, Upload.displayName(filename), contentType,
 					object.contentLength(), null, new Customer(null, null, null, null), null, false, written);
 			this.uploads.save(upload);
-			this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, PipelineNames.Steps.REGISTERED,
-					StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, reason, 1, written, now,
-					this.tracing.currentTraceId()));
+			this.steps.save(UploadStep.registered(id, reason, written, now, this.tracing.currentTraceId()));
 			this.metrics.entered(kind, UploadStatus.RECEIVED);
 			return new Registered(id, true);
 		});

@@ -18,7 +18,7 @@ import jakarta.validation.constraints.Size;
  * @param filename the client's name for it, for display only
  * @param callbackUrl where the final status is POSTed, signed (checked by {@link CallbackUrls})
  */
-record PresignRequest(@NotBlank @Pattern(regexp = "(?i)image|invoice", message = "must be 'image' or 'invoice'") String kind,
+record PresignRequest(@NotNull UploadKind kind,
 		@NotBlank @Size(max = 127) String contentType, @NotNull @Positive Long sizeBytes,
 		@Size(max = 255) String filename, @Email @Size(max = 254) String customerEmail,
 		@Size(max = 32) String customerPhone, @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._:-]*") String crmContactId,

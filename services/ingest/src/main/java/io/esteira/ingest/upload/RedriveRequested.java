@@ -8,9 +8,9 @@ import java.util.UUID;
  * Published inside the redrive's transaction, so it goes through the outbox (sent once the redrive committed, and
  * again after a crash).
  *
- * @param kind {@code image} or {@code invoice}; decides the queue
+ * @param kind decides the queue
  * @param run the pipeline run this starts (2 for the first redrive); also used to make a distinct S3 sequencer
  */
-public record RedriveRequested(UUID uploadId, String kind, String bucket, String key, long size, String eTag,
+public record RedriveRequested(UUID uploadId, UploadKind kind, String bucket, String key, long size, String eTag,
 		int run, Instant requestedAt) {
 }

@@ -209,4 +209,20 @@ class Upload {
 		return this.updatedAt;
 	}
 
+	private static final int MAX_FILENAME_LENGTH = 255;
+
+	/** The last path segment of the client's name, without control characters, for display only. */
+	static String displayName(String original) {
+		if (original == null) {
+			return null;
+		}
+		String name = original.substring(Math.max(original.lastIndexOf('/'), original.lastIndexOf('\\')) + 1)
+			.replaceAll("\\p{Cntrl}", "")
+			.strip();
+		if (name.isEmpty()) {
+			return null;
+		}
+		return (name.length() > MAX_FILENAME_LENGTH) ? name.substring(0, MAX_FILENAME_LENGTH) : name;
+	}
+
 }

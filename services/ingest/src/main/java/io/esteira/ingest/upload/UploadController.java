@@ -17,7 +17,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * {@code POST /api/uploads} (scope {@code uploads:write}), {@code GET /api/uploads} and {@code GET /api/uploads/{id}}
@@ -26,8 +25,6 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RestController
 @RequestMapping("/api/uploads")
 class UploadController {
-
-	private static final int MAX_FILENAME_LENGTH = 255;
 
 	private final UploadService uploads;
 
@@ -44,10 +41,10 @@ class UploadController {
 	/** Accepts a file; processing goes on asynchronously, so the answer is 202 pointing at the upload's status. */
 	@PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
 	ResponseEntity<UploadAccepted> upload(@Valid @ModelAttribute UploadRequest request) throws IOException {
-		UUID id = this.uploads.accept(new UploadService.NewUpload(UploadKind.fromValue(request.kind()),
-				displayName(request.file().getOriginalFilename()), request.file().getSize(), request.file(),
+		UUID id = this.uploads.accept(new UploadService.NewUpload(request.kind(),
+				Upload.displayName(request.file().getOriginalFilename()), request.file().getSize(), request.file(),
 				request.customer(), request.callbackUrl()));
-		URI statusUrl = statusUrl(id);
+		URI statusUrl = UploadLinks.statusUrl(id);
 		return ResponseEntity.accepted()
 			.location(statusUrl)
 			.body(new UploadAccepted(id, UploadStatus.RECEIVED, statusUrl));
@@ -56,17 +53,10 @@ class UploadController {
 	/** Uploads newest first, filtered; {@code from}/{@code to} are ISO-8601 instants (creation time). */
 	@GetMapping
 	UploadPage list(@RequestParam(required = false) UploadStatus status,
-			@RequestParam(required = false) String kind, @RequestParam(required = false) String customer,
+			@RequestParam(required = false) UploadKind kind, @RequestParam(required = false) String customer,
 			@RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
 			@RequestParam(required = false) String cursor, @RequestParam(required = false) Integer limit) {
-		UploadKind uploadKind = null;
-		if (kind != null && !kind.isBlank()) {
-			if (!kind.strip().matches("(?i)image|invoice")) {
-				throw new InvalidUploadException("kind: must be 'image' or 'invoice'.");
-			}
-			uploadKind = UploadKind.fromValue(kind.strip());
-		}
-		return this.search.search(new UploadSearch.Filter(status, uploadKind, customer, from, to), cursor, limit);
+		return this.search.search(new UploadSearch.Filter(status, kind, customer, from, to), cursor, limit);
 	}
 
 	@GetMapping("/{id}")
@@ -81,7 +71,7 @@ class UploadController {
 	@PostMapping("/{id}/retry")
 	ResponseEntity<RetryAccepted> retry(@PathVariable UUID id) {
 		UploadRedrive.Outcome outcome = this.redrive.retry(id);
-		URI statusUrl = statusUrl(id);
+		URI statusUrl = UploadLinks.statusUrl(id);
 		return ResponseEntity.accepted()
 			.location(statusUrl)
 			.body(new RetryAccepted(id, outcome.status(), outcome.run(), outcome.started(), statusUrl));
@@ -94,25 +84,6 @@ class UploadController {
 	 * @param started whether this request started it ({@code false}: it was already running)
 	 */
 	record RetryAccepted(UUID id, UploadStatus status, int run, boolean started, URI statusUrl) {
-	}
-
-	/** {@code /api/uploads/{id}} on the host the client called. */
-	static URI statusUrl(UUID id) {
-		return ServletUriComponentsBuilder.fromCurrentContextPath().path("/api/uploads/{id}").buildAndExpand(id).toUri();
-	}
-
-	/** The last path segment of the client's name, without control characters, for display only. */
-	static String displayName(String original) {
-		if (original == null) {
-			return null;
-		}
-		String name = original.substring(Math.max(original.lastIndexOf('/'), original.lastIndexOf('\\')) + 1)
-			.replaceAll("\\p{Cntrl}", "")
-			.strip();
-		if (name.isEmpty()) {
-			return null;
-		}
-		return (name.length() > MAX_FILENAME_LENGTH) ? name.substring(0, MAX_FILENAME_LENGTH) : name;
 	}
 
 }

@@ -1,8 +1,12 @@
 package io.esteira.ingest.upload;
 
-import java.util.Locale;
+import com.fasterxml.jackson.annotation.JsonCreator;
 
-/** What an upload is; decides its key prefix and which content types are accepted. */
+/**
+ * What an upload is; decides its key prefix and which content types are accepted. Read from requests by its API name
+ * in any case: request parameters and form fields through {@link UploadKindParameterConverter}, JSON through
+ * {@link #fromValue}; an unknown name is {@link UnknownUploadKindException} (a 400 naming {@code kind}).
+ */
 public enum UploadKind {
 
 	IMAGE("image", "images/"), INVOICE("invoice", "invoices/");
@@ -26,13 +30,15 @@ public enum UploadKind {
 		return this.keyPrefix;
 	}
 
-	static UploadKind fromValue(String value) {
+	/** The kind named {@code value} ({@code image} or {@code invoice}, any case). */
+	@JsonCreator
+	public static UploadKind fromValue(String value) {
 		for (UploadKind kind : values()) {
-			if (kind.value.equals(value.toLowerCase(Locale.ROOT))) {
+			if (value != null && kind.value.equalsIgnoreCase(value.strip())) {
 				return kind;
 			}
 		}
-		throw new IllegalArgumentException("Unknown upload kind: " + value);
+		throw new UnknownUploadKindException(value);
 	}
 
 }

@@ -4,8 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
-import io.esteira.shared.event.PipelineNames;
-import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.observability.PipelineTracing;
 import io.esteira.shared.s3.S3Events;
@@ -92,10 +90,8 @@ class UploadRedrive {
 			UploadStatus before = upload.status();
 			int run = upload.redrive(now);
 			this.metrics.entered(upload.kind(), upload.status());
-			this.steps.save(new UploadStep(id, UUID.randomUUID(), UploadService.SERVICE, PipelineNames.Steps.REDRIVE,
-					StepOutcome.STARTED, UploadStatus.PROCESSING, "retry requested after " + before, run, now, now,
-					this.tracing.currentTraceId()));
-			this.events.publishEvent(new RedriveRequested(id, upload.kind().value(), upload.bucket(),
+			this.steps.save(UploadStep.redriveStarted(id, before, run, now, this.tracing.currentTraceId()));
+			this.events.publishEvent(new RedriveRequested(id, upload.kind(), upload.bucket(),
 					upload.objectKey(), object.contentLength(), S3Events.unquoteETag(object.eTag()), run, now));
 			logger.info("Upload {}: {} -> PROCESSING, redrive run {}", id, before, run);
 			return new Outcome(id, upload.status(), run, true);

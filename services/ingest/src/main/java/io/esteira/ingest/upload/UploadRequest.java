@@ -1,7 +1,6 @@
 package io.esteira.ingest.upload;
 
 import jakarta.validation.constraints.Email;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -17,7 +16,7 @@ import org.springframework.web.multipart.MultipartFile;
  * @param callbackUrl where the final status is POSTed, signed (checked by {@link CallbackUrls})
  */
 record UploadRequest(@NotNull(message = "a file part is required") MultipartFile file,
-		@NotBlank @Pattern(regexp = "(?i)image|invoice", message = "must be 'image' or 'invoice'") String kind,
+		@NotNull UploadKind kind,
 		@Email @Size(max = 254) String customerEmail, @Size(max = 32) String customerPhone,
 		@Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._:-]*") String crmContactId,
 		@Size(max = 200) String externalRef, @Size(max = CallbackUrls.MAX_LENGTH) String callbackUrl) {

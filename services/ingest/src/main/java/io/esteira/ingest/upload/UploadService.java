@@ -19,7 +19,6 @@ import java.util.UUID;
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.shared.aws.EsteiraAwsProperties;
 import io.esteira.shared.event.PipelineNames;
-import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.observability.PipelineTracing;
 import org.slf4j.Logger;
@@ -133,8 +132,7 @@ class UploadService {
 			this.transaction.executeWithoutResult((status) -> {
 				this.uploads.save(new Upload(id, upload.kind(), bucket, key, upload.originalFilename(), contentType,
 						upload.size(), sha256, upload.customer(), callbackUrl, false, now));
-				this.steps.save(new UploadStep(id, UUID.randomUUID(), SERVICE, PipelineNames.Steps.RECEIVED, StepOutcome.SUCCEEDED,
-						UploadStatus.RECEIVED, null, 1, now, now, this.tracing.currentTraceId()));
+				this.steps.save(UploadStep.received(id, now, this.tracing.currentTraceId()));
 				this.metrics.entered(upload.kind(), UploadStatus.RECEIVED);
 			});
 			try {
@@ -171,8 +169,7 @@ class UploadService {
 	private void markStorageFailed(UUID id, String reason) {
 		this.transaction.executeWithoutResult((status) -> {
 			Instant now = this.clock.instant();
-			this.steps.save(new UploadStep(id, UUID.randomUUID(), SERVICE, "stored", StepOutcome.FAILED,
-					UploadStatus.FAILED, reason, 1, now, now, this.tracing.currentTraceId()));
+			this.steps.save(UploadStep.storageFailed(id, reason, now, this.tracing.currentTraceId()));
 			this.uploads.findForUpdate(id).ifPresent((upload) -> {
 				if (upload.stepRecorded(UploadStatus.FAILED, now)) {
 					this.metrics.entered(upload.kind(), UploadStatus.FAILED);

@@ -3,8 +3,10 @@ package io.esteira.ingest.upload;
 import java.time.Instant;
 import java.util.UUID;
 
+import io.esteira.shared.event.PipelineNames;
 import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
+import io.esteira.shared.event.UploadStatusEvent;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -59,7 +61,7 @@ class UploadStep implements Persistable<UUID> {
 	protected UploadStep() {
 	}
 
-	UploadStep(UUID uploadId, UUID eventId, String service, String step, StepOutcome outcome, UploadStatus status,
+	private UploadStep(UUID uploadId, UUID eventId, String service, String step, StepOutcome outcome, UploadStatus status,
 			String reason, int attempt, Instant occurredAt, Instant recordedAt, String traceId) {
 		this.id = UUID.randomUUID();
 		this.uploadId = uploadId;
@@ -73,6 +75,54 @@ class UploadStep implements Persistable<UUID> {
 		this.occurredAt = occurredAt;
 		this.recordedAt = recordedAt;
 		this.traceId = traceId;
+	}
+
+	/** ingest stored a multipart upload ({@code ingest/received}). */
+	static UploadStep received(UUID uploadId, Instant now, String traceId) {
+		return ingest(uploadId, PipelineNames.Steps.RECEIVED, StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, null, 1,
+				now, now, traceId);
+	}
+
+	/** ingest presigned a direct upload; its object has not arrived yet ({@code ingest/presigned}). */
+	static UploadStep presigned(UUID uploadId, Instant now, String traceId) {
+		return ingest(uploadId, PipelineNames.Steps.PRESIGNED, StepOutcome.SUCCEEDED, UploadStatus.RECEIVED,
+				"awaiting the direct upload", 1, now, now, traceId);
+	}
+
+	/** ingest registered an object another system dropped into the bucket, dated by the object's creation. */
+	static UploadStep registered(UUID uploadId, String reason, Instant written, Instant now, String traceId) {
+		return ingest(uploadId, PipelineNames.Steps.REGISTERED, StepOutcome.SUCCEEDED, UploadStatus.RECEIVED, reason,
+				1, written, now, traceId);
+	}
+
+	/** S3 refused the upload's object ({@code ingest/stored} {@code FAILED}). */
+	static UploadStep storageFailed(UUID uploadId, String reason, Instant now, String traceId) {
+		return ingest(uploadId, "stored", StepOutcome.FAILED, UploadStatus.FAILED, reason, 1, now, now, traceId);
+	}
+
+	/** A redrive started {@code run} of an upload that was {@code before}. */
+	static UploadStep redriveStarted(UUID uploadId, UploadStatus before, int run, Instant now, String traceId) {
+		return ingest(uploadId, PipelineNames.Steps.REDRIVE, StepOutcome.STARTED, UploadStatus.PROCESSING,
+				"retry requested after " + before, run, now, now, traceId);
+	}
+
+	/** Another step ingest ran on the upload, which does not change its status. */
+	static UploadStep own(UUID uploadId, String step, StepOutcome outcome, String reason, Instant now,
+			String traceId) {
+		return ingest(uploadId, step, outcome, null, reason, 1, now, now, traceId);
+	}
+
+	/** A step another service reported; dated by the report, else when ingest recorded it. */
+	static UploadStep reported(UUID uploadId, UploadStatusEvent event, Instant now, String traceId) {
+		return new UploadStep(uploadId, event.eventId(), event.service(), event.step(), event.outcome(),
+				event.status(), event.reason(), event.attempt(),
+				(event.occurredAt() != null) ? event.occurredAt() : now, now, traceId);
+	}
+
+	private static UploadStep ingest(UUID uploadId, String step, StepOutcome outcome, UploadStatus status,
+			String reason, int attempt, Instant occurredAt, Instant recordedAt, String traceId) {
+		return new UploadStep(uploadId, UUID.randomUUID(), PipelineNames.Services.INGEST, step, outcome, status,
+				reason, attempt, occurredAt, recordedAt, traceId);
 	}
 
 	@Override

@@ -90,8 +90,7 @@ public class UploadTimeline {
 			return;
 		}
 		Instant now = this.clock.instant();
-		this.steps.save(new UploadStep(uploadId, UUID.randomUUID(), UploadService.SERVICE, step, outcome, null, reason,
-				1, now, now, this.tracing.currentTraceId()));
+		this.steps.save(UploadStep.own(uploadId, step, outcome, reason, now, this.tracing.currentTraceId()));
 		found.get().stepRecorded(null, now);
 	}
 
@@ -135,9 +134,7 @@ public class UploadTimeline {
 		Instant now = this.clock.instant();
 		List<UploadStep> earlier = this.steps.findByUploadIdAndServiceAndStepOrderByOccurredAtAscRecordedAtAsc(
 				upload.id(), event.service(), event.step());
-		UploadStep step = this.steps.save(new UploadStep(upload.id(), event.eventId(), event.service(), event.step(),
-				event.outcome(), event.status(), event.reason(), event.attempt(),
-				(event.occurredAt() != null) ? event.occurredAt() : now, now, this.tracing.currentTraceId()));
+		UploadStep step = this.steps.save(UploadStep.reported(upload.id(), event, now, this.tracing.currentTraceId()));
 		measureRuns(earlier, step);
 		if (!UploadService.SERVICE.equals(event.service())) {
 			upload.objectSeen();

@@ -9,6 +9,7 @@ import io.esteira.ingest.permalink.ThumbnailNotFoundException;
 import io.esteira.ingest.redrive.QueueNotFoundException;
 import io.esteira.ingest.upload.InvalidUploadException;
 import io.esteira.ingest.upload.StorageUnavailableException;
+import io.esteira.ingest.upload.UnknownUploadKindException;
 import io.esteira.ingest.upload.UnsupportedUploadTypeException;
 import io.esteira.ingest.upload.UploadNotFoundException;
 import io.esteira.ingest.upload.UploadNotRedrivableException;
@@ -18,12 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.BindException;
+import org.springframework.validation.FieldError;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -151,8 +155,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			return bind.getFieldErrors()
 				.stream()
 				.map((error) -> error.getField() + ": "
-						+ (error.isBindingFailure() ? "invalid value" : error.getDefaultMessage()))
+						+ (error.isBindingFailure() ? bindingFailure(error) : error.getDefaultMessage()))
 				.toList();
+		}
+		// An unknown upload kind in a request parameter or a JSON body.
+		if (NestedExceptionUtils.getMostSpecificCause(ex) instanceof UnknownUploadKindException unknown) {
+			return List.of("kind: " + unknown.getMessage());
 		}
 		if (ex instanceof HandlerMethodValidationException validation) {
 			return validation.getParameterValidationResults()
@@ -164,6 +172,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 				.toList();
 		}
 		return List.of();
+	}
+
+	private static String bindingFailure(FieldError error) {
+		Throwable cause = error.contains(TypeMismatchException.class)
+				? NestedExceptionUtils.getMostSpecificCause(error.unwrap(TypeMismatchException.class)) : null;
+		return (cause instanceof UnknownUploadKindException unknown) ? unknown.getMessage() : "invalid value";
 	}
 
 	private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {

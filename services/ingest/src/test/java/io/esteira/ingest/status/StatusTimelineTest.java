@@ -16,6 +16,8 @@ import io.esteira.shared.event.StepOutcome;
 import io.esteira.shared.event.UploadStatus;
 import io.esteira.shared.event.UploadStatusEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -25,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,6 +46,12 @@ class StatusTimelineTest {
 
 	@Autowired
 	private SqsTemplate sqsTemplate;
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	private IngestApi api;
 
@@ -148,6 +157,76 @@ class StatusTimelineTest {
 		UUID id = anUpload();
 		sendAsPlainJson(processing(id, Instant.now()));
 		awaitStatus(id, "PROCESSING");
+	}
+
+	@Test
+	void aReportThatFailsToRecordIsRetriedAfterThePolicysDelay() {
+		UUID id = anUpload();
+		double retriesBefore = count("esteira.status.retries");
+		failRecordingStepsOf(id);
+		Instant failedAt;
+		try {
+			sendAsPlainJson(processing(id, Instant.now()));
+			await().atMost(Duration.ofSeconds(15)).until(() -> count("esteira.status.retries") > retriesBefore);
+			failedAt = Instant.now();
+		}
+		finally {
+			recordStepsAgain();
+		}
+
+		awaitStatus(id, "PROCESSING");
+		// The policy's 4 s, not the queue's 3 s visibility: the listener changed the message's visibility.
+		assertThat(Duration.between(failedAt, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(3500));
+		assertThat(count("esteira.status.retries")).isEqualTo(retriesBefore + 1);
+		assertThat(TestNotifications.pipelineSteps(upload(id))).hasSize(2);
+		awaitQueueDrained(STATUS_QUEUE);
+		assertThat(messagesIn(this.infra.deadLetterQueueUrl(STATUS_QUEUE))).isZero();
+	}
+
+	@Test
+	void aReportThatFailsToRecordOnEveryAttemptEndsInTheDeadLetterQueue() {
+		UUID id = anUpload();
+		String dlq = this.infra.deadLetterQueueUrl(STATUS_QUEUE);
+		double retriesBefore = count("esteira.status.retries");
+		double failuresBefore = count("esteira.status.failures");
+		failRecordingStepsOf(id);
+		Instant sent = Instant.now();
+		try {
+			sendAsPlainJson(processing(id, sent));
+			await().atMost(Duration.ofSeconds(45)).until(() -> count("esteira.status.failures") > failuresBefore);
+			await().atMost(Duration.ofSeconds(15)).until(() -> messagesIn(dlq) == 1);
+		}
+		finally {
+			recordStepsAgain();
+		}
+
+		// Three attempts, 4 s and 6 s apart; the last one made the message visible at once, on to the DLQ.
+		assertThat(Duration.between(sent, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+		assertThat(count("esteira.status.retries")).isEqualTo(retriesBefore + 2);
+		assertThat(count("esteira.status.failures")).isEqualTo(failuresBefore + 1);
+		assertThat(upload(id).path("status").asString()).isEqualTo("RECEIVED");
+	}
+
+	/** The database refuses every step of {@code uploadId}: a real failure of the insert, as in an outage. */
+	private void failRecordingStepsOf(UUID uploadId) {
+		this.jdbc.sql("""
+				CREATE OR REPLACE FUNCTION test_refuse_steps() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN
+				  IF NEW.upload_id = '%s' THEN RAISE EXCEPTION 'database unavailable (test)'; END IF;
+				  RETURN NEW;
+				END $$""".formatted(uploadId)).update();
+		this.jdbc.sql("""
+				CREATE TRIGGER test_refuse_steps BEFORE INSERT ON upload_steps
+				FOR EACH ROW EXECUTE FUNCTION test_refuse_steps()""").update();
+	}
+
+	private void recordStepsAgain() {
+		this.jdbc.sql("DROP TRIGGER IF EXISTS test_refuse_steps ON upload_steps").update();
+		this.jdbc.sql("DROP FUNCTION IF EXISTS test_refuse_steps()").update();
+	}
+
+	private double count(String name) {
+		return this.meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
 	}
 
 	private UUID anUpload() {

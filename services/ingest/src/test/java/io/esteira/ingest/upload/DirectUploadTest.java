@@ -111,6 +111,19 @@ class DirectUploadTest {
 	}
 
 	@Test
+	void presignWithAnUnknownKindIsInvalidAndAnyCaseOfAKnownOneIsNot() {
+		IngestApi.Response unknown = this.api.postJson(IngestApi.WRITER_KEY, "/api/uploads/presign",
+				aPresignRequest("video", "image/png", 10));
+		IngestApi.Response upperCase = this.api.postJson(IngestApi.WRITER_KEY, "/api/uploads/presign",
+				aPresignRequest("IMAGE", "image/png", 10));
+
+		assertThat(unknown.status()).isEqualTo(400);
+		assertThat(unknown.body().path("type").asString()).isEqualTo("https://esteira.io/problems/invalid-request");
+		assertThat(unknown.body().path("errors").toString()).contains("kind: must be 'image' or 'invoice'");
+		assertThat(upperCase.status()).as(upperCase.text()).isEqualTo(201);
+	}
+
+	@Test
 	void presignWithoutSizeIsInvalid() {
 		Map<String, Object> request = aPresignRequest("image", "image/png", 1);
 		request.remove("sizeBytes");

@@ -44,10 +44,10 @@ class ObjectMetadataTest {
 
 	@Test
 	void displayNameDropsClientPathsAndControlCharacters() {
-		assertThat(UploadController.displayName("../../etc/passwd")).isEqualTo("passwd");
-		assertThat(UploadController.displayName("C:\\fotos\\eu.jpg")).isEqualTo("eu.jpg");
-		assertThat(UploadController.displayName("a\u0000b.png")).isEqualTo("ab.png");
-		assertThat(UploadController.displayName("dir/")).isNull();
+		assertThat(Upload.displayName("../../etc/passwd")).isEqualTo("passwd");
+		assertThat(Upload.displayName("C:\\fotos\\eu.jpg")).isEqualTo("eu.jpg");
+		assertThat(Upload.displayName("a\u0000b.png")).isEqualTo("ab.png");
+		assertThat(Upload.displayName("dir/")).isNull();
 	}
 
 }

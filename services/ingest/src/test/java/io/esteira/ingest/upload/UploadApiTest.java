@@ -159,7 +159,7 @@ class UploadApiTest {
 	void uploadWithUnknownKindIsInvalid() {
 		IngestApi.Response rejected = this.api.upload(IngestApi.WRITER_KEY, "video", "a.png", TestFiles.aPng());
 
-		assertInvalid(rejected, "kind");
+		assertInvalid(rejected, "kind: must be 'image' or 'invoice'");
 	}
 
 	@Test
