@@ -33,7 +33,7 @@ class DecodeTimeLimitTest {
 	private final AtomicInteger ended = new AtomicInteger();
 
 	/** The first {@code stuck} native decodes block until released; later ones leave the JPEG to ImageIO. */
-	private ThumbnailRenderer.JpegDecoder stuckDecoder(int stuck) {
+	private ScaledJpegDecoder stuckDecoder(int stuck) {
 		return (jpeg, minSide) -> {
 			if (this.started.incrementAndGet() <= stuck) {
 				boolean interrupted = false;
