@@ -22,7 +22,7 @@ cd "$root"
 ./mvnw -B -q -o -pl services/image-processing test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 cp="$here/target/test-classes:$here/target/classes:$(cat "$here/target/bench.classpath")"
-main=io.esteira.imageprocessing.bench.ThumbnailBenchmark
+main=io.esteira.imageprocessing.thumbnail.ThumbnailBenchmark
 dir="$here/target/bench"
 
 "$java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$cp" "$main" generate "$dir"

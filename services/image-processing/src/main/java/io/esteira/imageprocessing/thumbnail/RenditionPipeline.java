@@ -40,15 +40,19 @@ final class RenditionPipeline {
 
 	private final AlphaOutput alphaOutput;
 
+	private final Downscale downscale;
+
 	/**
 	 * @param sizes longest side of each rendition in pixels, smallest first, distinct
 	 * @param quality JPEG quality, {@code 0.0} to {@code 1.0}
 	 * @param alphaOutput what renditions of images with transparency become
+	 * @param downscale how each rendition is made from the decoded image or the next larger rendition
 	 */
-	RenditionPipeline(List<Integer> sizes, float quality, AlphaOutput alphaOutput) {
+	RenditionPipeline(List<Integer> sizes, float quality, AlphaOutput alphaOutput, Downscale downscale) {
 		this.sizes = sizes;
 		this.quality = quality;
 		this.alphaOutput = alphaOutput;
+		this.downscale = downscale;
 	}
 
 	/**
@@ -60,10 +64,11 @@ final class RenditionPipeline {
 		boolean keepAlpha = decoded.getColorModel().hasAlpha() && this.alphaOutput == AlphaOutput.PNG;
 		BufferedImage current = normalize(decoded, keepAlpha);
 		List<BufferedImage> images = new ArrayList<>(this.sizes.size());
-		// Largest first, each smaller one from the previous: cheaper, and area averaging composes well.
+		// Largest first, each smaller one from the previous: cheaper, and area averaging composes well. The largest
+		// side decides the way down (Downscale: imgscalr makes the final step of small renditions).
 		for (int i = this.sizes.size() - 1; i >= 0; i--) {
 			int size = this.sizes.get(i);
-			BufferedImage scaled = AreaScaler.fit(current, size);
+			BufferedImage scaled = this.downscale.fit(current, size);
 			images.addFirst(scaled);
 			current = scaled;
 		}
@@ -87,7 +92,7 @@ final class RenditionPipeline {
 
 	/** A 4x3-component BlurHash of a 32 px version (more pixels do not change the hash, only its cost). */
 	static String blurHash(BufferedImage image) {
-		BufferedImage small = AreaScaler.fit(image, 32);
+		BufferedImage small = Downscale.AREA_AVERAGING.fit(image, 32);
 		if (small.getColorModel().hasAlpha()) {
 			small = normalize(small, false);
 		}

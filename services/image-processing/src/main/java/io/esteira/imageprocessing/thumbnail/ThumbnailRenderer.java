@@ -43,16 +43,18 @@ public class ThumbnailRenderer implements AutoCloseable {
 	public ThumbnailRenderer(List<Integer> sizes, float quality, AlphaOutput alphaOutput, long maxPixels,
 			Duration decodeTimeout, int maxConcurrentDecodes, boolean nativeJpeg) {
 		this(sizes, quality, alphaOutput, maxPixels, decodeTimeout, decodeTimeout.multipliedBy(2),
-				maxConcurrentDecodes, (nativeJpeg && TurboJpeg.available()) ? TurboJpeg::decode : null);
+				maxConcurrentDecodes, (nativeJpeg && TurboJpeg.available()) ? TurboJpeg::decode : null,
+				Downscale.AREA_AVERAGING_THEN_IMGSCALR);
 	}
 
 	/**
 	 * A renderer whose scaled JPEG decoder is {@code jpegDecoder} (the test seam for a native decode that cannot be
 	 * stopped), or that decodes everything with ImageIO when it is {@code null}; callers wait at most
-	 * {@code slotWait} for a decode slot.
+	 * {@code slotWait} for a decode slot; renditions are scaled with {@code downscale} (the benchmark's seam).
 	 */
 	ThumbnailRenderer(List<Integer> sizes, float quality, AlphaOutput alphaOutput, long maxPixels,
-			Duration decodeTimeout, Duration slotWait, int maxConcurrentDecodes, ScaledJpegDecoder jpegDecoder) {
+			Duration decodeTimeout, Duration slotWait, int maxConcurrentDecodes, ScaledJpegDecoder jpegDecoder,
+			Downscale downscale) {
 		if (sizes.isEmpty()) {
 			throw new IllegalArgumentException("At least one rendition size is needed");
 		}
@@ -60,7 +62,7 @@ public class ThumbnailRenderer implements AutoCloseable {
 		this.maxPixels = maxPixels;
 		this.gate = new DecodeGate(maxConcurrentDecodes, decodeTimeout, slotWait);
 		this.decoder = new ImageDecoder(this.sizes.getLast() * 2, jpegDecoder);
-		this.pipeline = new RenditionPipeline(this.sizes, quality, alphaOutput);
+		this.pipeline = new RenditionPipeline(this.sizes, quality, alphaOutput, downscale);
 	}
 
 	/** The rendition sizes, smallest first. */
