@@ -120,12 +120,12 @@ public class ImageProcessingService {
 		return outcome;
 	}
 
+	/**
+	 * Which upload the event is about and whether it is to be processed: loop guard, look at the object, skip what was
+	 * already handled; then {@link #processObject}.
+	 */
 	private ImageOutcome handle(S3ObjectEvent event, int attempt) {
-		// Loop guard: only uploads are processed. Thumbnails go to the output bucket, whose events (if someone
-		// routes them here) must never produce thumbnails of thumbnails.
-		if (!this.aws.uploadsBucket().equals(event.bucket())) {
-			logger.warn("Dropped event {} for s3://{}/{}: not the uploads bucket {}", event.eventName(),
-					event.bucket(), event.key(), this.aws.uploadsBucket());
+		if (!isFromUploadsBucket(event)) {
 			return ImageOutcome.FOREIGN_BUCKET;
 		}
 		Optional<SourceObject> described = this.objects.describe(event.bucket(), event.key());
@@ -138,31 +138,22 @@ public class ImageProcessingService {
 		this.tracing.continueInTransaction(uploadId, source.metadata(), STEP_THUMBNAIL);
 		ImageRecord record = this.images.findByUploadId(uploadId).orElse(null);
 		if (record != null) {
-			if (record.status().isFinal() && source.eTag().equals(record.sourceEtag())) {
-				logger.debug("Upload {} already handled from ETag {}; event for s3://{}/{} ignored", uploadId,
-						source.eTag(), source.bucket(), source.key());
-				return ImageOutcome.DUPLICATE;
-			}
-			if (!record.status().isFinal()) {
-				// FAILED (retries exhausted) or SKIPPED (object was gone): any event for the object is a reason to try
-				// again, whatever its sequencer (a redrive carries none); the current object is what is read anyway.
-				logger.info("Upload {}: {} earlier ({}); processing s3://{}/{} again", uploadId, record.status(),
-						record.reason(), source.bucket(), source.key());
-			}
-			else if (S3ObjectEvent.compareSequencers(event.sequencer(), record.sourceSequencer()) < 0) {
-				logger.info("Upload {}: event with sequencer {} is older than the handled {}; dropped", uploadId,
-						event.sequencer(), record.sourceSequencer());
-				return ImageOutcome.STALE;
-			}
-			else {
-				logger.info("Upload {}: s3://{}/{} was overwritten (ETag {} -> {}); processing it again", uploadId,
-						source.bucket(), source.key(), record.sourceEtag(), source.eTag());
+			Optional<ImageOutcome> earlier = earlierOutcome(record, source, event);
+			if (earlier.isPresent()) {
+				return earlier.get();
 			}
 		}
 		else {
 			record = new ImageRecord(uploadId, this.clock.instant());
 		}
+		return processObject(record, source, event, attempt);
+	}
 
+	/**
+	 * Size limit, read, render, store the renditions, record and report: a rejection (too large, not a decodable
+	 * image) is recorded as such, an object gone in the meantime as missing.
+	 */
+	private ImageOutcome processObject(ImageRecord record, SourceObject source, S3ObjectEvent event, int attempt) {
 		long start = System.nanoTime();
 		long maxBytes = this.properties.maxSourceBytes().toBytes();
 		if (event.size() > maxBytes || source.size() > maxBytes) {
@@ -172,35 +163,106 @@ public class ImageProcessingService {
 		}
 		Optional<byte[]> content = this.objects.read(source);
 		if (content.isEmpty()) {
-			return missing(event, uploadId, attempt);
+			return missing(event, record.uploadId(), attempt);
 		}
 		String sha256 = sha256(content.get());
 		Renditions made;
 		try {
-			made = this.renderer.render(content.get());
+			made = render(source, content.get());
 		}
 		catch (UnreadableImageException ex) {
 			return reject(record, source, event, sha256, ex.format(), ex.problem().code(), ex.getMessage(), start,
 					attempt);
+		}
+		List<RenditionRecord> renditions = storeRenditions(record, made);
+		recordProcessed(record, source, event, sha256, made, renditions, start, attempt);
+		return ImageOutcome.PROCESSED;
+	}
+
+	/**
+	 * Loop guard: only uploads are processed. Thumbnails go to the output bucket, whose events (if someone routes them
+	 * here) must never produce thumbnails of thumbnails.
+	 */
+	private boolean isFromUploadsBucket(S3ObjectEvent event) {
+		if (this.aws.uploadsBucket().equals(event.bucket())) {
+			return true;
+		}
+		logger.warn("Dropped event {} for s3://{}/{}: not the uploads bucket {}", event.eventName(), event.bucket(),
+				event.key(), this.aws.uploadsBucket());
+		return false;
+	}
+
+	/**
+	 * What the upload's recorded run makes of this event: {@code DUPLICATE} (the current object already has a final
+	 * outcome) or {@code STALE} (an event older than the one handled); empty when the object is to be processed again
+	 * (it was overwritten, or the earlier run was {@code FAILED} or {@code SKIPPED}).
+	 */
+	private static Optional<ImageOutcome> earlierOutcome(ImageRecord record, SourceObject source,
+			S3ObjectEvent event) {
+		UUID uploadId = record.uploadId();
+		if (record.status().isFinal() && source.eTag().equals(record.sourceEtag())) {
+			logger.debug("Upload {} already handled from ETag {}; event for s3://{}/{} ignored", uploadId,
+					source.eTag(), source.bucket(), source.key());
+			return Optional.of(ImageOutcome.DUPLICATE);
+		}
+		if (!record.status().isFinal()) {
+			// FAILED (retries exhausted) or SKIPPED (object was gone): any event for the object is a reason to try
+			// again, whatever its sequencer (a redrive carries none); the current object is what is read anyway.
+			logger.info("Upload {}: {} earlier ({}); processing s3://{}/{} again", uploadId, record.status(),
+					record.reason(), source.bucket(), source.key());
+		}
+		else if (S3ObjectEvent.compareSequencers(event.sequencer(), record.sourceSequencer()) < 0) {
+			logger.info("Upload {}: event with sequencer {} is older than the handled {}; dropped", uploadId,
+					event.sequencer(), record.sourceSequencer());
+			return Optional.of(ImageOutcome.STALE);
+		}
+		else {
+			logger.info("Upload {}: s3://{}/{} was overwritten (ETag {} -> {}); processing it again", uploadId,
+					source.bucket(), source.key(), record.sourceEtag(), source.eTag());
+		}
+		return Optional.empty();
+	}
+
+	/** The renditions of {@code content}, timed as {@code esteira.images.render}. */
+	private Renditions render(SourceObject source, byte[] content) throws UnreadableImageException {
+		Renditions made;
+		try {
+			made = this.renderer.render(content);
 		}
 		catch (InterruptedException ex) {
 			// Shutting down while waiting for a decode slot: the message comes back.
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted while waiting to decode " + source.key(), ex);
 		}
-
 		this.meters.timer("esteira.images.render", "format", made.sourceFormat(), "decoder", made.decoder())
 			.record(Duration.ofMillis(made.decodeMillis() + made.resizeMillis() + made.encodeMillis()));
+		return made;
+	}
+
+	/**
+	 * Writes each rendition to the output bucket (before the commit, at keys a retry overwrites) and deletes the
+	 * renditions of an earlier version that this one did not overwrite (other sizes or another format).
+	 */
+	private List<RenditionRecord> storeRenditions(ImageRecord record, Renditions made) {
 		List<RenditionRecord> renditions = new ArrayList<>(made.thumbnails().size());
 		for (Thumbnail thumbnail : made.thumbnails()) {
-			String key = renditionKey(uploadId, thumbnail);
+			String key = renditionKey(record.uploadId(), thumbnail);
 			this.objects.write(this.aws.outputBucket(), key, thumbnail.content(), thumbnail.contentType());
 			renditions.add(new RenditionRecord(thumbnail.name(), this.aws.outputBucket(), key, thumbnail.width(),
 					thumbnail.height(), thumbnail.content().length, thumbnail.contentType()));
 		}
-		// Renditions of an earlier version that this one did not overwrite (other sizes or another format).
 		Set<String> written = renditions.stream().map(RenditionRecord::key).collect(Collectors.toSet());
 		deleteRenditions(record, written);
+		return renditions;
+	}
+
+	/**
+	 * Saves the row as {@code PROCESSED} and publishes, through the outbox, step {@code thumbnail} started and
+	 * succeeded and one {@link ImageProcessedEvent} with all renditions.
+	 */
+	private void recordProcessed(ImageRecord record, SourceObject source, S3ObjectEvent event, String sha256,
+			Renditions made, List<RenditionRecord> renditions, long start, int attempt) {
+		UUID uploadId = record.uploadId();
 		Instant now = this.clock.instant();
 		record.processed(source, latestSequencer(event, record), sha256, made, renditions, millisSince(start), now);
 		this.images.save(record);
@@ -223,7 +285,6 @@ public class ImageProcessingService {
 				made.sourceFormat(), made.sourceWidth(), made.sourceHeight(), made.orientation(), renditions.size(),
 				this.aws.outputBucket(), uploadId, made.decodeMillis(), made.decoder(), made.resizeMillis(),
 				made.encodeMillis());
-		return ImageOutcome.PROCESSED;
 	}
 
 	private ImageOutcome reject(ImageRecord record, SourceObject source, S3ObjectEvent event, String sha256,

@@ -33,7 +33,7 @@ class DecodeTimeLimitTest {
 	private final AtomicInteger ended = new AtomicInteger();
 
 	/** The first {@code stuck} native decodes block until released; later ones leave the JPEG to ImageIO. */
-	private ThumbnailRenderer.JpegDecoder stuckDecoder(int stuck) {
+	private ScaledJpegDecoder stuckDecoder(int stuck) {
 		return (jpeg, minSide) -> {
 			if (this.started.incrementAndGet() <= stuck) {
 				boolean interrupted = false;
@@ -61,7 +61,7 @@ class DecodeTimeLimitTest {
 	 */
 	private ThumbnailRenderer renderer(int slots, int stuck) {
 		return new ThumbnailRenderer(List.of(256), 0.85f, AlphaOutput.JPEG_ON_WHITE, 50_000_000,
-				Duration.ofSeconds(2), Duration.ofMillis(100), slots, stuckDecoder(stuck));
+				Duration.ofSeconds(2), Duration.ofMillis(100), slots, stuckDecoder(stuck), Downscale.AREA_AVERAGING_THEN_IMGSCALR);
 	}
 
 	@AfterEach
@@ -105,7 +105,7 @@ class DecodeTimeLimitTest {
 	@Test
 	void decodeWithinTheLimitReturnsItsSlot() throws Exception {
 		ThumbnailRenderer renderer = new ThumbnailRenderer(List.of(256), 0.85f, AlphaOutput.JPEG_ON_WHITE, 50_000_000,
-				Duration.ofSeconds(30), Duration.ofSeconds(30), 1, stuckDecoder(0));
+				Duration.ofSeconds(30), Duration.ofSeconds(30), 1, stuckDecoder(0), Downscale.AREA_AVERAGING_THEN_IMGSCALR);
 
 		Renditions made = renderer.render(aJpeg(600, 400));
 
