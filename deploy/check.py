@@ -705,12 +705,17 @@ def check_template(path):
             R.check(visibility >= 3 * needs[key],
                     f"{rel} {queue_name}: visibility {visibility} s >= 3 x the consumer's timeouts ({needs[key]} s)")
 
-    # crm-sync counts deliveries itself to mark a step FAILED on the last one: it must agree with the redrive policy.
-    attempts = ((service_settings("crm-sync")[2]["esteira"]["crm"].get("retry") or {}).get("max-attempts"))
-    if attempts is not None and "MaxReceiveCount" in parameters:
-        R.check(int(attempts) == int(parameters["MaxReceiveCount"]["Default"]),
-                f"{rel}: MaxReceiveCount {parameters['MaxReceiveCount']['Default']} = crm-sync's retry.max-attempts "
-                f"{attempts}")
+    # Every consumer marks its step FAILED on its retry policy's last attempt (contracts' RetryPolicies): each step's
+    # max-attempts must agree with the redrive policy.
+    for service, step in (("crm-sync", "crm-sync"), ("image-processing", "thumbnail"), ("invoice", "invoice-import"),
+                          ("ingest", "status")):
+        retry = service_settings(service)[2].get("esteira", {}).get("retry") or {}
+        policy = (retry.get("steps") or {}).get(step) or retry.get("default") or {}
+        attempts = policy.get("max-attempts", 5)
+        if "MaxReceiveCount" in parameters:
+            R.check(int(attempts) == int(parameters["MaxReceiveCount"]["Default"]),
+                    f"{rel}: MaxReceiveCount {parameters['MaxReceiveCount']['Default']} = {service}'s "
+                    f"esteira.retry.steps.{step}.max-attempts {attempts}")
 
     # S3 -> SQS: each notification's queue lets s3.amazonaws.com send, from that bucket only.
     for bucket in buckets:
