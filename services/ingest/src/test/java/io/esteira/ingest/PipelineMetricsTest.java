@@ -10,9 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.esteira.ingest.upload.UploadTimeline;
-import io.esteira.shared.event.StepOutcome;
-import io.esteira.shared.event.UploadStatus;
-import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import io.esteira.testkit.TestQueues;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,6 +1,6 @@
 package io.esteira.ingest;
 
-import io.esteira.shared.security.ApiKeyProperties;
+import io.esteira.platform.security.ApiKeyProperties;
 import io.esteira.testkit.EsteiraTestInitializer;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;

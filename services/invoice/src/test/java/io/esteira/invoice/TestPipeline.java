@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.esteira.shared.event.UploadMetadata;
-import io.esteira.shared.event.UploadStatusEvent;
-import io.esteira.shared.s3.S3Events;
-import io.esteira.shared.s3.S3ObjectEvent;
+import io.esteira.contracts.event.UploadMetadata;
+import io.esteira.contracts.event.UploadStatusEvent;
+import io.esteira.contracts.s3.S3Events;
+import io.esteira.contracts.s3.S3ObjectEvent;
 import io.esteira.testkit.AwsTestClients;
 import io.esteira.testkit.EsteiraInfrastructure;
 import software.amazon.awssdk.core.sync.RequestBody;

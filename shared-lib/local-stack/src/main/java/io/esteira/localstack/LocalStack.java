@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.esteira.shared.security.ApiKeyProperties;
+import io.esteira.platform.security.ApiKeyProperties;
 import io.esteira.testkit.EsteiraInfrastructure;
 import io.esteira.testkit.Ports;
 import io.esteira.testkit.TestPostgres;

@@ -22,8 +22,8 @@ import javax.imageio.ImageIO;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.esteira.shared.s3.S3Events;
-import io.esteira.shared.s3.S3ObjectEvent;
+import io.esteira.contracts.s3.S3Events;
+import io.esteira.contracts.s3.S3ObjectEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

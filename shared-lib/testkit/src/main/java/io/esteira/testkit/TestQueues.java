@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
-import io.esteira.shared.event.ImageProcessedEvent;
-import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.contracts.event.ImageProcessedEvent;
+import io.esteira.contracts.event.UploadStatusEvent;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;

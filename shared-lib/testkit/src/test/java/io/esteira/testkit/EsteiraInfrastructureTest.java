@@ -6,8 +6,8 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 
-import io.esteira.shared.s3.S3Events;
-import io.esteira.shared.s3.S3ObjectEvent;
+import io.esteira.contracts.s3.S3Events;
+import io.esteira.contracts.s3.S3ObjectEvent;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sqs.model.Message;

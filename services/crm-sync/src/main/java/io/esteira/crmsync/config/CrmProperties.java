@@ -111,7 +111,7 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 
 	/**
 	 * Pauses and claims around CRM retries ({@code esteira.crm.retry.*}). The retry policy itself (attempts, backoff,
-	 * jitter) is not here: it is the {@code crm-sync} step's {@link io.esteira.shared.retry.RetryPolicies policy}
+	 * jitter) is not here: it is the {@code crm-sync} step's {@link io.esteira.platform.retry.RetryPolicies policy}
 	 * ({@code esteira.retry.steps.crm-sync.*}, else {@code esteira.retry.default.*}).
 	 *
 	 * @param credentialsPause how long the consumer stops after HubSpot refused the token (401) before one message

@@ -12,12 +12,12 @@ import io.esteira.crmsync.contact.ContactResolver;
 import io.esteira.crmsync.crm.CrmClient;
 import io.esteira.crmsync.crm.CrmRejectedException;
 import io.esteira.crmsync.crm.CrmUnavailableException;
-import io.esteira.shared.event.ImageProcessedEvent;
-import io.esteira.shared.event.PipelineNames;
-import io.esteira.shared.event.StepOutcome;
-import io.esteira.shared.event.Thumbnails;
-import io.esteira.shared.event.UploadStatus;
-import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.contracts.event.ImageProcessedEvent;
+import io.esteira.contracts.event.PipelineNames;
+import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.Thumbnails;
+import io.esteira.contracts.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatusEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

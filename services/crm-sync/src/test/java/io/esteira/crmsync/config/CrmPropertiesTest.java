@@ -3,8 +3,8 @@ package io.esteira.crmsync.config;
 import java.time.Duration;
 import java.util.Map;
 
-import io.esteira.shared.event.PipelineNames;
-import io.esteira.shared.retry.RetryPolicies;
+import io.esteira.contracts.event.PipelineNames;
+import io.esteira.platform.retry.RetryPolicies;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Binder;

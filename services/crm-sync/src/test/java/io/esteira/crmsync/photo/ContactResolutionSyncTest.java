@@ -3,10 +3,10 @@ package io.esteira.crmsync.photo;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.awspring.cloud.sqs.operations.SqsTemplate;
-import io.esteira.shared.event.ImageProcessedEvent;
-import io.esteira.shared.event.StepOutcome;
-import io.esteira.shared.event.UploadStatus;
-import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.contracts.event.ImageProcessedEvent;
+import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -13,7 +13,7 @@ import java.util.UUID;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.esteira.crmsync.load.RollingWindowLimit;
-import io.esteira.shared.event.ImageProcessedEvent;
+import io.esteira.contracts.event.ImageProcessedEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import io.esteira.testkit.EsteiraTest;
 import io.esteira.testkit.Ports;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.esteira.shared.event.ImageProcessedEvent;
+import io.esteira.contracts.event.ImageProcessedEvent;
 
 /** "Image processed" events as image-processing publishes them. */
 final class ImageEvents {

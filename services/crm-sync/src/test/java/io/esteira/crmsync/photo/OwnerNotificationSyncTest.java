@@ -5,8 +5,8 @@ import java.util.concurrent.CompletableFuture;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.awspring.cloud.sqs.operations.SqsTemplate;
-import io.esteira.shared.event.ImageProcessedEvent;
-import io.esteira.shared.event.UploadStatus;
+import io.esteira.contracts.event.ImageProcessedEvent;
+import io.esteira.contracts.event.UploadStatus;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

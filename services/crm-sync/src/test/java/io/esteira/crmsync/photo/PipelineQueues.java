@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.esteira.shared.event.StepOutcome;
-import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;

@@ -2,7 +2,7 @@ package io.esteira.imageprocessing.image;
 
 import java.util.Optional;
 
-import io.esteira.shared.s3.S3Events;
+import io.esteira.contracts.s3.S3Events;
 
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.sync.RequestBody;

@@ -8,7 +8,7 @@ import java.util.Map;
  * @param eTag the object's ETag without quotes
  * @param size content length in bytes
  * @param metadata user metadata, keys lower case without {@code x-amz-meta-} (see
- * {@link io.esteira.shared.event.UploadMetadata})
+ * {@link io.esteira.contracts.event.UploadMetadata})
  */
 record SourceObject(String bucket, String key, String eTag, long size, Map<String, String> metadata) {
 

@@ -11,10 +11,10 @@ import java.util.UUID;
 
 import javax.imageio.ImageIO;
 
-import io.esteira.shared.event.ImageProcessedEvent;
-import io.esteira.shared.event.UploadMetadata;
-import io.esteira.shared.s3.S3Events;
-import io.esteira.shared.s3.S3ObjectEvent;
+import io.esteira.contracts.event.ImageProcessedEvent;
+import io.esteira.contracts.event.UploadMetadata;
+import io.esteira.contracts.s3.S3Events;
+import io.esteira.contracts.s3.S3ObjectEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import io.esteira.testkit.EsteiraTest;
 import io.esteira.testkit.TestQueues;

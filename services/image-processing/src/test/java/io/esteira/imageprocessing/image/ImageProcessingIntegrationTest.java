@@ -17,13 +17,13 @@ import java.util.UUID;
 
 import javax.imageio.ImageIO;
 
-import io.esteira.shared.event.ImageProcessedEvent;
-import io.esteira.shared.event.StepOutcome;
-import io.esteira.shared.event.UploadMetadata;
-import io.esteira.shared.event.UploadStatus;
-import io.esteira.shared.event.UploadStatusEvent;
-import io.esteira.shared.s3.S3Events;
-import io.esteira.shared.s3.S3ObjectEvent;
+import io.esteira.contracts.event.ImageProcessedEvent;
+import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.UploadMetadata;
+import io.esteira.contracts.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatusEvent;
+import io.esteira.contracts.s3.S3Events;
+import io.esteira.contracts.s3.S3ObjectEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import io.esteira.testkit.EsteiraTest;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -3,7 +3,7 @@ package io.esteira.imageprocessing.image;
 import java.util.UUID;
 
 import io.esteira.imageprocessing.thumbnail.Thumbnail;
-import io.esteira.shared.aws.EsteiraAwsProperties;
+import io.esteira.platform.aws.EsteiraAwsProperties;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;

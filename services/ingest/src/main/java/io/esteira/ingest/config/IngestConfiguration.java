@@ -4,9 +4,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 
-import io.esteira.shared.aws.EsteiraAwsProperties;
-import io.esteira.shared.aws.RequiredAwsResources;
-import io.esteira.shared.retry.RetryPolicies;
+import io.esteira.platform.aws.EsteiraAwsProperties;
+import io.esteira.platform.aws.RequiredAwsResources;
+import io.esteira.platform.retry.RetryPolicies;
 import io.awspring.cloud.autoconfigure.s3.properties.S3Properties;
 import jakarta.servlet.MultipartConfigElement;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

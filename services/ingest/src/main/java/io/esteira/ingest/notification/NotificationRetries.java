@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.SplittableRandom;
 
 import io.esteira.ingest.upload.UploadFinished;
-import io.esteira.shared.event.PipelineNames;
-import io.esteira.shared.retry.RetryPolicies;
-import io.esteira.shared.retry.RetryPolicy;
+import io.esteira.contracts.event.PipelineNames;
+import io.esteira.platform.retry.RetryPolicies;
+import io.esteira.platform.retry.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,7 @@ package io.esteira.ingest.notification;
 
 import io.esteira.ingest.upload.UploadFinished;
 import io.esteira.ingest.upload.UploadTimeline;
-import io.esteira.shared.event.StepOutcome;
+import io.esteira.contracts.event.StepOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

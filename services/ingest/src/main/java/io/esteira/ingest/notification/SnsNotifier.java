@@ -5,7 +5,7 @@ import java.util.Map;
 
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.ingest.upload.UploadFinished;
-import io.esteira.shared.event.PipelineNames;
+import io.esteira.contracts.event.PipelineNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sns.SnsClient;

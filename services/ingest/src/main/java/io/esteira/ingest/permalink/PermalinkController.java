@@ -2,7 +2,7 @@ package io.esteira.ingest.permalink;
 
 import java.util.UUID;
 
-import io.esteira.shared.event.Thumbnails;
+import io.esteira.contracts.event.Thumbnails;
 import jakarta.validation.constraints.Pattern;
 
 import org.springframework.http.CacheControl;

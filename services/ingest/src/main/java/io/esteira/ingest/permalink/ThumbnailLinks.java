@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.esteira.ingest.config.IngestProperties;
-import io.esteira.shared.aws.EsteiraAwsProperties;
-import io.esteira.shared.event.Thumbnails;
+import io.esteira.platform.aws.EsteiraAwsProperties;
+import io.esteira.contracts.event.Thumbnails;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;

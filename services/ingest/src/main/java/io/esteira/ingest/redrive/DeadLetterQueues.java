@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.ingest.config.IngestProperties.DeadLetters.MoveMethod;
-import io.esteira.shared.aws.EsteiraAwsProperties;
+import io.esteira.platform.aws.EsteiraAwsProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;

@@ -3,9 +3,9 @@ package io.esteira.ingest.redrive;
 
 import io.esteira.ingest.upload.RedriveRequested;
 import io.esteira.ingest.upload.UploadKind;
-import io.esteira.shared.aws.EsteiraAwsProperties;
-import io.esteira.shared.s3.S3Events;
-import io.esteira.shared.s3.S3ObjectEvent;
+import io.esteira.platform.aws.EsteiraAwsProperties;
+import io.esteira.contracts.s3.S3Events;
+import io.esteira.contracts.s3.S3ObjectEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;

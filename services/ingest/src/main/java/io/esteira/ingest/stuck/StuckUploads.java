@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.esteira.ingest.config.IngestProperties;
-import io.esteira.shared.observability.PipelineTracing;
+import io.esteira.platform.observability.PipelineTracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;

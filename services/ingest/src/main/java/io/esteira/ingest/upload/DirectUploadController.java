@@ -2,7 +2,7 @@ package io.esteira.ingest.upload;
 
 import java.net.URI;
 
-import io.esteira.shared.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatus;
 import jakarta.validation.Valid;
 
 import org.springframework.http.MediaType;

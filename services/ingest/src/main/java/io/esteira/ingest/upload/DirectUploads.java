@@ -10,9 +10,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import io.esteira.ingest.config.IngestProperties;
-import io.esteira.shared.aws.EsteiraAwsProperties;
-import io.esteira.shared.event.UploadStatus;
-import io.esteira.shared.observability.PipelineTracing;
+import io.esteira.platform.aws.EsteiraAwsProperties;
+import io.esteira.contracts.event.UploadStatus;
+import io.esteira.platform.observability.PipelineTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;

@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import io.esteira.shared.aws.EsteiraAwsProperties;
-import io.esteira.shared.event.UploadMetadata;
-import io.esteira.shared.event.UploadStatus;
-import io.esteira.shared.event.UploadStatusEvent;
-import io.esteira.shared.observability.PipelineTracing;
+import io.esteira.platform.aws.EsteiraAwsProperties;
+import io.esteira.contracts.event.UploadMetadata;
+import io.esteira.contracts.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatusEvent;
+import io.esteira.platform.observability.PipelineTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import io.esteira.shared.event.UploadMetadata;
+import io.esteira.contracts.event.UploadMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

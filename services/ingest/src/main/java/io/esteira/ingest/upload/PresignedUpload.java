@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-import io.esteira.shared.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatus;
 
 /**
  * The answer to {@code POST /api/uploads/presign}: PUT the file to {@code uploadUrl} with exactly {@code headers}

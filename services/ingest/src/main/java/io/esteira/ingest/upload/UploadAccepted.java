@@ -3,7 +3,7 @@ package io.esteira.ingest.upload;
 import java.net.URI;
 import java.util.UUID;
 
-import io.esteira.shared.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatus;
 
 /**
  * The answer to an accepted upload ({@code 202}).

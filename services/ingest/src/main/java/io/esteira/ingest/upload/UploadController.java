@@ -5,7 +5,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.UUID;
 
-import io.esteira.shared.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatus;
 import jakarta.validation.Valid;
 
 import org.springframework.http.MediaType;

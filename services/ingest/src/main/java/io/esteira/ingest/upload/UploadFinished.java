@@ -3,7 +3,7 @@ package io.esteira.ingest.upload;
 import java.time.Instant;
 import java.util.UUID;
 
-import io.esteira.shared.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatus;
 
 /**
  * An upload reached a terminal status. Published inside the transaction that recorded it, so Spring Modulith's

@@ -2,8 +2,8 @@ package io.esteira.ingest.upload;
 
 import java.time.Duration;
 
-import io.esteira.shared.event.StepOutcome;
-import io.esteira.shared.event.UploadStatus;
+import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.UploadStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -2,7 +2,7 @@ package io.esteira.ingest.upload;
 
 import java.util.UUID;
 
-import io.esteira.shared.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatus;
 
 /** A retry was asked for an upload that neither failed nor waits for review (answered 409). */
 public class UploadNotRedrivableException extends RuntimeException {

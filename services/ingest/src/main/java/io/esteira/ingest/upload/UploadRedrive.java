@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
-import io.esteira.shared.event.UploadStatus;
-import io.esteira.shared.observability.PipelineTracing;
-import io.esteira.shared.s3.S3Events;
+import io.esteira.contracts.event.UploadStatus;
+import io.esteira.platform.observability.PipelineTracing;
+import io.esteira.contracts.s3.S3Events;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;

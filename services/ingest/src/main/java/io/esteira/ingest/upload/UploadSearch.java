@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.esteira.ingest.config.IngestProperties;
-import io.esteira.shared.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatus;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;

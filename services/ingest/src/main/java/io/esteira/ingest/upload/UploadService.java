@@ -17,10 +17,10 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.esteira.ingest.config.IngestProperties;
-import io.esteira.shared.aws.EsteiraAwsProperties;
-import io.esteira.shared.event.PipelineNames;
-import io.esteira.shared.event.UploadStatus;
-import io.esteira.shared.observability.PipelineTracing;
+import io.esteira.platform.aws.EsteiraAwsProperties;
+import io.esteira.contracts.event.PipelineNames;
+import io.esteira.contracts.event.UploadStatus;
+import io.esteira.platform.observability.PipelineTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;

@@ -3,10 +3,10 @@ package io.esteira.ingest.upload;
 import java.time.Instant;
 import java.util.UUID;
 
-import io.esteira.shared.event.PipelineNames;
-import io.esteira.shared.event.StepOutcome;
-import io.esteira.shared.event.UploadStatus;
-import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.contracts.event.PipelineNames;
+import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatusEvent;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;

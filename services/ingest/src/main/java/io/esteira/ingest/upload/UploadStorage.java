@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.esteira.ingest.config.IngestProperties;
-import io.esteira.shared.observability.PipelineTracing;
+import io.esteira.platform.observability.PipelineTracing;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;

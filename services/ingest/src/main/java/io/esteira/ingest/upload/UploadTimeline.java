@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-import io.esteira.shared.event.StepOutcome;
-import io.esteira.shared.event.UploadStatus;
-import io.esteira.shared.event.UploadStatusEvent;
-import io.esteira.shared.observability.PipelineTracing;
+import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatusEvent;
+import io.esteira.platform.observability.PipelineTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
-import io.esteira.shared.event.StepOutcome;
-import io.esteira.shared.event.UploadStatus;
+import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.UploadStatus;
 
 /**
  * An upload as {@code GET /api/uploads/{id}} shows it, with its timeline.

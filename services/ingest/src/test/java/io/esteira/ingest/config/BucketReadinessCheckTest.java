@@ -1,6 +1,6 @@
 package io.esteira.ingest.config;
 
-import io.esteira.shared.aws.AwsResourcesAutoConfiguration.S3BucketChecks;
+import io.esteira.platform.aws.AwsResourcesAutoConfiguration.S3BucketChecks;
 import io.esteira.testkit.AwsTestClients;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.Test;

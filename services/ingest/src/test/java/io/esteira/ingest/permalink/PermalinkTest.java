@@ -9,7 +9,7 @@ import java.util.UUID;
 import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
 import io.esteira.ingest.TestFiles;
-import io.esteira.shared.event.Thumbnails;
+import io.esteira.contracts.event.Thumbnails;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.esteira.ingest.upload;
 import java.util.Map;
 import java.util.UUID;
 
-import io.esteira.shared.event.UploadMetadata;
+import io.esteira.contracts.event.UploadMetadata;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -3,8 +3,8 @@ package io.esteira.ingest.upload;
 import java.time.Instant;
 import java.util.List;
 
-import io.esteira.shared.event.StepOutcome;
-import io.esteira.shared.event.UploadStatus;
+import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.UploadStatus;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -5,7 +5,7 @@ import java.util.Map;
 import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
 import io.esteira.ingest.TestFiles;
-import io.esteira.shared.event.UploadMetadata;
+import io.esteira.contracts.event.UploadMetadata;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

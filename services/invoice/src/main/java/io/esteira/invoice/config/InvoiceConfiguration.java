@@ -3,10 +3,10 @@ package io.esteira.invoice.config;
 import java.time.Clock;
 import java.util.List;
 
-import io.esteira.shared.aws.EsteiraAwsProperties;
-import io.esteira.shared.aws.RequiredAwsResources;
-import io.esteira.shared.outbox.SqsOutboxRelay;
-import io.esteira.shared.retry.RetryPolicies;
+import io.esteira.platform.aws.EsteiraAwsProperties;
+import io.esteira.platform.aws.RequiredAwsResources;
+import io.esteira.platform.outbox.SqsOutboxRelay;
+import io.esteira.platform.retry.RetryPolicies;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;

@@ -1,7 +1,7 @@
 package io.esteira.invoice.config;
 
-import io.esteira.shared.security.ApiKeyProperties;
-import io.esteira.shared.security.ApiKeySecurity;
+import io.esteira.platform.security.ApiKeyProperties;
+import io.esteira.platform.security.ApiKeySecurity;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;

@@ -3,7 +3,7 @@ package io.esteira.invoice.imports;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.esteira.shared.event.UploadStatus;
+import io.esteira.contracts.event.UploadStatus;
 
 /**
  * Counts of one import as it runs, and its first errors (up to a limit; the counts stay complete). Not thread-safe:

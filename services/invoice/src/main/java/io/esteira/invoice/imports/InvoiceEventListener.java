@@ -3,11 +3,11 @@ package io.esteira.invoice.imports;
 import java.util.List;
 
 import io.esteira.invoice.config.InvoiceProperties;
-import io.esteira.shared.aws.EsteiraAwsProperties;
-import io.esteira.shared.retry.RetryPolicies;
-import io.esteira.shared.retry.RetryPolicy;
-import io.esteira.shared.retry.StepDelivery;
-import io.esteira.shared.s3.S3ObjectEvent;
+import io.esteira.platform.aws.EsteiraAwsProperties;
+import io.esteira.platform.retry.RetryPolicies;
+import io.esteira.platform.retry.RetryPolicy;
+import io.esteira.platform.retry.StepDelivery;
+import io.esteira.contracts.s3.S3ObjectEvent;
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.awspring.cloud.sqs.listener.SqsHeaders;
 import io.awspring.cloud.sqs.listener.Visibility;

@@ -34,9 +34,9 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 
 import io.esteira.invoice.InvoiceServiceTest;
 import io.esteira.invoice.TestPipeline;
-import io.esteira.shared.event.StepOutcome;
-import io.esteira.shared.event.UploadMetadata;
-import io.esteira.shared.event.UploadStatusEvent;
+import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.UploadMetadata;
+import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import java.util.UUID;
 import io.esteira.invoice.InvoiceServiceTest;
 import io.esteira.invoice.TestApi;
 import io.esteira.invoice.TestApiKeys;
-import io.esteira.shared.security.ApiKeyProperties;
+import io.esteira.platform.security.ApiKeyProperties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

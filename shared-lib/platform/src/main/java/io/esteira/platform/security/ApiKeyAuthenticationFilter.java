@@ -1,0 +1,55 @@
+package io.esteira.platform.security;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates a request by its {@code X-Api-Key} header. The presented key is hashed and looked up by hash, so the
+ * configuration never holds a key and the lookup time does not depend on how much of a key matches. Scopes become
+ * {@code SCOPE_<scope>} authorities. A request without a known key stays anonymous and is refused by the
+ * authorization rules.
+ */
+public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
+
+	public static final String HEADER = "X-Api-Key";
+
+	private final Map<String, ApiKeyProperties.ApiKey> keysByHash;
+
+	public ApiKeyAuthenticationFilter(ApiKeyProperties properties) {
+		this.keysByHash = properties.apiKeys()
+			.stream()
+			.collect(Collectors.toUnmodifiableMap((key) -> key.sha256().toLowerCase(), Function.identity()));
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String presented = request.getHeader(HEADER);
+		if (presented != null && !presented.isBlank()) {
+			ApiKeyProperties.ApiKey key = this.keysByHash.get(ApiKeyProperties.sha256(presented.strip()));
+			if (key != null) {
+				List<SimpleGrantedAuthority> authorities = key.scopes()
+					.stream()
+					.map((scope) -> new SimpleGrantedAuthority("SCOPE_" + scope))
+					.toList();
+				SecurityContextHolder.getContext()
+					.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(key.name(), null, authorities));
+			}
+		}
+		chain.doFilter(request, response);
+	}
+
+}

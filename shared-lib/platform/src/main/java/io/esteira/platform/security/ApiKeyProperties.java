@@ -1,0 +1,42 @@
+package io.esteira.platform.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * API keys accepted by a service ({@code esteira.security.api-keys}). No key is accepted by default.
+ *
+ * @param apiKeys the keys, by hash
+ */
+@ConfigurationProperties("esteira.security")
+public record ApiKeyProperties(@DefaultValue List<ApiKey> apiKeys) {
+
+	/**
+	 * One client's key.
+	 *
+	 * @param name who holds it (shown in logs and audit, never the key)
+	 * @param sha256 lowercase hex SHA-256 of the key ({@code printf %s "$KEY" | sha256sum})
+	 * @param scopes what it may do, e.g. {@code uploads:write}, {@code uploads:read}, {@code invoices:read}
+	 */
+	public record ApiKey(String name, String sha256, @DefaultValue Set<String> scopes) {
+	}
+
+	/** Lowercase hex SHA-256 of a key: the form {@link ApiKey#sha256()} expects. */
+	public static String sha256(String key) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is always available", ex);
+		}
+	}
+
+}
