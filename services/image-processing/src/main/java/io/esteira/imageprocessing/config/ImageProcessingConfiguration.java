@@ -1,13 +1,11 @@
 package io.esteira.imageprocessing.config;
 
-import java.time.Clock;
 import java.util.List;
 
 import io.esteira.imageprocessing.thumbnail.ThumbnailRenderer;
 import io.esteira.platform.aws.EsteiraAwsProperties;
 import io.esteira.platform.aws.RequiredAwsResources;
 import io.esteira.platform.outbox.SqsOutboxRelay;
-import io.esteira.platform.retry.RetryPolicies;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -15,14 +13,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ EsteiraAwsProperties.class, ImageProperties.class, RetryPolicies.class })
+@EnableConfigurationProperties(ImageProperties.class)
 @Import(SqsOutboxRelay.class)
 class ImageProcessingConfiguration {
-
-	@Bean
-	Clock clock() {
-		return Clock.systemUTC();
-	}
 
 	/** Readiness: the buckets it reads and writes, the queue it consumes and the queues it sends to. */
 	@Bean

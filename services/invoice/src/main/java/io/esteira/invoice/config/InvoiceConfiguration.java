@@ -1,28 +1,21 @@
 package io.esteira.invoice.config;
 
-import java.time.Clock;
 import java.util.List;
 
 import io.esteira.platform.aws.EsteiraAwsProperties;
 import io.esteira.platform.aws.RequiredAwsResources;
 import io.esteira.platform.outbox.SqsOutboxRelay;
-import io.esteira.platform.retry.RetryPolicies;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
-/** Settings (the service's, the shared names, the retry policies), the clock, and the outbox relay that sends status events to SQS after each commit. */
+/** The service's settings and readiness, and the outbox relay that sends status events to SQS after each commit. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ EsteiraAwsProperties.class, InvoiceProperties.class, RetryPolicies.class })
+@EnableConfigurationProperties(InvoiceProperties.class)
 @Import(SqsOutboxRelay.class)
 class InvoiceConfiguration {
-
-	@Bean
-	Clock clock() {
-		return Clock.systemUTC();
-	}
 
 	/** Readiness: the buckets it reads invoices from and writes error reports to, its queue and the status queue. */
 	@Bean

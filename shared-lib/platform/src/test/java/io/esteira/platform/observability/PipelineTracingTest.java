@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.esteira.platform.config.PlatformDefaults;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
@@ -177,7 +178,7 @@ class PipelineTracingTest {
 	void defaultsSwitchObservationOnBelowWhatADeploymentSets() {
 		MockEnvironment environment = new MockEnvironment().withProperty("management.tracing.sampling.probability",
 				"0.1");
-		new ObservabilityDefaults().postProcessEnvironment(environment, null);
+		new PlatformDefaults().postProcessEnvironment(environment, null);
 		assertThat(environment.getProperty("spring.cloud.aws.sqs.observation-enabled")).isEqualTo("true");
 		assertThat(environment.getProperty("management.tracing.sampling.probability")).isEqualTo("0.1");
 		assertThat(environment.getProperty("management.observations.enable.spring.security")).isEqualTo("false");
