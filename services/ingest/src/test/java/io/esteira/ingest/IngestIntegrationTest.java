@@ -33,7 +33,7 @@ import org.springframework.context.annotation.Import;
 		"esteira.ingest.notifications.topic-arn=" + TestNotifications.TOPIC_ARN,
 		"esteira.ingest.notifications.callback-secret=" + TestNotifications.CALLBACK_SECRET,
 		"esteira.retry.steps.notified.initial-interval=1s", "esteira.retry.steps.notified.backoff-rate=1.5",
-		"esteira.ingest.notifications.check-interval=200ms",
+		"esteira.outbox.check-interval=200ms",
 		// Status reports: 3 deliveries like the test kit's queues, 4 s then 6 s apart (longer than the queues' 3 s
 		// visibility, so a test can tell the policy's delay from a plain redelivery).
 		"esteira.retry.steps.status.max-attempts=3", "esteira.retry.steps.status.initial-interval=4s",

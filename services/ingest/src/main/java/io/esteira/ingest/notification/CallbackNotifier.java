@@ -28,7 +28,7 @@ import org.springframework.web.client.RestClient;
  * {@value #SIGNATURE_HEADER}{@code : sha256=<hex HMAC-SHA256 of the body>} keyed with
  * {@code esteira.ingest.notifications.callback-secret}, and {@value #DELIVERY_HEADER} naming the delivery (the same
  * on every retry, so receivers can drop repeats). Anything but a 2xx answer fails the delivery, and
- * {@link NotificationRetries} retries it with backoff. Redirects are not followed.
+ * the platform's outbox resubmission retries it with the {@code notified} step's backoff ({@link NotificationOutboxStep}). Redirects are not followed.
  */
 @Component
 class CallbackNotifier {

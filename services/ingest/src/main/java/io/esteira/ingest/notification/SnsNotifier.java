@@ -20,7 +20,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * Publishes every terminal status to the SNS topic {@code esteira.ingest.notifications.topic-arn}: the body is the
  * {@link UploadFinished.Notification} as JSON, and the message attributes {@code kind}, {@code status} and (when
  * known) {@code customer} let each subscription filter (see the README). Runs after the status committed, from the
- * outbox: a failure leaves the publication failed, and {@link NotificationRetries} delivers it again.
+ * outbox: a failure leaves the publication failed, and the outbox resubmission delivers it again ({@link NotificationOutboxStep}).
  */
 @Component
 class SnsNotifier {
