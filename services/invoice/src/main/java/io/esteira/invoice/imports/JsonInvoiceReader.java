@@ -1,11 +1,14 @@
 package io.esteira.invoice.imports;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -16,7 +19,10 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * Reads JSON invoice files with Jackson's streaming parser, one record at a time: an array of invoice objects, one
- * object, or newline-delimited objects. Nesting deeper than 64 levels, strings over 64 KiB and numbers over 100
+ * object, or newline-delimited JSON (NDJSON: one object per line, recognised by a first line that holds a whole
+ * object). NDJSON lines are independent, so a line that is not valid JSON, not an object, or longer than
+ * {@value #MAX_LINE_BYTES} bytes is rejected on its own, with its line number, and the other lines are read; in an
+ * array or a multi-line object, broken JSON makes the whole file unsupported. Nesting deeper than 64 levels, strings over 64 KiB and numbers over 100
  * digits make the file unsupported. {@code items}/{@code itens} is an array of objects with
  * {@code description}/{@code descricao}, {@code quantity}/{@code quantidade}, {@code unitPrice}/{@code valorUnitario}
  * and {@code total}/{@code valorTotal}.
@@ -33,6 +39,9 @@ final class JsonInvoiceReader {
 			.build())
 		.build();
 
+	/** The longest NDJSON line read; a longer one is rejected without being held in memory. */
+	static final int MAX_LINE_BYTES = 1024 * 1024;
+
 	private final RecordValidator validator;
 
 	JsonInvoiceReader(RecordValidator validator) {
@@ -40,7 +49,17 @@ final class JsonInvoiceReader {
 	}
 
 	int read(InputStream file, Consumer<ParsedRecord> records) {
-		try (JsonParser parser = JSON.createParser(file)) {
+		BufferedInputStream input = (file instanceof BufferedInputStream buffered) ? buffered
+				: new BufferedInputStream(file);
+		try {
+			if (firstLineIsAWholeObject(input)) {
+				return readLines(input, records);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not read the invoice file", ex);
+		}
+		try (JsonParser parser = JSON.createParser(input)) {
 			JsonToken first = parser.nextToken();
 			int count = 0;
 			if (first == JsonToken.START_ARRAY) {
@@ -49,7 +68,7 @@ final class JsonInvoiceReader {
 					if (token == null) {
 						throw new UnsupportedFormatException("The array of invoices is not closed");
 					}
-					records.accept(readRecord(parser, count++));
+					records.accept(readRecord(parser, count++, line(parser)));
 				}
 				if (parser.nextToken() != null) {
 					throw new UnsupportedFormatException(
@@ -57,14 +76,14 @@ final class JsonInvoiceReader {
 				}
 			}
 			else if (first == JsonToken.START_OBJECT) {
-				// One object, or newline-delimited JSON: objects one after the other.
+				// One object over several lines, or several such objects one after the other.
 				JsonToken token = first;
 				while (token != null) {
 					if (token != JsonToken.START_OBJECT) {
 						throw new UnsupportedFormatException("Expected another invoice object at "
 								+ where(parser.currentTokenLocation()) + ", found " + describe(token));
 					}
-					records.accept(readRecord(parser, count++));
+					records.accept(readRecord(parser, count++, line(parser)));
 					token = parser.nextToken();
 				}
 			}
@@ -85,8 +104,91 @@ final class JsonInvoiceReader {
 		}
 	}
 
-	private ParsedRecord readRecord(JsonParser parser, int index) {
-		Long line = (long) parser.currentTokenLocation().getLineNr();
+	/**
+	 * Whether the file is newline-delimited: its first non-blank line holds one whole JSON object and nothing else.
+	 * Leaves the stream where it was.
+	 */
+	private static boolean firstLineIsAWholeObject(BufferedInputStream input) throws IOException {
+		input.mark(MAX_LINE_BYTES + 2);
+		try {
+			Line line;
+			do {
+				line = Line.next(input);
+			}
+			while (line != null && !line.tooLong() && line.isBlank());
+			if (line == null || line.tooLong()) {
+				return false;
+			}
+			try (JsonParser parser = JSON.createParser(line.bytes(), 0, line.length())) {
+				if (parser.nextToken() != JsonToken.START_OBJECT) {
+					return false;
+				}
+				parser.skipChildren();
+				return parser.nextToken() == null;
+			}
+			catch (JacksonException ex) {
+				return false;
+			}
+		}
+		finally {
+			input.reset();
+		}
+	}
+
+	/** NDJSON: each non-blank line is one invoice, read and judged on its own. */
+	private int readLines(BufferedInputStream input, Consumer<ParsedRecord> records) throws IOException {
+		int count = 0;
+		long lineNumber = 0;
+		Line line;
+		while ((line = Line.next(input)) != null) {
+			lineNumber++;
+			if (!line.tooLong() && line.isBlank()) {
+				continue;
+			}
+			records.accept(readLine(line, count++, lineNumber));
+		}
+		return count;
+	}
+
+	private ParsedRecord readLine(Line line, int index, long lineNumber) {
+		if (line.tooLong()) {
+			return rejected(index, lineNumber, "The line is longer than " + MAX_LINE_BYTES + " bytes");
+		}
+		try (JsonParser parser = JSON.createParser(line.bytes(), 0, line.length())) {
+			JsonToken token = parser.nextToken();
+			if (token != JsonToken.START_OBJECT) {
+				return rejected(index, lineNumber,
+						"Expected an invoice object, found " + ((token != null) ? describe(token) : "nothing"));
+			}
+			ParsedRecord record = readRecord(parser, index, lineNumber);
+			if (parser.nextToken() != null) {
+				return rejected(index, lineNumber, "Unexpected content after the invoice at column "
+						+ parser.currentTokenLocation().getColumnNr());
+			}
+			return record;
+		}
+		catch (JacksonIOException ex) {
+			throw new UncheckedIOException("Could not read the invoice file",
+					(ex.getCause() instanceof IOException io) ? io : new IOException(ex.getMessage(), ex));
+		}
+		catch (JacksonException ex) {
+			TokenStreamLocation location = ex.getLocation();
+			return rejected(index, lineNumber, "Not valid JSON: " + ex.getOriginalMessage()
+					+ ((location != null) ? " at line " + lineNumber + ", column " + location.getColumnNr() : ""));
+		}
+	}
+
+	private static ParsedRecord rejected(int index, long lineNumber, String message) {
+		RawRecord raw = new RawRecord(index, lineNumber);
+		raw.error(null, null, message);
+		return new ParsedRecord.Rejected(index, raw.errors);
+	}
+
+	private static long line(JsonParser parser) {
+		return parser.currentTokenLocation().getLineNr();
+	}
+
+	private ParsedRecord readRecord(JsonParser parser, int index, long line) {
 		RawRecord raw = new RawRecord(index, line);
 		if (parser.currentToken() != JsonToken.START_OBJECT) {
 			String value = valueText(parser);
@@ -190,6 +292,49 @@ final class JsonInvoiceReader {
 			case START_ARRAY -> "an array";
 			default -> token.name();
 		};
+	}
+
+	/**
+	 * One line of an NDJSON file, without its line break ({@code \n} or {@code \r\n}); a line longer than
+	 * {@link #MAX_LINE_BYTES} is skipped to its end and only said to be too long.
+	 */
+	private record Line(byte[] bytes, int length, boolean tooLong) {
+
+		static @Nullable Line next(InputStream input) throws IOException {
+			byte[] buffer = new byte[256];
+			int length = 0;
+			boolean tooLong = false;
+			int b = input.read();
+			if (b < 0) {
+				return null;
+			}
+			while (b >= 0 && b != '\n') {
+				if (length == MAX_LINE_BYTES) {
+					tooLong = true;
+				}
+				else {
+					if (length == buffer.length) {
+						buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, MAX_LINE_BYTES));
+					}
+					buffer[length++] = (byte) b;
+				}
+				b = input.read();
+			}
+			if (!tooLong && length > 0 && buffer[length - 1] == '\r') {
+				length--;
+			}
+			return new Line(buffer, length, tooLong);
+		}
+
+		boolean isBlank() {
+			for (int i = 0; i < this.length; i++) {
+				if (!Character.isWhitespace(this.bytes[i])) {
+					return false;
+				}
+			}
+			return true;
+		}
+
 	}
 
 	private static String where(TokenStreamLocation location) {

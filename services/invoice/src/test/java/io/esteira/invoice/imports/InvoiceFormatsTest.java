@@ -209,6 +209,53 @@ class InvoiceFormatsTest {
 			.withMessageContaining("nesting depth");
 	}
 
+	@Test
+	void aBrokenNdjsonLineIsRejectedWithItsLineNumberAndTheOtherLinesAreRead() {
+		List<ParsedRecord> records = parse("""
+				{"numero": "1", "cliente": "ACME", "valor": 10, "data": "2026-03-01"}
+				{"numero": "2", "cliente": "ACME", "valor": 20, "data": "2026-03-01"
+
+				{"numero": "3", "cliente": "ACME", "valor": 30, "data": "2026-03-01"}
+				[1, 2]
+				{"numero": "4", "cliente": "ACME", "valor": 40, "data": "2026-03-01"} {"numero": "5"}
+				{"numero": "6", "cliente": "ACME", "valor": 60, "data": "2026-03-01"}
+				""".getBytes(StandardCharsets.UTF_8), InvoiceFileParser.Format.JSON);
+
+		assertThat(records).filteredOn(ParsedRecord.Valid.class::isInstance)
+			.extracting((record) -> ((ParsedRecord.Valid) record).number())
+			.containsExactly("1", "3", "6");
+		assertThat(errors(records)).extracting((error) -> error.toList().get(0), (error) -> error.toList().get(1))
+			.containsExactly(tuple(1, 2L), tuple(3, 5L), tuple(4, 6L));
+		assertThat(errors(records)).extracting((error) -> (String) error.toList().get(4))
+			.satisfiesExactly((message) -> assertThat(message).startsWith("Not valid JSON").contains("line 2"),
+					(message) -> assertThat(message).isEqualTo("Expected an invoice object, found an array"),
+					(message) -> assertThat(message).startsWith("Unexpected content after the invoice"));
+	}
+
+	@Test
+	void anNdjsonLineOverTheLimitIsRejectedWithoutBeingKept() {
+		String huge = "{\"numero\": \"2\", \"cliente\": \"" + "x".repeat(JsonInvoiceReader.MAX_LINE_BYTES) + "\"}";
+		String file = "{\"numero\": \"1\", \"cliente\": \"ACME\", \"valor\": 10, \"data\": \"2026-03-01\"}\n" + huge
+				+ "\n{\"numero\": \"3\", \"cliente\": \"ACME\", \"valor\": 30, \"data\": \"2026-03-01\"}\n";
+
+		List<ParsedRecord> records = parse(file.getBytes(StandardCharsets.UTF_8), InvoiceFileParser.Format.JSON);
+
+		assertThat(records).hasSize(3);
+		assertThat(errors(records)).singleElement()
+			.satisfies((error) -> assertThat(error.toList().get(1)).isEqualTo(2L))
+			.satisfies((error) -> assertThat((String) error.toList().get(4)).startsWith("The line is longer than"));
+	}
+
+	@Test
+	void brokenJsonInAnArrayStillMakesTheFileUnsupported() {
+		assertThatExceptionOfType(UnsupportedFormatException.class)
+			.isThrownBy(() -> parse("""
+					[{"numero": "1", "cliente": "ACME", "valor": 10, "data": "2026-03-01"},
+					 {"numero": "2", "cliente": "ACME", "valor": 20 "data": "2026-03-01"}]
+					""".getBytes(StandardCharsets.UTF_8), null))
+			.withMessageContaining("line 2");
+	}
+
 	// NF-e XML
 
 	@Test
