@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 import io.esteira.contracts.s3.S3Events;
 import io.esteira.contracts.s3.S3ObjectEvent;
@@ -24,6 +25,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * presigned PUT, {@code aws s3 cp}) and any delete. It lists the bucket every {@code interval}; a new key or a
  * changed ETag is an {@code ObjectCreated:Put}, a vanished key an {@code ObjectRemoved:Delete}. Sequencers grow
  * monotonically, like S3's for one key.
+ * <p>
+ * Only complete objects get events: S3Proxy writes an object to {@code <key>-<random UUID>} and then renames it, and a
+ * listing can catch that file in between. A key of that shape is announced only once a second listing still shows it
+ * unchanged (a real object that happens to end with a UUID is then announced one interval later); a file that
+ * vanished meanwhile gets no event at all, neither created nor removed.
  */
 public final class S3EventBridge implements AutoCloseable {
 
@@ -37,7 +43,14 @@ public final class S3EventBridge implements AutoCloseable {
 
 	private final Map<String, String> queueUrlByPrefix;
 
+	/** A name S3Proxy gives an object while writing it: the key, a dash and a random UUID. */
+	private static final Pattern IN_PROGRESS = Pattern
+		.compile(".+-\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+
 	private final Map<String, S3Object> seen = new HashMap<>();
+
+	/** Keys that may be a write in progress, seen once, with what the listing said. */
+	private final Map<String, S3Object> unsettled = new HashMap<>();
 
 	private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() << 16);
 
@@ -67,11 +80,17 @@ public final class S3EventBridge implements AutoCloseable {
 	/** Compares the bucket with what was seen last and sends one event per change. */
 	public synchronized void poll() {
 		Map<String, S3Object> now = list();
+		Map<String, S3Object> unsettled = new HashMap<>();
 		now.forEach((key, object) -> {
 			S3Object before = this.seen.get(key);
-			if (before == null || !before.eTag().equals(object.eTag())) {
-				send(key, "ObjectCreated:Put", object.eTag(), object.size());
+			if (before != null && before.eTag().equals(object.eTag())) {
+				return;
 			}
+			if (before == null && IN_PROGRESS.matcher(key).matches() && !sameAs(this.unsettled.get(key), object)) {
+				unsettled.put(key, object);
+				return;
+			}
+			send(key, "ObjectCreated:Put", object.eTag(), object.size());
 		});
 		this.seen.keySet()
 			.stream()
@@ -79,7 +98,17 @@ public final class S3EventBridge implements AutoCloseable {
 			.toList()
 			.forEach((key) -> send(key, "ObjectRemoved:Delete", null, 0));
 		this.seen.clear();
-		this.seen.putAll(now);
+		now.forEach((key, object) -> {
+			if (!unsettled.containsKey(key)) {
+				this.seen.put(key, object);
+			}
+		});
+		this.unsettled.clear();
+		this.unsettled.putAll(unsettled);
+	}
+
+	private static boolean sameAs(S3Object before, S3Object now) {
+		return before != null && before.eTag().equals(now.eTag()) && before.size().equals(now.size());
 	}
 
 	private void pollSafely() {
