@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Decode slots and deadlines: runs each decode (with its resize) on one of {@code slots} decode threads, holding one
@@ -31,6 +32,8 @@ final class DecodeGate implements AutoCloseable {
 	private final Semaphore slots;
 
 	private final ExecutorService executor;
+
+	private final AtomicLong started = new AtomicLong();
 
 	/**
 	 * @param slots decodes running at once; callers beyond wait
@@ -65,6 +68,7 @@ final class DecodeGate implements AutoCloseable {
 		try {
 			result = this.executor.submit(() -> {
 				try {
+					this.started.incrementAndGet();
 					return work.run(deadline);
 				}
 				finally {
@@ -101,6 +105,11 @@ final class DecodeGate implements AutoCloseable {
 			throw new UncheckedIOException(
 					(cause instanceof IOException io) ? io : new IOException("Decode failed", cause));
 		}
+	}
+
+	/** Decodes started since this gate was made. */
+	long started() {
+		return this.started.get();
 	}
 
 	/** Slots free now (a slot stays taken until its decode really ends, in time or not). */

@@ -118,6 +118,11 @@ public class ThumbnailRenderer implements AutoCloseable {
 		}
 	}
 
+	/** Decodes started so far (an image refused before decoding starts none). */
+	long decodesStarted() {
+		return this.gate.started();
+	}
+
 	/** Decode slots free now (a slot stays taken until its decode really ends, in time or not). */
 	int freeDecodeSlots() {
 		return this.gate.freeSlots();
