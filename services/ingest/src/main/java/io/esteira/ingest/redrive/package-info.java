@@ -1,5 +1,4 @@
 /**
- * Redrive: announcing an upload's object to its queue again (from the outbox), and the admin view of the dead-letter
- * queues with a move back to their source queues, and the gauge of every pipeline queue's depth.
+ * Sending a committed redrive: the upload's object is announced to its kind's queue again, from the outbox.
  */
 package io.esteira.ingest.redrive;

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.ingest.permalink.ThumbnailNotFoundException;
-import io.esteira.ingest.redrive.QueueNotFoundException;
+import io.esteira.ingest.deadletter.QueueNotFoundException;
 import io.esteira.ingest.upload.InvalidUploadException;
 import io.esteira.ingest.upload.StorageUnavailableException;
 import io.esteira.ingest.upload.UnknownUploadKindException;

@@ -1,4 +1,4 @@
-package io.esteira.ingest.status;
+package io.esteira.ingest.statusqueue;
 
 /**
  * A status message that converted but lacks what a step needs. It is thrown, so the message is retried and ends in

@@ -1,4 +1,4 @@
-package io.esteira.ingest.redrive;
+package io.esteira.ingest.deadletter;
 
 /** The admin named a queue that is not one of the pipeline's queues with a dead-letter queue (answered 404). */
 public class QueueNotFoundException extends RuntimeException {

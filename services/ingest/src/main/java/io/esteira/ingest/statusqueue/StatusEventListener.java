@@ -1,4 +1,4 @@
-package io.esteira.ingest.status;
+package io.esteira.ingest.statusqueue;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.esteira.ingest.redrive;
+package io.esteira.ingest.deadletter;
 
 import java.util.ArrayList;
 import java.util.List;
