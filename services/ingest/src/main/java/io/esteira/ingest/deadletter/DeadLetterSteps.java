@@ -2,7 +2,7 @@ package io.esteira.ingest.deadletter;
 
 import java.util.UUID;
 
-import io.esteira.ingest.upload.UploadTimeline;
+import io.esteira.ingest.upload.timeline.UploadTimeline;
 import io.esteira.platform.aws.EsteiraAwsProperties;
 import io.esteira.contracts.event.ImageProcessedEvent;
 import io.esteira.contracts.event.PipelineNames;

@@ -6,7 +6,7 @@ import java.util.List;
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.awspring.cloud.sqs.listener.SqsHeaders;
 import io.awspring.cloud.sqs.listener.Visibility;
-import io.esteira.ingest.upload.UploadTimeline;
+import io.esteira.ingest.upload.timeline.UploadTimeline;
 import io.esteira.contracts.event.PipelineNames;
 import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.platform.observability.PipelineTracing;

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.esteira.ingest.config.IngestProperties;
-import io.esteira.ingest.permalink.ThumbnailNotFoundException;
 import io.esteira.ingest.deadletter.QueueNotFoundException;
+import io.esteira.ingest.permalink.ThumbnailNotFoundException;
 import io.esteira.ingest.upload.InvalidUploadException;
 import io.esteira.ingest.upload.StorageUnavailableException;
 import io.esteira.ingest.upload.UnknownUploadKindException;
