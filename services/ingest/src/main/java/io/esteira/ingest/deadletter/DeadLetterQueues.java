@@ -306,17 +306,37 @@ class DeadLetterQueues {
 		}
 	}
 
-	private DeadLetters inspect(String queue, String dlq) {
-		String dlqUrl = url(dlq);
+	/**
+	 * How many messages a queue holds, approximately ({@code GetQueueAttributes}).
+	 *
+	 * @param visible waiting to be received
+	 * @param inFlight received and not yet deleted or made visible again
+	 */
+	record Depth(long visible, long inFlight) {
+
+		long total() {
+			return this.visible + this.inFlight;
+		}
+
+	}
+
+	/** The approximate depth of a queue, by name. */
+	Depth depth(String queue) {
 		Map<QueueAttributeName, String> attributes = this.sqs
-			.getQueueAttributes((request) -> request.queueUrl(dlqUrl)
+			.getQueueAttributes((request) -> request.queueUrl(url(queue))
 				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
 						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
 			.join()
 			.attributes();
-		long count = Long.parseLong(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"))
-				+ Long.parseLong(
-						attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"));
+		return new Depth(
+				Long.parseLong(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")),
+				Long.parseLong(
+						attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0")));
+	}
+
+	private DeadLetters inspect(String queue, String dlq) {
+		String dlqUrl = url(dlq);
+		long count = depth(dlq).total();
 		// A zero visibility timeout leaves the messages where they are, visible to the next look or move.
 		Map<String, DeadLetter> sample = new LinkedHashMap<>();
 		List<Message> messages = this.sqs

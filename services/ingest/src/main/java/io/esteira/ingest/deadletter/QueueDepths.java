@@ -10,8 +10,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -30,16 +28,13 @@ class QueueDepths {
 
 	private static final Logger logger = LoggerFactory.getLogger(QueueDepths.class);
 
-	private final SqsAsyncClient sqs;
-
 	private final DeadLetterQueues deadLetterQueues;
 
 	private final MeterRegistry registry;
 
 	private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
 
-	QueueDepths(SqsAsyncClient sqs, DeadLetterQueues deadLetterQueues, MeterRegistry registry) {
-		this.sqs = sqs;
+	QueueDepths(DeadLetterQueues deadLetterQueues, MeterRegistry registry) {
 		this.deadLetterQueues = deadLetterQueues;
 		this.registry = registry;
 	}
@@ -72,16 +67,9 @@ class QueueDepths {
 
 	private boolean read(String queue) {
 		try {
-			String url = this.sqs.getQueueUrl((request) -> request.queueName(queue)).join().queueUrl();
-			Map<QueueAttributeName, String> attributes = this.sqs
-				.getQueueAttributes((request) -> request.queueUrl(url)
-					.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-							QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-				.join()
-				.attributes();
-			value(queue, "visible").set(count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
-			value(queue, "in_flight")
-				.set(count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+			DeadLetterQueues.Depth depth = this.deadLetterQueues.depth(queue);
+			value(queue, "visible").set(depth.visible());
+			value(queue, "in_flight").set(depth.inFlight());
 			return true;
 		}
 		catch (RuntimeException ex) {
@@ -100,11 +88,6 @@ class QueueDepths {
 				.register(this.registry);
 			return value;
 		});
-	}
-
-	private static long count(Map<QueueAttributeName, String> attributes, QueueAttributeName name) {
-		String value = attributes.get(name);
-		return (value != null) ? Long.parseLong(value) : 0;
 	}
 
 }

@@ -27,9 +27,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Finds one upload with its timeline, and lists uploads newest first with keyset paging on {@code (created_at, id)}: a page costs the same at any depth and
- * uploads arriving meanwhile neither repeat nor skip entries. The cursor is opaque to clients (base64url of the last
- * entry's creation time and id).
+ * Finds one upload with its timeline, and lists uploads newest first with keyset paging on
+ * {@code (created_at, id)}: a page costs the same at any depth and uploads arriving meanwhile neither repeat nor skip
+ * entries. The cursor is opaque to clients (base64url of the last entry's creation time and id).
  */
 @Component
 class UploadSearch {
