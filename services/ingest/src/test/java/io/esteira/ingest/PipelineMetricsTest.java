@@ -9,7 +9,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.esteira.ingest.upload.UploadTimeline;
+import io.esteira.ingest.upload.timeline.UploadTimeline;
 import io.esteira.contracts.event.StepOutcome;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.contracts.event.UploadStatusEvent;

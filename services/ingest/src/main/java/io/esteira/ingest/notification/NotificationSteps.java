@@ -1,7 +1,7 @@
 package io.esteira.ingest.notification;
 
 import io.esteira.ingest.upload.UploadFinished;
-import io.esteira.ingest.upload.UploadTimeline;
+import io.esteira.ingest.upload.timeline.UploadTimeline;
 import io.esteira.contracts.event.StepOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

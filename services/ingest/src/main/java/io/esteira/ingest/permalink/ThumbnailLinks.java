@@ -5,12 +5,10 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.UUID;
 
-import io.esteira.ingest.config.IngestProperties;
-import io.esteira.platform.aws.EsteiraAwsProperties;
 import io.esteira.contracts.event.Thumbnails;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
+import io.esteira.ingest.config.IngestProperties;
+import io.esteira.ingest.storage.S3Objects;
+import io.esteira.platform.aws.EsteiraAwsProperties;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import org.springframework.stereotype.Component;
@@ -24,7 +22,7 @@ import org.springframework.stereotype.Component;
 @Component
 class ThumbnailLinks {
 
-	private final S3Client s3;
+	private final S3Objects objects;
 
 	private final S3Presigner presigner;
 
@@ -32,8 +30,8 @@ class ThumbnailLinks {
 
 	private final Duration expiry;
 
-	ThumbnailLinks(S3Client s3, S3Presigner presigner, EsteiraAwsProperties aws, IngestProperties properties) {
-		this.s3 = s3;
+	ThumbnailLinks(S3Objects objects, S3Presigner presigner, EsteiraAwsProperties aws, IngestProperties properties) {
+		this.objects = objects;
 		this.presigner = presigner;
 		this.bucket = aws.outputBucket();
 		this.expiry = properties.permalinkExpiry();
@@ -43,7 +41,7 @@ class ThumbnailLinks {
 	URI presignedUrl(UUID uploadId, String rendition) {
 		String key = Thumbnails.EXTENSIONS.stream()
 			.map((extension) -> Thumbnails.key(uploadId, rendition, extension))
-			.filter(this::exists)
+			.filter((candidate) -> this.objects.head(this.bucket, candidate).isPresent())
 			.findFirst()
 			.orElseThrow(() -> new ThumbnailNotFoundException(uploadId, rendition));
 		try {
@@ -55,22 +53,6 @@ class ThumbnailLinks {
 		}
 		catch (URISyntaxException ex) {
 			throw new IllegalStateException("The SDK presigned an invalid URL", ex);
-		}
-	}
-
-	private boolean exists(String key) {
-		try {
-			this.s3.headObject((head) -> head.bucket(this.bucket).key(key));
-			return true;
-		}
-		catch (NoSuchKeyException ex) {
-			return false;
-		}
-		catch (S3Exception ex) {
-			if (ex.statusCode() == 404) {
-				return false;
-			}
-			throw ex;
 		}
 	}
 

@@ -11,10 +11,14 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
-/** One accepted upload and where its object is; its status only moves forward. */
+/**
+ * One accepted upload and where its object is; its status only moves forward. Created only by the one registration
+ * path ({@code registration.UploadRegistration}); its status moves only through the timeline
+ * ({@code timeline.UploadTimeline}).
+ */
 @Entity
 @Table(name = "uploads")
-class Upload {
+public class Upload {
 
 	@Id
 	private UUID id;
@@ -64,9 +68,9 @@ class Upload {
 	protected Upload() {
 	}
 
-	Upload(UUID id, UploadKind kind, String bucket, String objectKey, String originalFilename, String contentType,
-			long sizeBytes, String sha256, Customer customer, String callbackUrl, boolean awaitingObject,
-			Instant now) {
+	public Upload(UUID id, UploadKind kind, String bucket, String objectKey, String originalFilename,
+			String contentType, long sizeBytes, String sha256, Customer customer, String callbackUrl,
+			boolean awaitingObject, Instant createdAt) {
 		this.id = id;
 		this.kind = kind;
 		this.status = UploadStatus.RECEIVED;
@@ -82,8 +86,8 @@ class Upload {
 		this.externalRef = customer.externalRef();
 		this.callbackUrl = callbackUrl;
 		this.awaitingObject = awaitingObject;
-		this.createdAt = now;
-		this.updatedAt = now;
+		this.createdAt = createdAt;
+		this.updatedAt = createdAt;
 	}
 
 	/**
@@ -91,7 +95,7 @@ class Upload {
 	 * {@code PROCESSING} never reopens a finished upload).
 	 * @return whether the status changed
 	 */
-	boolean stepRecorded(UploadStatus implied, Instant now) {
+	public boolean stepRecorded(UploadStatus implied, Instant now) {
 		this.updatedAt = now;
 		this.stuckSince = null;
 		if (implied != null && this.status.canMoveTo(implied)) {
@@ -105,13 +109,13 @@ class Upload {
 	 * Whether {@link #redrive} may run now: the upload failed, waits for review, or was marked stuck by the
 	 * stuck-upload check.
 	 */
-	boolean isRedrivable() {
+	public boolean isRedrivable() {
 		return this.status == UploadStatus.FAILED || this.status == UploadStatus.NEEDS_REVIEW
 				|| (this.stuckSince != null && !this.status.isTerminal());
 	}
 
 	/** Whether a redrive is under way (the upload went back to {@code PROCESSING} and has not ended since). */
-	boolean isRedriving() {
+	public boolean isRedriving() {
 		return this.redrives > 0 && this.status == UploadStatus.PROCESSING;
 	}
 
@@ -120,7 +124,7 @@ class Upload {
 	 * explicit request. From then on the usual forward-only rule applies to the new run.
 	 * @return the number of this run (2 for the first redrive)
 	 */
-	int redrive(Instant now) {
+	public int redrive(Instant now) {
 		if (!isRedrivable()) {
 			throw new IllegalStateException("Upload " + this.id + " is " + this.status + ", not redrivable");
 		}
@@ -132,7 +136,7 @@ class Upload {
 		return this.redrives + 1;
 	}
 
-	int redrives() {
+	public int redrives() {
 		return this.redrives;
 	}
 
@@ -140,79 +144,79 @@ class Upload {
 	 * Whether a step that happened at {@code occurredAt} belongs to a run before the last redrive: it goes on the
 	 * timeline but must not end the new run.
 	 */
-	boolean isFromEarlierRun(Instant occurredAt) {
+	public boolean isFromEarlierRun(Instant occurredAt) {
 		return this.redrivenAt != null && occurredAt != null && occurredAt.isBefore(this.redrivenAt);
 	}
 
 	/** Another service reported on the object, so a direct upload's object has arrived. */
-	void objectSeen() {
+	public void objectSeen() {
 		this.awaitingObject = false;
 	}
 
-	UUID id() {
+	public UUID id() {
 		return this.id;
 	}
 
-	UploadKind kind() {
+	public UploadKind kind() {
 		return this.kind;
 	}
 
-	UploadStatus status() {
+	public UploadStatus status() {
 		return this.status;
 	}
 
-	String bucket() {
+	public String bucket() {
 		return this.bucket;
 	}
 
-	String objectKey() {
+	public String objectKey() {
 		return this.objectKey;
 	}
 
-	String originalFilename() {
+	public String originalFilename() {
 		return this.originalFilename;
 	}
 
-	String contentType() {
+	public String contentType() {
 		return this.contentType;
 	}
 
-	long sizeBytes() {
+	public long sizeBytes() {
 		return this.sizeBytes;
 	}
 
-	String sha256() {
+	public String sha256() {
 		return this.sha256;
 	}
 
-	Customer customer() {
+	public Customer customer() {
 		return new Customer(this.customerEmail, this.customerPhone, this.crmContactId, this.externalRef);
 	}
 
-	String callbackUrl() {
+	public String callbackUrl() {
 		return this.callbackUrl;
 	}
 
-	boolean awaitingObject() {
+	public boolean awaitingObject() {
 		return this.awaitingObject;
 	}
 
-	Instant stuckSince() {
+	public Instant stuckSince() {
 		return this.stuckSince;
 	}
 
-	Instant createdAt() {
+	public Instant createdAt() {
 		return this.createdAt;
 	}
 
-	Instant updatedAt() {
+	public Instant updatedAt() {
 		return this.updatedAt;
 	}
 
 	private static final int MAX_FILENAME_LENGTH = 255;
 
 	/** The last path segment of the client's name, without control characters, for display only. */
-	static String displayName(String original) {
+	public static String displayName(String original) {
 		if (original == null) {
 			return null;
 		}

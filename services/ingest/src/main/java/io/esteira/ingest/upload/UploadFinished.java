@@ -20,7 +20,7 @@ import io.esteira.contracts.event.UploadStatus;
 public record UploadFinished(UUID uploadId, String kind, UploadStatus status, String customer, String externalRef,
 		String reason, String callbackUrl, int run, Instant finishedAt) {
 
-	static UploadFinished of(Upload upload, String reason) {
+	public static UploadFinished of(Upload upload, String reason) {
 		Customer customer = upload.customer();
 		String who = (customer.email() != null) ? customer.email()
 				: (customer.crmContactId() != null) ? customer.crmContactId() : customer.externalRef();

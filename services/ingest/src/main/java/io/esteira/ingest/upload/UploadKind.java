@@ -26,7 +26,7 @@ public enum UploadKind {
 	}
 
 	/** Where objects of this kind go in the uploads bucket; the S3 notifications route on it. */
-	String keyPrefix() {
+	public String keyPrefix() {
 		return this.keyPrefix;
 	}
 

@@ -9,7 +9,8 @@ import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 
-interface UploadRepository extends JpaRepository<Upload, UUID> {
+/** The uploads; steps are in {@code timeline}. */
+public interface UploadRepository extends JpaRepository<Upload, UUID> {
 
 	boolean existsByObjectKey(String objectKey);
 

@@ -1,5 +1,8 @@
 /**
- * Uploads: the REST API that accepts a file, checks its real type, stores it in S3 and records it, and the upload's
- * status timeline that every service reports steps to.
+ * Uploads: the upload itself ({@link io.esteira.ingest.upload.Upload}, its kinds and customer) and what other modules
+ * see of it: the events {@link io.esteira.ingest.upload.UploadFinished} and
+ * {@link io.esteira.ingest.upload.RedriveRequested}, and the errors the API answers. Each way to work with uploads is
+ * a sub-package: {@code registration} (the one way an upload comes to exist), {@code multipart}, {@code direct} and
+ * {@code foreign} (the three ways in), {@code timeline} (steps and status), {@code query} and {@code redrive}.
  */
 package io.esteira.ingest.upload;

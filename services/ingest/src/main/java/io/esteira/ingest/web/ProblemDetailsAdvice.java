@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.esteira.ingest.config.IngestProperties;
+import io.esteira.ingest.deadletter.QueueNotFoundException;
 import io.esteira.ingest.permalink.ThumbnailNotFoundException;
-import io.esteira.ingest.redrive.QueueNotFoundException;
 import io.esteira.ingest.upload.InvalidUploadException;
 import io.esteira.ingest.upload.StorageUnavailableException;
 import io.esteira.ingest.upload.UnknownUploadKindException;
@@ -51,68 +51,55 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			"method-not-allowed", 406, "not-acceptable", 413, "upload-too-large", 415, "unsupported-media-type", 503,
 			"service-unavailable");
 
+	/**
+	 * Our own errors: each exception's status, type and title; the detail is its message. Looked up by exact class
+	 * (none of them has subclasses); {@link #known} handles exactly these.
+	 */
+	private static final Map<Class<? extends RuntimeException>, Kind> KINDS = Map.of(
+			UploadNotFoundException.class, new Kind(HttpStatus.NOT_FOUND, "upload-not-found", "Upload not found"),
+			UploadNotRedrivableException.class,
+			new Kind(HttpStatus.CONFLICT, "not-retryable", "Upload cannot be retried"),
+			QueueNotFoundException.class, new Kind(HttpStatus.NOT_FOUND, "queue-not-found", "Queue not found"),
+			ThumbnailNotFoundException.class, new Kind(HttpStatus.NOT_FOUND, "file-not-found", "File not found"),
+			UploadTooLargeException.class,
+			new Kind(HttpStatus.CONTENT_TOO_LARGE, "upload-too-large", "Upload too large"),
+			UnsupportedUploadTypeException.class,
+			new Kind(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
+			InvalidUploadException.class, new Kind(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request"),
+			StorageUnavailableException.class,
+			new Kind(HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable", "Storage unavailable"));
+
+	/** Seconds a client is asked to wait when object storage is unavailable. */
+	private static final String RETRY_AFTER_SECONDS = "30";
+
 	private final IngestProperties properties;
 
 	ProblemDetailsAdvice(IngestProperties properties) {
 		this.properties = properties;
 	}
 
-	@ExceptionHandler
-	ProblemDetail uploadNotFound(UploadNotFoundException ex) {
-		return problem(HttpStatus.NOT_FOUND, "upload-not-found", "Upload not found", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail notRedrivable(UploadNotRedrivableException ex) {
-		return problem(HttpStatus.CONFLICT, "not-retryable", "Upload cannot be retried", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail queueNotFound(QueueNotFoundException ex) {
-		return problem(HttpStatus.NOT_FOUND, "queue-not-found", "Queue not found", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail thumbnailNotFound(ThumbnailNotFoundException ex) {
-		return problem(HttpStatus.NOT_FOUND, "file-not-found", "File not found", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail uploadTooLarge(UploadTooLargeException ex) {
-		return problem(HttpStatus.CONTENT_TOO_LARGE, "upload-too-large", "Upload too large", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail unsupportedType(UnsupportedUploadTypeException ex) {
-		ProblemDetail problem = problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-				"Unsupported media type", ex.getMessage());
-		problem.setProperty("detectedType", ex.detectedType());
-		return problem;
-	}
-
-	@ExceptionHandler
-	ProblemDetail invalidUpload(InvalidUploadException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> storageUnavailable(StorageUnavailableException ex) {
-		ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable", "Storage unavailable",
-				ex.getMessage());
-		problem.setProperty("uploadId", ex.uploadId());
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, "30")
-			.body(problem);
+	@ExceptionHandler({ UploadNotFoundException.class, UploadNotRedrivableException.class,
+			QueueNotFoundException.class, ThumbnailNotFoundException.class, UploadTooLargeException.class,
+			UnsupportedUploadTypeException.class, InvalidUploadException.class, StorageUnavailableException.class })
+	ResponseEntity<ProblemDetail> known(RuntimeException ex) {
+		Kind kind = KINDS.get(ex.getClass());
+		ProblemDetail problem = problem(kind.status(), kind.type(), kind.title(), ex.getMessage());
+		if (ex instanceof UnsupportedUploadTypeException unsupported) {
+			problem.setProperty("detectedType", unsupported.detectedType());
+		}
+		if (ex instanceof StorageUnavailableException unavailable) {
+			problem.setProperty("uploadId", unavailable.uploadId());
+			return retryLater(problem);
+		}
+		return ResponseEntity.status(kind.status()).body(problem);
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> storageError(SdkException ex) {
 		logger.warn("Object storage failed: {}", ex.getMessage());
-		ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable", "Storage unavailable",
-				"Object storage is not available; try again later.");
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, "30")
-			.body(problem);
+		Kind kind = KINDS.get(StorageUnavailableException.class);
+		return retryLater(problem(kind.status(), kind.type(), kind.title(),
+				"Object storage is not available; try again later."));
 	}
 
 	@ExceptionHandler
@@ -125,7 +112,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@Override
 	protected @Nullable ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		ProblemDetail problem = problem(HttpStatus.CONTENT_TOO_LARGE, "upload-too-large", "Upload too large",
+		Kind kind = KINDS.get(UploadTooLargeException.class);
+		ProblemDetail problem = problem(kind.status(), kind.type(), kind.title(),
 				"The file is larger than the limit of " + this.properties.maxUploadSize().toBytes() + " bytes.");
 		return handleExceptionInternal(ex, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
 	}
@@ -180,11 +168,20 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return (cause instanceof UnknownUploadKindException unknown) ? unknown.getMessage() : "invalid value";
 	}
 
+	private static ResponseEntity<ProblemDetail> retryLater(ProblemDetail problem) {
+		return ResponseEntity.status(problem.getStatus())
+			.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+			.body(problem);
+	}
+
 	private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(URI.create(TYPE_BASE + type));
 		problem.setTitle(title);
 		return problem;
+	}
+
+	private record Kind(HttpStatus status, String type, String title) {
 	}
 
 }

@@ -13,7 +13,7 @@ import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
 import io.esteira.ingest.TestFiles;
 import io.esteira.ingest.TestNotifications;
-import io.esteira.ingest.upload.UploadTimeline;
+import io.esteira.ingest.upload.timeline.UploadTimeline;
 import io.esteira.contracts.event.StepOutcome;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.contracts.event.UploadStatusEvent;

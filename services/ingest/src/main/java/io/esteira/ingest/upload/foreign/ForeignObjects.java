@@ -1,0 +1,164 @@
+package io.esteira.ingest.upload.foreign;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.esteira.contracts.event.UploadMetadata;
+import io.esteira.contracts.event.UploadStatusEvent;
+import io.esteira.ingest.storage.S3Objects;
+import io.esteira.ingest.upload.InvalidUploadException;
+import io.esteira.ingest.upload.UploadKind;
+import io.esteira.ingest.upload.UploadRepository;
+import io.esteira.ingest.upload.registration.ContentTypes;
+import io.esteira.ingest.upload.registration.NewUpload;
+import io.esteira.ingest.upload.registration.UploadRegistration;
+import io.esteira.ingest.upload.timeline.UnknownUploads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Registers an object that reached the uploads bucket without going through ingest (a nightly export, a direct PUT
+ * by another system), so the steps the processing services report about it land on a timeline. Its upload id is the
+ * object's {@code esteira-upload-id} metadata if it has one, else the name-based
+ * {@code UUID.nameUUIDFromBytes("bucket/key")} the services use for such objects; its kind comes from the key prefix
+ * ({@code images/}, {@code invoices/}). Registering twice returns the same upload. Registration happens on an
+ * operator's request, or by itself when a status report names an object ingest has no upload for.
+ */
+@Service
+class ForeignObjects implements UnknownUploads {
+
+	private static final Logger logger = LoggerFactory.getLogger(ForeignObjects.class);
+
+	private final UploadRepository uploads;
+
+	private final UploadRegistration registration;
+
+	private final S3Objects objects;
+
+	private final TransactionTemplate transaction;
+
+	private final Clock clock;
+
+	ForeignObjects(UploadRepository uploads, UploadRegistration registration, S3Objects objects,
+			PlatformTransactionManager transactionManager, Clock clock) {
+		this.uploads = uploads;
+		this.registration = registration;
+		this.objects = objects;
+		this.transaction = new TransactionTemplate(transactionManager);
+		this.clock = clock;
+	}
+
+	/** What registering did. */
+	record Registered(UUID uploadId, boolean created) {
+	}
+
+	/**
+	 * Registers an object an operator names ({@code POST /api/admin/objects}).
+	 * @throws InvalidUploadException if the key is under neither prefix, or there is no such object
+	 */
+	Registered register(String key) {
+		String bucket = this.registration.bucket();
+		UploadKind kind = kindOf(key);
+		HeadObjectResponse object = this.objects.head(bucket, key)
+			.orElseThrow(() -> new InvalidUploadException("key: no such object in the uploads bucket."));
+		return save(bucket, key, kind, object, idOf(bucket, key, object), "object found in the bucket");
+	}
+
+	/**
+	 * Registers the object a status report names when ingest does not know the reported upload: the object must be
+	 * in the uploads bucket under a kind's prefix, and its upload id (metadata, else name-based) must be the one the
+	 * report carries. S3 errors other than "not found" propagate, so the report is retried.
+	 * @return whether the reported upload exists now
+	 */
+	@Override
+	public boolean registerReported(UploadStatusEvent event) {
+		String bucket = this.registration.bucket();
+		String key = event.key();
+		if (key == null || !bucket.equals(event.bucket())) {
+			return false;
+		}
+		Optional<UploadKind> kind = Optional.ofNullable(kindOrNull(key));
+		if (kind.isEmpty()) {
+			logger.warn("Status event {} names s3://{}/{}, under no upload prefix; not registered", event.eventId(),
+					bucket, key);
+			return false;
+		}
+		Optional<HeadObjectResponse> object = this.objects.head(bucket, key);
+		if (object.isEmpty()) {
+			logger.warn("Status event {} names s3://{}/{}, which is not in the bucket; not registered",
+					event.eventId(), bucket, key);
+			return false;
+		}
+		UUID id = idOf(bucket, key, object.get());
+		if (!id.equals(event.uploadId())) {
+			logger.warn("Status event {} names upload {} but s3://{}/{} is upload {}; not registered", event.eventId(),
+					event.uploadId(), bucket, key, id);
+			return false;
+		}
+		try {
+			save(bucket, key, kind.get(), object.get(), id,
+					"object found in the bucket, first reported by " + event.service() + "/" + event.step());
+		}
+		catch (DataIntegrityViolationException ex) {
+			// another report about the same object registered it at the same moment
+			logger.debug("Upload {} registered concurrently", id, ex);
+		}
+		return this.uploads.existsById(id);
+	}
+
+	/** The upload the object belongs to ({@link UploadMetadata#uploadId}, as every service derives it). */
+	private static UUID idOf(String bucket, String key, HeadObjectResponse object) {
+		return UploadMetadata.uploadId(bucket, key, object.metadata());
+	}
+
+	/**
+	 * Registers the upload unless it exists. It is dated when the object was written (never later than now), so the
+	 * registration comes before the services' reports on the timeline.
+	 */
+	private Registered save(String bucket, String key, UploadKind kind, HeadObjectResponse object, UUID id,
+			String reason) {
+		Registered registered = this.transaction.execute((status) -> {
+			if (this.uploads.existsById(id) || this.uploads.existsByObjectKey(key)) {
+				return new Registered(id, false);
+			}
+			Instant now = this.clock.instant();
+			Instant written = (object.lastModified() != null && object.lastModified().isBefore(now))
+					? object.lastModified() : now;
+			String contentType = (object.contentType() != null) ? ContentTypes.normalize(object.contentType())
+					: "application/octet-stream";
+			this.registration.register(NewUpload.foundInBucket(id, kind, key, contentType, object.contentLength(),
+					reason, written));
+			return new Registered(id, true);
+		});
+		if (registered.created()) {
+			logger.info("Registered s3://{}/{} as upload {}", bucket, key, id);
+		}
+		return registered;
+	}
+
+	private static UploadKind kindOf(String key) {
+		UploadKind kind = kindOrNull(key);
+		if (kind == null) {
+			throw new InvalidUploadException("key: must start with images/ or invoices/.");
+		}
+		return kind;
+	}
+
+	private static UploadKind kindOrNull(String key) {
+		for (UploadKind kind : UploadKind.values()) {
+			if (key.startsWith(kind.keyPrefix())) {
+				return kind;
+			}
+		}
+		return null;
+	}
+
+}

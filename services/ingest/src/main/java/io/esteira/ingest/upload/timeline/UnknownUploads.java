@@ -1,0 +1,17 @@
+package io.esteira.ingest.upload.timeline;
+
+import io.esteira.contracts.event.UploadStatusEvent;
+
+/**
+ * Registers the upload a status report names when the timeline has none, from the object the report names
+ * ({@code foreign.ForeignObjects}). The timeline only asks; how an object becomes an upload is not its business.
+ */
+public interface UnknownUploads {
+
+	/**
+	 * Called outside any transaction; an S3 failure propagates, so the report comes back later.
+	 * @return whether the reported upload exists now
+	 */
+	boolean registerReported(UploadStatusEvent event);
+
+}
