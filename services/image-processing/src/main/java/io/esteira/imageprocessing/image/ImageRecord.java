@@ -115,16 +115,7 @@ class ImageRecord {
 	void rejected(SourceObject source, String sequencer, String sha256, String detectedFormat, String reason,
 			long totalMillis, Instant now) {
 		source(source, sequencer, sha256, now);
-		this.status = ImageStatus.REJECTED;
-		this.reason = reason;
-		this.detectedFormat = detectedFormat;
-		this.originalWidth = null;
-		this.originalHeight = null;
-		this.orientation = null;
-		this.blurHash = null;
-		this.decodeMs = null;
-		this.resizeMs = null;
-		this.encodeMs = null;
+		noImage(ImageStatus.REJECTED, reason, detectedFormat);
 		this.totalMs = (int) totalMillis;
 		this.renditions.clear();
 	}
@@ -137,9 +128,16 @@ class ImageRecord {
 		this.sourceSequencer = sequencer;
 		this.sourceBytes = bytes;
 		this.sourceSha256 = null;
-		this.status = ImageStatus.SKIPPED;
+		noImage(ImageStatus.SKIPPED, reason, null);
+		this.totalMs = null;
+		this.updatedAt = now;
+	}
+
+	/** An outcome without a decoded image: nothing of a previous image's dimensions and timings is kept. */
+	private void noImage(ImageStatus status, String reason, String detectedFormat) {
+		this.status = status;
 		this.reason = reason;
-		this.detectedFormat = null;
+		this.detectedFormat = detectedFormat;
 		this.originalWidth = null;
 		this.originalHeight = null;
 		this.orientation = null;
@@ -147,8 +145,6 @@ class ImageRecord {
 		this.decodeMs = null;
 		this.resizeMs = null;
 		this.encodeMs = null;
-		this.totalMs = null;
-		this.updatedAt = now;
 	}
 
 	/**

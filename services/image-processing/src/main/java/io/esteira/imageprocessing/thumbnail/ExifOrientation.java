@@ -19,30 +19,17 @@ final class ExifOrientation {
 
 	/** The orientation a JPEG's EXIF declares; {@link #NORMAL} when it declares none or garbage. */
 	static int ofJpeg(byte[] jpeg) {
-		int offset = 2;
-		// Segments up to the start of the scan; APP1 "Exif" holds a TIFF structure whose IFD0 may hold the tag.
-		while (offset + 4 <= jpeg.length && (jpeg[offset] & 0xFF) == 0xFF) {
-			int marker = jpeg[offset + 1] & 0xFF;
-			if (marker == 0xDA || marker == 0xD9) {
-				break;
-			}
-			if (marker == 0xFF) {
-				offset++;
-				continue;
-			}
-			int length = u16(jpeg, offset + 2, true);
-			if (length < 2) {
-				break;
-			}
-			int data = offset + 4;
-			if (marker == 0xE1 && length >= 8 && data + 6 <= jpeg.length && jpeg[data] == 'E' && jpeg[data + 1] == 'x'
-					&& jpeg[data + 2] == 'i' && jpeg[data + 3] == 'f' && jpeg[data + 4] == 0 && jpeg[data + 5] == 0) {
-				int orientation = ofTiff(jpeg, data + 6, Math.min(jpeg.length, offset + 2 + length));
+		// APP1 "Exif" holds a TIFF structure whose IFD0 may hold the tag.
+		for (JpegSegments.Segment segment : JpegSegments.of(jpeg)) {
+			int data = segment.data();
+			if (segment.marker() == 0xE1 && segment.length() >= 8 && data + 6 <= jpeg.length && jpeg[data] == 'E'
+					&& jpeg[data + 1] == 'x' && jpeg[data + 2] == 'i' && jpeg[data + 3] == 'f' && jpeg[data + 4] == 0
+					&& jpeg[data + 5] == 0) {
+				int orientation = ofTiff(jpeg, data + 6, Math.min(jpeg.length, segment.end()));
 				if (orientation != 0) {
 					return orientation;
 				}
 			}
-			offset += 2 + length;
 		}
 		return NORMAL;
 	}

@@ -164,31 +164,20 @@ final class TurboJpeg {
 	 */
 	static byte[] iccProfile(byte[] jpeg) {
 		byte[][] chunks = null;
-		int offset = 2;
-		while (offset + 4 <= jpeg.length && (jpeg[offset] & 0xFF) == 0xFF) {
-			int marker = jpeg[offset + 1] & 0xFF;
-			if (marker == 0xDA || marker == 0xD9) {
-				break;
-			}
-			if (marker == 0xFF) {
-				offset++;
-				continue;
-			}
-			int length = ((jpeg[offset + 2] & 0xFF) << 8) | (jpeg[offset + 3] & 0xFF);
-			int end = offset + 2 + length;
-			if (marker == 0xE2 && length >= 16 && end <= jpeg.length
-					&& new String(jpeg, offset + 4, 12, StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0")) {
-				int sequence = jpeg[offset + 16] & 0xFF;
-				int count = jpeg[offset + 17] & 0xFF;
+		for (JpegSegments.Segment segment : JpegSegments.of(jpeg)) {
+			int data = segment.data();
+			if (segment.marker() == 0xE2 && segment.length() >= 16 && segment.end() <= jpeg.length
+					&& new String(jpeg, data, 12, StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0")) {
+				int sequence = jpeg[data + 12] & 0xFF;
+				int count = jpeg[data + 13] & 0xFF;
 				if (chunks == null) {
 					chunks = new byte[Math.max(1, count)][];
 				}
 				if (sequence < 1 || sequence > chunks.length || count != chunks.length) {
 					return null;
 				}
-				chunks[sequence - 1] = Arrays.copyOfRange(jpeg, offset + 18, end);
+				chunks[sequence - 1] = Arrays.copyOfRange(jpeg, data + 14, segment.end());
 			}
-			offset = end;
 		}
 		if (chunks == null) {
 			return null;
