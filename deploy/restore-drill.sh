@@ -50,7 +50,7 @@ for service in ingest image-processing invoice crm-sync; do
   schema="${schema_of[$service]}"
   sql -c "CREATE SCHEMA $schema"
   mapfile -t migrations < <(ls "services/$service/src/main/resources/db/migration"/V*__*.sql | sort -V)
-  for file in "${migrations[@]}" shared-lib/contracts/src/main/resources/db/outbox/R__*.sql; do
+  for file in "${migrations[@]}" shared-lib/platform/src/main/resources/db/outbox/R__*.sql; do
     PGOPTIONS="-c search_path=$schema" sql -f "$file" >/dev/null
   done
   # Rows of every kind of value the services store, in a table of the drill's own: the real tables are filled
@@ -206,7 +206,7 @@ for service in ingest image-processing invoice crm-sync; do
   schema="${schema_of[$service]}"
   mapfile -t migrations < <(ls "services/$service/src/main/resources/db/migration"/V*__*.sql | sort -V)
   check "$schema: its role runs its own migrations in its schema" bash -c "cat ${migrations[*]} \
-    shared-lib/contracts/src/main/resources/db/outbox/R__*.sql | { echo 'SET ROLE ${prefix}$schema;'; \
+    shared-lib/platform/src/main/resources/db/outbox/R__*.sql | { echo 'SET ROLE ${prefix}$schema;'; \
     echo 'SET search_path = $schema;'; cat; } | psql -qAtX -v ON_ERROR_STOP=1 '$roles_url' >/dev/null"
 done
 first_table() { psql -qAtX "$roles_url" -c "SELECT tablename FROM pg_tables WHERE schemaname = '$1' ORDER BY 1 LIMIT 1"; }
