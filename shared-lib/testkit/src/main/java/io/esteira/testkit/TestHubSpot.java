@@ -7,10 +7,10 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
@@ -22,6 +22,12 @@ public final class TestHubSpot {
 
 	/** The owner ({@code hubspot_owner_id}) of every contact the default stubs return. */
 	public static final String OWNER = "77";
+
+	/** The API version crm-sync calls by default ({@code esteira.crm.hubspot.api-version}). */
+	public static final String API_VERSION = "2026-09";
+
+	/** Paths of CRM objects in any date version: {@code /crm/objects/<version>/}. */
+	public static final String OBJECTS = "/crm/objects/[0-9]{4}-[0-9]{2}/";
 
 	private final WireMockServer server;
 
@@ -60,27 +66,41 @@ public final class TestHubSpot {
 	}
 
 	/**
-	 * HubSpot's answers, in HubSpot's shapes, through any way of registering stubs (this server, or a client of
-	 * WireMock in another process): every contact exists and is owned by {@link #OWNER}; contact updates succeed;
-	 * tasks and notes are created; searches find nothing; the photo property exists. Tests override them with
-	 * stubs of a higher priority (a lower number than 10).
+	 * HubSpot's answers, in HubSpot's shapes (date-versioned batch endpoints, {@code /crm/objects/<version>/...}),
+	 * through any way of registering stubs (this server, or a client of WireMock in another process): every contact
+	 * read by id exists and is owned by {@link #OWNER}; no contact has the emails asked for; contact updates
+	 * succeed; tasks and notes are created (each result carries its input's {@code objectWriteTraceId}); searches
+	 * find nothing; the photo property exists. Tests override them with stubs of a higher priority (a lower number
+	 * than 10).
 	 */
 	public static void stubHubSpot(Consumer<MappingBuilder> register) {
-		register.accept(patch(urlPathMatching("/crm/v3/objects/contacts/[^/]+")).atPriority(10)
-			.willReturn(json(200, "{\"id\":\"{{request.pathSegments.[4]}}\",\"properties\":{},"
-					+ "\"updatedAt\":\"{{now}}\",\"archived\":false}")));
-		register.accept(get(urlPathMatching("/crm/v3/objects/contacts/[0-9]+")).atPriority(10)
-			.willReturn(json(200, "{\"id\":\"{{request.pathSegments.[4]}}\",\"properties\":{\"hubspot_owner_id\":\""
-					+ OWNER + "\",\"hs_object_id\":\"{{request.pathSegments.[4]}}\"},\"createdAt\":\"{{now}}\","
-					+ "\"updatedAt\":\"{{now}}\",\"archived\":false}")));
-		for (String objects : new String[] { "tasks", "notes" }) {
-			register.accept(post(urlPathEqualTo("/crm/v3/objects/" + objects)).atPriority(10)
-				.willReturn(json(201, "{\"id\":\"{{randomValue length=11 type='NUMERIC'}}\",\"properties\":{},"
-						+ "\"createdAt\":\"{{now}}\",\"archived\":false}")));
+		String inputs = "{{#each (jsonPath request.body '$.inputs') as |input|}}";
+		String next = "{{#unless @last}},{{/unless}}{{/each}}";
+		register.accept(post(urlPathMatching(OBJECTS + "contacts/batch/read")).atPriority(10)
+			.withRequestBody(notContaining("idProperty"))
+			.willReturn(json(200, "{\"status\":\"COMPLETE\",\"results\":[" + inputs
+					+ "{\"id\":\"{{input.id}}\",\"properties\":{\"hubspot_owner_id\":\"" + OWNER
+					+ "\",\"hs_object_id\":\"{{input.id}}\"},\"archived\":false}" + next
+					+ "],\"startedAt\":\"{{now}}\",\"completedAt\":\"{{now}}\"}")));
+		register.accept(post(urlPathMatching(OBJECTS + "contacts/batch/read")).atPriority(10)
+			.withRequestBody(containing("idProperty"))
+			.willReturn(json(200, "{\"status\":\"COMPLETE\",\"results\":[],\"startedAt\":\"{{now}}\","
+					+ "\"completedAt\":\"{{now}}\"}")));
+		register.accept(post(urlPathMatching(OBJECTS + "contacts/batch/update")).atPriority(10)
+			.willReturn(json(200, "{\"status\":\"COMPLETE\",\"results\":[" + inputs
+					+ "{\"id\":\"{{input.id}}\",\"properties\":{},\"updatedAt\":\"{{now}}\",\"archived\":false}"
+					+ next + "],\"startedAt\":\"{{now}}\",\"completedAt\":\"{{now}}\"}")));
+		for (String[] objects : new String[][] { { "tasks", "hs_task_body" }, { "notes", "hs_note_body" } }) {
+			register.accept(post(urlPathMatching(OBJECTS + objects[0] + "/batch/create")).atPriority(10)
+				.willReturn(json(201, "{\"status\":\"COMPLETE\",\"results\":[" + inputs
+						+ "{\"id\":\"{{randomValue length=11 type='NUMERIC'}}\",\"properties\":{\"" + objects[1]
+						+ "\":\"(Esteira ref {{input.objectWriteTraceId}})\"},"
+						+ "\"objectWriteTraceId\":\"{{input.objectWriteTraceId}}\",\"createdAt\":\"{{now}}\","
+						+ "\"archived\":false}" + next + "],\"startedAt\":\"{{now}}\",\"completedAt\":\"{{now}}\"}")));
 		}
-		register.accept(post(urlPathMatching("/crm/v3/objects/[a-z]+/search")).atPriority(10)
+		register.accept(post(urlPathMatching(OBJECTS + "[a-z]+/search")).atPriority(10)
 			.willReturn(json(200, "{\"total\":0,\"results\":[]}")));
-		register.accept(get(urlPathMatching("/crm/v3/properties/contacts/[^/]+")).atPriority(10)
+		register.accept(get(urlPathMatching("/crm/properties/[0-9]{4}-[0-9]{2}/contacts/[^/]+")).atPriority(10)
 			.willReturn(json(200, "{\"name\":\"{{request.pathSegments.[4]}}\",\"type\":\"string\","
 					+ "\"fieldType\":\"text\",\"groupName\":\"contactinformation\"}")));
 	}

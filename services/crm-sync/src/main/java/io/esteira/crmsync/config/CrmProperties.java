@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.time.ZoneId;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -24,7 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * hand)
  * @param hubspot HubSpot's CRM API
  * @param webhook the generic webhook adapter
- * @param rateLimit the client-side rate limit
+ * @param rateLimit the CRM's rate limit, shared by every instance
+ * @param batch how image events are gathered into batches
  * @param retry pauses and claims around retries (the retry policy is {@code esteira.retry.steps.crm-sync.*})
  * @param task the task for the contact's owner
  * @param note the note on the contact
@@ -36,7 +39,7 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 		@DefaultValue("esteira_photo_url") @NotBlank String photoProperty,
 		@DefaultValue("true") boolean createProperty, @DefaultValue @Valid HubSpot hubspot,
 		@DefaultValue @Valid Webhook webhook, @DefaultValue @Valid RateLimit rateLimit,
-		@DefaultValue @Valid Retry retry, @DefaultValue @Valid Task task, @DefaultValue @Valid Note note) {
+		@DefaultValue @Valid Batch batch, @DefaultValue @Valid Retry retry, @DefaultValue @Valid Task task, @DefaultValue @Valid Note note) {
 
 	/** The CRM adapters. */
 	public enum Adapter {
@@ -49,13 +52,16 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 	 * HubSpot's CRM API ({@code esteira.crm.hubspot.*}).
 	 *
 	 * @param baseUrl the API's root (default {@code https://api.hubapi.com})
-	 * @param token private-app access token, sent as {@code Authorization: Bearer}; from {@code HUBSPOT_TOKEN}, no
-	 * default. Never logged: {@link #toString()} masks it
+	 * @param apiVersion the date version of HubSpot's API (default {@code 2026-09}: from it, validation rules apply
+	 * to writes)
+	 * @param token a Service Key (or an older private app's token), sent as {@code Authorization: Bearer}; from
+	 * {@code HUBSPOT_TOKEN}, no default. Never logged: {@link #toString()} masks it
 	 * @param connectTimeout how long to wait for a connection (default 2 s)
 	 * @param readTimeout how long to wait for an answer; keep it well below the queue's visibility timeout
 	 * (default 10 s)
 	 */
-	public record HubSpot(@DefaultValue("https://api.hubapi.com") @NotBlank String baseUrl, String token,
+	public record HubSpot(@DefaultValue("https://api.hubapi.com") @NotBlank String baseUrl,
+			@DefaultValue("2026-09") @Pattern(regexp = "[0-9]{4}-[0-9]{2}") String apiVersion, String token,
 			@DefaultValue("2s") @NotNull Duration connectTimeout, @DefaultValue("10s") @NotNull Duration readTimeout) {
 
 		public boolean hasToken() {
@@ -64,7 +70,7 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 
 		@Override
 		public String toString() {
-			return "HubSpot[baseUrl=" + this.baseUrl + ", token=" + (hasToken() ? "(set)" : "(none)")
+			return "HubSpot[baseUrl=" + this.baseUrl + ", apiVersion=" + this.apiVersion + ", token=" + (hasToken() ? "(set)" : "(none)")
 					+ ", connectTimeout=" + this.connectTimeout + ", readTimeout=" + this.readTimeout + "]";
 		}
 
@@ -91,22 +97,39 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 	}
 
 	/**
-	 * Client-side token bucket ({@code esteira.crm.rate-limit.*}). HubSpot allows 100 (Free/Starter) or 190
-	 * (Professional/Enterprise) requests per 10 s <em>per account</em>, shared by every app and every instance;
-	 * instances do not coordinate, so set {@code requests} to this instance's share (e.g. 100 / replicas, minus what
-	 * other integrations use).
+	 * The CRM's rate limit ({@code esteira.crm.rate-limit.*}), one for every instance: a token bucket whose state is
+	 * in PostgreSQL, so replicas share it. HubSpot allows, per account and shared by all its apps, 100 requests per
+	 * 10 s (Free, Starter) or 190 (Professional, Enterprise), a daily number, and about 4 searches per second. Set
+	 * {@code requests} to the account's limit minus what other integrations use.
 	 *
-	 * @param requests requests per {@code period} for this instance (default 100)
-	 * @param period the window (default 10 s)
-	 * @param margin added to {@code period} on our side, so that network jitter cannot squeeze {@code requests + 1}
-	 * requests into one of the CRM's windows (default 200 ms)
-	 * @param maxWait the longest a call waits for a token; beyond it the message is retried later (default 2 s)
+	 * @param key the bucket's name: instances with the same key share the limit (default {@code hubspot})
+	 * @param requests requests per {@code period} for every instance together (default 100)
+	 * @param burst how many of them may start at once, the rest refills evenly over the period (default 10)
+	 * @param period the CRM's window (default 10 s)
+	 * @param margin added to the period on our side, for clock and network jitter (default 1 s)
+	 * @param daily requests per day (default 250,000: HubSpot's Professional quota; Free/Starter have less)
+	 * @param searchRequestsPerSecond the search endpoint's own limit (default 4)
+	 * @param maxWait the longest a request waits for a token; beyond it the work is put back for later, which is not
+	 * counted as an attempt (default 10 s; keep it well below the messages' visibility)
 	 * @param dailyResetZone the time zone whose midnight resets HubSpot's daily quota (the account's time zone;
 	 * default UTC)
 	 */
-	public record RateLimit(@DefaultValue("100") @Min(1) int requests, @DefaultValue("10s") @NotNull Duration period,
-			@DefaultValue("200ms") @NotNull Duration margin, @DefaultValue("2s") @NotNull Duration maxWait,
+	public record RateLimit(@DefaultValue("hubspot") @NotBlank String key, @DefaultValue("100") @Min(2) int requests,
+			@DefaultValue("10") @Min(1) int burst, @DefaultValue("10s") @NotNull Duration period,
+			@DefaultValue("1s") @NotNull Duration margin, @DefaultValue("250000") @Min(1) long daily,
+			@DefaultValue("4") @Min(1) int searchRequestsPerSecond, @DefaultValue("10s") @NotNull Duration maxWait,
 			@DefaultValue("UTC") @NotNull ZoneId dailyResetZone) {
+	}
+
+	/**
+	 * How image events are gathered for the CRM's batch requests ({@code esteira.crm.batch.*}).
+	 *
+	 * @param window how long the first poll of a batch waits for more (default 300 ms; a short poll — the queue had
+	 * no more — does not wait)
+	 * @param maxEvents the most events in one batch (default 100, HubSpot's batch size)
+	 */
+	public record Batch(@DefaultValue("300ms") @NotNull Duration window,
+			@DefaultValue("100") @Min(1) @Max(1000) int maxEvents) {
 	}
 
 	/**

@@ -3,16 +3,22 @@ package io.esteira.crmsync.config;
 import java.time.Clock;
 import java.util.List;
 
+import javax.sql.DataSource;
+
 import io.esteira.crmsync.crm.CrmAvailability;
+import io.esteira.crmsync.crm.CrmCallGate;
 import io.esteira.crmsync.crm.CrmClient;
-import io.esteira.crmsync.crm.GuardedCrmClient;
-import io.esteira.crmsync.crm.RateLimiter;
+import io.esteira.crmsync.crm.CrmRateLimiter;
+import io.esteira.crmsync.crm.CrmRequestGate;
 import io.esteira.crmsync.crm.hubspot.HubSpotCrmClient;
 import io.esteira.crmsync.crm.webhook.WebhookCrmClient;
 import io.esteira.platform.aws.EsteiraAwsProperties;
 import io.esteira.platform.aws.RequiredAwsResources;
 import io.esteira.platform.outbox.SqsOutboxRelay;
 import io.esteira.platform.retry.RetryPolicies;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,22 +53,34 @@ class CrmSyncConfiguration {
 		return new CrmAvailability(clock, meters);
 	}
 
+	/** The CRM's rate limit, shared with every other instance through PostgreSQL (table crm_rate_limit_buckets). */
 	@Bean
-	RateLimiter crmRateLimiter(CrmProperties crm) {
+	CrmRateLimiter crmRateLimiter(DataSource dataSource, CrmProperties crm) {
 		CrmProperties.RateLimit limit = crm.rateLimit();
-		return new RateLimiter(limit.requests(), limit.period().plus(limit.margin()), limit.maxWait());
+		ProxyManager<String> buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+			.primaryKeyMapper(PrimaryKeyMapper.STRING)
+			.table("crm_rate_limit_buckets")
+			.idColumn("id")
+			.stateColumn("state")
+			.build();
+		return new CrmRateLimiter(buckets, new CrmRateLimiter.Settings(limit.key(), limit.requests(), limit.burst(),
+				limit.period(), limit.margin(), limit.daily(), limit.searchRequestsPerSecond(), limit.maxWait()));
 	}
 
-	/** The adapter chosen by {@code esteira.crm.adapter}, behind the pause, the rate limiter and their reactions. */
 	@Bean
-	CrmClient crmClient(RestClient.Builder restClientBuilder, CrmProperties crm, RateLimiter limiter,
-			CrmAvailability availability, Clock clock) {
-		CrmClient adapter = switch (crm.adapter()) {
-			case HUBSPOT -> hubSpot(restClientBuilder, crm.hubspot());
-			case WEBHOOK -> webhook(restClientBuilder, crm.webhook(), clock);
+	CrmRequestGate crmRequestGate(CrmRateLimiter limiter, CrmAvailability availability, Clock clock,
+			CrmProperties crm) {
+		return new CrmCallGate(limiter, availability, clock, crm.rateLimit().dailyResetZone(),
+				crm.retry().credentialsPause());
+	}
+
+	/** The adapter chosen by {@code esteira.crm.adapter}; every request it sends passes the gate. */
+	@Bean
+	CrmClient crmClient(RestClient.Builder restClientBuilder, CrmProperties crm, CrmRequestGate gate, Clock clock) {
+		return switch (crm.adapter()) {
+			case HUBSPOT -> hubSpot(restClientBuilder, crm.hubspot(), gate);
+			case WEBHOOK -> webhook(restClientBuilder, crm.webhook(), clock, gate);
 		};
-		return new GuardedCrmClient(adapter, limiter, availability, clock, crm.rateLimit().dailyResetZone(),
-				crm.retry().credentialsPause(), crm.rateLimit().period());
 	}
 
 	@Bean
@@ -70,23 +88,24 @@ class CrmSyncConfiguration {
 		return new ContactPropertyInitializer(crmClient, crm);
 	}
 
-	private static CrmClient hubSpot(RestClient.Builder builder, CrmProperties.HubSpot hubSpot) {
+	private static CrmClient hubSpot(RestClient.Builder builder, CrmProperties.HubSpot hubSpot, CrmRequestGate gate) {
 		if (!hubSpot.hasToken()) {
-			logger.warn("No HubSpot token (esteira.crm.hubspot.token / HUBSPOT_TOKEN): contact updates will be "
+			logger.warn("No HubSpot key (esteira.crm.hubspot.token / HUBSPOT_TOKEN): contact updates will be "
 					+ "retried and end in the dead-letter queue until one is configured");
 		}
-		return HubSpotCrmClient.create(builder, hubSpot.baseUrl(), hubSpot.token(), hubSpot.connectTimeout(),
-				hubSpot.readTimeout());
+		return HubSpotCrmClient.create(builder, hubSpot.baseUrl(), hubSpot.token(), hubSpot.apiVersion(),
+				hubSpot.connectTimeout(), hubSpot.readTimeout(), gate);
 	}
 
-	private static CrmClient webhook(RestClient.Builder builder, CrmProperties.Webhook webhook, Clock clock) {
+	private static CrmClient webhook(RestClient.Builder builder, CrmProperties.Webhook webhook, Clock clock,
+			CrmRequestGate gate) {
 		if (webhook.url() == null || webhook.url().isBlank() || webhook.secret() == null
 				|| webhook.secret().isBlank()) {
 			logger.warn("CRM adapter 'webhook' without esteira.crm.webhook.url or .secret: every CRM action will be "
 					+ "retried and end in the dead-letter queue until both are configured");
 		}
 		return WebhookCrmClient.create(builder, webhook.url(), webhook.secret(), webhook.connectTimeout(),
-				webhook.readTimeout(), clock);
+				webhook.readTimeout(), clock, gate);
 	}
 
 }

@@ -1,7 +1,14 @@
 package io.esteira.crmsync.contact;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import io.esteira.crmsync.crm.CrmClient;
 import io.esteira.crmsync.crm.CrmContact;
@@ -11,11 +18,13 @@ import io.esteira.crmsync.crm.PhoneNumber;
 import org.springframework.stereotype.Component;
 
 /**
- * Finds the upload's contact: by the CRM contact id it carried (which must exist); otherwise by email (exact match);
- * otherwise by phone (normalised to E.164, {@link BrazilianPhoneNumbers}). One match is the contact; several are
- * {@link ContactResolution.Ambiguous} at once (a later criterion does not break the tie); none at all is
+ * Finds the contacts of a batch of uploads with as few CRM requests as the batch allows: every contact id in one
+ * batch read, every email of the uploads without an id in another, every phone of those still unresolved in one
+ * search (or a few). For each upload: by the contact id it carried (which must exist); otherwise by email (exact
+ * match, unique in the CRM); otherwise by phone (normalised to E.164, {@link BrazilianPhoneNumbers}). One match is
+ * the contact; several are {@link ContactResolution.Ambiguous} (never a guess); none at all is
  * {@link ContactResolution.NotFound}. Reasons name no email or phone: they travel to ingest's timeline.
- * {@link io.esteira.crmsync.crm.CrmUnavailableException} propagates.
+ * {@link io.esteira.crmsync.crm.CrmUnavailableException} propagates: the whole batch is tried again.
  */
 @Component
 public class ContactResolver {
@@ -26,39 +35,72 @@ public class ContactResolver {
 		this.crm = crm;
 	}
 
-	public ContactResolution resolve(String contactId, String email, String phone) {
-		if (hasText(contactId)) {
-			try {
-				return this.crm.findContact(contactId.strip())
-					.<ContactResolution>map((contact) -> new ContactResolution.Found(contact, "id"))
-					.orElseGet(() -> new ContactResolution.NotFound(
-							"contact " + contactId.strip() + " not found in the CRM"));
+	/** A resolution for every query. */
+	public Map<ContactQuery, ContactResolution> resolve(Collection<ContactQuery> queries) {
+		Set<ContactQuery> pending = new LinkedHashSet<>(queries);
+		Map<ContactQuery, ContactResolution> resolved = new LinkedHashMap<>();
+
+		List<ContactQuery> byId = pending.stream().filter((query) -> query.contactId() != null).toList();
+		if (!byId.isEmpty()) {
+			Lookup<Map<String, CrmContact>> contacts = lookup(
+					() -> this.crm.findContacts(byId.stream().map(ContactQuery::contactId).toList()));
+			for (ContactQuery query : byId) {
+				resolved.put(query, contacts.failure().<ContactResolution>map(ContactResolution.NotFound::new)
+					.orElseGet(() -> Optional.ofNullable(contacts.value().get(query.contactId()))
+						.<ContactResolution>map((contact) -> new ContactResolution.Found(contact, "id"))
+						.orElseGet(() -> new ContactResolution.NotFound(
+								"contact " + query.contactId() + " not found in the CRM"))));
 			}
-			catch (CrmRejectedException ex) {
-				return new ContactResolution.NotFound(ex.getMessage());
-			}
+			pending.removeAll(byId);
 		}
-		if (hasText(email)) {
-			Optional<ContactResolution> byEmail = decide(this.crm.findContactsByEmail(email.strip()), "email");
-			if (byEmail.isPresent()) {
-				return byEmail.get();
-			}
-		}
-		if (hasText(phone)) {
-			Optional<PhoneNumber> number = BrazilianPhoneNumbers.normalise(phone);
-			if (number.isPresent()) {
-				Optional<ContactResolution> byPhone = decide(this.crm.findContactsByPhone(number.get()), "phone");
-				if (byPhone.isPresent()) {
-					return byPhone.get();
+
+		List<ContactQuery> byEmail = pending.stream().filter((query) -> query.email() != null).toList();
+		if (!byEmail.isEmpty()) {
+			Lookup<Map<String, CrmContact>> contacts = lookup(
+					() -> this.crm.findContactsByEmail(byEmail.stream().map(ContactQuery::email).toList()));
+			for (ContactQuery query : byEmail) {
+				CrmContact contact = contacts.value().get(query.email().toLowerCase(Locale.ROOT));
+				if (contact != null) {
+					resolved.put(query, new ContactResolution.Found(contact, "email"));
+					pending.remove(query);
+				}
+				else if (contacts.failure().isPresent() && query.phone() == null) {
+					resolved.put(query, new ContactResolution.NotFound(contacts.failure().get()));
+					pending.remove(query);
 				}
 			}
-			else if (!hasText(email)) {
-				return new ContactResolution.NotFound("no CRM contact on the upload and its phone is not a valid "
-						+ "Brazilian number");
+		}
+
+		Map<ContactQuery, PhoneNumber> phones = new LinkedHashMap<>();
+		for (ContactQuery query : List.copyOf(pending)) {
+			Optional<PhoneNumber> number = (query.phone() != null) ? BrazilianPhoneNumbers.normalise(query.phone())
+					: Optional.empty();
+			if (number.isPresent()) {
+				phones.put(query, number.get());
+			}
+			else {
+				resolved.put(query, notFound(query));
+				pending.remove(query);
 			}
 		}
-		if (!hasText(email) && !hasText(phone)) {
+		if (!phones.isEmpty()) {
+			Lookup<Map<PhoneNumber, List<CrmContact>>> contacts = lookup(
+					() -> this.crm.findContactsByPhone(phones.values()));
+			phones.forEach((query, phone) -> resolved.put(query,
+					contacts.failure().<ContactResolution>map(ContactResolution.NotFound::new)
+						.orElseGet(() -> decide(contacts.value().getOrDefault(phone, List.of()), "phone")
+							.orElseGet(() -> notFound(query)))));
+		}
+		return resolved;
+	}
+
+	private static ContactResolution notFound(ContactQuery query) {
+		if (query.email() == null && query.phone() == null) {
 			return new ContactResolution.NotFound("no CRM contact on the upload");
+		}
+		if (query.email() == null && BrazilianPhoneNumbers.normalise(query.phone()).isEmpty()) {
+			return new ContactResolution.NotFound(
+					"no CRM contact on the upload and its phone is not a valid Brazilian number");
 		}
 		return new ContactResolution.NotFound("no CRM contact matches the upload's email or phone");
 	}
@@ -70,13 +112,36 @@ public class ContactResolver {
 		if (matches.size() == 1) {
 			return Optional.of(new ContactResolution.Found(matches.getFirst(), by));
 		}
-		List<String> ids = matches.stream().map(CrmContact::id).toList();
+		List<String> ids = matches.stream().map(CrmContact::id).distinct().toList();
+		if (ids.size() == 1) {
+			return Optional.of(new ContactResolution.Found(matches.getFirst(), by));
+		}
 		return Optional.of(new ContactResolution.Ambiguous(ids,
 				ids.size() + " CRM contacts match the upload's " + by + ": " + String.join(", ", ids)));
 	}
 
-	private static boolean hasText(String text) {
-		return text != null && !text.isBlank();
+	/** A lookup's answer, or the CRM's refusal to run it (a person has to look at those uploads). */
+	private static <T> Lookup<T> lookup(Supplier<T> request) {
+		try {
+			return new Lookup<>(request.get(), Optional.empty());
+		}
+		catch (CrmRejectedException ex) {
+			return new Lookup<>(null, Optional.of(ex.getMessage()));
+		}
+	}
+
+	private record Lookup<T>(T value, Optional<String> failure) {
+
+		@Override
+		public T value() {
+			return (this.value != null) ? this.value : emptyValue();
+		}
+
+		@SuppressWarnings("unchecked")
+		private T emptyValue() {
+			return (T) Map.of();
+		}
+
 	}
 
 }

@@ -1,44 +1,42 @@
 package io.esteira.crmsync.crm;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * What Esteira asks of the CRM. Implementations translate failures into {@link CrmRejectedException} (retrying the
- * same request cannot help: record it for review) or {@link CrmUnavailableException} (try again later), and never put
- * credentials in exception messages. Every method is one request to the CRM (the rate limiter counts on it), except
- * {@link #ensureContactProperty}.
+ * What Esteira asks of the CRM, a batch at a time: one request serves many uploads, so a burst of photos costs a few
+ * calls, not a few per photo. Adapters split a batch into as many requests as the CRM allows per request, take a
+ * token of the {@link CrmRequestGate} before each, and never put credentials in messages.
+ * <p>
+ * Failures: a whole request the CRM could not handle throws {@link CrmUnavailableException} (every item of it may
+ * succeed later); a refused or failed <em>item</em> is its {@link CrmOutcome}. Lookups leave out what the CRM does
+ * not have.
  */
 public interface CrmClient {
 
-	/**
-	 * The contact with this id, with its owner.
-	 * @return empty when the CRM has no such contact
-	 * @throws CrmRejectedException when the id cannot be a contact id of this CRM
-	 */
-	Optional<CrmContact> findContact(String contactId);
+	/** Contacts by id, with their owners; ids the CRM does not have (or that cannot be its ids) are absent. */
+	Map<String, CrmContact> findContacts(Collection<String> contactIds);
 
-	/** Contacts whose primary email is exactly {@code email} (case-insensitive); at most ten. */
-	List<CrmContact> findContactsByEmail(String email);
+	/** Contacts by primary email (unique in the CRM); keys are the emails lower-cased; unknown ones are absent. */
+	Map<String, CrmContact> findContactsByEmail(Collection<String> emails);
 
-	/** Contacts with this phone number (E.164) in any of their phone properties; at most ten. */
-	List<CrmContact> findContactsByPhone(PhoneNumber phone);
+	/** For each phone number (E.164), the contacts that have it in a phone property (none: absent or empty). */
+	Map<PhoneNumber, List<CrmContact>> findContactsByPhone(Collection<PhoneNumber> phones);
 
 	/**
-	 * Sets one property of a contact; setting the same value twice is harmless.
-	 * @param contactId the CRM's id of the contact
-	 * @param property the property's internal name, e.g. {@code esteira_photo_url}
-	 * @param value the new value
-	 * @throws CrmRejectedException when the CRM refuses this request (unknown contact, invalid property or value)
-	 * @throws CrmUnavailableException when the CRM cannot be reached, is overloaded or rate limits us
+	 * Sets one property on each contact; setting the same value twice is harmless.
+	 * @param values the new value by contact id
+	 * @return the outcome by contact id, for every contact asked
 	 */
-	void updateContactProperty(String contactId, String property, String value);
+	Map<String, CrmOutcome<String>> updateContactProperty(String property, Map<String, String> values);
 
-	/** Creates a task associated with the contact; returns the CRM's id of the task. */
-	String createTask(CrmTask task);
+	/** Creates tasks associated with their contacts; the outcome (the CRM's id) by the task's marker. */
+	Map<String, CrmOutcome<String>> createTasks(List<CrmTask> tasks);
 
-	/** Creates a note associated with the contact; returns the CRM's id of the note. */
-	String createNote(CrmNote note);
+	/** Creates notes associated with their contacts; the outcome (the CRM's id) by the note's marker. */
+	Map<String, CrmOutcome<String>> createNotes(List<CrmNote> notes);
 
 	/** The id of a task created earlier with this marker in its body, if the CRM finds one. */
 	Optional<String> findTask(String marker);

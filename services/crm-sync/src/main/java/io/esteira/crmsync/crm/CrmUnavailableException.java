@@ -22,7 +22,14 @@ public final class CrmUnavailableException extends CrmException {
 		DAILY_LIMIT,
 
 		/** The CRM refused our credentials (401): nothing works until the configuration is fixed. */
-		CREDENTIALS_REFUSED
+		CREDENTIALS_REFUSED,
+
+		/**
+		 * Our own rate limit has no token for longer than we wait ({@code esteira.crm.rate-limit.max-wait}), or another
+		 * delivery is working on the same upload or contact: nothing was asked of the CRM, so this is back-pressure,
+		 * not a failed attempt.
+		 */
+		THROTTLED
 
 	}
 
@@ -51,6 +58,14 @@ public final class CrmUnavailableException extends CrmException {
 
 	public Reason reason() {
 		return this.reason;
+	}
+
+	/**
+	 * Whether this counts as a delivery attempt: only the CRM's own failures (5xx, timeouts, resets, its 429) do.
+	 * Waiting for our own limiter, for another delivery, or for a pause (daily quota, refused token) to end does not.
+	 */
+	public boolean countsAsAttempt() {
+		return this.reason == Reason.TRANSIENT || this.reason == Reason.RATE_LIMITED;
 	}
 
 	/** Whether every request fails until something changes (daily quota reset, new token): stop consuming. */

@@ -1,34 +1,22 @@
 package io.esteira.crmsync.photo;
 
-import java.time.Duration;
+import java.util.List;
 
 import io.awspring.cloud.sqs.annotation.SqsListener;
-import io.awspring.cloud.sqs.listener.SqsHeaders;
-import io.awspring.cloud.sqs.listener.Visibility;
-import io.esteira.crmsync.config.CrmProperties;
-import io.esteira.crmsync.crm.CrmAvailability;
-import io.esteira.crmsync.crm.CrmUnavailableException;
 import io.esteira.contracts.event.ImageProcessedEvent;
-import io.esteira.platform.observability.PipelineTracing;
-import io.esteira.platform.retry.RetryPolicy;
-import io.esteira.platform.retry.RetryPolicies;
-import io.esteira.platform.retry.StepDelivery;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes {@code esteira.aws.queues.image-events}. The message is acknowledged when this method returns, i.e. after
- * the sync's transaction committed and the owner was notified. When the CRM is unavailable the {@code crm-sync}
- * step's {@link RetryPolicy} ({@code esteira.retry.steps.crm-sync.*}, else {@code esteira.retry.default.*}) is carried
- * out by {@link StepDelivery}: the message's visibility is changed to the policy's delay, but never less than what
- * the CRM asked for (see {@link #floor}), and the exception propagates, so SQS redelivers it then — no thread sleeps.
- * On the policy's last attempt the step is recorded {@code FAILED} with the last error and the message is made visible
- * at once, so SQS moves it to the dead-letter queue. Bodies that do not convert to {@link ImageProcessedEvent} fail
- * before reaching here and end in the dead-letter queue.
+ * Consumes {@code esteira.aws.queues.image-events} in batches: up to {@value #MESSAGES_PER_POLL} messages per poll
+ * (SQS's most), handed to {@link ImageEventBatches}, which gathers the polls of a short window into one batch for
+ * the CRM and settles every message itself (acknowledgement mode {@code MANUAL}): deleted when handled, made visible
+ * after the retry policy's delay when the CRM failed it, sent again (not counted as an attempt) when it only had to
+ * wait. The method returns when its messages are settled. A body that is not an {@link ImageProcessedEvent} is
+ * settled alone, on its way to the dead-letter queue: it never holds back the rest of its poll.
  */
 @Component
 class ImageEventsListener {
@@ -36,82 +24,49 @@ class ImageEventsListener {
 	/** The listener container's id (the consumer is paused and resumed through it). */
 	static final String ID = "image-events";
 
-	private static final Logger logger = LoggerFactory.getLogger(ImageEventsListener.class);
+	/** SQS returns at most ten messages per receive. */
+	static final int MESSAGES_PER_POLL = 10;
 
-	private final PhotoLinkService photoLinks;
+	/** Bodies larger than this are not image events (image-processing sends about 1 KB). */
+	private static final int MAX_BODY_CHARS = 64 * 1024;
 
-	private final OwnerNotifications notifications;
+	private final ImageEventBatches batches;
 
-	private final CrmAvailability availability;
+	private final JsonMapper json;
 
-	private final CrmProperties settings;
-
-	private final RetryPolicy retry;
-
-	ImageEventsListener(PhotoLinkService photoLinks, OwnerNotifications notifications, CrmAvailability availability,
-			CrmProperties settings, RetryPolicies retryPolicies) {
-		this.photoLinks = photoLinks;
-		this.notifications = notifications;
-		this.availability = availability;
-		this.settings = settings;
-		this.retry = retryPolicies.forStep(PhotoLinkService.STEP);
+	ImageEventsListener(ImageEventBatches batches, JsonMapper json) {
+		this.batches = batches;
+		this.json = json;
 	}
 
-	@SqsListener(value = "${esteira.aws.queues.image-events}", id = ID)
-	void onImageProcessed(ImageProcessedEvent event,
-			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
-					required = false) String receiveCount,
-			Visibility visibility) {
-		StepDelivery delivery = new StepDelivery(this.retry, receiveCount, visibility);
-		// Every log line about this delivery names its upload (JSON logs: the uploadId field).
-		try (MDC.MDCCloseable logged = MDC.putCloseable(PipelineTracing.UPLOAD_ID, String.valueOf(event.uploadId()))) {
-			try {
-				CrmSyncStatus status = this.photoLinks.sync(event, delivery.attempt(), delivery.maxAttempts());
-				if (status == CrmSyncStatus.FAILED) {
-					visibility.changeTo(0);
-					throw new GaveUpException(
-							"upload " + event.uploadId() + " already failed; on to the dead-letter queue");
-				}
-				this.notifications.notifyOwner(event.uploadId());
-			}
-			catch (CrmUnavailableException ex) {
-				retryLater(event, delivery, ex);
-				throw ex;
-			}
-		}
+	@SqsListener(value = "${esteira.aws.queues.image-events}", id = ID, acknowledgementMode = "MANUAL",
+			maxMessagesPerPoll = "" + MESSAGES_PER_POLL,
+			messageVisibilitySeconds = "${esteira.crm.batch.message-visibility-seconds:120}")
+	void onImageEvents(List<Message<String>> messages) {
+		List<ImageEventDelivery> deliveries = messages.stream().map(this::read).toList();
+		// A short poll means the queue had no more: hand it on at once, do not wait for more to gather.
+		this.batches.handle(deliveries, messages.size() < MESSAGES_PER_POLL);
 	}
 
-	private void retryLater(ImageProcessedEvent event, StepDelivery delivery, CrmUnavailableException ex) {
-		if (delivery.retryLater(() -> this.photoLinks.fail(event, delivery.attempt(), ex.getMessage()), floor(ex))) {
-			logger.warn("Upload {}: attempt {} of {} failed ({}); retrying in {} s", event.uploadId(),
-					delivery.attempt(), delivery.maxAttempts(), ex.getMessage(), delivery.retryDelaySeconds());
+	private ImageEventDelivery read(Message<String> message) {
+		Object payload = message.getPayload();
+		if (payload instanceof ImageProcessedEvent event) {
+			return ImageEventDelivery.of(message, event, null);
 		}
-		else {
-			logger.warn("Upload {}: attempt {} of {} failed ({}); giving up", event.uploadId(), delivery.attempt(),
-					delivery.maxAttempts(), ex.getMessage());
+		String body = String.valueOf(payload);
+		if (body.length() > MAX_BODY_CHARS) {
+			return ImageEventDelivery.of(message, null, "image event of " + body.length() + " characters, over "
+					+ MAX_BODY_CHARS);
 		}
-	}
-
-	/**
-	 * The least the next attempt waits, whatever the policy's delay, by why the CRM was unavailable: rate limited —
-	 * what it asked ({@code Retry-After}), else the rate-limit window; daily quota used up, token refused — until the
-	 * pause ends ({@link CrmAvailability}); anything else (5xx, timeout, reset) — a {@code Retry-After} if given.
-	 */
-	private Duration floor(CrmUnavailableException ex) {
-		return switch (ex.reason()) {
-			case RATE_LIMITED -> ex.retryAfter().orElse(this.settings.rateLimit().period());
-			case DAILY_LIMIT, CREDENTIALS_REFUSED -> this.availability.remaining();
-			case TRANSIENT -> ex.retryAfter().orElse(Duration.ZERO);
-		};
-	}
-
-	/** A delivery after the last attempt: fail fast so that SQS moves the message to the dead-letter queue. */
-	static final class GaveUpException extends RuntimeException {
-
-		GaveUpException(String message) {
-			super(message);
+		try {
+			ImageProcessedEvent event = this.json.readValue(body, ImageProcessedEvent.class);
+			return (event != null) ? ImageEventDelivery.of(message, event, null)
+					: ImageEventDelivery.of(message, null, "empty image event");
 		}
-
+		catch (JacksonException ex) {
+			return ImageEventDelivery.of(message, null,
+					"not an image event: " + ex.getOriginalMessage().lines().findFirst().orElse(""));
+		}
 	}
 
 }

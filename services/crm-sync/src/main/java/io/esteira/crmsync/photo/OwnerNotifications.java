@@ -3,14 +3,19 @@ package io.esteira.crmsync.photo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import io.esteira.crmsync.config.CrmProperties;
 import io.esteira.crmsync.crm.CrmClient;
 import io.esteira.crmsync.crm.CrmNote;
-import io.esteira.crmsync.crm.CrmRejectedException;
+import io.esteira.crmsync.crm.CrmOutcome;
 import io.esteira.crmsync.crm.CrmTask;
 import io.esteira.crmsync.crm.CrmUnavailableException;
 import org.slf4j.Logger;
@@ -20,18 +25,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * Tells the contact's owner about a synced photo: a task for the owner (due now; only when the contact has an owner)
- * and a note with the link, each optional ({@code esteira.crm.task.enabled}, {@code esteira.crm.note.enabled}).
+ * Tells the contacts' owners about synced photos, a batch at a time: a task for the owner (due now; only when the
+ * contact has an owner) and a note with the link, each optional ({@code esteira.crm.task.enabled},
+ * {@code esteira.crm.note.enabled}), all tasks of the batch in one CRM request, then all notes in another.
  * <p>
  * <b>At most once, even across crashes.</b> Each runs outside any transaction, in three committed steps: claim
  * ({@code task_claimed_at}, only if nobody claimed it), create in the CRM, store the CRM's id ({@code task_id}). A
- * delivery that finds the id does nothing. One that finds a claim without an id cannot know whether the creation
- * happened (a crash or a lost answer between the CRM call and the last step), so it searches the CRM for the
- * upload's marker, written into the body: found, the id is stored; not found and the claim is younger than
- * {@code esteira.crm.retry.claim-timeout}, it retries later (another delivery may be at work); older, it claims again
- * and creates. The CRM's search index lags a few seconds behind writes, far less than the claim timeout. When the
- * CRM certainly did not create it (429, 401), the claim is given back at once; when it refuses it for good (other
- * 4xx), the error is kept in {@code last_error} and nothing more is tried.
+ * delivery that finds the id does nothing (so a crash between the task batch and the note batch creates only the
+ * notes on redelivery). One that finds a claim without an id cannot know whether the creation happened (a crash or a
+ * lost answer between the CRM call and the last step), so it searches the CRM for the upload's marker, written into
+ * the body: found, the id is stored; not found and the claim is younger than {@code esteira.crm.retry.claim-timeout},
+ * it comes back later (another delivery may be at work); older, it claims again and creates. The CRM's search index
+ * lags a few seconds behind writes, far less than the claim timeout. When the CRM certainly did not create it (429,
+ * 401), the claim is given back at once; when it refuses an item for good, the error is kept in {@code last_error}
+ * and nothing more is tried.
  */
 @Service
 class OwnerNotifications {
@@ -53,74 +60,126 @@ class OwnerNotifications {
 		this.clock = clock;
 	}
 
-	/** Creates what is missing for a {@link CrmSyncStatus#SYNCED} upload; does nothing for any other. */
-	void notifyOwner(UUID uploadId) {
-		Optional<Row> found = row(uploadId);
-		if (found.isEmpty() || found.get().status() != CrmSyncStatus.SYNCED) {
-			return;
-		}
-		Row row = found.get();
-		String marker = marker(uploadId);
+	/**
+	 * Creates what is missing for these {@link CrmSyncStatus#SYNCED} uploads (others are left alone).
+	 * @return why, for the uploads whose task or note could not be created now (to be tried again)
+	 */
+	Map<UUID, CrmUnavailableException> notifyOwners(Collection<UUID> uploadIds) {
+		Map<UUID, CrmUnavailableException> failures = new LinkedHashMap<>();
+		List<Row> rows = rows(uploadIds);
 		CrmProperties.Task task = this.settings.task();
-		if (task.enabled() && row.ownerId() != null && row.taskId() == null) {
-			ensure(uploadId, Kind.TASK, row.taskClaimedAt(), () -> this.crm.createTask(new CrmTask(row.contactId(),
-					row.ownerId(), fill(task.subject(), row), withMarker(fill(task.body(), row), marker),
-					this.clock.instant(), marker)), () -> this.crm.findTask(marker));
+		if (task.enabled()) {
+			List<Row> missing = rows.stream().filter((row) -> row.ownerId() != null && row.taskId() == null).toList();
+			ensure(Kind.TASK, missing, Row::taskClaimedAt, failures, (batch) -> this.crm.createTasks(batch.stream()
+				.map((row) -> new CrmTask(row.contactId(), row.ownerId(), fill(task.subject(), row),
+						withMarker(fill(task.body(), row), marker(row.uploadId())), this.clock.instant(),
+						marker(row.uploadId())))
+				.toList()), this.crm::findTask);
 		}
 		CrmProperties.Note note = this.settings.note();
-		if (note.enabled() && row.noteId() == null) {
-			ensure(uploadId, Kind.NOTE, row.noteClaimedAt(),
-					() -> this.crm.createNote(new CrmNote(row.contactId(), withMarker(fill(note.body(), row), marker),
-							this.clock.instant(), marker)),
-					() -> this.crm.findNote(marker));
+		if (note.enabled()) {
+			List<Row> missing = rows.stream().filter((row) -> row.noteId() == null).toList();
+			ensure(Kind.NOTE, missing, Row::noteClaimedAt, failures, (batch) -> this.crm.createNotes(batch.stream()
+				.map((row) -> new CrmNote(row.contactId(), withMarker(fill(note.body(), row), marker(row.uploadId())),
+						this.clock.instant(), marker(row.uploadId())))
+				.toList()), this.crm::findNote);
+		}
+		return failures;
+	}
+
+	private void ensure(Kind kind, List<Row> missing, Function<Row, Instant> claimedAt,
+			Map<UUID, CrmUnavailableException> failures,
+			Function<List<Row>, Map<String, CrmOutcome<String>>> create, Function<String, Optional<String>> find) {
+		Instant now = this.clock.instant();
+		List<Row> toCreate = new ArrayList<>();
+		for (Row row : missing) {
+			if (failures.containsKey(row.uploadId())) {
+				continue;
+			}
+			try {
+				if (claimable(kind, row, claimedAt.apply(row), now, find)) {
+					toCreate.add(row);
+				}
+			}
+			catch (CrmUnavailableException ex) {
+				failures.put(row.uploadId(), ex);
+			}
+		}
+		if (toCreate.isEmpty()) {
+			return;
+		}
+		Map<String, CrmOutcome<String>> outcomes;
+		try {
+			outcomes = create.apply(toCreate);
+		}
+		catch (CrmUnavailableException ex) {
+			for (Row row : toCreate) {
+				if (certainlyNotCreated(ex)) {
+					release(row.uploadId(), kind);
+				}
+				failures.put(row.uploadId(), ex);
+			}
+			return;
+		}
+		for (Row row : toCreate) {
+			switch (outcomes.get(marker(row.uploadId()))) {
+				case CrmOutcome.Done<String> done -> {
+					store(row.uploadId(), kind, done.value());
+					logger.info("{} {} created for upload {}", kind.label, done.value(), row.uploadId());
+				}
+				case CrmOutcome.Refused<String> refused -> {
+					// Refused for good (e.g. the owner no longer exists): nothing was created, retrying will not help.
+					release(row.uploadId(), kind);
+					this.jdbc.sql("update crm_syncs set last_error = :error where upload_id = :id")
+						.param("error", kind.label + " not created: " + refused.reason())
+						.param("id", row.uploadId())
+						.update();
+					logger.warn("{} for upload {} refused by the CRM: {}", kind.label, row.uploadId(),
+							refused.reason());
+				}
+				case CrmOutcome.Unavailable<String> unavailable -> {
+					if (certainlyNotCreated(unavailable.failure())) {
+						release(row.uploadId(), kind);
+					}
+					failures.put(row.uploadId(), unavailable.failure());
+				}
+				case null -> failures.put(row.uploadId(), new CrmUnavailableException(
+						"the CRM said nothing of the " + kind.label.toLowerCase() + " of upload " + row.uploadId(),
+						null));
+			}
 		}
 	}
 
-	private void ensure(UUID uploadId, Kind kind, Instant claimedAt, Supplier<String> create,
-			Supplier<Optional<String>> find) {
-		Instant now = this.clock.instant();
+	/**
+	 * Whether this delivery may create the upload's task or note now (it is claimed for it); {@code false} when it
+	 * turned out to exist already (found by its marker and stored).
+	 * @throws CrmUnavailableException (reason {@code THROTTLED}) when another delivery may be creating it
+	 */
+	private boolean claimable(Kind kind, Row row, Instant claimedAt, Instant now,
+			Function<String, Optional<String>> find) {
+		UUID uploadId = row.uploadId();
 		if (claimedAt == null) {
 			if (!claim(uploadId, kind, null, now)) {
-				throw new CrmUnavailableException(kind.label + " of upload " + uploadId
-						+ " is being created by another delivery", Duration.ofSeconds(1), null);
+				throw new CrmUnavailableException(CrmUnavailableException.Reason.THROTTLED,
+						kind.label + " of upload " + uploadId + " is being created by another delivery",
+						Duration.ofSeconds(1), null);
 			}
+			return true;
 		}
-		else {
-			Optional<String> existing = find.get();
-			if (existing.isPresent()) {
-				store(uploadId, kind, existing.get());
-				logger.info("{} {} of upload {} found in the CRM by its marker; not created again", kind.label,
-						existing.get(), uploadId);
-				return;
-			}
-			Instant expires = claimedAt.plus(this.settings.retry().claimTimeout());
-			if (now.isBefore(expires) || !claim(uploadId, kind, claimedAt, now)) {
-				throw new CrmUnavailableException(kind.label + " of upload " + uploadId
-						+ " may be being created by another delivery", Duration.between(now, expires), null);
-			}
+		Optional<String> existing = find.apply(marker(uploadId));
+		if (existing.isPresent()) {
+			store(uploadId, kind, existing.get());
+			logger.info("{} {} of upload {} found in the CRM by its marker; not created again", kind.label,
+					existing.get(), uploadId);
+			return false;
 		}
-		String id;
-		try {
-			id = create.get();
+		Instant expires = claimedAt.plus(this.settings.retry().claimTimeout());
+		if (now.isBefore(expires) || !claim(uploadId, kind, claimedAt, now)) {
+			throw new CrmUnavailableException(CrmUnavailableException.Reason.THROTTLED,
+					kind.label + " of upload " + uploadId + " may be being created by another delivery",
+					Duration.between(now, expires).plusSeconds(1), null);
 		}
-		catch (CrmRejectedException ex) {
-			// Refused for good (e.g. the owner no longer exists): nothing was created, retrying will not help.
-			release(uploadId, kind);
-			this.jdbc.sql("update crm_syncs set last_error = :error where upload_id = :id")
-				.param("error", kind.label + " not created: " + ex.getMessage())
-				.param("id", uploadId)
-				.update();
-			logger.warn("{} for upload {} refused by the CRM: {}", kind.label, uploadId, ex.getMessage());
-			return;
-		}
-		catch (CrmUnavailableException ex) {
-			if (certainlyNotCreated(ex)) {
-				release(uploadId, kind);
-			}
-			throw ex;
-		}
-		store(uploadId, kind, id);
-		logger.info("{} {} created for upload {}", kind.label, id, uploadId);
+		return true;
 	}
 
 	/** Takes the creation for this delivery (committed at once: no transaction here). */
@@ -159,10 +218,16 @@ class OwnerNotifications {
 			.update();
 	}
 
-	private Optional<Row> row(UUID uploadId) {
+	private List<Row> rows(Collection<UUID> uploadIds) {
+		if (uploadIds.isEmpty()) {
+			return List.of();
+		}
 		return this.jdbc.sql("""
 				select upload_id, status, contact_id, owner_id, link, task_id, task_claimed_at, note_id, note_claimed_at
-				from crm_syncs where upload_id = :id""").param("id", uploadId).query(Row.class).optional();
+				from crm_syncs where upload_id in (:ids) and status = 'SYNCED' order by upload_id""")
+			.param("ids", List.copyOf(uploadIds))
+			.query(Row.class)
+			.list();
 	}
 
 	/** A token unique to the upload, one word for the CRM's search: {@code esteira} and the id's hex digits. */

@@ -3,21 +3,31 @@ package io.esteira.crmsync.photo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
-import io.esteira.crmsync.config.CrmProperties;
-import io.esteira.crmsync.contact.ContactResolution;
-import io.esteira.crmsync.contact.ContactResolver;
-import io.esteira.crmsync.crm.CrmClient;
-import io.esteira.crmsync.crm.CrmRejectedException;
-import io.esteira.crmsync.crm.CrmUnavailableException;
 import io.esteira.contracts.event.ImageProcessedEvent;
 import io.esteira.contracts.event.PipelineNames;
 import io.esteira.contracts.event.StepOutcome;
 import io.esteira.contracts.event.Thumbnails;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.contracts.event.UploadStatusEvent;
+import io.esteira.crmsync.config.CrmProperties;
+import io.esteira.crmsync.contact.ContactQuery;
+import io.esteira.crmsync.contact.ContactResolution;
+import io.esteira.crmsync.contact.ContactResolver;
+import io.esteira.crmsync.crm.CrmClient;
+import io.esteira.crmsync.crm.CrmOutcome;
+import io.esteira.crmsync.crm.CrmUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,39 +37,36 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Puts the permalink of an upload's thumbnail on its CRM contact, exactly once per upload, and reports the
- * {@code crm-sync} step to ingest through the outbox.
+ * Puts the permalink of each upload's thumbnail on its CRM contact, exactly once per upload, a batch of uploads at a
+ * time, and reports the {@code crm-sync} step to ingest through the outbox.
  * <ul>
- * <li>An upload already recorded is left alone: redeliveries and duplicates do nothing here (a {@code FAILED} one is
- * tried again when its message was redriven from the dead-letter queue).</li>
- * <li>The contact is resolved ({@link ContactResolver}: id, email, phone); none or several:
+ * <li>An upload already recorded is left alone: redeliveries and duplicates (also two in one batch) do nothing here
+ * (a {@code FAILED} one is tried again when its message was redriven from the dead-letter queue).</li>
+ * <li>The contacts are resolved together ({@link ContactResolver}: id, email, phone); none or several:
  * {@link CrmSyncStatus#NEEDS_REVIEW} with the candidates, no update.</li>
- * <li>The contact already shows a newer image: {@link CrmSyncStatus#SUPERSEDED}, no update.</li>
- * <li>The CRM refuses the update ({@link CrmRejectedException}): {@link CrmSyncStatus#NEEDS_REVIEW}.</li>
- * <li>The CRM is unavailable ({@link CrmUnavailableException}): nothing is recorded and the exception propagates;
- * when retries ran out the listener calls {@link #fail}.</li>
+ * <li>The contact already shows a newer image: {@link CrmSyncStatus#SUPERSEDED}, no update. Two images of one
+ * contact in a batch: the newest goes on, the others come back a moment later (and find it).</li>
+ * <li>The contacts are updated in one batch request; an item the CRM refuses (a validation rule, an unknown contact):
+ * {@link CrmSyncStatus#NEEDS_REVIEW} with the CRM's message, never retried.</li>
+ * <li>The CRM is unavailable: nothing is recorded for the uploads concerned ({@link Verdict#of}).</li>
  * </ul>
  * <p>
  * <b>No transaction spans a CRM call</b>, so no connection or lock is held while HubSpot answers or the rate limit
  * waits. Once per upload is kept by claims instead (table {@code crm_sync_claims}, a row per claimed key):
  * <ol>
- * <li><em>claim the upload</em> (short transaction under the upload's advisory lock): a recorded upload ends the
- * delivery; otherwise row {@code upload:<id>} is inserted with this delivery's token and the time, or taken over
- * when older than {@code esteira.crm.retry.sync-lease} (its holder is presumed dead). Held by a live delivery: this
- * one fails with {@link CrmUnavailableException} whose {@code Retry-After} is the rest of the lease, so it comes back
- * when the holder has recorded the upload (and finds it) or when the lease has run out (and takes over);</li>
- * <li>resolve the contact (CRM calls, no transaction);</li>
- * <li><em>claim the contact</em> ({@code contact:<id>}, same rules) and look for a newer image of it, so that images
- * of one contact are synced one at a time and "newer image wins" cannot race;</li>
- * <li>update the contact (CRM call, no transaction);</li>
- * <li><em>record</em> (short transaction under the upload's advisory lock): the row and its status events (the
+ * <li><em>claim the uploads</em> (a short transaction each, under the upload's advisory lock): a recorded upload is
+ * done; otherwise row {@code upload:<id>} is inserted with this batch's token, or taken over when older than
+ * {@code esteira.crm.retry.sync-lease} (its holder is presumed dead). Held by a live delivery: this one comes back
+ * when the lease has run out (not an attempt);</li>
+ * <li>resolve the contacts (CRM calls, no transaction);</li>
+ * <li><em>claim the contacts</em> ({@code contact:<id>}, same rules) and look for a newer image of each, so that
+ * images of one contact are synced one at a time and "newer image wins" cannot race;</li>
+ * <li>update the contacts (one CRM call per 100, no transaction);</li>
+ * <li><em>record</em> each upload (short transaction under its advisory lock): the row and its status events (the
  * outbox) commit together, unless the upload is already recorded (a delivery that took over an expired claim got
  * there first: its outcome stands, nothing is sent twice);</li>
  * <li>give the claims back, whatever happened (a crash leaves them to expire).</li>
  * </ol>
- * Only a delivery that outlives its lease can race another: both then send the same {@code PATCH} (harmless) and
- * only the first record counts. A claim held on the policy's last attempt ends that delivery as {@code FAILED},
- * like any other failure on it.
  */
 @Service
 public class PhotoLinkService {
@@ -70,6 +77,9 @@ public class PhotoLinkService {
 
 	/** The rendition whose permalink goes on the contact. */
 	static final String RENDITION = Thumbnails.CRM_RENDITION;
+
+	/** How soon an older image of a contact synced in the same batch comes back (and finds the newer one). */
+	private static final Duration SAME_CONTACT_DELAY = Duration.ofSeconds(2);
 
 	private static final Logger logger = LoggerFactory.getLogger(PhotoLinkService.class);
 
@@ -99,106 +109,213 @@ public class PhotoLinkService {
 	}
 
 	/**
-	 * Syncs the photo link of one processed image, in short transactions around the CRM calls (see the class
-	 * comment for the claims that keep it once per upload).
-	 * @param attempt which delivery of the event this is (1 for the first)
+	 * Syncs the photo links of a batch of deliveries (events already parsed), in short transactions around the CRM
+	 * calls.
 	 * @param maxAttempts the step's retry policy's attempts in all (a {@code FAILED} upload delivered again within
 	 * them was redriven from the dead-letter queue, and is tried again)
-	 * @return how the upload's sync stands after this call ({@link CrmSyncStatus#FAILED} only when this delivery
-	 * comes after the last attempt: it is on its way to the dead-letter queue)
-	 * @throws CrmUnavailableException when the CRM should be tried again later, or another delivery holds the
-	 * upload's or the contact's claim (then with the rest of that claim's lease as {@code Retry-After})
-	 * @throws MalformedImageEventException when the event has no upload id or time
+	 * @return a verdict for every delivery, and the uploads now {@link CrmSyncStatus#SYNCED} whose owner may still
+	 * have to be told ({@link OwnerNotifications})
 	 */
-	public CrmSyncStatus sync(ImageProcessedEvent event, int attempt, int maxAttempts) {
-		PhotoLink requested = photoLink(event);
-		// The step's start, sent with its end (the outbox sends both after the record's commit): ingest times the step.
-		Instant started = this.clock.instant();
+	Result sync(List<ImageEventDelivery> deliveries, int maxAttempts) {
+		Map<ImageEventDelivery, Verdict> verdicts = new LinkedHashMap<>();
+		Map<ImageEventDelivery, UUID> synced = new LinkedHashMap<>();
+		Map<UUID, Run> runs = new LinkedHashMap<>();
 		UUID token = UUID.randomUUID();
-		Optional<CrmSyncStatus> recorded = this.transactions
-			.execute((tx) -> claimUpload(requested, event, token, attempt, maxAttempts));
-		if (recorded.isPresent()) {
-			return recorded.get();
-		}
 		try {
-			ContactResolution resolution;
-			try {
-				resolution = this.contacts.resolve(requested.contactId(), event.customerEmail(),
-						event.customerPhone());
+			// 1. One run per upload (a duplicate in the batch is done with it), each claimed or found recorded.
+			for (ImageEventDelivery delivery : deliveries) {
+				PhotoLink photo;
+				try {
+					if (delivery.event() == null) {
+						throw new MalformedImageEventException(delivery.malformed());
+					}
+					photo = photoLink(delivery.event());
+				}
+				catch (MalformedImageEventException ex) {
+					verdicts.put(delivery, new Verdict.Dead(ex.getMessage()));
+					continue;
+				}
+				Run same = runs.get(photo.uploadId());
+				if (same != null) {
+					logger.debug("Duplicate event {} of upload {} in one batch", delivery.event().eventId(),
+							photo.uploadId());
+					same.duplicates.add(delivery);
+					continue;
+				}
+				Run run = new Run(delivery, photo, this.clock.instant());
+				runs.put(photo.uploadId(), run);
+				Optional<CrmSyncStatus> recorded = this.transactions
+					.execute((tx) -> claimUpload(run, token, maxAttempts));
+				if (recorded.isPresent()) {
+					run.end(switch (recorded.get()) {
+						case FAILED -> new Verdict.Dead("upload " + photo.uploadId()
+								+ " already failed; on to the dead-letter queue");
+						default -> Verdict.DONE;
+					}, recorded.get());
+				}
 			}
-			catch (CrmRejectedException ex) {
-				// The CRM refused a lookup (e.g. a search it cannot run): a person has to look.
-				return needsReview(requested, ex.getMessage(), attempt, started, null);
+			List<Run> open = runs.values().stream().filter(Run::isOpen).toList();
+			if (!open.isEmpty()) {
+				resolveAndUpdate(open, token);
 			}
-			return switch (resolution) {
-				case ContactResolution.NotFound notFound ->
-					needsReview(requested, notFound.reason(), attempt, started, null);
-				case ContactResolution.Ambiguous ambiguous -> needsReview(requested, ambiguous.reason(), attempt,
-						started, (sync) -> sync.withCandidates(ambiguous.candidates()));
-				case ContactResolution.Found found ->
-					update(requested.forContact(found.contact().id()), found, token, attempt, started);
-			};
+		}
+		catch (CrmUnavailableException ex) {
+			runs.values().stream().filter(Run::isOpen).forEach((run) -> run.end(Verdict.of(ex), null));
 		}
 		finally {
 			this.transactions.executeWithoutResult((tx) -> this.syncs.releaseClaims(token));
 		}
+		for (Run run : runs.values()) {
+			Verdict verdict = (run.verdict != null) ? run.verdict : Verdict.DONE;
+			verdicts.put(run.delivery, verdict);
+			run.duplicates.forEach((duplicate) -> verdicts.put(duplicate, (verdict instanceof Verdict.Dead) ? verdict
+					: Verdict.DONE));
+			if (run.status == CrmSyncStatus.SYNCED) {
+				synced.put(run.delivery, run.photo.uploadId());
+			}
+		}
+		return new Result(verdicts, synced);
+	}
+
+	/** The verdicts, and the deliveries of uploads that are {@link CrmSyncStatus#SYNCED}. */
+	record Result(Map<ImageEventDelivery, Verdict> verdicts, Map<ImageEventDelivery, UUID> synced) {
+	}
+
+	private void resolveAndUpdate(List<Run> open, UUID token) {
+		Map<ContactQuery, ContactResolution> resolutions = this.contacts.resolve(open.stream()
+			.map((run) -> new ContactQuery(run.photo.contactId(), run.event().customerEmail(),
+					run.event().customerPhone()))
+			.toList());
+		Map<String, Run> updates = new LinkedHashMap<>();
+		List<Run> found = new ArrayList<>();
+		for (Run run : open) {
+			ContactResolution resolution = resolutions.get(new ContactQuery(run.photo.contactId(),
+					run.event().customerEmail(), run.event().customerPhone()));
+			switch (resolution) {
+				case ContactResolution.NotFound notFound -> needsReview(run, notFound.reason(), null);
+				case ContactResolution.Ambiguous ambiguous ->
+					needsReview(run, ambiguous.reason(), (sync) -> sync.withCandidates(ambiguous.candidates()));
+				case ContactResolution.Found hit -> {
+					run.found = hit;
+					run.photo = run.photo.forContact(hit.contact().id());
+					found.add(run);
+				}
+				case null -> needsReview(run, "the contact could not be resolved", null);
+			}
+		}
+		// Newest image of each contact first; the older ones of the batch come back after it is recorded.
+		found.sort(Comparator.comparing((Run run) -> run.photo.occurredAt()).reversed());
+		for (Run run : found) {
+			String contactId = run.photo.contactId();
+			if (updates.containsKey(contactId)) {
+				run.end(new Verdict.Defer(SAME_CONTACT_DELAY,
+						"a newer image of contact " + contactId + " is in the same batch"), null);
+				continue;
+			}
+			Optional<Verdict> claimed = this.transactions.execute((tx) -> {
+				Optional<Duration> held = claim("contact:" + contactId, token);
+				if (held.isPresent()) {
+					return Optional.<Verdict>of(new Verdict.Defer(held.get(),
+							"contact " + contactId + " is being synced by another delivery"));
+				}
+				this.syncs.findNewerSync(contactId, run.photo.occurredAt()).ifPresent((newer) -> run.newer = newer);
+				return Optional.<Verdict>empty();
+			});
+			if (claimed.isPresent()) {
+				run.end(claimed.get(), null);
+			}
+			else if (run.newer != null) {
+				superseded(run);
+			}
+			else {
+				updates.put(contactId, run);
+			}
+		}
+		if (updates.isEmpty()) {
+			return;
+		}
+		Map<String, String> values = new LinkedHashMap<>();
+		updates.forEach((contactId, run) -> values.put(contactId, run.photo.link()));
+		Map<String, CrmOutcome<String>> outcomes = this.crm.updateContactProperty(this.settings.photoProperty(),
+				values);
+		updates.forEach((contactId, run) -> {
+			switch (outcomes.get(contactId)) {
+				case CrmOutcome.Done<String> done -> synced(run);
+				case CrmOutcome.Refused<String> refused -> needsReview(run, refused.reason(),
+						(sync) -> sync.resolvedBy(run.found.by(), run.found.contact().ownerId()));
+				case CrmOutcome.Unavailable<String> unavailable -> run.end(Verdict.of(unavailable.failure()), null);
+				case null -> run.end(Verdict.of(new CrmUnavailableException(
+						"the CRM said nothing of contact " + contactId, null)), null);
+			}
+		});
 	}
 
 	/** The recorded status when there is nothing to do, else empty with the upload claimed by {@code token}. */
-	private Optional<CrmSyncStatus> claimUpload(PhotoLink requested, ImageProcessedEvent event, UUID token,
-			int attempt, int maxAttempts) {
-		this.syncs.lockUntilCommit("crm-sync:upload:" + requested.uploadId());
-		Optional<CrmSync> recorded = this.syncs.findById(requested.uploadId());
+	private Optional<CrmSyncStatus> claimUpload(Run run, UUID token, int maxAttempts) {
+		UUID uploadId = run.photo.uploadId();
+		this.syncs.lockUntilCommit("crm-sync:upload:" + uploadId);
+		Optional<CrmSync> recorded = this.syncs.findById(uploadId);
 		if (recorded.isPresent()) {
-			if (recorded.get().status() != CrmSyncStatus.FAILED || attempt > maxAttempts) {
-				logger.debug("Upload {} already {}; duplicate event {} ignored", requested.uploadId(),
-						recorded.get().status(), event.eventId());
+			if (recorded.get().status() != CrmSyncStatus.FAILED || run.delivery.attempt() > maxAttempts) {
+				logger.debug("Upload {} already {}; duplicate event {} ignored", uploadId, recorded.get().status(),
+						run.event().eventId());
 				return recorded.map(CrmSync::status);
 			}
 			// Redriven from the dead-letter queue: try again.
 			this.syncs.delete(recorded.get());
 			this.syncs.flush();
 		}
-		claim("upload:" + requested.uploadId(), token);
+		Optional<Duration> held = claim("upload:" + uploadId, token);
+		if (held.isPresent()) {
+			run.end(new Verdict.Defer(held.get(), "upload " + uploadId + " is being synced by another delivery"),
+					null);
+		}
 		return Optional.empty();
 	}
 
-	private void claim(String key, UUID token) {
+	/** Claims {@code key}; when another delivery holds it, the rest of its lease. */
+	private Optional<Duration> claim(String key, UUID token) {
 		Instant now = this.clock.instant();
 		Duration lease = this.settings.retry().syncLease();
-		if (this.syncs.claim(key, token, now, now.minus(lease)) == 0) {
-			Duration rest = this.syncs.claimedAt(key)
-				.map((claimedAt) -> Duration.between(now, claimedAt.plus(lease)))
-				.filter((remaining) -> !remaining.isNegative())
-				.orElse(Duration.ZERO);
-			throw new CrmUnavailableException(key + " is being synced by another delivery", rest, null);
+		if (this.syncs.claim(key, token, now, now.minus(lease)) == 1) {
+			return Optional.empty();
 		}
+		return Optional.of(this.syncs.claimedAt(key)
+			.map((claimedAt) -> Duration.between(now, claimedAt.plus(lease)))
+			.filter((remaining) -> remaining.compareTo(Duration.ofSeconds(1)) > 0)
+			.orElse(Duration.ofSeconds(1)));
 	}
 
-	private CrmSyncStatus update(PhotoLink photo, ContactResolution.Found found, UUID token, int attempt,
-			Instant started) {
-		// Images of one contact one at a time, so that "newer image wins" cannot race.
-		Optional<CrmSync> newer = this.transactions.execute((tx) -> {
-			claim("contact:" + photo.contactId(), token);
-			return this.syncs.findNewerSync(photo.contactId(), photo.occurredAt());
-		});
-		if (newer.isPresent()) {
-			return superseded(photo, newer.get(), attempt, started);
-		}
-		try {
-			this.crm.updateContactProperty(photo.contactId(), photo.property(), photo.link());
-		}
-		catch (CrmRejectedException ex) {
-			return needsReview(photo, ex.getMessage(), attempt, started,
-					(sync) -> sync.resolvedBy(found.by(), found.contact().ownerId()));
-		}
-		return record(photo, attempt, started, (now) -> {
-			this.syncs.save(CrmSync.synced(photo, now, attempt).resolvedBy(found.by(), found.contact().ownerId()));
-			report(photo, StepOutcome.SUCCEEDED, UploadStatus.COMPLETED,
-					"photo link set on contact " + photo.contactId() + " (found by " + found.by() + ")", attempt, now);
-			logger.info("Photo link of upload {} set on contact {} (found by {})", photo.uploadId(),
-					photo.contactId(), found.by());
+	private void synced(Run run) {
+		record(run, (now) -> {
+			this.syncs.save(CrmSync.synced(run.photo, now, run.delivery.attempt())
+				.resolvedBy(run.found.by(), run.found.contact().ownerId()));
+			report(run, StepOutcome.SUCCEEDED, UploadStatus.COMPLETED, "photo link set on contact "
+					+ run.photo.contactId() + " (found by " + run.found.by() + ")", now);
+			logger.info("Photo link of upload {} set on contact {} (found by {})", run.photo.uploadId(),
+					run.photo.contactId(), run.found.by());
 			return CrmSyncStatus.SYNCED;
+		});
+	}
+
+	private void needsReview(Run run, String reason, UnaryOperator<CrmSync> details) {
+		record(run, (now) -> {
+			CrmSync sync = CrmSync.needsReview(run.photo, reason, now, run.delivery.attempt());
+			this.syncs.save((details != null) ? details.apply(sync) : sync);
+			report(run, StepOutcome.NEEDS_REVIEW, UploadStatus.NEEDS_REVIEW, reason, now);
+			logger.warn("Photo link of upload {} needs review: {}", run.photo.uploadId(), reason);
+			return CrmSyncStatus.NEEDS_REVIEW;
+		});
+	}
+
+	private void superseded(Run run) {
+		record(run, (now) -> {
+			String reason = "contact " + run.photo.contactId() + " already shows the newer image of upload "
+					+ run.newer.uploadId();
+			this.syncs.save(CrmSync.superseded(run.photo, reason, now, run.delivery.attempt()));
+			report(run, StepOutcome.SKIPPED, UploadStatus.COMPLETED, reason, now);
+			logger.info("Photo link of upload {} not sent: {}", run.photo.uploadId(), reason);
+			return CrmSyncStatus.SUPERSEDED;
 		});
 	}
 
@@ -206,17 +323,17 @@ public class PhotoLinkService {
 	 * Records the outcome and its status events in one transaction, unless a delivery that took over an expired
 	 * claim recorded the upload first: then its status stands and nothing is sent twice.
 	 */
-	private CrmSyncStatus record(PhotoLink photo, int attempt, Instant started,
-			java.util.function.Function<Instant, CrmSyncStatus> outcome) {
-		return this.transactions.execute((tx) -> {
-			this.syncs.lockUntilCommit("crm-sync:upload:" + photo.uploadId());
-			Optional<CrmSync> recorded = this.syncs.findById(photo.uploadId());
+	private void record(Run run, Function<Instant, CrmSyncStatus> outcome) {
+		CrmSyncStatus status = this.transactions.execute((tx) -> {
+			this.syncs.lockUntilCommit("crm-sync:upload:" + run.photo.uploadId());
+			Optional<CrmSync> recorded = this.syncs.findById(run.photo.uploadId());
 			if (recorded.isPresent()) {
 				return recorded.get().status();
 			}
-			report(photo, StepOutcome.STARTED, null, null, attempt, started);
+			report(run, StepOutcome.STARTED, null, null, run.started);
 			return outcome.apply(this.clock.instant());
 		});
+		run.end(Verdict.DONE, status);
 	}
 
 	/**
@@ -235,14 +352,15 @@ public class PhotoLinkService {
 		Instant now = this.clock.instant();
 		String reason = "gave up after " + attempt + " attempts: " + lastError;
 		this.syncs.save(CrmSync.failed(photo, reason, now, attempt));
-		report(photo, StepOutcome.FAILED, UploadStatus.FAILED, reason, attempt, now);
+		this.events.publishEvent(new UploadStatusEvent(UUID.randomUUID(), photo.uploadId(), SERVICE, STEP,
+				StepOutcome.FAILED, UploadStatus.FAILED, reason, attempt, now));
 		logger.error("Photo link of upload {} failed: {}", photo.uploadId(), reason);
 	}
 
 	private PhotoLink photoLink(ImageProcessedEvent event) {
 		if (event.uploadId() == null || event.occurredAt() == null) {
-			throw new MalformedImageEventException(
-					"Image event " + event.eventId() + " has no " + ((event.uploadId() == null) ? "uploadId" : "occurredAt"));
+			throw new MalformedImageEventException("Image event " + event.eventId() + " has no "
+					+ ((event.uploadId() == null) ? "uploadId" : "occurredAt"));
 		}
 		String contactId = event.crmContactId();
 		if (contactId != null) {
@@ -260,32 +378,50 @@ public class PhotoLinkService {
 		return base + Thumbnails.permalinkPath(uploadId, RENDITION);
 	}
 
-	private CrmSyncStatus needsReview(PhotoLink photo, String reason, int attempt, Instant started,
-			java.util.function.UnaryOperator<CrmSync> details) {
-		return record(photo, attempt, started, (now) -> {
-			CrmSync sync = CrmSync.needsReview(photo, reason, now, attempt);
-			this.syncs.save((details != null) ? details.apply(sync) : sync);
-			report(photo, StepOutcome.NEEDS_REVIEW, UploadStatus.NEEDS_REVIEW, reason, attempt, now);
-			logger.warn("Photo link of upload {} needs review: {}", photo.uploadId(), reason);
-			return CrmSyncStatus.NEEDS_REVIEW;
-		});
+	private void report(Run run, StepOutcome outcome, UploadStatus status, String reason, Instant now) {
+		this.events.publishEvent(new UploadStatusEvent(UUID.randomUUID(), run.photo.uploadId(), SERVICE, STEP,
+				outcome, status, reason, run.delivery.attempt(), now));
 	}
 
-	private CrmSyncStatus superseded(PhotoLink photo, CrmSync newer, int attempt, Instant started) {
-		return record(photo, attempt, started, (now) -> {
-			String reason = "contact " + photo.contactId() + " already shows the newer image of upload "
-					+ newer.uploadId();
-			this.syncs.save(CrmSync.superseded(photo, reason, now, attempt));
-			report(photo, StepOutcome.SKIPPED, UploadStatus.COMPLETED, reason, attempt, now);
-			logger.info("Photo link of upload {} not sent: {}", photo.uploadId(), reason);
-			return CrmSyncStatus.SUPERSEDED;
-		});
-	}
+	/** One upload's way through a batch. */
+	private static final class Run {
 
-	private void report(PhotoLink photo, StepOutcome outcome, UploadStatus status, String reason, int attempt,
-			Instant now) {
-		this.events.publishEvent(new UploadStatusEvent(UUID.randomUUID(), photo.uploadId(), SERVICE, STEP, outcome,
-				status, reason, attempt, now));
+		final ImageEventDelivery delivery;
+
+		final Set<ImageEventDelivery> duplicates = new HashSet<>();
+
+		/** The step's start, sent with its end (the outbox sends both after the record's commit). */
+		final Instant started;
+
+		PhotoLink photo;
+
+		ContactResolution.Found found;
+
+		CrmSync newer;
+
+		Verdict verdict;
+
+		CrmSyncStatus status;
+
+		Run(ImageEventDelivery delivery, PhotoLink photo, Instant started) {
+			this.delivery = delivery;
+			this.photo = photo;
+			this.started = started;
+		}
+
+		ImageProcessedEvent event() {
+			return this.delivery.event();
+		}
+
+		boolean isOpen() {
+			return this.verdict == null;
+		}
+
+		void end(Verdict verdict, CrmSyncStatus status) {
+			this.verdict = verdict;
+			this.status = status;
+		}
+
 	}
 
 }

@@ -4,17 +4,24 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.esteira.crmsync.crm.CrmClient;
 import io.esteira.crmsync.crm.CrmContact;
 import io.esteira.crmsync.crm.CrmNote;
+import io.esteira.crmsync.crm.CrmOutcome;
 import io.esteira.crmsync.crm.CrmRejectedException;
+import io.esteira.crmsync.crm.CrmRequestGate;
 import io.esteira.crmsync.crm.CrmTask;
 import io.esteira.crmsync.crm.CrmUnavailableException;
 import io.esteira.crmsync.crm.PhoneNumber;
@@ -29,17 +36,22 @@ import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 /**
- * {@link CrmClient} for HubSpot's CRM v3 API. Status codes map to the port's failures: 2xx is success; 429 (reason
- * {@code RATE_LIMITED}, or {@code DAILY_LIMIT} when the body names the {@code DAILY} policy), 5xx, 401 (reason
- * {@code CREDENTIALS_REFUSED}), 403 and I/O errors are {@link CrmUnavailableException}; any other 4xx (404: the
- * contact does not exist) is {@link CrmRejectedException}. The token is only ever written into the
- * {@code Authorization} header and is masked in anything HubSpot echoes back.
+ * {@link CrmClient} for HubSpot's date-versioned CRM API ({@code /crm/objects/2026-09/...}, the version set by
+ * {@code esteira.crm.hubspot.api-version}), through its batch endpoints: contacts are read by id and by email
+ * ({@code idProperty=email}) and updated 100 at a time, tasks and notes created 100 at a time with their
+ * associations, and several phone numbers looked up per search. Status codes map to the port's failures: 2xx is
+ * success; {@code 207 Multi-Status} carries an error per failed item (a validation rule's refusal, an unknown
+ * contact: {@link CrmOutcome.Refused}); 429 (reason {@code RATE_LIMITED}, or {@code DAILY_LIMIT} when the body names
+ * the {@code DAILY} policy), 5xx, 401 ({@code CREDENTIALS_REFUSED}), 403 and I/O errors are
+ * {@link CrmUnavailableException}; any other 4xx refuses every item of the request. The key is only ever written
+ * into the {@code Authorization} header and is masked in anything HubSpot echoes back.
  * <p>
  * Tasks are associated with their contact by HubSpot-defined association type 204 (task to contact), notes by 202
- * (note to contact). Phone numbers are searched on {@code phone} and {@code mobilephone} (as E.164) and on HubSpot's
- * calculated, digits-only {@code hs_searchable_calculated_phone_number} and
- * {@code hs_searchable_calculated_mobile_number} (national number, without country code; for a mobile also as written
- * before the ninth digit, with {@code IN}).
+ * (note to contact); each carries its marker as {@code objectWriteTraceId}, and its results are matched back by the
+ * marker in their body. Phone numbers are searched on {@code phone} and {@code mobilephone} (as E.164) and on
+ * HubSpot's calculated, digits-only {@code hs_searchable_calculated_phone_number} and
+ * {@code hs_searchable_calculated_mobile_number} (national number, without country code; for a mobile also as
+ * written before the ninth digit), one filter group per property with {@code IN} over the numbers.
  */
 public class HubSpotCrmClient implements CrmClient {
 
@@ -52,17 +64,32 @@ public class HubSpotCrmClient implements CrmClient {
 
 	static final int NOTE_TO_CONTACT = 202;
 
-	private static final int SEARCH_LIMIT = 10;
+	/** Inputs per batch request (HubSpot's limit). */
+	static final int BATCH_LIMIT = 100;
+
+	/** Phone numbers per search request: four filter groups of {@code IN} with up to two values each per number. */
+	static final int PHONES_PER_SEARCH = 25;
+
+	private static final int SEARCH_LIMIT = 100;
 
 	private static final int MAX_REASON_LENGTH = 300;
+
+	private static final List<String> PHONE_PROPERTIES = List.of("phone", "mobilephone",
+			"hs_searchable_calculated_phone_number", "hs_searchable_calculated_mobile_number", "hubspot_owner_id");
 
 	private final RestClient http;
 
 	private final String token;
 
-	public HubSpotCrmClient(RestClient http, String token) {
+	private final Paths paths;
+
+	private final CrmRequestGate gate;
+
+	public HubSpotCrmClient(RestClient http, String token, Paths paths, CrmRequestGate gate) {
 		this.http = http;
 		this.token = (token != null) ? token.strip() : "";
+		this.paths = paths;
+		this.gate = gate;
 	}
 
 	/**
@@ -70,91 +97,248 @@ public class HubSpotCrmClient implements CrmClient {
 	 * @param builder Spring Boot's builder (observations, message converters); cloned, not changed
 	 */
 	public static HubSpotCrmClient create(RestClient.Builder builder, String baseUrl, String token,
-			Duration connectTimeout, Duration readTimeout) {
+			String apiVersion, Duration connectTimeout, Duration readTimeout, CrmRequestGate gate) {
 		RestClient http = builder.clone()
 			.baseUrl(baseUrl)
 			// HTTP/1.1: with its default (HTTP/2) the JDK client tries an h2c upgrade on plain http, and WireMock
-			// closes the connection on it; one small request at a time gains nothing from HTTP/2 anyway.
+			// closes the connection on it.
 			.requestFactory(ClientHttpRequestFactoryBuilder.jdk()
 				.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1))
 				.build(HttpClientSettings.defaults().withTimeouts(connectTimeout, readTimeout)))
 			.build();
-		return new HubSpotCrmClient(http, token);
+		return new HubSpotCrmClient(http, token, new Paths(apiVersion), gate);
 	}
 
 	@Override
-	public Optional<CrmContact> findContact(String contactId) {
-		requireContactId(contactId);
-		Action action = new Action("read contact " + contactId, "read of contact " + contactId);
-		HubSpotObject contact = send(action, HttpMethod.GET,
-				"/crm/v3/objects/contacts/{contactId}?properties=hubspot_owner_id", null, HubSpotObject.class, true,
-				contactId);
-		return Optional.ofNullable(contact).map(HubSpotCrmClient::toContact);
-	}
-
-	@Override
-	public List<CrmContact> findContactsByEmail(String email) {
-		Map<String, Object> body = search(List.of(List.of(filter("email", "EQ", email.strip()))),
-				List.of("email", "hubspot_owner_id"));
-		return searchContacts(new Action("search contacts by email", "search of contacts by email"), body);
-	}
-
-	@Override
-	public List<CrmContact> findContactsByPhone(PhoneNumber phone) {
-		List<List<Map<String, Object>>> groups = new ArrayList<>();
-		groups.add(List.of(filter("phone", "EQ", phone.e164())));
-		groups.add(List.of(filter("mobilephone", "EQ", phone.e164())));
-		// HubSpot's calculated numbers are digits only, without the country code; a mobile may still be stored as it
-		// was written before the ninth digit.
-		List<String> national = new ArrayList<>(List.of(phone.nationalNumber()));
-		phone.legacyNationalNumber().ifPresent(national::add);
-		groups.add(List.of(anyOf("hs_searchable_calculated_phone_number", national)));
-		groups.add(List.of(anyOf("hs_searchable_calculated_mobile_number", national)));
-		Map<String, Object> body = search(groups, List.of("phone", "mobilephone", "hubspot_owner_id"));
-		return searchContacts(new Action("search contacts by phone", "search of contacts by phone"), body);
-	}
-
-	@Override
-	public void updateContactProperty(String contactId, String property, String value) {
-		requireContactId(contactId);
-		Action action = new Action("update contact " + contactId, "update of contact " + contactId);
-		send(action, HttpMethod.PATCH, "/crm/v3/objects/contacts/{contactId}",
-				Map.of("properties", Map.of(property, value)), Void.class, false, contactId);
-	}
-
-	@Override
-	public String createTask(CrmTask task) {
-		requireContactId(task.contactId());
-		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("hs_timestamp", task.dueAt().toString());
-		properties.put("hs_task_subject", task.subject());
-		properties.put("hs_task_body", task.body());
-		properties.put("hs_task_status", "NOT_STARTED");
-		properties.put("hs_task_type", "TODO");
-		if (task.ownerId() != null) {
-			properties.put("hubspot_owner_id", task.ownerId());
+	public Map<String, CrmContact> findContacts(Collection<String> contactIds) {
+		List<String> ids = contactIds.stream().filter(HubSpotCrmClient::isContactId).distinct().toList();
+		Map<String, CrmContact> found = new LinkedHashMap<>();
+		for (List<String> chunk : chunks(ids, BATCH_LIMIT)) {
+			Map<String, Object> body = Map.of("properties", List.of("hubspot_owner_id"), "inputs",
+					chunk.stream().map((id) -> Map.of("id", id)).toList());
+			BatchAnswer answer = send(new Action("read contacts", "read of " + chunk.size() + " contacts"),
+					CrmRequestGate.Kind.STANDARD, HttpMethod.POST, this.paths.batch("contacts", "read"), body,
+					BatchAnswer.class);
+			answer.resultList().forEach((object) -> found.put(object.id(), toContact(object)));
 		}
-		Action action = new Action("create a task for contact " + task.contactId(),
-				"creation of a task for contact " + task.contactId());
-		HubSpotObject created = send(action, HttpMethod.POST, "/crm/v3/objects/tasks",
-				Map.of("properties", properties, "associations",
-						List.of(association(task.contactId(), TASK_TO_CONTACT))),
-				HubSpotObject.class, false);
-		return created.id();
+		return found;
 	}
 
 	@Override
-	public String createNote(CrmNote note) {
-		requireContactId(note.contactId());
-		Map<String, Object> properties = Map.of("hs_timestamp", note.timestamp().toString(), "hs_note_body",
-				note.body());
-		Action action = new Action("create a note for contact " + note.contactId(),
-				"creation of a note for contact " + note.contactId());
-		HubSpotObject created = send(action, HttpMethod.POST, "/crm/v3/objects/notes",
-				Map.of("properties", properties, "associations",
-						List.of(association(note.contactId(), NOTE_TO_CONTACT))),
-				HubSpotObject.class, false);
-		return created.id();
+	public Map<String, CrmContact> findContactsByEmail(Collection<String> emails) {
+		List<String> wanted = emails.stream().map((email) -> email.strip().toLowerCase(Locale.ROOT)).distinct().toList();
+		Map<String, CrmContact> found = new LinkedHashMap<>();
+		for (List<String> chunk : chunks(wanted, BATCH_LIMIT)) {
+			Map<String, Object> body = Map.of("idProperty", "email", "properties",
+					List.of("email", "hubspot_owner_id"), "inputs",
+					chunk.stream().map((email) -> Map.of("id", email)).toList());
+			BatchAnswer answer = send(new Action("read contacts by email", "read of contacts by email"),
+					CrmRequestGate.Kind.STANDARD, HttpMethod.POST, this.paths.batch("contacts", "read"), body,
+					BatchAnswer.class);
+			for (HubSpotObject object : answer.resultList()) {
+				String email = object.property("email");
+				if (email != null && chunk.contains(email.strip().toLowerCase(Locale.ROOT))) {
+					found.put(email.strip().toLowerCase(Locale.ROOT), toContact(object));
+				}
+			}
+		}
+		return found;
+	}
+
+	@Override
+	public Map<PhoneNumber, List<CrmContact>> findContactsByPhone(Collection<PhoneNumber> phones) {
+		List<PhoneNumber> wanted = List.copyOf(new LinkedHashSet<>(phones));
+		Map<PhoneNumber, List<CrmContact>> found = new LinkedHashMap<>();
+		for (List<PhoneNumber> chunk : chunks(wanted, PHONES_PER_SEARCH)) {
+			List<String> e164 = chunk.stream().map(PhoneNumber::e164).toList();
+			List<String> national = new ArrayList<>();
+			chunk.forEach((phone) -> {
+				national.add(phone.nationalNumber());
+				phone.legacyNationalNumber().ifPresent(national::add);
+			});
+			List<List<Map<String, Object>>> groups = List.of(List.of(anyOf("phone", e164)),
+					List.of(anyOf("mobilephone", e164)),
+					List.of(anyOf("hs_searchable_calculated_phone_number", national)),
+					List.of(anyOf("hs_searchable_calculated_mobile_number", national)));
+			List<HubSpotObject> results = searchResults(
+					new Action("search contacts by phone", "search of contacts by phone"), "contacts",
+					search(groups, PHONE_PROPERTIES));
+			for (PhoneNumber phone : chunk) {
+				List<CrmContact> matches = results.stream()
+					.filter((object) -> hasNumber(object, phone))
+					.map(HubSpotCrmClient::toContact)
+					.toList();
+				if (!matches.isEmpty()) {
+					found.put(phone, matches);
+				}
+			}
+		}
+		return found;
+	}
+
+	private static boolean hasNumber(HubSpotObject contact, PhoneNumber phone) {
+		Set<String> national = new LinkedHashSet<>(List.of(phone.nationalNumber()));
+		phone.legacyNationalNumber().ifPresent(national::add);
+		return phone.e164().equals(contact.property("phone")) || phone.e164().equals(contact.property("mobilephone"))
+				|| national.contains(contact.property("hs_searchable_calculated_phone_number"))
+				|| national.contains(contact.property("hs_searchable_calculated_mobile_number"));
+	}
+
+	@Override
+	public Map<String, CrmOutcome<String>> updateContactProperty(String property, Map<String, String> values) {
+		Map<String, CrmOutcome<String>> outcomes = new LinkedHashMap<>();
+		List<String> ids = new ArrayList<>();
+		values.keySet().forEach((id) -> {
+			if (isContactId(id)) {
+				ids.add(id);
+			}
+			else {
+				outcomes.put(id, new CrmOutcome.Refused<>(
+						"'" + abbreviate(String.valueOf(id), 40) + "' is not a HubSpot contact id"));
+			}
+		});
+		for (List<String> chunk : chunks(ids, BATCH_LIMIT)) {
+			List<Map<String, Object>> inputs = chunk.stream()
+				.map((id) -> Map.<String, Object>of("id", id, "properties", Map.of(property, values.get(id))))
+				.toList();
+			Action action = new Action("update contacts", "update of " + chunk.size() + " contacts");
+			outcomes.putAll(itemOutcomes(action, this.paths.batch("contacts", "update"), Map.of("inputs", inputs),
+					chunk, HubSpotObject::id, (error) -> error.contextValues("ids")));
+		}
+		return outcomes;
+	}
+
+	@Override
+	public Map<String, CrmOutcome<String>> createTasks(List<CrmTask> tasks) {
+		Map<String, CrmOutcome<String>> outcomes = new LinkedHashMap<>();
+		for (List<CrmTask> chunk : chunks(tasks, BATCH_LIMIT)) {
+			List<Map<String, Object>> inputs = new ArrayList<>();
+			for (CrmTask task : chunk) {
+				Map<String, Object> properties = new LinkedHashMap<>();
+				properties.put("hs_timestamp", task.dueAt().toString());
+				properties.put("hs_task_subject", task.subject());
+				properties.put("hs_task_body", task.body());
+				properties.put("hs_task_status", "NOT_STARTED");
+				properties.put("hs_task_type", "TODO");
+				if (task.ownerId() != null) {
+					properties.put("hubspot_owner_id", task.ownerId());
+				}
+				inputs.add(creation(properties, task.contactId(), TASK_TO_CONTACT, task.marker()));
+			}
+			outcomes.putAll(created(new Action("create tasks", "creation of " + chunk.size() + " tasks"), "tasks",
+					"hs_task_body", inputs, chunk.stream().map(CrmTask::marker).toList()));
+		}
+		return outcomes;
+	}
+
+	@Override
+	public Map<String, CrmOutcome<String>> createNotes(List<CrmNote> notes) {
+		Map<String, CrmOutcome<String>> outcomes = new LinkedHashMap<>();
+		for (List<CrmNote> chunk : chunks(notes, BATCH_LIMIT)) {
+			List<Map<String, Object>> inputs = new ArrayList<>();
+			for (CrmNote note : chunk) {
+				Map<String, Object> properties = new LinkedHashMap<>();
+				properties.put("hs_timestamp", note.timestamp().toString());
+				properties.put("hs_note_body", note.body());
+				inputs.add(creation(properties, note.contactId(), NOTE_TO_CONTACT, note.marker()));
+			}
+			outcomes.putAll(created(new Action("create notes", "creation of " + chunk.size() + " notes"), "notes",
+					"hs_note_body", inputs, chunk.stream().map(CrmNote::marker).toList()));
+		}
+		return outcomes;
+	}
+
+	private static Map<String, Object> creation(Map<String, Object> properties, String contactId, int association,
+			String marker) {
+		Map<String, Object> input = new LinkedHashMap<>();
+		input.put("properties", properties);
+		input.put("associations", List.of(Map.of("to", Map.of("id", contactId), "types",
+				List.of(Map.of("associationCategory", "HUBSPOT_DEFINED", "associationTypeId", association)))));
+		input.put("objectWriteTraceId", marker);
+		return input;
+	}
+
+	/**
+	 * Sends a batch creation and matches each result to its marker: by the marker in the body property HubSpot
+	 * returns, else (an answer without properties) by position when every input has a result.
+	 */
+	private Map<String, CrmOutcome<String>> created(Action action, String objectType, String bodyProperty,
+			List<Map<String, Object>> inputs, List<String> markers) {
+		List<HubSpotObject> positional = new ArrayList<>();
+		Function<HubSpotObject, String> byMarker = (object) -> {
+			String body = object.property(bodyProperty);
+			String trace = object.objectWriteTraceId();
+			if (trace != null && markers.contains(trace)) {
+				return trace;
+			}
+			if (body != null) {
+				for (String marker : markers) {
+					if (body.contains(marker)) {
+						return marker;
+					}
+				}
+			}
+			positional.add(object);
+			return null;
+		};
+		Map<String, CrmOutcome<String>> outcomes = itemOutcomes(action, this.paths.batch(objectType, "create"),
+				Map.of("inputs", inputs), markers, byMarker, (error) -> error.contextValues("objectWriteTraceId"));
+		if (!positional.isEmpty() && positional.size() == markers.size()) {
+			for (int i = 0; i < markers.size(); i++) {
+				outcomes.put(markers.get(i), new CrmOutcome.Done<>(positional.get(i).id()));
+			}
+		}
+		return outcomes;
+	}
+
+	/**
+	 * One batch request and an outcome for every key: done when a result names it, as its error says when one
+	 * does, else unavailable (neither: HubSpot did not say, so it may be tried again). A whole refusal (4xx) refuses
+	 * every key.
+	 */
+	private Map<String, CrmOutcome<String>> itemOutcomes(Action action, String uri, Object body, List<String> keys,
+			Function<HubSpotObject, String> keyOfResult, Function<BatchError, List<String>> keysOfError) {
+		Map<String, CrmOutcome<String>> outcomes = new LinkedHashMap<>();
+		BatchAnswer answer;
+		try {
+			answer = send(action, CrmRequestGate.Kind.STANDARD, HttpMethod.POST, uri, body, BatchAnswer.class);
+		}
+		catch (CrmRejectedException ex) {
+			keys.forEach((key) -> outcomes.put(key, new CrmOutcome.Refused<>(ex.getMessage())));
+			return outcomes;
+		}
+		for (HubSpotObject result : answer.resultList()) {
+			String key = keyOfResult.apply(result);
+			if (key != null) {
+				outcomes.put(key, new CrmOutcome.Done<>(result.id()));
+			}
+		}
+		for (BatchError error : answer.errorList()) {
+			for (String key : keysOfError.apply(error)) {
+				if (keys.contains(key) && !outcomes.containsKey(key)) {
+					outcomes.put(key, itemError(action, error));
+				}
+			}
+		}
+		for (String key : keys) {
+			outcomes.computeIfAbsent(key, (missing) -> new CrmOutcome.Unavailable<>(new CrmUnavailableException(
+					"HubSpot's answer to the " + action.noun() + " said nothing of this item", null)));
+		}
+		return outcomes;
+	}
+
+	private CrmOutcome<String> itemError(Action action, BatchError error) {
+		String category = String.valueOf(error.category());
+		String message = abbreviate(mask("HubSpot refused the " + action.noun().replaceFirst(" of [0-9]+ ", " of ")
+				+ " (" + category + ")" + ((error.message() != null) ? ": " + error.message() : "")),
+				MAX_REASON_LENGTH);
+		return switch (category) {
+			case "RATE_LIMITS" -> new CrmOutcome.Unavailable<>(new CrmUnavailableException(
+					CrmUnavailableException.Reason.RATE_LIMITED, message, null, null));
+			case "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT", "LOCKED" ->
+				new CrmOutcome.Unavailable<>(new CrmUnavailableException(message, null));
+			default -> new CrmOutcome.Refused<>(message);
+		};
 	}
 
 	@Override
@@ -173,9 +357,13 @@ public class HubSpotCrmClient implements CrmClient {
 			throw new CrmRejectedException("'" + abbreviate(name, 40) + "' is not a HubSpot property name");
 		}
 		Action read = new Action("read contact property " + name, "read of contact property " + name);
-		if (send(read, HttpMethod.GET, "/crm/v3/properties/contacts/{name}", null, HubSpotProperty.class, true,
-				name) != null) {
+		try {
+			send(read, CrmRequestGate.Kind.STANDARD, HttpMethod.GET, this.paths.property(name), null,
+					HubSpotProperty.class);
 			return;
+		}
+		catch (NotFoundException ex) {
+			// Create it below.
 		}
 		Map<String, Object> property = new LinkedHashMap<>();
 		property.put("name", name);
@@ -186,7 +374,7 @@ public class HubSpotCrmClient implements CrmClient {
 		property.put("description", "Link to the customer's latest photo, kept up to date by Esteira.");
 		Action create = new Action("create contact property " + name, "creation of contact property " + name);
 		try {
-			send(create, HttpMethod.POST, "/crm/v3/properties/contacts", property, Void.class, false);
+			send(create, CrmRequestGate.Kind.STANDARD, HttpMethod.POST, this.paths.properties(), property, Void.class);
 		}
 		catch (ConflictException ex) {
 			// Created meanwhile by another instance: what we wanted.
@@ -197,26 +385,18 @@ public class HubSpotCrmClient implements CrmClient {
 		Map<String, Object> body = search(List.of(List.of(filter(bodyProperty, "CONTAINS_TOKEN", marker))),
 				List.of(bodyProperty));
 		Action action = new Action("search " + objectType + " by marker", "search of " + objectType + " by marker");
-		HubSpotSearch found = send(action, HttpMethod.POST, "/crm/v3/objects/" + objectType + "/search", body,
-				HubSpotSearch.class, false);
-		return results(found).stream()
+		return searchResults(action, objectType, body).stream()
 			.filter((object) -> {
-				String text = (object.properties() != null) ? object.properties().get(bodyProperty) : null;
+				String text = object.property(bodyProperty);
 				return text == null || text.contains(marker);
 			})
 			.map(HubSpotObject::id)
 			.findFirst();
 	}
 
-	private List<CrmContact> searchContacts(Action action, Map<String, Object> body) {
-		HubSpotSearch found = send(action, HttpMethod.POST, "/crm/v3/objects/contacts/search", body,
-				HubSpotSearch.class, false);
-		Map<String, CrmContact> contacts = new LinkedHashMap<>();
-		results(found).forEach((object) -> contacts.putIfAbsent(object.id(), toContact(object)));
-		return List.copyOf(contacts.values());
-	}
-
-	private static List<HubSpotObject> results(HubSpotSearch found) {
+	private List<HubSpotObject> searchResults(Action action, String objectType, Map<String, Object> body) {
+		HubSpotSearch found = send(action, CrmRequestGate.Kind.SEARCH, HttpMethod.POST,
+				this.paths.search(objectType), body, HubSpotSearch.class);
 		return (found == null || found.results() == null) ? List.of()
 				: found.results().stream().filter((object) -> object.id() != null).toList();
 	}
@@ -234,38 +414,40 @@ public class HubSpotCrmClient implements CrmClient {
 
 	/** {@code EQ} for one value, {@code IN} for several. */
 	private static Map<String, Object> anyOf(String property, List<String> values) {
-		return (values.size() == 1) ? filter(property, "EQ", values.getFirst())
-				: Map.of("propertyName", property, "operator", "IN", "values", values);
-	}
-
-	private static Map<String, Object> association(String contactId, int typeId) {
-		return Map.of("to", Map.of("id", contactId), "types",
-				List.of(Map.of("associationCategory", "HUBSPOT_DEFINED", "associationTypeId", typeId)));
+		List<String> distinct = List.copyOf(new LinkedHashSet<>(values));
+		return (distinct.size() == 1) ? filter(property, "EQ", distinct.getFirst())
+				: Map.of("propertyName", property, "operator", "IN", "values", distinct);
 	}
 
 	private static CrmContact toContact(HubSpotObject object) {
-		String owner = (object.properties() != null) ? object.properties().get("hubspot_owner_id") : null;
+		String owner = object.property("hubspot_owner_id");
 		return new CrmContact(object.id(), (owner == null || owner.isBlank()) ? null : owner);
 	}
 
-	private static void requireContactId(String contactId) {
-		if (contactId == null || !CONTACT_ID.matcher(contactId).matches()) {
-			throw new CrmRejectedException(
-					"'" + abbreviate(String.valueOf(contactId), 40) + "' is not a HubSpot contact id");
+	private static boolean isContactId(String contactId) {
+		return contactId != null && CONTACT_ID.matcher(contactId).matches();
+	}
+
+	private static <T> List<List<T>> chunks(List<T> items, int size) {
+		List<List<T>> chunks = new ArrayList<>();
+		for (int from = 0; from < items.size(); from += size) {
+			chunks.add(items.subList(from, Math.min(items.size(), from + size)));
 		}
+		return chunks;
 	}
 
 	/**
-	 * One request. A 2xx answer is converted to {@code type} ({@code null} for {@link Void}); a 404 gives
-	 * {@code null} when {@code notFoundIsEmpty}; anything else is a failure.
+	 * One request, after the gate let it through. A 2xx answer is converted to {@code type} ({@code null} for
+	 * {@link Void}); anything else is a failure, told to the gate when it is the CRM's being unavailable.
 	 */
-	private <T> T send(Action action, HttpMethod method, String uri, Object body, Class<T> type,
-			boolean notFoundIsEmpty, Object... uriVariables) {
+	private <T> T send(Action action, CrmRequestGate.Kind kind, HttpMethod method, String uri, Object body,
+			Class<T> type) {
 		if (this.token.isEmpty()) {
-			throw new CrmUnavailableException("no HubSpot token configured (esteira.crm.hubspot.token)", null);
+			throw new CrmUnavailableException("no HubSpot key configured (esteira.crm.hubspot.token)", null);
 		}
+		this.gate.beforeRequest(kind);
 		RestClient.RequestBodySpec request = this.http.method(method)
-			.uri(uri, uriVariables)
+			.uri(uri)
 			.headers((headers) -> headers.setBearerAuth(this.token))
 			.accept(MediaType.APPLICATION_JSON);
 		if (body != null) {
@@ -277,16 +459,21 @@ public class HubSpotCrmClient implements CrmClient {
 				if (status.is2xxSuccessful()) {
 					return (type == Void.class) ? null : response.bodyTo(type);
 				}
-				if (status.value() == HttpStatus.NOT_FOUND.value() && notFoundIsEmpty) {
-					return null;
-				}
 				throw failure(action, status, readError(response), response.getHeaders().getFirst("Retry-After"));
 			});
 		}
 		catch (ResourceAccessException ex) {
-			throw new CrmUnavailableException(
-					"HubSpot could not be reached to " + action.verb() + " (" + mask(rootCauseMessage(ex)) + ")", ex);
+			throw told(new CrmUnavailableException(
+					"HubSpot could not be reached to " + action.verb() + " (" + mask(rootCauseMessage(ex)) + ")", ex));
 		}
+		catch (CrmUnavailableException ex) {
+			throw told(ex);
+		}
+	}
+
+	private CrmUnavailableException told(CrmUnavailableException failure) {
+		this.gate.onUnavailable(failure);
+		return failure;
 	}
 
 	private RuntimeException failure(Action action, HttpStatusCode status, HubSpotError error, String retryAfter) {
@@ -302,16 +489,16 @@ public class HubSpotCrmClient implements CrmClient {
 							MAX_REASON_LENGTH),
 					parseRetryAfter(retryAfter), null);
 		}
-		if (code == HttpStatus.NOT_FOUND.value() && action.noun().startsWith("update of contact")) {
-			return new CrmRejectedException(action.noun().substring("update of ".length()) + " not found in HubSpot");
+		if (code == HttpStatus.NOT_FOUND.value() && action.noun().startsWith("read of contact property")) {
+			return new NotFoundException();
 		}
 		if (code == HttpStatus.UNAUTHORIZED.value()) {
 			return new CrmUnavailableException(CrmUnavailableException.Reason.CREDENTIALS_REFUSED,
-					"HubSpot refused the token (401) on the " + action.noun() + "; check esteira.crm.hubspot.token",
+					"HubSpot refused the key (401) on the " + action.noun() + "; check esteira.crm.hubspot.token",
 					null, null);
 		}
 		if (code == HttpStatus.FORBIDDEN.value()) {
-			return new CrmUnavailableException("HubSpot refused the token (403) on the " + action.noun()
+			return new CrmUnavailableException("HubSpot refused the key (403) on the " + action.noun()
 					+ "; check the scopes of esteira.crm.hubspot.token", null);
 		}
 		if (code == HttpStatus.CONFLICT.value() && action.noun().startsWith("creation of contact property")) {
@@ -377,6 +564,15 @@ public class HubSpotCrmClient implements CrmClient {
 	private record Action(String verb, String noun) {
 	}
 
+	/** A 404 where it means "not there yet". */
+	private static final class NotFoundException extends RuntimeException {
+
+		NotFoundException() {
+			super("not found", null, false, false);
+		}
+
+	}
+
 	/** A 409 where it means "already there". */
 	private static final class ConflictException extends RuntimeException {
 
@@ -393,7 +589,70 @@ public class HubSpotCrmClient implements CrmClient {
 
 	/** A CRM object as HubSpot returns it (only the fields we use). */
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record HubSpotObject(String id, Map<String, String> properties) {
+	record HubSpotObject(String id, Map<String, String> properties, String objectWriteTraceId) {
+
+		String property(String name) {
+			return (this.properties != null) ? this.properties.get(name) : null;
+		}
+
+	}
+
+	/** A batch answer (200, 201 or 207): a result per done input, an error per failed group of inputs. */
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record BatchAnswer(String status, List<HubSpotObject> results, List<BatchError> errors) {
+
+		List<HubSpotObject> resultList() {
+			return (this.results == null) ? List.of()
+					: this.results.stream().filter((object) -> object != null && object.id() != null).toList();
+		}
+
+		List<BatchError> errorList() {
+			return (this.errors == null) ? List.of() : this.errors;
+		}
+
+	}
+
+	/** One error of a batch answer; {@code context} names the inputs it concerns ({@code ids}, ...). */
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record BatchError(String status, String category, String message, Map<String, List<String>> context) {
+
+		List<String> contextValues(String name) {
+			return (this.context == null || this.context.get(name) == null) ? List.of() : this.context.get(name);
+		}
+
+	}
+
+	/**
+	 * The API's paths for one date version ({@code esteira.crm.hubspot.api-version}, e.g. {@code 2026-09}).
+	 *
+	 * @param version the date version
+	 */
+	public record Paths(String version) {
+
+		private static final Pattern VERSION = Pattern.compile("[0-9]{4}-[0-9]{2}");
+
+		public Paths {
+			if (version == null || !VERSION.matcher(version).matches()) {
+				throw new IllegalArgumentException("A HubSpot API version looks like 2026-09, not " + version);
+			}
+		}
+
+		String batch(String objectType, String action) {
+			return "/crm/objects/" + this.version + "/" + objectType + "/batch/" + action;
+		}
+
+		String search(String objectType) {
+			return "/crm/objects/" + this.version + "/" + objectType + "/search";
+		}
+
+		String property(String name) {
+			return properties() + "/" + name;
+		}
+
+		String properties() {
+			return "/crm/properties/" + this.version + "/contacts";
+		}
+
 	}
 
 	/** A search answer. */

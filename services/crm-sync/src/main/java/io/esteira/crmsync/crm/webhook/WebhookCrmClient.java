@@ -6,12 +6,15 @@ import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,7 +22,9 @@ import javax.crypto.spec.SecretKeySpec;
 import io.esteira.crmsync.crm.CrmClient;
 import io.esteira.crmsync.crm.CrmContact;
 import io.esteira.crmsync.crm.CrmNote;
+import io.esteira.crmsync.crm.CrmOutcome;
 import io.esteira.crmsync.crm.CrmRejectedException;
+import io.esteira.crmsync.crm.CrmRequestGate;
 import io.esteira.crmsync.crm.CrmTask;
 import io.esteira.crmsync.crm.CrmUnavailableException;
 import io.esteira.crmsync.crm.PhoneNumber;
@@ -48,6 +53,10 @@ import org.springframework.web.client.RestClient;
  * the upload carried, or {@code email:<address>} / {@code phone:<E.164>}. Answers: 2xx success (a JSON {@code id} in
  * the answer is kept as the task's or note's id), 429 rate limited, 401/403 credentials refused, 5xx and I/O errors
  * unavailable, other 4xx rejected for review.
+ * <p>
+ * <b>Not batched.</b> The contract is one signed document per action, with a delivery id per action for the
+ * receiver's de-duplication; receivers written against it (and their own rate limits) expect that. A batch of the
+ * port is sent as one POST per item, each through the {@link CrmRequestGate}, and each item gets its own outcome.
  */
 public class WebhookCrmClient implements CrmClient {
 
@@ -61,21 +70,24 @@ public class WebhookCrmClient implements CrmClient {
 
 	private final Clock clock;
 
-	public WebhookCrmClient(RestClient http, String url, String secret, Clock clock) {
+	private final CrmRequestGate gate;
+
+	public WebhookCrmClient(RestClient http, String url, String secret, Clock clock, CrmRequestGate gate) {
 		this.http = http;
 		this.url = url;
 		this.secret = (secret != null) ? secret.getBytes(StandardCharsets.UTF_8) : new byte[0];
 		this.clock = clock;
+		this.gate = gate;
 	}
 
 	public static WebhookCrmClient create(RestClient.Builder builder, String url, String secret,
-			Duration connectTimeout, Duration readTimeout, Clock clock) {
+			Duration connectTimeout, Duration readTimeout, Clock clock, CrmRequestGate gate) {
 		RestClient http = builder.clone()
 			.requestFactory(ClientHttpRequestFactoryBuilder.jdk()
 				.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1))
 				.build(HttpClientSettings.defaults().withTimeouts(connectTimeout, readTimeout)))
 			.build();
-		return new WebhookCrmClient(http, url, secret, clock);
+		return new WebhookCrmClient(http, url, secret, clock, gate);
 	}
 
 	/** The signature of a body sent at {@code timestamp}: what {@code X-Esteira-Signature} carries. */
@@ -91,48 +103,87 @@ public class WebhookCrmClient implements CrmClient {
 		}
 	}
 
+	/** The receiver resolves contacts: the id the upload carried is the reference. */
 	@Override
-	public Optional<CrmContact> findContact(String contactId) {
-		return Optional.of(new CrmContact(contactId, null));
+	public Map<String, CrmContact> findContacts(Collection<String> contactIds) {
+		Map<String, CrmContact> contacts = new LinkedHashMap<>();
+		contactIds.forEach((id) -> contacts.put(id, new CrmContact(id, null)));
+		return contacts;
 	}
 
 	@Override
-	public List<CrmContact> findContactsByEmail(String email) {
-		return List.of(new CrmContact("email:" + email.strip().toLowerCase(java.util.Locale.ROOT), null));
+	public Map<String, CrmContact> findContactsByEmail(Collection<String> emails) {
+		Map<String, CrmContact> contacts = new LinkedHashMap<>();
+		emails.forEach((email) -> {
+			String address = email.strip().toLowerCase(Locale.ROOT);
+			contacts.put(address, new CrmContact("email:" + address, null));
+		});
+		return contacts;
 	}
 
 	@Override
-	public List<CrmContact> findContactsByPhone(PhoneNumber phone) {
-		return List.of(new CrmContact("phone:" + phone.e164(), null));
+	public Map<PhoneNumber, List<CrmContact>> findContactsByPhone(Collection<PhoneNumber> phones) {
+		Map<PhoneNumber, List<CrmContact>> contacts = new LinkedHashMap<>();
+		phones.forEach((phone) -> contacts.put(phone, List.of(new CrmContact("phone:" + phone.e164(), null))));
+		return contacts;
 	}
 
 	@Override
-	public void updateContactProperty(String contactId, String property, String value) {
-		Map<String, Object> payload = new LinkedHashMap<>();
-		payload.put("contact", contactId);
-		payload.put("property", property);
-		payload.put("value", value);
-		post("contact.property.updated", contactId + "|" + property + "|" + value, payload);
+	public Map<String, CrmOutcome<String>> updateContactProperty(String property, Map<String, String> values) {
+		Map<String, CrmOutcome<String>> outcomes = new LinkedHashMap<>();
+		values.forEach((contactId, value) -> outcomes.put(contactId, each(() -> {
+			Map<String, Object> payload = new LinkedHashMap<>();
+			payload.put("contact", contactId);
+			payload.put("property", property);
+			payload.put("value", value);
+			post("contact.property.updated", contactId + "|" + property + "|" + value, payload);
+			return contactId;
+		})));
+		return outcomes;
 	}
 
 	@Override
-	public String createTask(CrmTask task) {
-		Map<String, Object> payload = new LinkedHashMap<>();
-		payload.put("contact", task.contactId());
-		payload.put("owner", task.ownerId());
-		payload.put("subject", task.subject());
-		payload.put("body", task.body());
-		payload.put("dueAt", task.dueAt().toString());
-		return post("task.created", "task|" + task.marker(), payload);
+	public Map<String, CrmOutcome<String>> createTasks(List<CrmTask> tasks) {
+		Map<String, CrmOutcome<String>> outcomes = new LinkedHashMap<>();
+		tasks.forEach((task) -> outcomes.put(task.marker(), each(() -> {
+			Map<String, Object> payload = new LinkedHashMap<>();
+			payload.put("contact", task.contactId());
+			payload.put("owner", task.ownerId());
+			payload.put("subject", task.subject());
+			payload.put("body", task.body());
+			payload.put("dueAt", task.dueAt().toString());
+			return post("task.created", "task|" + task.marker(), payload);
+		})));
+		return outcomes;
 	}
 
 	@Override
-	public String createNote(CrmNote note) {
-		Map<String, Object> payload = new LinkedHashMap<>();
-		payload.put("contact", note.contactId());
-		payload.put("body", note.body());
-		payload.put("timestamp", note.timestamp().toString());
-		return post("note.created", "note|" + note.marker(), payload);
+	public Map<String, CrmOutcome<String>> createNotes(List<CrmNote> notes) {
+		Map<String, CrmOutcome<String>> outcomes = new LinkedHashMap<>();
+		notes.forEach((note) -> outcomes.put(note.marker(), each(() -> {
+			Map<String, Object> payload = new LinkedHashMap<>();
+			payload.put("contact", note.contactId());
+			payload.put("body", note.body());
+			payload.put("timestamp", note.timestamp().toString());
+			return post("note.created", "note|" + note.marker(), payload);
+		})));
+		return outcomes;
+	}
+
+	/** One action's outcome; a failure that pauses every call (rate limit, refused signature) fails the batch. */
+	private static CrmOutcome<String> each(Supplier<String> action) {
+		try {
+			return new CrmOutcome.Done<>(action.get());
+		}
+		catch (CrmRejectedException ex) {
+			return new CrmOutcome.Refused<>(ex.getMessage());
+		}
+		catch (CrmUnavailableException ex) {
+			if (ex.reason() != CrmUnavailableException.Reason.TRANSIENT) {
+				throw ex;
+			}
+			return new CrmOutcome.Unavailable<>(ex);
+		}
 	}
 
 	/** A webhook cannot be searched; the receiver drops duplicates by {@code X-Esteira-Delivery} instead. */
@@ -168,6 +219,7 @@ public class WebhookCrmClient implements CrmClient {
 		document.putAll(fields);
 		String body = JSON.writeValueAsString(document);
 		String timestamp = Long.toString(this.clock.instant().getEpochSecond());
+		this.gate.beforeRequest(CrmRequestGate.Kind.STANDARD);
 		try {
 			return this.http.post()
 				.uri(this.url)
@@ -185,8 +237,16 @@ public class WebhookCrmClient implements CrmClient {
 				});
 		}
 		catch (ResourceAccessException ex) {
-			throw new CrmUnavailableException("the CRM webhook could not be reached for " + type, ex);
+			throw told(new CrmUnavailableException("the CRM webhook could not be reached for " + type, ex));
 		}
+		catch (CrmUnavailableException ex) {
+			throw told(ex);
+		}
+	}
+
+	private CrmUnavailableException told(CrmUnavailableException failure) {
+		this.gate.onUnavailable(failure);
+		return failure;
 	}
 
 	private static Optional<String> idIn(byte[] answer) {

@@ -1,0 +1,167 @@
+package io.esteira.crmsync.photo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.esteira.crmsync.config.CrmProperties;
+import io.esteira.crmsync.crm.CrmUnavailableException;
+import io.esteira.platform.retry.RetryPolicies;
+import io.esteira.platform.retry.RetryPolicy;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gathers the polls of the image-events consumer into batches for the CRM and hands each batch to
+ * {@link PhotoLinkService} and then {@link OwnerNotifications}, then to {@link ImageEventSettlement}. A batch is
+ * handled when it holds {@code esteira.crm.batch.max-events} events, when a poll came back short (the queue has no
+ * more: at low load batching adds no wait), or when {@code esteira.crm.batch.window} has passed since its first
+ * poll. Metric {@code esteira.crm.batch.size}: events per batch.
+ */
+@Component
+class ImageEventBatches implements DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(ImageEventBatches.class);
+
+	private final PhotoLinkService photoLinks;
+
+	private final OwnerNotifications notifications;
+
+	private final ImageEventSettlement settlement;
+
+	private final RetryPolicy retry;
+
+	private final Duration window;
+
+	private final int maxEvents;
+
+	private final DistributionSummary sizes;
+
+	private final ScheduledExecutorService timer = Executors
+		.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("crm-batch-window").factory());
+
+	private final List<Gathered> gathered = new ArrayList<>();
+
+	private int gatheredEvents;
+
+	private ScheduledFuture<?> deadline;
+
+	ImageEventBatches(PhotoLinkService photoLinks, OwnerNotifications notifications,
+			ImageEventSettlement settlement, RetryPolicies retryPolicies, CrmProperties settings,
+			MeterRegistry meters) {
+		this.photoLinks = photoLinks;
+		this.notifications = notifications;
+		this.settlement = settlement;
+		this.retry = retryPolicies.forStep(PhotoLinkService.STEP);
+		this.window = settings.batch().window();
+		this.maxEvents = settings.batch().maxEvents();
+		this.sizes = DistributionSummary.builder("esteira.crm.batch.size")
+			.description("Image events handled together in one CRM batch")
+			.register(meters);
+	}
+
+	/**
+	 * Adds one poll's deliveries and returns once they are settled.
+	 * @param drained whether the poll came back short (nothing else is queued)
+	 */
+	void handle(List<ImageEventDelivery> deliveries, boolean drained) {
+		if (deliveries.isEmpty()) {
+			return;
+		}
+		Gathered mine = new Gathered(deliveries, new CompletableFuture<>());
+		List<Gathered> batch = null;
+		synchronized (this) {
+			this.gathered.add(mine);
+			this.gatheredEvents += deliveries.size();
+			if (drained || this.gatheredEvents >= this.maxEvents || this.window.isZero()) {
+				batch = take();
+			}
+			else if (this.deadline == null) {
+				this.deadline = this.timer.schedule(this::flushByDeadline, this.window.toMillis(),
+						TimeUnit.MILLISECONDS);
+			}
+		}
+		if (batch != null) {
+			run(batch);
+		}
+		mine.settled().join();
+	}
+
+	private void flushByDeadline() {
+		List<Gathered> batch;
+		synchronized (this) {
+			this.deadline = null;
+			batch = take();
+		}
+		Thread.ofVirtual().name("crm-batch").start(() -> run(batch));
+	}
+
+	private List<Gathered> take() {
+		if (this.deadline != null) {
+			this.deadline.cancel(false);
+			this.deadline = null;
+		}
+		List<Gathered> batch = List.copyOf(this.gathered);
+		this.gathered.clear();
+		this.gatheredEvents = 0;
+		return batch;
+	}
+
+	private void run(List<Gathered> batch) {
+		if (batch.isEmpty()) {
+			return;
+		}
+		List<ImageEventDelivery> deliveries = batch.stream().flatMap((each) -> each.deliveries().stream()).toList();
+		try {
+			this.sizes.record(deliveries.size());
+			settle(deliveries);
+		}
+		catch (RuntimeException ex) {
+			// The database or the queue failed: nothing is acknowledged, every message comes back when its
+			// visibility ends.
+			logger.error("A batch of {} image events failed; its messages come back after their visibility timeout",
+					deliveries.size(), ex);
+		}
+		finally {
+			batch.forEach((each) -> each.settled().complete(null));
+		}
+	}
+
+	private void settle(List<ImageEventDelivery> deliveries) {
+		PhotoLinkService.Result result = this.photoLinks.sync(deliveries, this.retry.maxAttempts());
+		Map<ImageEventDelivery, Verdict> verdicts = new LinkedHashMap<>(result.verdicts());
+		if (!result.synced().isEmpty()) {
+			Map<UUID, CrmUnavailableException> failures = this.notifications
+				.notifyOwners(result.synced().values());
+			result.synced().forEach((delivery, uploadId) -> {
+				CrmUnavailableException failure = failures.get(uploadId);
+				if (failure != null) {
+					verdicts.put(delivery, Verdict.of(failure));
+				}
+			});
+		}
+		this.settlement.settle(verdicts, this.retry);
+	}
+
+	@Override
+	public void destroy() {
+		this.timer.shutdownNow();
+	}
+
+	private record Gathered(List<ImageEventDelivery> deliveries, CompletableFuture<Void> settled) {
+	}
+
+}

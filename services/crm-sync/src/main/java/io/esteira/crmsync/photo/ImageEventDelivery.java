@@ -1,0 +1,59 @@
+package io.esteira.crmsync.photo;
+
+import java.util.Map;
+import java.util.Optional;
+
+import io.awspring.cloud.sqs.listener.SqsHeaders;
+import io.esteira.contracts.event.ImageProcessedEvent;
+import io.esteira.platform.retry.SqsAttempts;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+import org.springframework.messaging.Message;
+
+/**
+ * One received image event and which attempt it is. Waiting (for the rate limit, another delivery, a pause) is not an
+ * attempt: such a delivery is sent again as a new message carrying the attempts made so far in
+ * {@value #ATTEMPTS_BEFORE}, so the attempt is that plus the new message's receive count.
+ *
+ * @param message what SQS delivered (acknowledged, made visible or sent again through it)
+ * @param event the event, or {@code null} when the body is not one
+ * @param malformed why the body is not an event, {@code null} when it is
+ * @param attempt the 1-based attempt of this delivery
+ */
+record ImageEventDelivery(Message<String> message, ImageProcessedEvent event, String malformed, int attempt) {
+
+	/** Message attribute: delivery attempts made before this message was sent again. */
+	static final String ATTEMPTS_BEFORE = "EsteiraAttemptsBefore";
+
+	static ImageEventDelivery of(Message<String> message, ImageProcessedEvent event, String malformed) {
+		int received = SqsAttempts.attempt(source(message)
+			.map((raw) -> raw.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+			.orElseGet(() -> message.getHeaders()
+				.get(SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT, String.class)));
+		return new ImageEventDelivery(message, event, malformed, received + attemptsBefore(message));
+	}
+
+	/** The SDK's message behind the Spring one, with its attributes. */
+	static Optional<software.amazon.awssdk.services.sqs.model.Message> source(Message<?> message) {
+		return Optional.ofNullable(message.getHeaders()
+			.get(SqsHeaders.SQS_SOURCE_DATA_HEADER, software.amazon.awssdk.services.sqs.model.Message.class));
+	}
+
+	private static int attemptsBefore(Message<String> message) {
+		Map<String, MessageAttributeValue> attributes = source(message)
+			.map(software.amazon.awssdk.services.sqs.model.Message::messageAttributes)
+			.orElse(Map.of());
+		MessageAttributeValue before = attributes.get(ATTEMPTS_BEFORE);
+		if (before == null || before.stringValue() == null) {
+			return 0;
+		}
+		try {
+			return Math.max(0, Math.min(1000, Integer.parseInt(before.stringValue().strip())));
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+}

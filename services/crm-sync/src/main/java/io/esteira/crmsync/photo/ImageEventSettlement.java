@@ -1,0 +1,151 @@
+package io.esteira.crmsync.photo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.awspring.cloud.sqs.listener.SqsHeaders;
+import io.awspring.cloud.sqs.listener.Visibility;
+import io.awspring.cloud.sqs.listener.acknowledgement.Acknowledgement;
+import io.esteira.crmsync.config.CrmProperties;
+import io.esteira.crmsync.crm.CrmUnavailableException;
+import io.esteira.platform.observability.PipelineTracing;
+import io.esteira.platform.retry.RetryPolicy;
+import io.esteira.platform.retry.StepDelivery;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+import org.springframework.messaging.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * Carries out the {@link Verdict} of each delivery of a batch on its SQS message:
+ * <ul>
+ * <li>{@link Verdict.Done}: deleted;</li>
+ * <li>{@link Verdict.Retry}: the {@code crm-sync} step's {@link RetryPolicy} through {@link StepDelivery}: visible
+ * again after the policy's delay, never sooner than the CRM asked ({@code Retry-After}, else the rate-limit period
+ * for a 429); on the policy's last attempt the upload is recorded {@code FAILED} and the message made visible at
+ * once, on its way to the dead-letter queue;</li>
+ * <li>{@link Verdict.Defer}: sent again, delayed (at most SQS's 15 minutes), with the attempts made so far in
+ * {@value ImageEventDelivery#ATTEMPTS_BEFORE}, then deleted: waiting is not an attempt, and the queue's
+ * {@code maxReceiveCount} starts again for the new message;</li>
+ * <li>{@link Verdict.Dead}: made visible at once and not deleted, so that SQS moves it to the dead-letter queue.</li>
+ * </ul>
+ * Metric {@code esteira.crm.deferred} (counter): deliveries sent again to wait.
+ */
+@Component
+class ImageEventSettlement {
+
+	private static final Logger logger = LoggerFactory.getLogger(ImageEventSettlement.class);
+
+	private static final int MAX_DELAY_SECONDS = 900;
+
+	private final PhotoLinkService photoLinks;
+
+	private final SqsAsyncClient sqs;
+
+	private final CrmProperties settings;
+
+	private final MeterRegistry meters;
+
+	ImageEventSettlement(PhotoLinkService photoLinks, SqsAsyncClient sqs, CrmProperties settings,
+			MeterRegistry meters) {
+		this.photoLinks = photoLinks;
+		this.sqs = sqs;
+		this.settings = settings;
+		this.meters = meters;
+	}
+
+	void settle(Map<ImageEventDelivery, Verdict> verdicts, RetryPolicy retry) {
+		List<Message<String>> done = new ArrayList<>();
+		verdicts.forEach((delivery, verdict) -> {
+			String uploadId = (delivery.event() != null) ? String.valueOf(delivery.event().uploadId()) : "unknown";
+			try (MDC.MDCCloseable logged = MDC.putCloseable(PipelineTracing.UPLOAD_ID, uploadId)) {
+				switch (verdict) {
+					case Verdict.Done ignored -> done.add(delivery.message());
+					case Verdict.Retry retrying -> retry(delivery, retrying.failure(), retry);
+					case Verdict.Defer deferred -> {
+						if (sendAgain(delivery, deferred)) {
+							done.add(delivery.message());
+						}
+					}
+					case Verdict.Dead dead -> {
+						logger.warn("Image event {} goes to the dead-letter queue: {}", messageId(delivery), dead.why());
+						visibility(delivery.message()).changeTo(0);
+					}
+				}
+			}
+		});
+		if (!done.isEmpty()) {
+			Acknowledgement.acknowledge(done);
+		}
+	}
+
+	private void retry(ImageEventDelivery delivery, CrmUnavailableException failure, RetryPolicy retry) {
+		StepDelivery step = new StepDelivery(retry, Integer.toString(delivery.attempt()),
+				visibility(delivery.message()));
+		if (step.retryLater(() -> this.photoLinks.fail(delivery.event(), delivery.attempt(), failure.getMessage()),
+				floor(failure))) {
+			logger.warn("Upload {}: attempt {} of {} failed ({}); retrying in {} s", delivery.event().uploadId(),
+					delivery.attempt(), step.maxAttempts(), failure.getMessage(), step.retryDelaySeconds());
+		}
+		else {
+			logger.warn("Upload {}: attempt {} of {} failed ({}); giving up", delivery.event().uploadId(),
+					delivery.attempt(), step.maxAttempts(), failure.getMessage());
+		}
+	}
+
+	/** The least the next attempt waits: what the CRM asked, else the rate-limit window for a 429. */
+	private Duration floor(CrmUnavailableException failure) {
+		return failure.retryAfter()
+			.orElse((failure.reason() == CrmUnavailableException.Reason.RATE_LIMITED)
+					? this.settings.rateLimit().period() : Duration.ZERO);
+	}
+
+	/** Sends the delivery again to come back after {@code after}; false (left in flight) when SQS refused. */
+	private boolean sendAgain(ImageEventDelivery delivery, Verdict.Defer deferred) {
+		Message<String> message = delivery.message();
+		String queueUrl = message.getHeaders().get(SqsHeaders.SQS_QUEUE_URL_HEADER, String.class);
+		var source = ImageEventDelivery.source(message);
+		String body = source.map(software.amazon.awssdk.services.sqs.model.Message::body)
+			.orElseGet(() -> String.valueOf(message.getPayload()));
+		Map<String, MessageAttributeValue> attributes = new HashMap<>(
+				source.map(software.amazon.awssdk.services.sqs.model.Message::messageAttributes).orElse(Map.of()));
+		attributes.put(ImageEventDelivery.ATTEMPTS_BEFORE, MessageAttributeValue.builder()
+			.dataType("Number")
+			.stringValue(Integer.toString(delivery.attempt() - 1))
+			.build());
+		int delay = (int) Math.min(MAX_DELAY_SECONDS, Math.max(1, (deferred.after().toMillis() + 999) / 1000));
+		try {
+			this.sqs.sendMessage((request) -> request.queueUrl(queueUrl)
+				.messageBody(body)
+				.delaySeconds(delay)
+				.messageAttributes(attributes)).join();
+			this.meters.counter("esteira.crm.deferred").increment();
+			logger.debug("Image event {} back in {} s, not counted as an attempt: {}", messageId(delivery), delay,
+					deferred.why());
+			return true;
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not send image event {} again ({}); it comes back after its visibility timeout",
+					messageId(delivery), ex.getMessage());
+			visibility(message).changeTo(delay);
+			return false;
+		}
+	}
+
+	private static Visibility visibility(Message<String> message) {
+		return message.getHeaders().get(SqsHeaders.SQS_VISIBILITY_TIMEOUT_HEADER, Visibility.class);
+	}
+
+	private static String messageId(ImageEventDelivery delivery) {
+		return String.valueOf(delivery.message().getHeaders().getId());
+	}
+
+}
