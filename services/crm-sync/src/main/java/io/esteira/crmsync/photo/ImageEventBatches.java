@@ -27,14 +27,18 @@ import org.springframework.stereotype.Component;
 /**
  * Gathers the polls of the image-events consumer into batches for the CRM and hands each batch to
  * {@link PhotoLinkService} and then {@link OwnerNotifications}, then to {@link ImageEventSettlement}. A batch is
- * handled when it holds {@code esteira.crm.batch.max-events} events, when a poll came back short (the queue has no
- * more: at low load batching adds no wait), or when {@code esteira.crm.batch.window} has passed since its first
+ * handled when it holds {@code esteira.crm.batch.max-events} events, {@value #DRAINED_GRACE_MILLIS} ms after a poll
+ * came back short (the queue had no more: at low load batching adds next to no wait; the grace lets the other polls
+ * the container runs at the same time join), or when {@code esteira.crm.batch.window} has passed since its first
  * poll. Metric {@code esteira.crm.batch.size}: events per batch.
  */
 @Component
 class ImageEventBatches implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(ImageEventBatches.class);
+
+	/** How long a batch waits, after a short poll, for the polls that returned with it. */
+	static final long DRAINED_GRACE_MILLIS = 50;
 
 	private final PhotoLinkService photoLinks;
 
@@ -58,6 +62,8 @@ class ImageEventBatches implements DisposableBean {
 	private int gatheredEvents;
 
 	private ScheduledFuture<?> deadline;
+
+	private long deadlineAt;
 
 	ImageEventBatches(PhotoLinkService photoLinks, OwnerNotifications notifications,
 			ImageEventSettlement settlement, RetryPolicies retryPolicies, CrmProperties settings,
@@ -86,18 +92,30 @@ class ImageEventBatches implements DisposableBean {
 		synchronized (this) {
 			this.gathered.add(mine);
 			this.gatheredEvents += deliveries.size();
-			if (drained || this.gatheredEvents >= this.maxEvents || this.window.isZero()) {
+			if (this.gatheredEvents >= this.maxEvents || this.window.isZero()) {
 				batch = take();
 			}
-			else if (this.deadline == null) {
-				this.deadline = this.timer.schedule(this::flushByDeadline, this.window.toMillis(),
-						TimeUnit.MILLISECONDS);
+			else {
+				flushWithin(drained ? Math.min(DRAINED_GRACE_MILLIS, this.window.toMillis()) : this.window.toMillis());
 			}
 		}
 		if (batch != null) {
 			run(batch);
 		}
 		mine.settled().join();
+	}
+
+	/** Makes sure the gathered polls are handled within {@code millis} from now. */
+	private void flushWithin(long millis) {
+		long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		if (this.deadline != null && this.deadlineAt - at <= 0) {
+			return;
+		}
+		if (this.deadline != null) {
+			this.deadline.cancel(false);
+		}
+		this.deadlineAt = at;
+		this.deadline = this.timer.schedule(this::flushByDeadline, millis, TimeUnit.MILLISECONDS);
 	}
 
 	private void flushByDeadline() {

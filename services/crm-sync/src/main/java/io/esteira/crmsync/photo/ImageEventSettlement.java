@@ -10,6 +10,7 @@ import io.awspring.cloud.sqs.listener.SqsHeaders;
 import io.awspring.cloud.sqs.listener.Visibility;
 import io.awspring.cloud.sqs.listener.acknowledgement.Acknowledgement;
 import io.esteira.crmsync.config.CrmProperties;
+import io.esteira.crmsync.crm.CrmAvailability;
 import io.esteira.crmsync.crm.CrmUnavailableException;
 import io.esteira.platform.observability.PipelineTracing;
 import io.esteira.platform.retry.RetryPolicy;
@@ -32,7 +33,8 @@ import org.springframework.stereotype.Component;
  * again after the policy's delay, never sooner than the CRM asked ({@code Retry-After}, else the rate-limit period
  * for a 429); on the policy's last attempt the upload is recorded {@code FAILED} and the message made visible at
  * once, on its way to the dead-letter queue;</li>
- * <li>{@link Verdict.Defer}: sent again, delayed (at most SQS's 15 minutes), with the attempts made so far in
+ * <li>{@link Verdict.Defer}: sent again, delayed (no less than a pause of CRM calls in force, at most SQS's 15
+ * minutes), with the attempts made so far in
  * {@value ImageEventDelivery#ATTEMPTS_BEFORE}, then deleted: waiting is not an attempt, and the queue's
  * {@code maxReceiveCount} starts again for the new message;</li>
  * <li>{@link Verdict.Dead}: made visible at once and not deleted, so that SQS moves it to the dead-letter queue.</li>
@@ -54,12 +56,15 @@ class ImageEventSettlement {
 
 	private final MeterRegistry meters;
 
+	private final CrmAvailability availability;
+
 	ImageEventSettlement(PhotoLinkService photoLinks, SqsAsyncClient sqs, CrmProperties settings,
-			MeterRegistry meters) {
+			MeterRegistry meters, CrmAvailability availability) {
 		this.photoLinks = photoLinks;
 		this.sqs = sqs;
 		this.settings = settings;
 		this.meters = meters;
+		this.availability = availability;
 	}
 
 	void settle(Map<ImageEventDelivery, Verdict> verdicts, RetryPolicy retry) {
@@ -70,11 +75,9 @@ class ImageEventSettlement {
 				switch (verdict) {
 					case Verdict.Done ignored -> done.add(delivery.message());
 					case Verdict.Retry retrying -> retry(delivery, retrying.failure(), retry);
-					case Verdict.Defer deferred -> {
-						if (sendAgain(delivery, deferred)) {
-							done.add(delivery.message());
-						}
-					}
+					case Verdict.Defer deferred -> sendAgain(delivery,
+							deferred.after().compareTo(this.availability.remaining()) >= 0 ? deferred
+									: new Verdict.Defer(this.availability.remaining(), deferred.why()));
 					case Verdict.Dead dead -> {
 						logger.warn("Image event {} goes to the dead-letter queue: {}", messageId(delivery), dead.why());
 						visibility(delivery.message()).changeTo(0);
@@ -83,7 +86,13 @@ class ImageEventSettlement {
 			}
 		});
 		if (!done.isEmpty()) {
-			Acknowledgement.acknowledge(done);
+			// Not waited for: the container batches acknowledgements, and a container being stopped (a pause) may
+			// never run them — such a message comes back after its visibility and is found recorded.
+			Acknowledgement.acknowledgeAsync(done).exceptionally((ex) -> {
+				logger.warn("{} image events could not be deleted ({}); they come back and are found handled",
+						done.size(), ex.getMessage());
+				return null;
+			});
 		}
 	}
 
@@ -108,8 +117,12 @@ class ImageEventSettlement {
 					? this.settings.rateLimit().period() : Duration.ZERO);
 	}
 
-	/** Sends the delivery again to come back after {@code after}; false (left in flight) when SQS refused. */
-	private boolean sendAgain(ImageEventDelivery delivery, Verdict.Defer deferred) {
+	/**
+	 * Sends the delivery again to come back after {@code after}, then deletes it at once (not through the
+	 * container's batched acknowledgements, which a pause may stop before they run). When SQS refuses the copy, the
+	 * delivery is left in flight to come back by itself.
+	 */
+	private void sendAgain(ImageEventDelivery delivery, Verdict.Defer deferred) {
 		Message<String> message = delivery.message();
 		String queueUrl = message.getHeaders().get(SqsHeaders.SQS_QUEUE_URL_HEADER, String.class);
 		var source = ImageEventDelivery.source(message);
@@ -127,16 +140,24 @@ class ImageEventSettlement {
 				.messageBody(body)
 				.delaySeconds(delay)
 				.messageAttributes(attributes)).join();
-			this.meters.counter("esteira.crm.deferred").increment();
-			logger.debug("Image event {} back in {} s, not counted as an attempt: {}", messageId(delivery), delay,
-					deferred.why());
-			return true;
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not send image event {} again ({}); it comes back after its visibility timeout",
 					messageId(delivery), ex.getMessage());
 			visibility(message).changeTo(delay);
-			return false;
+			return;
+		}
+		this.meters.counter("esteira.crm.deferred").increment();
+		logger.debug("Image event {} back in {} s, not counted as an attempt: {}", messageId(delivery), delay,
+				deferred.why());
+		String receiptHandle = message.getHeaders().get(SqsHeaders.SQS_RECEIPT_HANDLE_HEADER, String.class);
+		try {
+			this.sqs.deleteMessage((request) -> request.queueUrl(queueUrl).receiptHandle(receiptHandle)).join();
+		}
+		catch (RuntimeException ex) {
+			// The original comes back too: a duplicate, found handled or deferred again.
+			logger.warn("Image event {} was sent again but could not be deleted ({})", messageId(delivery),
+					ex.getMessage());
 		}
 	}
 

@@ -41,7 +41,7 @@ class ImageEventsListener {
 
 	@SqsListener(value = "${esteira.aws.queues.image-events}", id = ID, acknowledgementMode = "MANUAL",
 			maxMessagesPerPoll = "" + MESSAGES_PER_POLL,
-			messageVisibilitySeconds = "${esteira.crm.batch.message-visibility-seconds:120}")
+			messageVisibilitySeconds = "${esteira.crm.batch.message-visibility-seconds:60}")
 	void onImageEvents(List<Message<String>> messages) {
 		List<ImageEventDelivery> deliveries = messages.stream().map(this::read).toList();
 		// A short poll means the queue had no more: hand it on at once, do not wait for more to gather.

@@ -1,6 +1,8 @@
 package io.esteira.crmsync.photo;
 
 
+import java.util.List;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.awspring.cloud.sqs.operations.SqsTemplate;
 import io.esteira.contracts.event.ImageProcessedEvent;
@@ -16,15 +18,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.esteira.crmsync.photo.HubSpotStubs.CONTACT_SEARCH;
+import static io.esteira.crmsync.photo.HubSpotStubs.READ;
+import static io.esteira.crmsync.photo.HubSpotStubs.contactWithEmail;
 import static io.esteira.crmsync.photo.HubSpotStubs.contactsFound;
 import static io.esteira.crmsync.photo.ImageEvents.aContactId;
 import static io.esteira.crmsync.photo.ImageEvents.anEmail;
@@ -60,9 +62,8 @@ class ContactResolutionSyncTest {
 	void uploadWithOnlyAnEmailIsSyncedToTheContactWithExactlyThatEmail() {
 		String email = anEmail();
 		String contactId = aContactId();
-		this.hubSpot.stubFor(post(urlPathEqualTo(CONTACT_SEARCH))
-			.withRequestBody(matchingJsonPath("$.filterGroups[0].filters[0].value", containing(email)))
-			.willReturn(contactsFound(contactId, "88")));
+		this.hubSpot.stubFor(post(urlPathEqualTo(READ)).atPriority(5).withRequestBody(containing(email))
+			.willReturn(contactWithEmail(contactId, "88", email)));
 		ImageProcessedEvent event = anImageOfCustomer(email, null);
 
 		send(event);
@@ -71,14 +72,14 @@ class ContactResolutionSyncTest {
 		assertThat(status.outcome()).isEqualTo(StepOutcome.SUCCEEDED);
 		assertThat(status.reason()).isEqualTo("photo link set on contact " + contactId + " (found by email)");
 		this.queues.awaitImageEventsSettled();
-		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(CONTACT_SEARCH)).withRequestBody(equalToJson(
-				"{\"filterGroups\":[{\"filters\":[{\"propertyName\":\"email\",\"operator\":\"EQ\",\"value\":\"" + email
-						+ "\"}]}]}",
-				true, true)));
-		this.hubSpot.verify(1, patchRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/" + contactId)));
+		// One batch read by the unique email property, no search.
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(READ)).withRequestBody(equalToJson(
+				"{\"idProperty\":\"email\",\"inputs\":[{\"id\":\"" + email + "\"}]}", true, true)));
+		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(CONTACT_SEARCH)))).isEmpty();
+		assertThat(HubSpotStubs.updatesOf(this.hubSpot, contactId)).hasSize(1);
 		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(HubSpotStubs.TASKS))
-			.withRequestBody(matchingJsonPath("$.properties.hubspot_owner_id", containing("88")))
-			.withRequestBody(matchingJsonPath("$.associations[0].to.id", containing(contactId))));
+			.withRequestBody(matchingJsonPath("$.inputs[0].properties.hubspot_owner_id", containing("88")))
+			.withRequestBody(matchingJsonPath("$.inputs[0].associations[0].to.id", containing(contactId))));
 		assertThat(this.rows.of(event.uploadId())).hasValueSatisfying((row) -> {
 			assertThat(row.contactId()).isEqualTo(contactId);
 			assertThat(row.resolvedBy()).isEqualTo("email");
@@ -93,18 +94,41 @@ class ContactResolutionSyncTest {
 		this.hubSpot.stubFor(post(urlPathEqualTo(CONTACT_SEARCH))
 			.withRequestBody(containing("\"+5511987654321\""))
 			.withRequestBody(containing("hs_searchable_calculated_mobile_number"))
-			.willReturn(contactsFound(contactId, "88")));
+			.willReturn(contactsFound(contactId, "88", "+5511987654321")));
 		ImageProcessedEvent event = anImageOfCustomer(null, phone);
 
 		send(event);
 
 		assertThat(this.queues.awaitStatusEvent(event.uploadId()).reason()).endsWith("(found by phone)");
 		this.queues.awaitImageEventsSettled();
-		this.hubSpot.verify(1, patchRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/" + contactId)));
+		assertThat(HubSpotStubs.updatesOf(this.hubSpot, contactId)).hasSize(1);
 		assertThat(this.rows.of(event.uploadId())).hasValueSatisfying((row) -> {
 			assertThat(row.contactId()).isEqualTo(contactId);
 			assertThat(row.resolvedBy()).isEqualTo("phone");
 		});
+	}
+
+	@Test
+	void severalPhonesOfOneBatchAreLookedUpInOneSearchAndMatchedBackPerNumber() {
+		String first = aContactId();
+		String second = aContactId();
+		this.hubSpot.stubFor(post(urlPathEqualTo(CONTACT_SEARCH)).atPriority(5)
+			.withRequestBody(containing("+5511987654321"))
+			.withRequestBody(containing("+5521998765432"))
+			.willReturn(contactsFound(first, "88", "+5511987654321", second, "89", "+5521998765432")));
+		ImageProcessedEvent one = anImageOfCustomer(null, "(11) 98765-4321");
+		ImageProcessedEvent other = anImageOfCustomer(null, "(21) 99876-5432");
+
+		this.queues.sendRawImageEvents(List.of(this.queues.toJson(one), this.queues.toJson(other)));
+
+		assertThat(this.queues.awaitStatusEvent(one.uploadId()).reason())
+			.isEqualTo("photo link set on contact " + first + " (found by phone)");
+		assertThat(this.queues.awaitStatusEvent(other.uploadId()).reason())
+			.isEqualTo("photo link set on contact " + second + " (found by phone)");
+		this.queues.awaitImageEventsSettled();
+		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(CONTACT_SEARCH)))).hasSize(1);
+		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(HubSpotStubs.UPDATE)))).singleElement()
+			.satisfies((update) -> assertThat(update.getBodyAsString()).contains(first, second));
 	}
 
 	@Test
@@ -118,38 +142,17 @@ class ContactResolutionSyncTest {
 		assertThat(status.status()).isEqualTo(UploadStatus.NEEDS_REVIEW);
 		assertThat(status.reason()).isEqualTo("no CRM contact matches the upload's email or phone");
 		this.queues.awaitImageEventsSettled();
-		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(CONTACT_SEARCH)))).hasSize(2);
-		assertThat(this.hubSpot.findAll(patchRequestedFor(anyUrl()))).isEmpty();
+		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(READ)))).hasSize(1);
+		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(CONTACT_SEARCH)))).hasSize(1);
+		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(HubSpotStubs.UPDATE)))).isEmpty();
 		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(HubSpotStubs.TASKS)))).isEmpty();
 	}
 
 	@Test
-	void severalContactsWithTheEmailNeedReviewWithTheCandidatesAndNoGuess() {
-		String email = anEmail();
-		this.hubSpot.stubFor(post(urlPathEqualTo(CONTACT_SEARCH)).withRequestBody(containing(email))
-			.willReturn(contactsFound("601", "88", "602", "89")));
-		ImageProcessedEvent event = anImageOfCustomer(email, "(11) 98765-4321");
-
-		send(event);
-
-		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
-		assertThat(status.outcome()).isEqualTo(StepOutcome.NEEDS_REVIEW);
-		assertThat(status.reason()).isEqualTo("2 CRM contacts match the upload's email: 601, 602");
-		this.queues.awaitImageEventsSettled();
-		assertThat(this.rows.of(event.uploadId())).hasValueSatisfying((row) -> {
-			assertThat(row.status()).isEqualTo("NEEDS_REVIEW");
-			assertThat(row.candidates()).isEqualTo("601,602");
-			assertThat(row.contactId()).isNull();
-		});
-		// The phone does not break the tie: one search, no update.
-		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(CONTACT_SEARCH)))).hasSize(1);
-		assertThat(this.hubSpot.findAll(patchRequestedFor(anyUrl()))).isEmpty();
-	}
-
-	@Test
-	void severalContactsWithThePhoneNeedReview() {
+	void severalContactsWithThePhoneNeedReviewWithTheCandidatesAndNoGuess() {
 		this.hubSpot.stubFor(post(urlPathEqualTo(CONTACT_SEARCH)).withRequestBody(containing("+5511987654321"))
-			.willReturn(contactsFound("701", "88", "702", "88", "703", "90")));
+			.willReturn(contactsFound("701", "88", "+5511987654321", "702", "88", "+5511987654321", "703", "90",
+					"+5511987654321")));
 		ImageProcessedEvent event = anImageOfCustomer(null, "11 98765-4321");
 
 		send(event);
@@ -157,14 +160,18 @@ class ContactResolutionSyncTest {
 		assertThat(this.queues.awaitStatusEvent(event.uploadId()).reason())
 			.isEqualTo("3 CRM contacts match the upload's phone: 701, 702, 703");
 		this.queues.awaitImageEventsSettled();
-		assertThat(this.rows.of(event.uploadId())).map(SyncRows.Row::candidates).contains("701,702,703");
-		assertThat(this.hubSpot.findAll(patchRequestedFor(anyUrl()))).isEmpty();
+		assertThat(this.rows.of(event.uploadId())).hasValueSatisfying((row) -> {
+			assertThat(row.status()).isEqualTo("NEEDS_REVIEW");
+			assertThat(row.candidates()).isEqualTo("701,702,703");
+			assertThat(row.contactId()).isNull();
+		});
+		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(HubSpotStubs.UPDATE)))).isEmpty();
 	}
 
 	@Test
-	void searchHubSpotRefusesNeedsReviewInsteadOfRetryingForever() {
+	void lookupHubSpotRefusesNeedsReviewInsteadOfRetryingForever() {
 		String email = anEmail();
-		this.hubSpot.stubFor(post(urlPathEqualTo(CONTACT_SEARCH)).withRequestBody(containing(email))
+		this.hubSpot.stubFor(post(urlPathEqualTo(READ)).atPriority(5).withRequestBody(containing(email))
 			.willReturn(HubSpotStubs.json(400, "{\"status\":\"error\",\"message\":\"There was a problem with the "
 					+ "request.\",\"category\":\"VALIDATION_ERROR\"}")));
 		ImageProcessedEvent event = anImageOfCustomer(email, null);
@@ -173,7 +180,7 @@ class ContactResolutionSyncTest {
 
 		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
 		assertThat(status.outcome()).isEqualTo(StepOutcome.NEEDS_REVIEW);
-		assertThat(status.reason()).startsWith("HubSpot rejected the search of contacts by email (400)");
+		assertThat(status.reason()).startsWith("HubSpot rejected the read of contacts by email (400)");
 		this.queues.awaitImageEventsSettled();
 		assertThat(this.queues.deadLetterCount()).isZero();
 	}

@@ -31,16 +31,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.patch;
-import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.esteira.crmsync.photo.ImageEvents.aContactId;
 import static io.esteira.crmsync.photo.ImageEvents.anImageOfContact;
 import static io.esteira.crmsync.photo.ImageEvents.anImageOfContactAt;
 import static io.esteira.crmsync.photo.ImageEvents.anImageWithoutContact;
 import static org.assertj.core.api.Assertions.assertThat;
-import static io.esteira.crmsync.photo.HubSpotStubs.json;
 import static org.awaitility.Awaitility.await;
 
 @CrmSyncTest
@@ -102,8 +99,7 @@ class PhotoLinkSyncTest {
 
 		this.queues.awaitStatusEvent(event.uploadId());
 		this.queues.awaitImageEventsSettled();
-		this.hubSpot.verify(WireMock.exactly(1),
-				WireMock.patchRequestedFor(WireMock.urlPathEqualTo("/crm/v3/objects/contacts/" + contactId)));
+		assertThat(updatesOf(contactId)).hasSize(1);
 		assertThat(this.queues.statusEventsFor(event.uploadId())).singleElement()
 			.satisfies((status) -> assertThat(status.status()).isEqualTo(UploadStatus.COMPLETED));
 		assertThat(this.queues.deadLetterCount()).isZero();
@@ -131,12 +127,12 @@ class PhotoLinkSyncTest {
 				assertThat(started.occurredAt()).isBeforeOrEqualTo(status.occurredAt());
 			});
 		this.queues.awaitImageEventsSettled();
-		this.hubSpot.verify(1, patchRequestedFor(urlPathEqualTo(contactPath(contactId)))
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(HubSpotStubs.UPDATE))
 			.withHeader("Authorization", equalTo("Bearer " + TOKEN))
 			.withHeader("Content-Type", WireMock.containing("application/json"))
-			.withRequestBody(equalToJson("{\"properties\":{\"esteira_photo_url\":\"https://esteira.example/files/"
-					+ event.uploadId() + "/256\"}}")));
-		assertThat(this.hubSpot.findAll(patchRequestedFor(anyUrl()))).hasSize(1);
+			.withRequestBody(equalToJson("{\"inputs\":[{\"id\":\"" + contactId + "\",\"properties\":"
+					+ "{\"esteira_photo_url\":\"https://esteira.example/files/" + event.uploadId() + "/256\"}}]}")));
+		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(HubSpotStubs.UPDATE)))).hasSize(1);
 		SyncRow row = row(event.uploadId()).orElseThrow();
 		assertThat(row.status()).isEqualTo("SYNCED");
 		assertThat(row.contactId()).isEqualTo(contactId);
@@ -144,7 +140,7 @@ class PhotoLinkSyncTest {
 		assertThat(row.attempts()).isEqualTo(1);
 		assertThat(row.syncedAt()).isNotNull();
 		assertThat(this.meters.find("http.client.requests")
-			.tag("uri", "/crm/v3/objects/contacts/{contactId}")
+			.tag("uri", HubSpotStubs.UPDATE)
 			.tag("status", "200")
 			.timer()).isNotNull();
 	}
@@ -195,15 +191,13 @@ class PhotoLinkSyncTest {
 	@Test
 	void hubSpotOutageIsRetriedUntilTheContactIsUpdated() {
 		String contactId = aContactId();
-		this.hubSpot.stubFor(patch(urlPathEqualTo(contactPath(contactId))).inScenario("outage")
+		this.hubSpot.stubFor(HubSpotStubs.updateOf(contactId).inScenario("outage")
 			.whenScenarioStateIs(Scenario.STARTED)
 			.willReturn(aResponse().withStatus(503).withBody("upstream unavailable"))
 			.willSetStateTo("recovered"));
-		this.hubSpot.stubFor(patch(urlPathEqualTo(contactPath(contactId))).inScenario("outage")
+		this.hubSpot.stubFor(HubSpotStubs.updateOf(contactId).inScenario("outage")
 			.whenScenarioStateIs("recovered")
-			.willReturn(aResponse().withStatus(200)
-				.withHeader("Content-Type", "application/json")
-				.withBody("{\"id\":\"" + contactId + "\",\"properties\":{}}")));
+			.willReturn(HubSpotStubs.contacts(contactId, null)));
 		ImageProcessedEvent event = anImageOfContact(contactId);
 
 		send(event);
@@ -224,9 +218,8 @@ class PhotoLinkSyncTest {
 	@Test
 	void contactUnknownToHubSpotNeedsReviewAndIsNotRetried() {
 		String contactId = aContactId();
-		this.hubSpot.stubFor(get(urlPathEqualTo(contactPath(contactId))).willReturn(aResponse().withStatus(404)
-			.withHeader("Content-Type", "application/json")
-			.withBody("{\"status\":\"error\",\"message\":\"resource not found\",\"category\":\"OBJECT_NOT_FOUND\"}")));
+		this.hubSpot.stubFor(HubSpotStubs.readOf(contactId).willReturn(HubSpotStubs.failedItems("OBJECT_NOT_FOUND",
+				"Could not get some CONTACT objects, they may be deleted or not exist.", contactId)));
 		ImageProcessedEvent event = anImageOfContact(contactId);
 
 		send(event);
@@ -307,7 +300,7 @@ class PhotoLinkSyncTest {
 	void tokenNeverAppearsInTheLogsOfAFailingCall(CapturedOutput output) {
 		String contactId = aContactId();
 		// A hostile or buggy server echoing the credentials back in its error body and headers.
-		this.hubSpot.stubFor(patch(urlPathEqualTo(contactPath(contactId))).willReturn(aResponse().withStatus(503)
+		this.hubSpot.stubFor(HubSpotStubs.updateOf(contactId).willReturn(aResponse().withStatus(503)
 			.withHeader("Content-Type", "application/json")
 			.withHeader("X-Echo", "{{request.headers.Authorization}}")
 			.withBody("{\"message\":\"cannot serve {{request.headers.Authorization}}\"}")));
@@ -318,7 +311,7 @@ class PhotoLinkSyncTest {
 		await().atMost(Duration.ofSeconds(30)).until(() -> row(event.uploadId()).isPresent());
 		assertThat(patchesOf(contactId)).hasSize(3)
 			.allSatisfy((request) -> assertThat(request.getHeader("Authorization")).isEqualTo("Bearer " + TOKEN));
-		assertThat(output.getAll()).contains("HubSpot answered 503 to the update of contact " + contactId)
+		assertThat(output.getAll()).contains("HubSpot answered 503 to the update of 1 contact")
 			.doesNotContain(TOKEN);
 		assertThat(row(event.uploadId())).hasValueSatisfying((row) -> {
 			assertThat(row.status()).isEqualTo("FAILED");
@@ -332,11 +325,11 @@ class PhotoLinkSyncTest {
 	}
 
 	private List<LoggedRequest> patchesOf(String contactId) {
-		return this.hubSpot.findAll(patchRequestedFor(urlPathEqualTo(contactPath(contactId))));
+		return updatesOf(contactId);
 	}
 
-	private static String contactPath(String contactId) {
-		return "/crm/v3/objects/contacts/" + contactId;
+	private List<LoggedRequest> updatesOf(String contactId) {
+		return HubSpotStubs.updatesOf(this.hubSpot, contactId);
 	}
 
 	private Optional<SyncRow> row(UUID uploadId) {
@@ -351,8 +344,8 @@ class PhotoLinkSyncTest {
 	}
 
 	private void aSlowUpdateOf(String contactId) {
-		this.hubSpot.stubFor(WireMock.patch(WireMock.urlPathEqualTo("/crm/v3/objects/contacts/" + contactId))
-			.willReturn(json(200, "{\"id\":\"" + contactId + "\",\"properties\":{}}").withFixedDelay(900)));
+		this.hubSpot.stubFor(HubSpotStubs.updateOf(contactId)
+			.willReturn(HubSpotStubs.contacts(contactId, null).withFixedDelay(900)));
 	}
 
 	private void awaitClaim(String key) {

@@ -47,6 +47,18 @@ final class PipelineQueues {
 		this.sqs.sendMessage((request) -> request.queueUrl(this.imageEvents).messageBody(body));
 	}
 
+	/** Sends bodies in one SQS batch, so that one poll receives them together. */
+	void sendRawImageEvents(List<String> bodies) {
+		List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> entries = new ArrayList<>();
+		for (int i = 0; i < bodies.size(); i++) {
+			entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder()
+				.id(Integer.toString(i))
+				.messageBody(bodies.get(i))
+				.build());
+		}
+		this.sqs.sendMessageBatch((request) -> request.queueUrl(this.imageEvents).entries(entries));
+	}
+
 	String toJson(Object value) {
 		return this.json.writeValueAsString(value);
 	}

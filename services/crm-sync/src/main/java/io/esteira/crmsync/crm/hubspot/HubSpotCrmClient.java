@@ -116,7 +116,7 @@ public class HubSpotCrmClient implements CrmClient {
 		for (List<String> chunk : chunks(ids, BATCH_LIMIT)) {
 			Map<String, Object> body = Map.of("properties", List.of("hubspot_owner_id"), "inputs",
 					chunk.stream().map((id) -> Map.of("id", id)).toList());
-			BatchAnswer answer = send(new Action("read contacts", "read of " + chunk.size() + " contacts"),
+			BatchAnswer answer = send(new Action("read contacts", "read of " + count(chunk.size(), "contact")),
 					CrmRequestGate.Kind.STANDARD, HttpMethod.POST, this.paths.batch("contacts", "read"), body,
 					BatchAnswer.class);
 			answer.resultList().forEach((object) -> found.put(object.id(), toContact(object)));
@@ -201,7 +201,7 @@ public class HubSpotCrmClient implements CrmClient {
 			List<Map<String, Object>> inputs = chunk.stream()
 				.map((id) -> Map.<String, Object>of("id", id, "properties", Map.of(property, values.get(id))))
 				.toList();
-			Action action = new Action("update contacts", "update of " + chunk.size() + " contacts");
+			Action action = new Action("update contacts", "update of " + count(chunk.size(), "contact"));
 			outcomes.putAll(itemOutcomes(action, this.paths.batch("contacts", "update"), Map.of("inputs", inputs),
 					chunk, HubSpotObject::id, (error) -> error.contextValues("ids")));
 		}
@@ -225,7 +225,7 @@ public class HubSpotCrmClient implements CrmClient {
 				}
 				inputs.add(creation(properties, task.contactId(), TASK_TO_CONTACT, task.marker()));
 			}
-			outcomes.putAll(created(new Action("create tasks", "creation of " + chunk.size() + " tasks"), "tasks",
+			outcomes.putAll(created(new Action("create tasks", "creation of " + count(chunk.size(), "task")), "tasks",
 					"hs_task_body", inputs, chunk.stream().map(CrmTask::marker).toList()));
 		}
 		return outcomes;
@@ -242,7 +242,7 @@ public class HubSpotCrmClient implements CrmClient {
 				properties.put("hs_note_body", note.body());
 				inputs.add(creation(properties, note.contactId(), NOTE_TO_CONTACT, note.marker()));
 			}
-			outcomes.putAll(created(new Action("create notes", "creation of " + chunk.size() + " notes"), "notes",
+			outcomes.putAll(created(new Action("create notes", "creation of " + count(chunk.size(), "note")), "notes",
 					"hs_note_body", inputs, chunk.stream().map(CrmNote::marker).toList()));
 		}
 		return outcomes;
@@ -329,7 +329,7 @@ public class HubSpotCrmClient implements CrmClient {
 
 	private CrmOutcome<String> itemError(Action action, BatchError error) {
 		String category = String.valueOf(error.category());
-		String message = abbreviate(mask("HubSpot refused the " + action.noun().replaceFirst(" of [0-9]+ ", " of ")
+		String message = abbreviate(mask("HubSpot refused the " + action.noun().replaceFirst(" of [0-9]+ ([a-z]+?)s?$", " of a $1")
 				+ " (" + category + ")" + ((error.message() != null) ? ": " + error.message() : "")),
 				MAX_REASON_LENGTH);
 		return switch (category) {
@@ -426,6 +426,10 @@ public class HubSpotCrmClient implements CrmClient {
 
 	private static boolean isContactId(String contactId) {
 		return contactId != null && CONTACT_ID.matcher(contactId).matches();
+	}
+
+	private static String count(int n, String noun) {
+		return n + " " + noun + ((n == 1) ? "" : "s");
 	}
 
 	private static <T> List<List<T>> chunks(List<T> items, int size) {
