@@ -1,46 +1,107 @@
 package io.esteira.crmsync.config;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Map;
 
 import io.esteira.contracts.event.PipelineNames;
 import io.esteira.platform.retry.RetryPolicies;
+import jakarta.validation.Validation;
+import jakarta.validation.ValidatorFactory;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class CrmPropertiesTest {
 
+	private final ValidatorFactory validation = Validation.buildDefaultValidatorFactory();
+
+	@AfterEach
+	void closeValidation() {
+		this.validation.close();
+	}
+
 	@Test
-	void defaultsPointAtHubSpotAndTheLocalIngest() {
+	void defaultsPointAtHubSpotsCurrentApiAndTheLocalIngest() {
 		CrmProperties crm = bind(Map.of());
 
 		assertThat(crm.publicBaseUrl()).isEqualTo("http://localhost:8080");
 		assertThat(crm.photoProperty()).isEqualTo("esteira_photo_url");
 		assertThat(crm.hubspot().baseUrl()).isEqualTo("https://api.hubapi.com");
+		assertThat(crm.hubspot().apiVersion()).isEqualTo("2026-09");
 		assertThat(crm.hubspot().hasToken()).isFalse();
 		assertThat(crm.hubspot().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
 		assertThat(crm.hubspot().readTimeout()).isEqualTo(Duration.ofSeconds(10));
 	}
 
 	@Test
-	void defaultsSuitOneInstanceOnAHubSpotStarterAccount() {
+	void defaultsSuitAHubSpotStarterAccountSharedByEveryInstance() {
 		CrmProperties crm = bind(Map.of());
 
 		assertThat(crm.adapter()).isEqualTo(CrmProperties.Adapter.HUBSPOT);
 		assertThat(crm.createProperty()).isTrue();
-		assertThat(crm.rateLimit().requests()).isEqualTo(100);
-		assertThat(crm.rateLimit().period()).isEqualTo(Duration.ofSeconds(10));
-		assertThat(crm.rateLimit().dailyResetZone()).isEqualTo(java.time.ZoneId.of("UTC"));
+		CrmProperties.RateLimit limit = crm.rateLimit();
+		assertThat(limit.key()).isEqualTo("hubspot");
+		assertThat(limit.requests()).isEqualTo(100);
+		assertThat(limit.burst()).isEqualTo(10);
+		assertThat(limit.period()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(limit.margin()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(limit.daily()).isEqualTo(250_000);
+		assertThat(limit.searchRequestsPerSecond()).isEqualTo(4);
+		assertThat(limit.maxWait()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(limit.dailyResetZone()).isEqualTo(ZoneId.of("UTC"));
+		assertThat(crm.batch().window()).isEqualTo(Duration.ofMillis(300));
+		assertThat(crm.batch().maxEvents()).isEqualTo(100);
 		assertThat(new Binder(new MapConfigurationPropertySource(Map.of())).bindOrCreate("esteira.retry",
 				RetryPolicies.class).forStep(PipelineNames.Steps.CRM_SYNC).maxAttempts()).isEqualTo(5);
 		assertThat(crm.retry().credentialsPause()).isEqualTo(Duration.ofMinutes(5));
 		assertThat(crm.task().enabled()).isTrue();
 		assertThat(crm.task().body()).contains("{link}");
 		assertThat(crm.note().enabled()).isTrue();
+	}
+
+	@Test
+	void rateLimitAndBatchesAreConfigurable() {
+		CrmProperties crm = bind(Map.of("esteira.crm.rate-limit.requests", "190", "esteira.crm.rate-limit.burst",
+				"20", "esteira.crm.rate-limit.search-requests-per-second", "5", "esteira.crm.rate-limit.max-wait",
+				"3s", "esteira.crm.rate-limit.daily-reset-zone", "America/Sao_Paulo", "esteira.crm.batch.window",
+				"1s", "esteira.crm.batch.max-events", "50", "esteira.crm.hubspot.api-version", "2027-03"));
+
+		assertThat(crm.rateLimit().requests()).isEqualTo(190);
+		assertThat(crm.rateLimit().burst()).isEqualTo(20);
+		assertThat(crm.rateLimit().searchRequestsPerSecond()).isEqualTo(5);
+		assertThat(crm.rateLimit().maxWait()).isEqualTo(Duration.ofSeconds(3));
+		assertThat(crm.rateLimit().dailyResetZone()).isEqualTo(ZoneId.of("America/Sao_Paulo"));
+		assertThat(crm.batch().window()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(crm.batch().maxEvents()).isEqualTo(50);
+		assertThat(crm.hubspot().apiVersion()).isEqualTo("2027-03");
+	}
+
+	@Test
+	void apiVersionMustBeADateVersion() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> bind(Map.of("esteira.crm.hubspot.api-version", "v3")))
+			.havingRootCause()
+			.isInstanceOf(BindValidationException.class)
+			.withMessageContaining("hubspot.apiVersion");
+	}
+
+	@Test
+	void batchOfMoreThanAThousandEventsIsRefused() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> bind(Map.of("esteira.crm.batch.max-events", "5000")))
+			.havingRootCause()
+			.isInstanceOf(BindValidationException.class);
 	}
 
 	@Test
@@ -57,13 +118,18 @@ class CrmPropertiesTest {
 		CrmProperties crm = bind(Map.of("esteira.crm.hubspot.token", "pat-na1-very-secret"));
 
 		assertThat(crm.hubspot().hasToken()).isTrue();
-		assertThat(crm.toString()).contains("https://api.hubapi.com").doesNotContain("pat-na1-very-secret");
+		assertThat(crm.toString()).contains("https://api.hubapi.com")
+			.contains("2026-09")
+			.contains("token=(set)")
+			.doesNotContain("pat-na1-very-secret");
 		assertThat(crm.hubspot().toString()).doesNotContain("pat-na1-very-secret");
 	}
 
-	private static CrmProperties bind(Map<String, String> properties) {
+	/** Binds and validates as Spring Boot does for {@code @Validated} properties. */
+	private CrmProperties bind(Map<String, String> properties) {
 		return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("esteira.crm",
-				CrmProperties.class);
+				Bindable.of(CrmProperties.class),
+				new ValidationBindHandler(new SpringValidatorAdapter(this.validation.getValidator())));
 	}
 
 }
