@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -240,11 +239,6 @@ public final class LoadBenchmark {
 			LocalStack.Options options = new LocalStack.Options(LocalStack.root(), settings.out().resolve("stack"),
 					false, null)
 				.withReplicas(settings.replicas());
-			Path s3 = settings.out().resolve("stack").resolve("s3");
-			if (extendedAttributes(s3)) {
-				// A burst of a thousand 2 MP photos does not fit in S3Proxy's 256 MB heap.
-				options = options.withS3Storage(s3);
-			}
 			for (Map.Entry<String, String> property : settings.crm().entrySet()) {
 				options = options.withProperty(EsteiraService.CRM_SYNC, property.getKey(), property.getValue());
 			}
@@ -264,29 +258,6 @@ public final class LoadBenchmark {
 		return benchmark.failures.isEmpty() ? 0 : 1;
 	}
 
-	/** Whether files in {@code folder} can have user extended attributes (S3Proxy's filesystem store needs them). */
-	static boolean extendedAttributes(Path folder) {
-		try {
-			Files.createDirectories(folder);
-			Path probe = Files.createTempFile(folder, "xattr", ".probe");
-			try {
-				UserDefinedFileAttributeView view = Files.getFileAttributeView(probe,
-						UserDefinedFileAttributeView.class);
-				if (view == null) {
-					return false;
-				}
-				view.write("esteira.probe", StandardCharsets.UTF_8.encode("1"));
-				return view.list().contains("esteira.probe");
-			}
-			finally {
-				Files.deleteIfExists(probe);
-			}
-		}
-		catch (IOException | UnsupportedOperationException ex) {
-			return false;
-		}
-	}
-
 	private void run() throws IOException {
 		String started = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 		line("## %s, %s", this.settings.mode(), started);
@@ -297,12 +268,8 @@ public final class LoadBenchmark {
 				(this.stack != null) ? "started by the benchmark in its JVM" : "running at " + this.ingestUrl,
 				(this.stack != null) ? this.stack.replicas() : "(as started)",
 				this.settings.crm().isEmpty() ? "" : ", crm-sync " + this.settings.crm());
-		line("Image: %d×%d JPEG, %d KB, the same bytes for every upload; %s. S3 objects: %s.", 1600, 1250,
-				this.photo.length / 1024,
-				this.settings.sameContact() ? "every image for contact 123" : "one CRM contact per upload",
-				(this.stack == null) ? "as the running stack keeps them"
-						: (this.stack.s3Storage() != null) ? "on disk (S3Proxy's filesystem store)"
-								: "in S3Proxy's memory (256 MB heap)");
+		line("Image: %d×%d JPEG, %d KB, the same bytes for every upload; %s.", 1600, 1250, this.photo.length / 1024,
+				this.settings.sameContact() ? "every image for contact 123" : "one CRM contact per upload");
 		line("");
 		if (this.settings.mode().equals("backlog")) {
 			backlog();

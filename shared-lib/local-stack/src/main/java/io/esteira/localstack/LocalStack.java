@@ -94,26 +94,17 @@ public final class LocalStack implements AutoCloseable {
 	 * @param replicas how many processes of each service (default one)
 	 * @param properties more Spring properties for every replica of a service, after (so over) the stack's own, e.g.
 	 * crm-sync's {@code esteira.crm.rate-limit.requests}
-	 * @param s3Storage a folder for S3Proxy's objects, {@code null} (the default) for its memory; the folder's
-	 * filesystem must have extended attributes (S3Proxy keeps user metadata there)
 	 */
 	public record Options(Path root, Path work, boolean fixedPorts, TestPostgres.Database database, Replicas replicas,
-			Map<EsteiraService, Map<String, String>> properties, Path s3Storage) {
+			Map<EsteiraService, Map<String, String>> properties) {
 
-		/** One process of each service, no extra properties, S3 objects in memory. */
+		/** One process of each service, no extra properties. */
 		public Options(Path root, Path work, boolean fixedPorts, TestPostgres.Database database) {
-			this(root, work, fixedPorts, database, Replicas.one(), Map.of(), null);
+			this(root, work, fixedPorts, database, Replicas.one(), Map.of());
 		}
 
 		public Options withReplicas(Replicas replicas) {
-			return new Options(this.root, this.work, this.fixedPorts, this.database, replicas, this.properties,
-					this.s3Storage);
-		}
-
-		/** These options with S3 objects kept in {@code folder} (more than S3Proxy's 256 MB heap holds). */
-		public Options withS3Storage(Path folder) {
-			return new Options(this.root, this.work, this.fixedPorts, this.database, this.replicas, this.properties,
-					folder);
+			return new Options(this.root, this.work, this.fixedPorts, this.database, replicas, this.properties);
 		}
 
 		/** These options and a Spring property for every replica of {@code service}. */
@@ -121,8 +112,7 @@ public final class LocalStack implements AutoCloseable {
 			Map<EsteiraService, Map<String, String>> properties = new EnumMap<>(EsteiraService.class);
 			this.properties.forEach((named, values) -> properties.put(named, new LinkedHashMap<>(values)));
 			properties.computeIfAbsent(service, (named) -> new LinkedHashMap<>()).put(key, value);
-			return new Options(this.root, this.work, this.fixedPorts, this.database, this.replicas, properties,
-					this.s3Storage);
+			return new Options(this.root, this.work, this.fixedPorts, this.database, this.replicas, properties);
 		}
 
 	}
@@ -135,10 +125,10 @@ public final class LocalStack implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		// S3 objects stay in memory unless asked: S3Proxy's filesystem store keeps user metadata in extended
-		// attributes, which not every filesystem has (tmpfs, some container overlays).
+		// S3 objects stay in memory: S3Proxy's filesystem store keeps user metadata in extended attributes, which not
+		// every filesystem has (tmpfs, some container overlays).
 		EsteiraInfrastructure infrastructure = EsteiraInfrastructure
-			.start(new EsteiraInfrastructure.Settings(options.database(), options.s3Storage(), 5, 10));
+			.start(new EsteiraInfrastructure.Settings(options.database(), null, 5, 10));
 		infrastructure.startEventBridge(Duration.ofMillis(300));
 		LocalStack stack = new LocalStack(infrastructure, options);
 		infrastructure.beforeStop(stack::close);
@@ -266,11 +256,6 @@ public final class LocalStack implements AutoCloseable {
 	 */
 	public String managementUrl(EsteiraService service) {
 		return "http://localhost:" + this.replicas.get(service).get(0).managementPort;
-	}
-
-	/** Where S3Proxy keeps objects; {@code null}: in its memory. */
-	public Path s3Storage() {
-		return this.options.s3Storage();
 	}
 
 	/** How many processes of each service run. */
