@@ -91,25 +91,18 @@ public final class Demo {
 
 	String upload(Path file, Map<String, String> fields) {
 		String boundary = "esteira-" + UUID.randomUUID();
-		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		byte[] content;
 		try {
-			for (Map.Entry<String, String> field : fields.entrySet()) {
-				body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
-						+ "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
-			}
-			body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-					+ file.getFileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-				.getBytes(StandardCharsets.UTF_8));
-			body.write(Files.readAllBytes(file));
-			body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+			content = Files.readAllBytes(file);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 		HttpResponse<String> response = send(withKey(URI.create(this.ingestUrl + "/api/uploads"))
 			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())), HttpResponse.BodyHandlers.ofString(),
-				false);
+			.POST(HttpRequest.BodyPublishers
+				.ofByteArray(multipart(boundary, fields, file.getFileName().toString(), content))),
+				HttpResponse.BodyHandlers.ofString(), false);
 		if (response.statusCode() != 202) {
 			throw new IllegalStateException("Upload of " + file + " answered " + response.statusCode() + ": "
 					+ response.body());
@@ -117,6 +110,21 @@ public final class Demo {
 		String id = JSON.readTree(response.body()).path("id").asString();
 		System.out.printf("  %s -> upload %s%n", file.getFileName(), id);
 		return id;
+	}
+
+	/** A {@code multipart/form-data} body: the fields, then the file as part {@code file}. */
+	static byte[] multipart(String boundary, Map<String, String> fields, String filename, byte[] content) {
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		for (Map.Entry<String, String> field : fields.entrySet()) {
+			body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
+					+ "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+		}
+		body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+				+ "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+			.getBytes(StandardCharsets.UTF_8));
+		body.writeBytes(content);
+		body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+		return body.toByteArray();
 	}
 
 	JsonNode awaitTerminal(String id) {

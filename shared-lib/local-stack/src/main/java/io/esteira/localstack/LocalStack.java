@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -24,8 +25,9 @@ import io.esteira.testkit.TestPostgres;
 /**
  * Runs the whole pipeline on one machine: the stand-ins in this JVM (PostgreSQL — the one in {@code DATABASE_URL} or
  * an embedded one — ElasticMQ, S3Proxy with S3-style bucket notifications, WireMock answering like HubSpot), and the
- * four services as child processes. {@code main} prints the URLs and a demo API key and runs until Ctrl-C, which
- * stops everything.
+ * four services as child processes — several of a service with {@link Replicas}, each with its own ports and log.
+ * {@code main} prints the URLs and a demo API key and runs until Ctrl-C, which stops everything; it reads
+ * {@code -Dreplicas} ({@link Replicas#parse}).
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -39,19 +41,46 @@ public final class LocalStack implements AutoCloseable {
 
 	private final EsteiraInfrastructure infrastructure;
 
-	private final Map<EsteiraService, Integer> ports = new EnumMap<>(EsteiraService.class);
+	/** Each service's processes, replica 0 first. */
+	private final Map<EsteiraService, List<Replica>> replicas = new EnumMap<>(EsteiraService.class);
 
-	private final Map<EsteiraService, Integer> managementPorts = new EnumMap<>(EsteiraService.class);
-
-	private final Map<EsteiraService, Process> processes = new EnumMap<>(EsteiraService.class);
-
-	private Path root;
+	private final Options options;
 
 	private final Path logs;
 
-	private LocalStack(EsteiraInfrastructure infrastructure, Path logs) {
+	private LocalStack(EsteiraInfrastructure infrastructure, Options options) {
 		this.infrastructure = infrastructure;
-		this.logs = logs;
+		this.options = options;
+		this.logs = options.work().resolve("logs");
+	}
+
+	/** One process of a service: replica {@code index}, its ports and its log, the process once launched. */
+	private static final class Replica {
+
+		private final EsteiraService service;
+
+		private final int index;
+
+		private final int port;
+
+		private final int managementPort;
+
+		private final Path log;
+
+		private Process process;
+
+		private Replica(EsteiraService service, int index, int port, int managementPort, Path log) {
+			this.service = service;
+			this.index = index;
+			this.port = port;
+			this.managementPort = managementPort;
+			this.log = log;
+		}
+
+		private String name() {
+			return this.service.id() + "-" + this.index;
+		}
+
 	}
 
 	/**
@@ -59,10 +88,33 @@ public final class LocalStack implements AutoCloseable {
 	 *
 	 * @param root the repository (holds {@code services/*}/target jars)
 	 * @param work folder for logs
-	 * @param fixedPorts the services' default ports (8080–8083) instead of free random ones
+	 * @param fixedPorts the services' default ports (8080–8083, management 9080–9083) instead of free random ones;
+	 * replica {@code k} of a service adds {@code 100 * k} to both
 	 * @param database an existing database, or {@code null} for a new one
+	 * @param replicas how many processes of each service (default one)
+	 * @param properties more Spring properties for every replica of a service, after (so over) the stack's own, e.g.
+	 * crm-sync's {@code esteira.crm.rate-limit.requests}
 	 */
-	public record Options(Path root, Path work, boolean fixedPorts, TestPostgres.Database database) {
+	public record Options(Path root, Path work, boolean fixedPorts, TestPostgres.Database database, Replicas replicas,
+			Map<EsteiraService, Map<String, String>> properties) {
+
+		/** One process of each service, no extra properties. */
+		public Options(Path root, Path work, boolean fixedPorts, TestPostgres.Database database) {
+			this(root, work, fixedPorts, database, Replicas.one(), Map.of());
+		}
+
+		public Options withReplicas(Replicas replicas) {
+			return new Options(this.root, this.work, this.fixedPorts, this.database, replicas, this.properties);
+		}
+
+		/** These options and a Spring property for every replica of {@code service}. */
+		public Options withProperty(EsteiraService service, String key, String value) {
+			Map<EsteiraService, Map<String, String>> properties = new EnumMap<>(EsteiraService.class);
+			this.properties.forEach((named, values) -> properties.put(named, new LinkedHashMap<>(values)));
+			properties.computeIfAbsent(service, (named) -> new LinkedHashMap<>()).put(key, value);
+			return new Options(this.root, this.work, this.fixedPorts, this.database, this.replicas, properties);
+		}
+
 	}
 
 	public static LocalStack start(Options options) {
@@ -78,32 +130,36 @@ public final class LocalStack implements AutoCloseable {
 		EsteiraInfrastructure infrastructure = EsteiraInfrastructure
 			.start(new EsteiraInfrastructure.Settings(options.database(), null, 5, 10));
 		infrastructure.startEventBridge(Duration.ofMillis(300));
-		LocalStack stack = new LocalStack(infrastructure, options.work().resolve("logs"));
+		LocalStack stack = new LocalStack(infrastructure, options);
 		infrastructure.beforeStop(stack::close);
 		for (EsteiraService service : EsteiraService.values()) {
-			stack.ports.put(service, options.fixedPorts() ? service.defaultPort() : Ports.free());
-			stack.managementPorts.put(service,
-					options.fixedPorts() ? service.defaultManagementPort() : Ports.free());
+			int count = options.replicas().of(service);
+			List<Replica> replicas = new ArrayList<>();
+			for (int k = 0; k < count; k++) {
+				// One replica keeps the log name it always had; several are told apart.
+				String log = service.id() + ((count == 1) ? "" : "-" + k) + ".log";
+				replicas.add(new Replica(service, k,
+						options.fixedPorts() ? service.defaultPort() + 100 * k : Ports.free(),
+						options.fixedPorts() ? service.defaultManagementPort() + 100 * k : Ports.free(),
+						stack.logs.resolve(log)));
+			}
+			stack.replicas.put(service, replicas);
 		}
-		stack.root = options.root();
-		for (EsteiraService service : EsteiraService.values()) {
-			stack.launch(service);
-		}
+		stack.replicas.values().forEach((replicas) -> replicas.forEach(stack::launch));
 		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-		for (EsteiraService service : EsteiraService.values()) {
-			stack.awaitReady(service, deadline);
-		}
-		System.out.printf("Esteira local stack ready in %d s%n", (System.nanoTime() - started) / 1_000_000_000);
+		stack.replicas.values().forEach((replicas) -> replicas.forEach((replica) -> stack.awaitReady(replica, deadline)));
+		System.out.printf("Esteira local stack ready in %d s (replicas %s)%n",
+				(System.nanoTime() - started) / 1_000_000_000, options.replicas());
 		return stack;
 	}
 
-	private void launch(EsteiraService service) {
-		Path root = this.root;
+	private void launch(Replica replica) {
+		EsteiraService service = replica.service;
 		List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-				"-Xss512k", "-Xmx384m", "-jar", service.jar(root).toString()));
-		Map<String, String> properties = new java.util.LinkedHashMap<>(this.infrastructure.springProperties());
-		properties.put("server.port", Integer.toString(this.ports.get(service)));
-		properties.put("management.server.port", Integer.toString(this.managementPorts.get(service)));
+				"-Xss512k", "-Xmx384m", "-jar", service.jar(this.options.root()).toString()));
+		Map<String, String> properties = new LinkedHashMap<>(this.infrastructure.springProperties());
+		properties.put("server.port", Integer.toString(replica.port));
+		properties.put("management.server.port", Integer.toString(replica.managementPort));
 		properties.put("esteira.crm.public-base-url", url(EsteiraService.INGEST));
 		properties.put("esteira.security.api-keys[0].name", "local-demo");
 		properties.put("esteira.security.api-keys[0].sha256", ApiKeyProperties.sha256(DEMO_API_KEY));
@@ -111,26 +167,27 @@ public final class LocalStack implements AutoCloseable {
 		properties.put("esteira.security.api-keys[1].name", "local-demo-admin");
 		properties.put("esteira.security.api-keys[1].sha256", ApiKeyProperties.sha256(DEMO_ADMIN_KEY));
 		properties.put("esteira.security.api-keys[1].scopes", "admin");
+		properties.putAll(this.options.properties().getOrDefault(service, Map.of()));
 		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.logs.resolve(service.id() + ".log").toFile()));
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(replica.log.toFile()));
 		builder.environment().put("HUBSPOT_TOKEN", "local-demo-token");
 		try {
-			this.processes.put(service, builder.start());
+			replica.process = builder.start();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Could not start " + service.id(), ex);
+			throw new UncheckedIOException("Could not start " + replica.name(), ex);
 		}
 	}
 
-	private void awaitReady(EsteiraService service, long deadline) {
+	private void awaitReady(Replica replica, long deadline) {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-		URI readiness = URI.create(url(service) + "/readyz");
+		URI readiness = URI.create("http://localhost:" + replica.port + "/readyz");
 		while (true) {
-			Process process = this.processes.get(service);
+			Process process = replica.process;
 			if (!process.isAlive()) {
-				throw new IllegalStateException(service.id() + " exited with " + process.exitValue() + ": see "
-						+ this.logs.resolve(service.id() + ".log"));
+				throw new IllegalStateException(replica.name() + " exited with " + process.exitValue() + ": see "
+						+ replica.log);
 			}
 			try {
 				if (http.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.discarding())
@@ -146,45 +203,64 @@ public final class LocalStack implements AutoCloseable {
 				throw new IllegalStateException(ex);
 			}
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException(service.id() + " not ready within " + STARTUP_TIMEOUT + ": see "
-						+ this.logs.resolve(service.id() + ".log"));
+				throw new IllegalStateException(replica.name() + " not ready within " + STARTUP_TIMEOUT + ": see "
+						+ replica.log);
 			}
 			sleep(250);
 		}
 	}
 
 	/**
-	 * Kills the service's process at once ({@code SIGKILL}), as a crash, a node failure or the OOM killer would: no
-	 * shutdown hook runs, nothing in flight is acknowledged or committed.
+	 * Kills every process of the service at once ({@code SIGKILL}), as a crash, a node failure or the OOM killer
+	 * would: no shutdown hook runs, nothing in flight is acknowledged or committed.
 	 */
 	public synchronized void kill(EsteiraService service) {
-		Process process = this.processes.get(service);
-		process.destroyForcibly();
-		try {
-			process.waitFor(30, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
+		for (Replica replica : this.replicas.get(service)) {
+			replica.process.destroyForcibly();
+			try {
+				replica.process.waitFor(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
 		}
 	}
 
-	/** Starts a killed service again, on the same ports, and waits until it is ready. */
+	/** Starts a killed service's processes again, on the same ports, and waits until they are ready. */
 	public synchronized void restart(EsteiraService service) {
-		if (this.processes.get(service).isAlive()) {
-			throw new IllegalStateException(service.id() + " is still running");
+		List<Replica> replicas = this.replicas.get(service);
+		for (Replica replica : replicas) {
+			if (replica.process.isAlive()) {
+				throw new IllegalStateException(replica.name() + " is still running");
+			}
 		}
-		launch(service);
-		awaitReady(service, System.nanoTime() + STARTUP_TIMEOUT.toNanos());
+		replicas.forEach(this::launch);
+		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+		replicas.forEach((replica) -> awaitReady(replica, deadline));
 	}
 
+	/** The URL of the service (of its first replica, when it has several). */
 	public String url(EsteiraService service) {
-		return "http://localhost:" + this.ports.get(service);
+		return url(service, 0);
 	}
 
-	/** Where the service's actuator answers ({@code /actuator/prometheus}, {@code /actuator/health}). */
+	/** The URL of replica {@code k} of the service. */
+	public String url(EsteiraService service, int k) {
+		return "http://localhost:" + this.replicas.get(service).get(k).port;
+	}
+
+	/**
+	 * Where the service's actuator answers ({@code /actuator/prometheus}, {@code /actuator/health}); its first
+	 * replica's, when it has several.
+	 */
 	public String managementUrl(EsteiraService service) {
-		return "http://localhost:" + this.managementPorts.get(service);
+		return "http://localhost:" + this.replicas.get(service).get(0).managementPort;
+	}
+
+	/** How many processes of each service run. */
+	public Replicas replicas() {
+		return this.options.replicas();
 	}
 
 	public String ingestUrl() {
@@ -205,9 +281,15 @@ public final class LocalStack implements AutoCloseable {
 	 */
 	@Override
 	public synchronized void close() {
-		this.processes.values().forEach(Process::destroy);
+		List<Process> processes = this.replicas.values()
+			.stream()
+			.flatMap(List::stream)
+			.map((replica) -> replica.process)
+			.filter((process) -> process != null)
+			.toList();
+		processes.forEach(Process::destroy);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		for (Process process : this.processes.values()) {
+		for (Process process : processes) {
 			try {
 				if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
 					process.destroyForcibly();
@@ -218,7 +300,7 @@ public final class LocalStack implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 		}
-		this.processes.clear();
+		this.replicas.clear();
 	}
 
 	private static String javaBinary() {
@@ -277,7 +359,8 @@ public final class LocalStack implements AutoCloseable {
 	private static void run(String[] args) throws InterruptedException {
 		Path root = root();
 		Path work = root.resolve(".local-stack");
-		LocalStack stack = start(new Options(root, work, true, databaseFromEnvironment()));
+		Replicas replicas = Replicas.parse(System.getProperty("replicas"));
+		LocalStack stack = start(new Options(root, work, true, databaseFromEnvironment()).withReplicas(replicas));
 		Path samples = Samples.write(work.resolve("samples"));
 		EsteiraInfrastructure infra = stack.infrastructure();
 		System.out.println("""
@@ -285,6 +368,8 @@ public final class LocalStack implements AutoCloseable {
 				  ingest API        %s   (POST /api/uploads, GET /api/uploads/{id}, GET /files/{id}/256)
 				  invoice API       %s   (GET /api/invoices, GET /api/invoices/{id})
 				  image-processing  %s/readyz      crm-sync  %s/readyz
+				  replicas          %s   (-Dreplicas=2, or -Dreplicas=crm-sync:2,image-processing:2:
+				                    replica k on the default ports + 100*k, its log <service>-<k>.log)
 				  HubSpot stand-in  %s/__admin/requests   (the CRM calls received)
 				  SQS (ElasticMQ)   %s      S3 (S3Proxy)  %s   (access key %s, secret %s)
 				  PostgreSQL        %s
@@ -300,7 +385,7 @@ public final class LocalStack implements AutoCloseable {
 
 				Ctrl-C stops everything.
 				""".formatted(stack.ingestUrl(), stack.invoiceUrl(), stack.url(EsteiraService.IMAGE_PROCESSING),
-				stack.url(EsteiraService.CRM_SYNC), infra.hubSpot().baseUrl(), infra.sqsEndpoint(), infra.s3Endpoint(),
+				stack.url(EsteiraService.CRM_SYNC), replicas, infra.hubSpot().baseUrl(), infra.sqsEndpoint(), infra.s3Endpoint(),
 				io.esteira.testkit.AwsTestClients.ACCESS_KEY, io.esteira.testkit.AwsTestClients.SECRET_KEY,
 				infra.database().jdbcUrl(), work.resolve("logs"), DEMO_API_KEY, DEMO_ADMIN_KEY, DEMO_API_KEY,
 				samples.resolve("photo.jpg"), stack.ingestUrl(), DEMO_API_KEY, samples.resolve("invoices.json"),
