@@ -25,6 +25,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.esteira.contracts.s3.S3Events;
 import io.esteira.contracts.s3.S3ObjectEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
+import io.esteira.testkit.TestHubSpot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,8 +37,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import tools.jackson.databind.JsonNode;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.patch;
-import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +49,13 @@ import static org.awaitility.Awaitility.await;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest {
+
+	private static final String UPDATE = "/crm/objects/" + TestHubSpot.API_VERSION + "/contacts/batch/update";
+
+	private static final String TASKS = "/crm/objects/" + TestHubSpot.API_VERSION + "/tasks/batch/create";
+
+	private static final String NOTES = "/crm/objects/" + TestHubSpot.API_VERSION + "/notes/batch/create";
+
 
 	@TempDir
 	static Path work;
@@ -93,10 +100,10 @@ class PipelineEndToEndTest {
 	void crmReceivedExactlyOnePatchWithThePermalink() {
 		String id = result.imageUpload().path("id").asString();
 		var hubSpot = stack.infrastructure().hubSpot().server();
-		hubSpot.verify(1, patchRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/123"))
+		hubSpot.verify(1, postRequestedFor(urlPathEqualTo(UPDATE)).withRequestBody(WireMock.containing("\"123\""))
 			.withRequestBody(WireMock.containing("/files/" + id + "/256")));
 		// The contact's owner gets one task telling them.
-		hubSpot.verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/tasks")));
+		hubSpot.verify(1, postRequestedFor(urlPathEqualTo(TASKS)));
 	}
 
 	@Test
@@ -124,8 +131,9 @@ class PipelineEndToEndTest {
 		// The duplicates are consumed (queues drain), and nothing new happens.
 		await().atMost(Duration.ofSeconds(30)).until(() -> queueDrained(infra, "esteira-images")
 				&& queueDrained(infra, "esteira-invoices") && queueDrained(infra, "esteira-image-events"));
-		infra.hubSpot().server().verify(1, patchRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/123")));
-		infra.hubSpot().server().verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/tasks")));
+		infra.hubSpot().server().verify(1, postRequestedFor(urlPathEqualTo(UPDATE))
+			.withRequestBody(WireMock.containing("\"123\"")));
+		infra.hubSpot().server().verify(1, postRequestedFor(urlPathEqualTo(TASKS)));
 		assertThat(new Demo(stack.ingestUrl(), stack.invoiceUrl(), LocalStack.DEMO_API_KEY,
 				infra.hubSpot().baseUrl()).invoiceCount()).isEqualTo(3);
 	}
@@ -186,23 +194,23 @@ class PipelineEndToEndTest {
 	@Order(Integer.MAX_VALUE) // last: it creates a second HubSpot task, and the tests above count them
 	void crmSyncKilledInTheMiddleOfItsStepFinishesTheUploadAfterARestartWithoutDuplicates() {
 		var hubSpot = stack.infrastructure().hubSpot().server();
-		String contact = "/crm/v3/objects/contacts/456";
+		var contact = postRequestedFor(urlPathEqualTo(UPDATE)).withRequestBody(WireMock.containing("\"456\""));
 		// The first update of contact 456 hangs, so crm-sync is inside its step, the HTTP call open and nothing
 		// committed, when it is killed; the restarted one finds the contact answering again.
-		hubSpot.stubFor(patch(urlPathEqualTo(contact)).atPriority(1)
+		hubSpot.stubFor(post(urlPathEqualTo(UPDATE)).withRequestBody(WireMock.containing("\"456\"")).atPriority(1)
 			.inScenario("crash")
 			.whenScenarioStateIs(Scenario.STARTED)
 			.willSetStateTo("restarted")
 			.willReturn(aResponse().withStatus(200)
 				.withHeader("Content-Type", "application/json")
-				.withBody("{\"id\":\"456\",\"properties\":{},\"updatedAt\":\"2026-11-22T10:00:00Z\",\"archived\":false}")
+				.withBody("{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"456\",\"properties\":{}}]}")
 				.withFixedDelay(8_000)));
 		Demo demo = new Demo(stack.ingestUrl(), stack.invoiceUrl(), LocalStack.DEMO_API_KEY,
 				stack.infrastructure().hubSpot().baseUrl());
 		String id = demo.upload(samples.resolve("photo.jpg"), Map.of("kind", "image", "crmContactId", "456"));
 		await().atMost(Duration.ofSeconds(90))
 			.pollInterval(Duration.ofMillis(100))
-			.until(() -> !hubSpot.findAll(patchRequestedFor(urlPathEqualTo(contact))).isEmpty());
+			.until(() -> !hubSpot.findAll(contact).isEmpty());
 
 		stack.kill(EsteiraService.CRM_SYNC);
 		stack.restart(EsteiraService.CRM_SYNC);
@@ -212,9 +220,9 @@ class PipelineEndToEndTest {
 		// The killed delivery came back after its visibility timeout and was done once: one task and one note with
 		// this upload's link (the owner is told right after the sync commits), whatever the number of (idempotent)
 		// contact updates; nothing more once the queue has drained.
-		var task = postRequestedFor(urlPathEqualTo("/crm/v3/objects/tasks"))
+		var task = postRequestedFor(urlPathEqualTo(TASKS))
 			.withRequestBody(WireMock.containing("/files/" + id + "/"));
-		var note = postRequestedFor(urlPathEqualTo("/crm/v3/objects/notes"))
+		var note = postRequestedFor(urlPathEqualTo(NOTES))
 			.withRequestBody(WireMock.containing("/files/" + id + "/"));
 		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
 			hubSpot.verify(1, task);
@@ -224,7 +232,7 @@ class PipelineEndToEndTest {
 			.until(() -> queueDrained(stack.infrastructure(), "esteira-image-events"));
 		hubSpot.verify(1, task);
 		hubSpot.verify(1, note);
-		assertThat(hubSpot.findAll(patchRequestedFor(urlPathEqualTo(contact)))).hasSizeBetween(2, 3);
+		assertThat(hubSpot.findAll(contact)).hasSizeBetween(2, 3);
 		assertThat(upload.path("steps")).filteredOn((step) -> "crm-sync".equals(step.path("service").asString())
 				&& "SUCCEEDED".equals(step.path("outcome").asString()))
 			.isNotEmpty();

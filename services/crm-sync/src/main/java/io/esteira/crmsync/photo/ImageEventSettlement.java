@@ -33,8 +33,7 @@ import org.springframework.stereotype.Component;
  * again after the policy's delay, never sooner than the CRM asked ({@code Retry-After}, else the rate-limit period
  * for a 429); on the policy's last attempt the upload is recorded {@code FAILED} and the message made visible at
  * once, on its way to the dead-letter queue;</li>
- * <li>{@link Verdict.Defer}: sent again, delayed (no less than a pause of CRM calls in force, at most SQS's 15
- * minutes), with the attempts made so far in
+ * <li>{@link Verdict.Defer}: sent again, delayed (at most SQS's 15 minutes), with the attempts made so far in
  * {@value ImageEventDelivery#ATTEMPTS_BEFORE}, then deleted: waiting is not an attempt, and the queue's
  * {@code maxReceiveCount} starts again for the new message;</li>
  * <li>{@link Verdict.Dead}: made visible at once and not deleted, so that SQS moves it to the dead-letter queue.</li>
@@ -47,6 +46,8 @@ class ImageEventSettlement {
 	private static final Logger logger = LoggerFactory.getLogger(ImageEventSettlement.class);
 
 	private static final int MAX_DELAY_SECONDS = 900;
+
+	private static final int PAUSED_RECHECK_SECONDS = 15;
 
 	private final PhotoLinkService photoLinks;
 
@@ -75,9 +76,7 @@ class ImageEventSettlement {
 				switch (verdict) {
 					case Verdict.Done ignored -> done.add(delivery.message());
 					case Verdict.Retry retrying -> retry(delivery, retrying.failure(), retry);
-					case Verdict.Defer deferred -> sendAgain(delivery,
-							deferred.after().compareTo(this.availability.remaining()) >= 0 ? deferred
-									: new Verdict.Defer(this.availability.remaining(), deferred.why()));
+					case Verdict.Defer deferred -> sendAgain(delivery, duringPause(deferred));
 					case Verdict.Dead dead -> {
 						logger.warn("Image event {} goes to the dead-letter queue: {}", messageId(delivery), dead.why());
 						visibility(delivery.message()).changeTo(0);
@@ -108,6 +107,22 @@ class ImageEventSettlement {
 			logger.warn("Upload {}: attempt {} of {} failed ({}); giving up", delivery.event().uploadId(),
 					delivery.attempt(), step.maxAttempts(), failure.getMessage());
 		}
+	}
+
+	/**
+	 * While CRM calls are paused (daily quota, refused key) this instance's consumer is stopped, so an event sent
+	 * again comes back to no one here; it waits up to {@value #PAUSED_RECHECK_SECONDS} s, so that it is handled soon
+	 * after the pause ends (at midnight, or when an operator lifts it), and another replica that takes it meanwhile
+	 * learns of the pause from HubSpot with one call.
+	 */
+	private Verdict.Defer duringPause(Verdict.Defer deferred) {
+		Duration pause = this.availability.remaining();
+		if (pause.isZero()) {
+			return deferred;
+		}
+		Duration recheck = Duration.ofSeconds(PAUSED_RECHECK_SECONDS);
+		Duration wait = (pause.compareTo(recheck) < 0) ? pause : recheck;
+		return (deferred.after().compareTo(wait) >= 0) ? deferred : new Verdict.Defer(wait, deferred.why());
 	}
 
 	/** The least the next attempt waits: what the CRM asked, else the rate-limit window for a 429. */

@@ -22,7 +22,7 @@ import io.esteira.testkit.EsteiraTest;
 		"esteira.retry.steps.crm-sync.max-delay=2s", "esteira.retry.steps.crm-sync.jitter=NONE",
 		"esteira.crm.rate-limit.period=2s",
 		"esteira.crm.retry.sync-lease=3s", "esteira.crm.retry.claim-timeout=2s", "esteira.crm.batch.message-visibility-seconds=10",
-		"esteira.crm.rate-limit.key=crm-sync-tests" })
+		"esteira.crm.rate-limit.key=crm-sync-tests", "esteira.crm.rate-limit.max-wait=500ms" })
 @interface CrmSyncTest {
 
 	String TOKEN = "pat-na1-5e3c7a2b-test-token";

@@ -47,16 +47,18 @@ final class PipelineQueues {
 		this.sqs.sendMessage((request) -> request.queueUrl(this.imageEvents).messageBody(body));
 	}
 
-	/** Sends bodies in one SQS batch, so that one poll receives them together. */
+	/** Sends bodies in SQS batches of ten, so that one poll receives up to ten together. */
 	void sendRawImageEvents(List<String> bodies) {
-		List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> entries = new ArrayList<>();
-		for (int i = 0; i < bodies.size(); i++) {
-			entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder()
-				.id(Integer.toString(i))
-				.messageBody(bodies.get(i))
-				.build());
+		for (int from = 0; from < bodies.size(); from += 10) {
+			List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> entries = new ArrayList<>();
+			for (int i = from; i < Math.min(bodies.size(), from + 10); i++) {
+				entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder()
+					.id(Integer.toString(i))
+					.messageBody(bodies.get(i))
+					.build());
+			}
+			this.sqs.sendMessageBatch((request) -> request.queueUrl(this.imageEvents).entries(entries));
 		}
-		this.sqs.sendMessageBatch((request) -> request.queueUrl(this.imageEvents).entries(entries));
 	}
 
 	String toJson(Object value) {

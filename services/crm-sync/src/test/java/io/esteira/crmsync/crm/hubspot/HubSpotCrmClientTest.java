@@ -274,7 +274,7 @@ class HubSpotCrmClientTest {
 				Map.of("123", LINK, "456", "x", "789", LINK));
 
 		assertThat(outcomes).hasSize(3).containsEntry("123", new CrmOutcome.Done<>("123"));
-		assertThat(outcomes.get("456")).isEqualTo(new CrmOutcome.Refused<>("HubSpot refused the update of contacts "
+		assertThat(outcomes.get("456")).isEqualTo(new CrmOutcome.Refused<>("HubSpot refused the update of a contact "
 				+ "(VALIDATION_ERROR): Property values were not valid: esteira_photo_url must be a https link"));
 		assertThat(outcomes.get("789")).isInstanceOfSatisfying(CrmOutcome.Unavailable.class,
 				(unavailable) -> assertThat(unavailable.failure().reason())
@@ -403,7 +403,7 @@ class HubSpotCrmClientTest {
 
 		assertThat(failure.reason()).isEqualTo(CrmUnavailableException.Reason.TRANSIENT);
 		assertThat(failure.countsAsAttempt()).isTrue();
-		assertThat(failure).hasMessage("HubSpot answered " + status + " to the update of 1 contacts");
+		assertThat(failure).hasMessage("HubSpot answered " + status + " to the update of 1 contact");
 		assertThat(this.gate.failures).containsExactly(failure);
 	}
 
@@ -584,7 +584,7 @@ class HubSpotCrmClientTest {
 				aTask("999", "m2")));
 
 		assertThat(outcomes).containsOnly(Map.entry("m1", new CrmOutcome.Done<>("9001")), Map.entry("m2",
-				new CrmOutcome.Refused<>("HubSpot refused the creation of tasks (VALIDATION_ERROR): "
+				new CrmOutcome.Refused<>("HubSpot refused the creation of a task (VALIDATION_ERROR): "
 						+ "One or more associations are invalid")));
 	}
 
