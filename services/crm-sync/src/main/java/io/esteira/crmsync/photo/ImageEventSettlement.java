@@ -121,8 +121,9 @@ class ImageEventSettlement {
 			return deferred;
 		}
 		Duration recheck = Duration.ofSeconds(PAUSED_RECHECK_SECONDS);
-		Duration wait = (pause.compareTo(recheck) < 0) ? pause : recheck;
-		return (deferred.after().compareTo(wait) >= 0) ? deferred : new Verdict.Defer(wait, deferred.why());
+		Duration least = (pause.compareTo(recheck) < 0) ? pause : recheck;
+		Duration wait = (deferred.after().compareTo(least) < 0) ? least : deferred.after();
+		return new Verdict.Defer((wait.compareTo(recheck) > 0) ? recheck : wait, deferred.why());
 	}
 
 	/** The least the next attempt waits: what the CRM asked, else the rate-limit window for a 429. */

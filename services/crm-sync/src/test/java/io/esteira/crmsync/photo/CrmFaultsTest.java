@@ -72,6 +72,9 @@ class CrmFaultsTest {
 
 	@AfterEach
 	void resumeConsumer() {
+		// What a test left behind (failing stubs, events sent again to wait) must not pause the consumer again.
+		this.infrastructure.hubSpot().reset();
+		this.infrastructure.purgeQueues();
 		this.availability.resume();
 		await().atMost(Duration.ofSeconds(20)).until(this::consumerRunning);
 	}
