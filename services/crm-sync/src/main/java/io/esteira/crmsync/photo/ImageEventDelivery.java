@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.awspring.cloud.sqs.listener.SqsHeaders;
 import io.esteira.contracts.event.ImageProcessedEvent;
+import io.esteira.platform.observability.PipelineTracing;
 import io.esteira.platform.retry.SqsAttempts;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -26,12 +27,28 @@ record ImageEventDelivery(Message<String> message, ImageProcessedEvent event, St
 	/** Message attribute: delivery attempts made before this message was sent again. */
 	static final String ATTEMPTS_BEFORE = "EsteiraAttemptsBefore";
 
+	/** A W3C {@code traceparent} is 55 characters; anything much longer is not one. */
+	private static final int MAX_TRACEPARENT_CHARS = 128;
+
 	static ImageEventDelivery of(Message<String> message, ImageProcessedEvent event, String malformed) {
 		int received = SqsAttempts.attempt(source(message)
 			.map((raw) -> raw.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
 			.orElseGet(() -> message.getHeaders()
 				.get(SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT, String.class)));
 		return new ImageEventDelivery(message, event, malformed, received + attemptsBefore(message));
+	}
+
+	/**
+	 * The trace context the sender put on the message (W3C {@code traceparent}, a message attribute), for
+	 * {@link PipelineTracing#continueInTransaction}: a batch is received in no upload's trace, so each upload's
+	 * record continues its own. Empty when the message carries none.
+	 */
+	Map<String, String> traceContext() {
+		return source(this.message).map((raw) -> raw.messageAttributes().get(PipelineTracing.TRACEPARENT))
+			.map(MessageAttributeValue::stringValue)
+			.filter((value) -> !value.isBlank() && value.length() <= MAX_TRACEPARENT_CHARS)
+			.map((value) -> Map.of(PipelineTracing.TRACEPARENT, value))
+			.orElse(Map.of());
 	}
 
 	/** The SDK's message behind the Spring one, with its attributes. */

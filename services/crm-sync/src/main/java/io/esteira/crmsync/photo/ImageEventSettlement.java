@@ -98,7 +98,7 @@ class ImageEventSettlement {
 	private void retry(ImageEventDelivery delivery, CrmUnavailableException failure, RetryPolicy retry) {
 		StepDelivery step = new StepDelivery(retry, Integer.toString(delivery.attempt()),
 				visibility(delivery.message()));
-		if (step.retryLater(() -> this.photoLinks.fail(delivery.event(), delivery.attempt(), failure.getMessage()),
+		if (step.retryLater(() -> this.photoLinks.fail(delivery, failure.getMessage()),
 				floor(failure))) {
 			logger.warn("Upload {}: attempt {} of {} failed ({}); retrying in {} s", delivery.event().uploadId(),
 					delivery.attempt(), step.maxAttempts(), failure.getMessage(), step.retryDelaySeconds());

@@ -28,6 +28,7 @@ import io.esteira.crmsync.contact.ContactResolver;
 import io.esteira.crmsync.crm.CrmClient;
 import io.esteira.crmsync.crm.CrmOutcome;
 import io.esteira.crmsync.crm.CrmUnavailableException;
+import io.esteira.platform.observability.PipelineTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,8 +98,11 @@ public class PhotoLinkService {
 
 	private final TransactionTemplate transactions;
 
+	private final PipelineTracing tracing;
+
 	PhotoLinkService(CrmSyncRepository syncs, ContactResolver contacts, CrmClient crm,
-			ApplicationEventPublisher events, CrmProperties settings, Clock clock, TransactionTemplate transactions) {
+			ApplicationEventPublisher events, CrmProperties settings, Clock clock, TransactionTemplate transactions,
+			PipelineTracing tracing) {
 		this.syncs = syncs;
 		this.contacts = contacts;
 		this.crm = crm;
@@ -106,6 +110,7 @@ public class PhotoLinkService {
 		this.settings = settings;
 		this.clock = clock;
 		this.transactions = transactions;
+		this.tracing = tracing;
 	}
 
 	/**
@@ -330,6 +335,7 @@ public class PhotoLinkService {
 			if (recorded.isPresent()) {
 				return recorded.get().status();
 			}
+			this.tracing.continueInTransaction(run.photo.uploadId(), run.delivery.traceContext(), STEP);
 			report(run, StepOutcome.STARTED, null, null, run.started);
 			return outcome.apply(this.clock.instant());
 		});
@@ -341,7 +347,9 @@ public class PhotoLinkService {
 	 * failed. An upload already recorded (e.g. synced, but its task could not be created) only keeps the error.
 	 */
 	@Transactional
-	public void fail(ImageProcessedEvent event, int attempt, String lastError) {
+	public void fail(ImageEventDelivery delivery, String lastError) {
+		ImageProcessedEvent event = delivery.event();
+		int attempt = delivery.attempt();
 		PhotoLink photo = photoLink(event);
 		this.syncs.lockUntilCommit("crm-sync:upload:" + photo.uploadId());
 		Optional<CrmSync> recorded = this.syncs.findById(photo.uploadId());
@@ -349,6 +357,7 @@ public class PhotoLinkService {
 			recorded.get().lastError(lastError);
 			return;
 		}
+		this.tracing.continueInTransaction(photo.uploadId(), delivery.traceContext(), STEP);
 		Instant now = this.clock.instant();
 		String reason = "gave up after " + attempt + " attempts: " + lastError;
 		this.syncs.save(CrmSync.failed(photo, reason, now, attempt));

@@ -2,6 +2,7 @@ package io.esteira.platform.observability;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 
 import io.awspring.cloud.sqs.listener.SqsHeaders;
 import io.awspring.cloud.sqs.listener.interceptor.MessageInterceptor;
@@ -14,7 +15,7 @@ import org.springframework.messaging.Message;
 /**
  * Records how long each message waited in its queue ({@code esteira.queue.lag}, tagged {@code queue}): the time from
  * SQS's {@code SentTimestamp} to the listener receiving it. Its maximum approximates the age of the oldest message;
- * its growth says a consumer falls behind before the queue depth does.
+ * its growth says a consumer falls behind before the queue depth does. Single and batch listeners alike.
  */
 class QueueLag implements MessageInterceptor<Object> {
 
@@ -27,6 +28,13 @@ class QueueLag implements MessageInterceptor<Object> {
 	QueueLag(ObjectProvider<MeterRegistry> registry, Clock clock) {
 		this.registry = registry;
 		this.clock = clock;
+	}
+
+	@Override
+	public Collection<Message<Object>> intercept(Collection<Message<Object>> messages) {
+		// A batch listener's messages: each one waited its own time.
+		messages.forEach(this::intercept);
+		return messages;
 	}
 
 	@Override
