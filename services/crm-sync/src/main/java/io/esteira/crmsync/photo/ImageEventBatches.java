@@ -30,7 +30,8 @@ import org.springframework.stereotype.Component;
  * handled when it holds {@code esteira.crm.batch.max-events} events, {@value #DRAINED_GRACE_MILLIS} ms after a poll
  * came back short (the queue had no more: at low load batching adds next to no wait; the grace lets the other polls
  * the container runs at the same time join), or when {@code esteira.crm.batch.window} has passed since its first
- * poll. Metric {@code esteira.crm.batch.size}: events per batch.
+ * poll. One batch is handled at a time per instance: the polls that arrive meanwhile make the next one, so batches
+ * grow when the CRM or the rate limit is slow. Metric {@code esteira.crm.batch.size}: events per batch.
  */
 @Component
 class ImageEventBatches implements DisposableBean {
@@ -65,6 +66,9 @@ class ImageEventBatches implements DisposableBean {
 
 	private long deadlineAt;
 
+	/** Whether a batch is being handled (one at a time). */
+	private boolean running;
+
 	ImageEventBatches(PhotoLinkService photoLinks, OwnerNotifications notifications,
 			ImageEventSettlement settlement, RetryPolicies retryPolicies, CrmProperties settings,
 			MeterRegistry meters) {
@@ -92,15 +96,20 @@ class ImageEventBatches implements DisposableBean {
 		synchronized (this) {
 			this.gathered.add(mine);
 			this.gatheredEvents += deliveries.size();
-			if (this.gatheredEvents >= this.maxEvents || this.window.isZero()) {
-				batch = take();
+			if (!this.running) {
+				if (this.gatheredEvents >= this.maxEvents || this.window.isZero()) {
+					batch = take();
+					this.running = true;
+				}
+				else {
+					flushWithin(drained ? Math.min(DRAINED_GRACE_MILLIS, this.window.toMillis())
+							: this.window.toMillis());
+				}
 			}
-			else {
-				flushWithin(drained ? Math.min(DRAINED_GRACE_MILLIS, this.window.toMillis()) : this.window.toMillis());
-			}
+			// Else the batch being handled takes these polls when it ends.
 		}
 		if (batch != null) {
-			run(batch);
+			start(batch);
 		}
 		mine.settled().join();
 	}
@@ -122,19 +131,58 @@ class ImageEventBatches implements DisposableBean {
 		List<Gathered> batch;
 		synchronized (this) {
 			this.deadline = null;
+			if (this.running || this.gathered.isEmpty()) {
+				return;
+			}
 			batch = take();
+			this.running = true;
 		}
-		Thread.ofVirtual().name("crm-batch").start(() -> run(batch));
+		start(batch);
 	}
 
+	/**
+	 * Handles {@code batch}, then, one after another, what was gathered meanwhile: one batch at a time per
+	 * instance, so while the CRM is slow or the rate limit makes a batch wait, the next one grows instead of more
+	 * small batches spending more requests.
+	 */
+	private void start(List<Gathered> batch) {
+		Thread.ofVirtual().name("crm-batch").start(() -> {
+			List<Gathered> next = batch;
+			try {
+				while (next != null) {
+					run(next);
+					synchronized (this) {
+						next = this.gathered.isEmpty() ? null : take();
+						this.running = (next != null);
+					}
+				}
+			}
+			finally {
+				if (next != null) {
+					// Left by an error: the next poll starts the batches again.
+					synchronized (this) {
+						this.running = false;
+					}
+				}
+			}
+		});
+	}
+
+	/** The gathered polls, up to {@code max-events} events (whole polls); the rest stay gathered. */
 	private List<Gathered> take() {
 		if (this.deadline != null) {
 			this.deadline.cancel(false);
 			this.deadline = null;
 		}
-		List<Gathered> batch = List.copyOf(this.gathered);
-		this.gathered.clear();
-		this.gatheredEvents = 0;
+		List<Gathered> batch = new ArrayList<>();
+		int events = 0;
+		while (!this.gathered.isEmpty() && (batch.isEmpty() || events + this.gathered.getFirst().deliveries().size()
+				<= this.maxEvents)) {
+			Gathered first = this.gathered.removeFirst();
+			batch.add(first);
+			events += first.deliveries().size();
+		}
+		this.gatheredEvents -= events;
 		return batch;
 	}
 
