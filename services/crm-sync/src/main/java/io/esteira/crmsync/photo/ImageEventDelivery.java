@@ -46,7 +46,7 @@ record ImageEventDelivery(Message<String> message, ImageProcessedEvent event, St
 	Map<String, String> traceContext() {
 		return source(this.message).map((raw) -> raw.messageAttributes().get(PipelineTracing.TRACEPARENT))
 			.map(MessageAttributeValue::stringValue)
-			.filter((value) -> !value.isBlank() && value.length() <= MAX_TRACEPARENT_CHARS)
+			.filter((value) -> value.length() <= MAX_TRACEPARENT_CHARS)
 			.map((value) -> Map.of(PipelineTracing.TRACEPARENT, value))
 			.orElse(Map.of());
 	}

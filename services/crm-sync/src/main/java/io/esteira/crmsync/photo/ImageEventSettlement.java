@@ -120,10 +120,9 @@ class ImageEventSettlement {
 		if (pause.isZero()) {
 			return deferred;
 		}
-		Duration recheck = Duration.ofSeconds(PAUSED_RECHECK_SECONDS);
-		Duration least = (pause.compareTo(recheck) < 0) ? pause : recheck;
-		Duration wait = (deferred.after().compareTo(least) < 0) ? least : deferred.after();
-		return new Verdict.Defer((wait.compareTo(recheck) > 0) ? recheck : wait, deferred.why());
+		long recheck = Duration.ofSeconds(PAUSED_RECHECK_SECONDS).toMillis();
+		long wait = Math.clamp(deferred.after().toMillis(), Math.min(pause.toMillis(), recheck), recheck);
+		return new Verdict.Defer(Duration.ofMillis(wait), deferred.why());
 	}
 
 	/** The least the next attempt waits: what the CRM asked, else the rate-limit window for a 429. */

@@ -347,7 +347,7 @@ public class PhotoLinkService {
 	 * failed. An upload already recorded (e.g. synced, but its task could not be created) only keeps the error.
 	 */
 	@Transactional
-	public void fail(ImageEventDelivery delivery, String lastError) {
+	void fail(ImageEventDelivery delivery, String lastError) {
 		ImageProcessedEvent event = delivery.event();
 		int attempt = delivery.attempt();
 		PhotoLink photo = photoLink(event);
