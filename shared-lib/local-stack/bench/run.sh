@@ -11,7 +11,9 @@
 # Knobs (environment): BENCH_IMAGES, BENCH_INVOICES, BENCH_RATE (uploads/s, 0 = burst), BENCH_SECONDS,
 # BENCH_CONCURRENCY (uploads in flight, default 8), BENCH_REPLICAS (N or service:N,...), BENCH_CRM (crm-sync Spring
 # properties, key=value separated by spaces, e.g. "esteira.crm.rate-limit.requests=30"), BENCH_TIMEOUT (s),
-# BENCH_IDLE (s of idle CPU measured first; default 10, smoke 0), BENCH_SIZES (backlog), BENCH_INGEST_URL and
+# BENCH_IDLE (s of idle CPU measured first; default 10, smoke 0), BENCH_SIZES (backlog), BENCH_WARMUP (image
+# uploads at 5/s before measuring, not counted; default 200, smoke 0), BENCH_COMPILER (peak: the services' JVMs
+# compile as in the image, the default; quick: C1 only, smoke's default), BENCH_INGEST_URL and
 # BENCH_HUBSPOT_URL (drive a running local stack instead of starting one), BENCH_SKIP_BUILD=1 (jars already built).
 # Each upload's latency is read from its own timeline (received -> first terminal status), HubSpot calls from the
 # WireMock stand-in's journal, CPU from /proc/<pid>/stat of every process of the stack. Exits non-zero when a step
@@ -59,6 +61,8 @@ args=("$mode" "--out=$out")
 [ -n "${BENCH_TIMEOUT:-}" ] && args+=("--timeout=$BENCH_TIMEOUT")
 [ -n "${BENCH_IDLE:-}" ] && args+=("--idle=$BENCH_IDLE")
 [ -n "${BENCH_SIZES:-}" ] && args+=("--sizes=$BENCH_SIZES")
+[ -n "${BENCH_WARMUP:-}" ] && args+=("--warmup=$BENCH_WARMUP")
+[ -n "${BENCH_COMPILER:-}" ] && args+=("--compiler=$BENCH_COMPILER")
 [ -n "${BENCH_INGEST_URL:-}" ] && args+=("--ingest=$BENCH_INGEST_URL")
 [ -n "${BENCH_HUBSPOT_URL:-}" ] && args+=("--hubspot=$BENCH_HUBSPOT_URL")
 for property in ${BENCH_CRM:-}; do args+=("--crm=$property"); done

@@ -17,6 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -51,6 +52,9 @@ public final class LoadBenchmark {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final Duration POLL = Duration.ofSeconds(2);
+
+	/** Uploads per second of the warm-up. */
+	private static final int WARMUP_RATE = 5;
 
 	/** Contact ids start here and never repeat within a run (phases included). */
 	private static final AtomicInteger contacts = new AtomicInteger(700_000);
@@ -94,18 +98,21 @@ public final class LoadBenchmark {
 	 * @param replicas the stack's replicas, when this starts it
 	 * @param crm Spring properties for crm-sync, when this starts the stack
 	 * @param sameContact every image for contact 123 instead of one contact each
+	 * @param warmup image uploads posted (at {@value #WARMUP_RATE}/s) and ended before measuring, not counted
+	 * @param peakCompiler the services' JVMs compile as in the image (C1 then C2), else C1 only (quick to start)
 	 * @param ingest a running stack's ingest URL, {@code null} to start one
 	 * @param hubSpot a running stack's HubSpot stand-in URL
 	 */
 	record Settings(String mode, int images, int invoices, double rate, int concurrency, List<Integer> backlog,
-			Duration timeout, int idle, Replicas replicas, Map<String, String> crm, boolean sameContact, Path out,
-			String ingest, String hubSpot) {
+			Duration timeout, int idle, Replicas replicas, Map<String, String> crm, boolean sameContact, int warmup,
+			boolean peakCompiler, Path out, String ingest, String hubSpot) {
 
 		static Settings parse(String[] args) {
 			if (args.length == 0 || !List.of("smoke", "steady", "burst", "backlog").contains(args[0])) {
 				throw new IllegalArgumentException("usage: LoadBenchmark smoke|steady|burst|backlog [--images=N] "
 						+ "[--invoices=M] [--rate=R] [--seconds=S] [--concurrency=C] [--sizes=1,10,100] "
 						+ "[--replicas=SPEC] [--crm=key=value]... [--timeout=S] [--idle=S] [--same-contact] "
+						+ "[--warmup=N] [--compiler=peak|quick] "
 						+ "[--ingest=URL --hubspot=URL] [--out=DIR]");
 			}
 			String mode = args[0];
@@ -157,9 +164,14 @@ public final class LoadBenchmark {
 			if ((ingest == null) != (hubSpot == null)) {
 				throw new IllegalArgumentException("--ingest and --hubspot go together (a running stack's URLs)");
 			}
+			String compiler = options.getOrDefault("compiler", mode.equals("smoke") ? "quick" : "peak");
+			if (!List.of("peak", "quick").contains(compiler)) {
+				throw new IllegalArgumentException("--compiler=peak|quick, got " + compiler);
+			}
 			return new Settings(mode, images, invoices, rate, (int) number(options, "concurrency", 8, 1, 32), sizes,
 					Duration.ofSeconds(timeout), (int) number(options, "idle", mode.equals("smoke") ? 0 : 10, 0, 120),
 					replicas, crm, options.containsKey("same-contact"),
+					(int) number(options, "warmup", mode.equals("smoke") ? 0 : 200, 0, 1000), compiler.equals("peak"),
 					Path.of(options.getOrDefault("out", "shared-lib/local-stack/target/bench")), ingest, hubSpot);
 		}
 
@@ -190,8 +202,10 @@ public final class LoadBenchmark {
 	 *
 	 * @param received when ingest recorded it ({@code received} step, else its creation)
 	 * @param ended when its first terminal status was recorded, {@code null} if it has none
+	 * @param steps each step ({@code service step}) of its timeline, at its first occurrence, in order
 	 */
-	record Outcome(UUID id, String kind, UploadStatus status, Instant received, Instant ended) {
+	record Outcome(UUID id, String kind, UploadStatus status, Instant received, Instant ended,
+			Map<String, Instant> steps) {
 
 		long millis() {
 			return Duration.between(this.received, this.ended).toMillis();
@@ -239,6 +253,9 @@ public final class LoadBenchmark {
 			LocalStack.Options options = new LocalStack.Options(LocalStack.root(), settings.out().resolve("stack"),
 					false, null)
 				.withReplicas(settings.replicas());
+			if (settings.peakCompiler()) {
+				options = options.withPeakCompiler();
+			}
 			for (Map.Entry<String, String> property : settings.crm().entrySet()) {
 				options = options.withProperty(EsteiraService.CRM_SYNC, property.getKey(), property.getValue());
 			}
@@ -270,6 +287,11 @@ public final class LoadBenchmark {
 				this.settings.crm().isEmpty() ? "" : ", crm-sync " + this.settings.crm());
 		line("Image: %d×%d JPEG, %d KB, the same bytes for every upload; %s.", 1600, 1250, this.photo.length / 1024,
 				this.settings.sameContact() ? "every image for contact 123" : "one CRM contact per upload");
+		if (this.stack != null) {
+			line("Services' JVMs: `-XX:+UseSerialGC -Xss512k -Xmx384m`%s.", this.settings.peakCompiler()
+					? ", compiling as in the image (C1 then C2)" : " `-XX:TieredStopAtLevel=1` (C1 only: quick to start)");
+		}
+		warmUp();
 		line("");
 		if (this.settings.mode().equals("backlog")) {
 			backlog();
@@ -292,6 +314,25 @@ public final class LoadBenchmark {
 		if (!this.failures.isEmpty()) {
 			System.out.println("FAILED: " + String.join("; ", this.failures));
 		}
+	}
+
+	/**
+	 * Posts {@code warmup} image uploads and waits for them to end and for HubSpot's journal to go quiet: what is
+	 * measured next runs on compiled code, as a service that has been up for a while does.
+	 */
+	private void warmUp() {
+		int uploads = this.settings.warmup();
+		if (uploads == 0) {
+			return;
+		}
+		System.out.printf("Warming up: %d image uploads at %d/s…%n", uploads, WARMUP_RATE);
+		long start = System.nanoTime();
+		Instant since = Instant.now().minusSeconds(60);
+		List<Posted> posted = post(uploads, 0, WARMUP_RATE);
+		Set<UUID> ended = awaitEnded(posted, since);
+		awaitQuietJournal();
+		line("Warm-up: %d image uploads at %d/s, %d ended, in %d s before measuring; not counted below.", uploads,
+				WARMUP_RATE, ended.size(), (System.nanoTime() - start) / 1_000_000_000);
 	}
 
 	/**
@@ -475,7 +516,10 @@ public final class LoadBenchmark {
 					UploadStatus status = UploadStatus.valueOf(upload.path("status").asString());
 					Instant received = Instant.parse(upload.path("createdAt").asString());
 					Instant ended = null;
+					Map<String, Instant> steps = new LinkedHashMap<>();
 					for (JsonNode step : upload.path("steps")) {
+						steps.putIfAbsent(step.path("service").asString() + " " + step.path("step").asString(),
+								Instant.parse(step.path("occurredAt").asString()));
 						if (step.path("service").asString().equals("ingest")
 								&& step.path("step").asString().equals("received")) {
 							received = Instant.parse(step.path("occurredAt").asString());
@@ -488,7 +532,7 @@ public final class LoadBenchmark {
 					if (ended == null && status.isTerminal()) {
 						ended = Instant.parse(upload.path("updatedAt").asString());
 					}
-					outcomes.add(new Outcome(one.id(), one.kind(), status, received, ended));
+					outcomes.add(new Outcome(one.id(), one.kind(), status, received, ended, steps));
 				});
 			}
 		}
@@ -581,6 +625,7 @@ public final class LoadBenchmark {
 				+ "records them; completed/s: COMPLETED uploads over the span from the first `received` to the last "
 				+ "terminal status.");
 		line("");
+		stepTimes(phase);
 		HubSpotJournal.Calls calls = phase.calls();
 		line("| HubSpot stand-in | |");
 		line("|---|---|");
@@ -644,6 +689,32 @@ public final class LoadBenchmark {
 
 	private static long count(Phase phase, String kind, UploadStatus status) {
 		return phase.outcomes().stream().filter((o) -> o.kind().equals(kind) && o.status() == status).count();
+	}
+
+	/**
+	 * Where an image upload's time goes: each step of the timelines, in the order of its median, with the time from
+	 * {@code received} to its first occurrence.
+	 */
+	private void stepTimes(Phase phase) {
+		Map<String, List<Long>> sinceReceived = new LinkedHashMap<>();
+		phase.outcomes()
+			.stream()
+			.filter((o) -> o.kind().equals("image") && o.status() == UploadStatus.COMPLETED)
+			.forEach((o) -> o.steps()
+				.forEach((step, at) -> sinceReceived.computeIfAbsent(step, (key) -> new ArrayList<>())
+					.add(Duration.between(o.received(), at).toMillis())));
+		if (sinceReceived.isEmpty()) {
+			return;
+		}
+		sinceReceived.values().forEach(Collections::sort);
+		line("| completed image uploads: step | p50 ms after received | p90 ms | p99 ms |");
+		line("|---|---|---|---|");
+		sinceReceived.entrySet()
+			.stream()
+			.sorted(Comparator.comparingLong((e) -> Long.parseLong(percentile(e.getValue(), 50))))
+			.forEach((e) -> line("| %s | %s | %s | %s |", e.getKey(), percentile(e.getValue(), 50),
+					percentile(e.getValue(), 90), percentile(e.getValue(), 99)));
+		line("");
 	}
 
 	private static List<Long> latencies(Phase phase, String kind) {

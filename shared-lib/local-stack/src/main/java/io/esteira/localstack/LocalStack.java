@@ -94,17 +94,26 @@ public final class LocalStack implements AutoCloseable {
 	 * @param replicas how many processes of each service (default one)
 	 * @param properties more Spring properties for every replica of a service, after (so over) the stack's own, e.g.
 	 * crm-sync's {@code esteira.crm.rate-limit.requests}
+	 * @param peakCompiler the services' JVMs compile hot code fully (C2), as in the image (the benchmark: slower to
+	 * warm up, less CPU once warm); otherwise only with C1, which starts faster (tests, the demo)
 	 */
 	public record Options(Path root, Path work, boolean fixedPorts, TestPostgres.Database database, Replicas replicas,
-			Map<EsteiraService, Map<String, String>> properties) {
+			Map<EsteiraService, Map<String, String>> properties, boolean peakCompiler) {
 
-		/** One process of each service, no extra properties. */
+		/** One process of each service, no extra properties, quick to start. */
 		public Options(Path root, Path work, boolean fixedPorts, TestPostgres.Database database) {
-			this(root, work, fixedPorts, database, Replicas.one(), Map.of());
+			this(root, work, fixedPorts, database, Replicas.one(), Map.of(), false);
 		}
 
 		public Options withReplicas(Replicas replicas) {
-			return new Options(this.root, this.work, this.fixedPorts, this.database, replicas, this.properties);
+			return new Options(this.root, this.work, this.fixedPorts, this.database, replicas, this.properties,
+					this.peakCompiler);
+		}
+
+		/** These options with the services' JVMs compiling as in the image (C1 then C2). */
+		public Options withPeakCompiler() {
+			return new Options(this.root, this.work, this.fixedPorts, this.database, this.replicas, this.properties,
+					true);
 		}
 
 		/** These options and a Spring property for every replica of {@code service}. */
@@ -112,7 +121,8 @@ public final class LocalStack implements AutoCloseable {
 			Map<EsteiraService, Map<String, String>> properties = new EnumMap<>(EsteiraService.class);
 			this.properties.forEach((named, values) -> properties.put(named, new LinkedHashMap<>(values)));
 			properties.computeIfAbsent(service, (named) -> new LinkedHashMap<>()).put(key, value);
-			return new Options(this.root, this.work, this.fixedPorts, this.database, this.replicas, properties);
+			return new Options(this.root, this.work, this.fixedPorts, this.database, this.replicas, properties,
+					this.peakCompiler);
 		}
 
 	}
@@ -155,8 +165,11 @@ public final class LocalStack implements AutoCloseable {
 
 	private void launch(Replica replica) {
 		EsteiraService service = replica.service;
-		List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-				"-Xss512k", "-Xmx384m", "-jar", service.jar(this.options.root()).toString()));
+		List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:+UseSerialGC", "-Xss512k", "-Xmx384m"));
+		if (!this.options.peakCompiler()) {
+			command.add("-XX:TieredStopAtLevel=1");
+		}
+		command.addAll(List.of("-jar", service.jar(this.options.root()).toString()));
 		Map<String, String> properties = new LinkedHashMap<>(this.infrastructure.springProperties());
 		properties.put("server.port", Integer.toString(replica.port));
 		properties.put("management.server.port", Integer.toString(replica.managementPort));

@@ -127,9 +127,13 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 	 * @param window how long the first poll of a batch waits for more (default 300 ms; a short poll — the queue had
 	 * no more — does not wait)
 	 * @param maxEvents the most events in one batch (default 100, HubSpot's batch size)
+	 * @param lateAfter a photo uploaded longer ago than this is late (default 2 s): the pipeline is behind
+	 * @param lateMaxWindow a batch holding a late photo gathers for half its lateness, at most this long (default
+	 * 10 s): a photo a minute late loses nothing by a few seconds more, and each batch of requests serves more photos
 	 */
 	public record Batch(@DefaultValue("300ms") @NotNull Duration window,
-			@DefaultValue("100") @Min(1) @Max(1000) int maxEvents) {
+			@DefaultValue("100") @Min(1) @Max(1000) int maxEvents, @DefaultValue("2s") @NotNull Duration lateAfter,
+			@DefaultValue("10s") @NotNull Duration lateMaxWindow) {
 	}
 
 	/**

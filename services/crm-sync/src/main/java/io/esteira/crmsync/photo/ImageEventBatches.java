@@ -1,6 +1,8 @@
 package io.esteira.crmsync.photo;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +33,13 @@ import org.springframework.stereotype.Component;
  * came back short (the queue had no more: at low load batching adds next to no wait; the grace lets the other polls
  * the container runs at the same time join), or when {@code esteira.crm.batch.window} has passed since its first
  * poll. One batch is handled at a time per instance: the polls that arrive meanwhile make the next one, so batches
- * grow when the CRM or the rate limit is slow. Metric {@code esteira.crm.batch.size}: events per batch.
+ * grow when the CRM or the rate limit is slow.
+ * <p>
+ * A batch holding a late photo (uploaded more than {@code esteira.crm.batch.late-after} ago: the pipeline is behind,
+ * as in a burst) gathers for half that photo's lateness, at most {@code esteira.crm.batch.late-max-window}, from its
+ * first poll: a photo already a minute late loses nothing by a few seconds more, and each batch's few requests serve
+ * many photos instead of spending the account's rate limit, which its other apps share. Metric
+ * {@code esteira.crm.batch.size}: events per batch.
  */
 @Component
 class ImageEventBatches implements DisposableBean {
@@ -39,7 +47,7 @@ class ImageEventBatches implements DisposableBean {
 	private static final Logger logger = LoggerFactory.getLogger(ImageEventBatches.class);
 
 	/** How long a batch waits, after a short poll, for the polls that returned with it. */
-	static final long DRAINED_GRACE_MILLIS = 50;
+	static final long DRAINED_GRACE_MILLIS = 20;
 
 	private final PhotoLinkService photoLinks;
 
@@ -52,6 +60,12 @@ class ImageEventBatches implements DisposableBean {
 	private final Duration window;
 
 	private final int maxEvents;
+
+	private final Duration lateAfter;
+
+	private final Duration lateMaxWindow;
+
+	private final Clock clock;
 
 	private final DistributionSummary sizes;
 
@@ -69,15 +83,24 @@ class ImageEventBatches implements DisposableBean {
 	/** Whether a batch is being handled (one at a time). */
 	private boolean running;
 
+	/** When the gathered polls began (nanoTime). */
+	private long gatheringSince;
+
+	/** When the gathered polls, holding a late photo, are handled (nanoTime); {@code 0} when none is late. */
+	private long lateDeadlineAt;
+
 	ImageEventBatches(PhotoLinkService photoLinks, OwnerNotifications notifications,
 			ImageEventSettlement settlement, RetryPolicies retryPolicies, CrmProperties settings,
-			MeterRegistry meters) {
+			MeterRegistry meters, Clock clock) {
 		this.photoLinks = photoLinks;
 		this.notifications = notifications;
 		this.settlement = settlement;
 		this.retry = retryPolicies.forStep(PhotoLinkService.STEP);
 		this.window = settings.batch().window();
 		this.maxEvents = settings.batch().maxEvents();
+		this.lateAfter = settings.batch().lateAfter();
+		this.lateMaxWindow = settings.batch().lateMaxWindow();
+		this.clock = clock;
 		this.sizes = DistributionSummary.builder("esteira.crm.batch.size")
 			.description("Image events handled together in one CRM batch")
 			.register(meters);
@@ -92,14 +115,26 @@ class ImageEventBatches implements DisposableBean {
 			return;
 		}
 		Gathered mine = new Gathered(deliveries, new CompletableFuture<>());
+		Duration lateness = lateness(deliveries);
 		List<Gathered> batch = null;
 		synchronized (this) {
+			long now = System.nanoTime();
+			if (this.gathered.isEmpty()) {
+				this.gatheringSince = now;
+			}
 			this.gathered.add(mine);
 			this.gatheredEvents += deliveries.size();
+			if (lateness.compareTo(this.lateAfter) > 0) {
+				long due = this.gatheringSince + min(lateness.dividedBy(2), this.lateMaxWindow).toNanos();
+				this.lateDeadlineAt = (this.lateDeadlineAt == 0) ? due : later(this.lateDeadlineAt, due);
+			}
 			if (!this.running) {
-				if (this.gatheredEvents >= this.maxEvents || this.window.isZero()) {
+				if (this.gatheredEvents >= this.maxEvents || (this.window.isZero() && this.lateDeadlineAt == 0)) {
 					batch = take();
 					this.running = true;
+				}
+				else if (this.lateDeadlineAt != 0) {
+					flushAt(this.lateDeadlineAt);
 				}
 				else {
 					flushWithin(drained ? Math.min(DRAINED_GRACE_MILLIS, this.window.toMillis())
@@ -114,17 +149,45 @@ class ImageEventBatches implements DisposableBean {
 		mine.settled().join();
 	}
 
+	/** How late the earliest-uploaded photo of {@code deliveries} is; zero when none says when it was uploaded. */
+	private Duration lateness(List<ImageEventDelivery> deliveries) {
+		Instant now = this.clock.instant();
+		return deliveries.stream()
+			.map(ImageEventDelivery::event)
+			.filter((event) -> event != null && event.uploadedAt() != null)
+			.map((event) -> Duration.between(event.uploadedAt(), now))
+			.max(Duration::compareTo)
+			.orElse(Duration.ZERO);
+	}
+
 	/** Makes sure the gathered polls are handled within {@code millis} from now. */
 	private void flushWithin(long millis) {
 		long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
 		if (this.deadline != null && this.deadlineAt - at <= 0) {
 			return;
 		}
+		flushAt(at);
+	}
+
+	/** Handles the gathered polls at {@code at} (nanoTime), instead of any earlier or later deadline. */
+	private void flushAt(long at) {
 		if (this.deadline != null) {
+			if (this.deadlineAt == at) {
+				return;
+			}
 			this.deadline.cancel(false);
 		}
 		this.deadlineAt = at;
-		this.deadline = this.timer.schedule(this::flushByDeadline, millis, TimeUnit.MILLISECONDS);
+		this.deadline = this.timer.schedule(this::flushByDeadline, Math.max(0, at - System.nanoTime()),
+				TimeUnit.NANOSECONDS);
+	}
+
+	private static long later(long one, long other) {
+		return (one - other >= 0) ? one : other;
+	}
+
+	private static Duration min(Duration one, Duration other) {
+		return (one.compareTo(other) <= 0) ? one : other;
 	}
 
 	private void flushByDeadline() {
@@ -152,7 +215,18 @@ class ImageEventBatches implements DisposableBean {
 				while (next != null) {
 					run(next);
 					synchronized (this) {
-						next = this.gathered.isEmpty() ? null : take();
+						next = null;
+						if (this.gathered.isEmpty()) {
+							// Nothing waits.
+						}
+						else if (this.gatheredEvents >= this.maxEvents || this.lateDeadlineAt == 0
+								|| this.lateDeadlineAt - System.nanoTime() <= 0) {
+							next = take();
+						}
+						else {
+							// Late photos gather until their deadline.
+							flushAt(this.lateDeadlineAt);
+						}
 						this.running = (next != null);
 					}
 				}
@@ -183,6 +257,10 @@ class ImageEventBatches implements DisposableBean {
 			events += first.deliveries().size();
 		}
 		this.gatheredEvents -= events;
+		if (this.gathered.isEmpty()) {
+			this.lateDeadlineAt = 0;
+		}
+		// Else more than a batch was gathered: the rest is handled right after this one (its deadline has passed).
 		return batch;
 	}
 

@@ -62,6 +62,8 @@ class CrmPropertiesTest {
 		assertThat(limit.dailyResetZone()).isEqualTo(ZoneId.of("UTC"));
 		assertThat(crm.batch().window()).isEqualTo(Duration.ofMillis(300));
 		assertThat(crm.batch().maxEvents()).isEqualTo(100);
+		assertThat(crm.batch().lateAfter()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(crm.batch().lateMaxWindow()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(new Binder(new MapConfigurationPropertySource(Map.of())).bindOrCreate("esteira.retry",
 				RetryPolicies.class).forStep(PipelineNames.Steps.CRM_SYNC).maxAttempts()).isEqualTo(5);
 		assertThat(crm.retry().credentialsPause()).isEqualTo(Duration.ofMinutes(5));

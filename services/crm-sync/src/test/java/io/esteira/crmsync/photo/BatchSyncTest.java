@@ -1,5 +1,6 @@
 package io.esteira.crmsync.photo;
 
+import java.time.Instant;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -181,6 +182,53 @@ class BatchSyncTest {
 			.param(refused.uploadId())
 			.query(String.class)
 			.single()).startsWith("Task not created: ").contains("is not an active user");
+	}
+
+	@Test
+	void latePhotosArrivingApartAreGatheredIntoOneBatch() throws InterruptedException {
+		// Uploaded 6 s ago (the pipeline is behind, as in a burst): their batch gathers for 3 s, half that lateness.
+		Instant uploaded = Instant.now().minusSeconds(6);
+		List<ImageProcessedEvent> late = List.of(uploadedAt(anImageOfContact(aContactId()), uploaded),
+				uploadedAt(anImageOfContact(aContactId()), uploaded), uploadedAt(anImageOfContact(aContactId()), uploaded));
+
+		for (ImageProcessedEvent event : late) {
+			this.queues.sendRawImageEvent(this.queues.toJson(event));
+			Thread.sleep(400);
+		}
+
+		late.forEach((event) -> assertThat(this.queues.awaitStatusEvent(event.uploadId()).status())
+			.isEqualTo(UploadStatus.COMPLETED));
+		assertThat(HubSpotStubs.requests(this.hubSpot, READ, "\"" + late.getFirst().crmContactId() + "\""))
+			.singleElement()
+			.satisfies((read) -> assertThat(read.getBodyAsString()).contains("\"" + late.get(1).crmContactId() + "\"",
+					"\"" + late.get(2).crmContactId() + "\""));
+		assertThat(HubSpotStubs.requests(this.hubSpot, TASKS, OwnerNotifications.marker(late.getFirst().uploadId())))
+			.singleElement()
+			.satisfies((tasks) -> assertThat(tasks.getBodyAsString())
+				.contains(OwnerNotifications.marker(late.get(2).uploadId())));
+	}
+
+	@Test
+	void freshPhotosArrivingApartAreNotHeldBack() throws InterruptedException {
+		ImageProcessedEvent first = anImageOfContact(aContactId());
+		ImageProcessedEvent second = anImageOfContact(aContactId());
+
+		this.queues.sendRawImageEvent(this.queues.toJson(first));
+		Thread.sleep(1500);
+		this.queues.sendRawImageEvent(this.queues.toJson(second));
+
+		this.queues.awaitStatusEvent(first.uploadId());
+		this.queues.awaitStatusEvent(second.uploadId());
+		// Just uploaded: each is handled as soon as its poll comes back, in a batch of its own.
+		assertThat(HubSpotStubs.requests(this.hubSpot, READ, "\"" + first.crmContactId() + "\"")).singleElement()
+			.satisfies((read) -> assertThat(read.getBodyAsString()).doesNotContain(second.crmContactId()));
+		assertThat(HubSpotStubs.requests(this.hubSpot, READ, "\"" + second.crmContactId() + "\"")).hasSize(1);
+	}
+
+	private static ImageProcessedEvent uploadedAt(ImageProcessedEvent event, Instant uploadedAt) {
+		return new ImageProcessedEvent(event.eventId(), event.uploadId(), event.sourceBucket(), event.sourceKey(),
+				event.crmContactId(), event.customerEmail(), event.customerPhone(), event.renditions(),
+				event.occurredAt(), uploadedAt);
 	}
 
 	private void sendTogether(ImageProcessedEvent... events) {

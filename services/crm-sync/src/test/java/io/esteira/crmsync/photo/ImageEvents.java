@@ -42,13 +42,14 @@ final class ImageEvents {
 		return anImage(null, null, null, Instant.now().truncatedTo(ChronoUnit.MICROS));
 	}
 
+	/** Uploaded just now, whatever {@code occurredAt} says: not late, so batches do not wait longer for it. */
 	private static ImageProcessedEvent anImage(String contactId, String email, String phone, Instant occurredAt) {
 		UUID uploadId = UUID.randomUUID();
 		String key = "images/" + uploadId + "/portrait.jpg";
 		return new ImageProcessedEvent(UUID.randomUUID(), uploadId, "esteira-uploads", key, contactId, email, phone,
 				List.of(new ImageProcessedEvent.Rendition("256", "esteira-output", "thumbnails/" + uploadId + "/256.jpg",
 						256, 192, 18_432, "image/jpeg")),
-				occurredAt);
+				occurredAt, Instant.now().minusMillis(300).truncatedTo(ChronoUnit.MICROS));
 	}
 
 }

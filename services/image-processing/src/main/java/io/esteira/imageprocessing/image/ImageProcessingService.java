@@ -279,7 +279,7 @@ public class ImageProcessingService {
 					.map((r) -> new ImageProcessedEvent.Rendition(r.name(), r.bucket(), r.key(), r.width(), r.height(),
 							r.bytes(), r.contentType()))
 					.toList(),
-				now));
+				now, event.eventTime()));
 		logger.info("Upload {}: s3://{}/{} ({} {}x{}, orientation {}) -> {} renditions in s3://{}/thumbnails/{}/ "
 				+ "(decode {} ms with {}, resize {} ms, encode {} ms)", uploadId, source.bucket(), source.key(),
 				made.sourceFormat(), made.sourceWidth(), made.sourceHeight(), made.orientation(), renditions.size(),

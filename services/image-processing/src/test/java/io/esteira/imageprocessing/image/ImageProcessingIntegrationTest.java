@@ -110,7 +110,8 @@ class ImageProcessingIntegrationTest {
 		byte[] jpeg = aJpeg(1024, 768);
 		String eTag = put(key, jpeg, uploadMetadata(uploadId));
 
-		send(created(key, jpeg.length, eTag, "0055AA"));
+		S3ObjectEvent stored = created(key, jpeg.length, eTag, "0055AA");
+		send(stored);
 
 		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(row(uploadId)).isNotNull());
 		Map<String, Object> row = row(uploadId);
@@ -150,6 +151,8 @@ class ImageProcessingIntegrationTest {
 		assertThat(processed.crmContactId()).isEqualTo("901");
 		assertThat(processed.customerEmail()).isEqualTo("ana@example.com");
 		assertThat(processed.customerPhone()).isEqualTo("+5511999990000");
+		// How late the photo already is, for crm-sync's batching: the S3 event's time.
+		assertThat(processed.uploadedAt()).isEqualTo(stored.eventTime());
 		assertThat(processed.renditions()).containsExactly(
 				new ImageProcessedEvent.Rendition("256", OUTPUT, "thumbnails/" + uploadId + "/256.jpg", 256, 192,
 						thumbnail.asByteArray().length, "image/jpeg"),
