@@ -139,7 +139,7 @@ public final class LocalStack implements AutoCloseable {
 		// every filesystem has (tmpfs, some container overlays).
 		EsteiraInfrastructure infrastructure = EsteiraInfrastructure
 			.start(new EsteiraInfrastructure.Settings(options.database(), null, 5, 10));
-		infrastructure.startEventBridge(Duration.ofMillis(300));
+		infrastructure.startEventBridge(Duration.ofMillis(100));
 		LocalStack stack = new LocalStack(infrastructure, options);
 		infrastructure.beforeStop(stack::close);
 		for (EsteiraService service : EsteiraService.values()) {

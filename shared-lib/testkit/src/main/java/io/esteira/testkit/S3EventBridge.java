@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,12 +70,28 @@ public final class S3EventBridge implements AutoCloseable {
 		this.queueUrlByPrefix = new LinkedHashMap<>(queueUrlByPrefix);
 	}
 
-	/** Takes the bucket's current content as known (no events for it), then watches for changes. */
+	/**
+	 * Takes the bucket's current content as known (no events for it), then watches for changes: lists it
+	 * {@code interval} after the last listing ended, or four times as long as that listing took when longer (a
+	 * listing costs more as the bucket grows; the bridge keeps to about a fifth of a core).
+	 */
 	public S3EventBridge start(Duration interval) {
 		this.seen.putAll(list());
-		this.scheduler.scheduleWithFixedDelay(this::pollSafely, interval.toMillis(), interval.toMillis(),
-				TimeUnit.MILLISECONDS);
+		schedule(interval.toNanos(), interval);
 		return this;
+	}
+
+	private void schedule(long delayNanos, Duration interval) {
+		try {
+			this.scheduler.schedule(() -> {
+				long started = System.nanoTime();
+				pollSafely();
+				schedule(Math.max(interval.toNanos(), 4 * (System.nanoTime() - started)), interval);
+			}, delayNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed.
+		}
 	}
 
 	/** Compares the bucket with what was seen last and sends one event per change. */

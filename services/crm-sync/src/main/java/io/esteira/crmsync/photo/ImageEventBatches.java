@@ -38,7 +38,8 @@ import org.springframework.stereotype.Component;
  * A batch holding a late photo (uploaded more than {@code esteira.crm.batch.late-after} ago: the pipeline is behind,
  * as in a burst) gathers for half that photo's lateness, at most {@code esteira.crm.batch.late-max-window}, from its
  * first poll: a photo already a minute late loses nothing by a few seconds more, and each batch's few requests serve
- * many photos instead of spending the account's rate limit, which its other apps share. Metric
+ * many photos instead of spending the account's rate limit, which its other apps share. Only first attempts count as
+ * late: a retry keeps its policy's delays. Metric
  * {@code esteira.crm.batch.size}: events per batch.
  */
 @Component
@@ -149,10 +150,14 @@ class ImageEventBatches implements DisposableBean {
 		mine.settled().join();
 	}
 
-	/** How late the earliest-uploaded photo of {@code deliveries} is; zero when none says when it was uploaded. */
+	/**
+	 * How late the earliest-uploaded photo of {@code deliveries} is; zero when none says when it was uploaded. Only
+	 * first attempts count: a retry comes when its policy's delay says, not later.
+	 */
 	private Duration lateness(List<ImageEventDelivery> deliveries) {
 		Instant now = this.clock.instant();
 		return deliveries.stream()
+			.filter((delivery) -> delivery.attempt() == 1)
 			.map(ImageEventDelivery::event)
 			.filter((event) -> event != null && event.uploadedAt() != null)
 			.map((event) -> Duration.between(event.uploadedAt(), now))
