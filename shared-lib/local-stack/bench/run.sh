@@ -7,6 +7,9 @@
 #                                                 BENCH_REPLICAS (default crm-sync:2)
 #   shared-lib/local-stack/bench/run.sh backlog   bursts of 1, 10, 100 (BENCH_SIZES) left queued for crm-sync
 #                                                 (stopped meanwhile), then taken at once: HubSpot calls per upload
+#   shared-lib/local-stack/bench/run.sh faults    the fault-injection suite (FaultSuite): each scenario (FAULTS, a
+#                                                 comma list; default all) under a stream of uploads; fails when an
+#                                                 upload is lost, ends otherwise than COMPLETED or has an effect twice
 #   shared-lib/local-stack/bench/run.sh report    prints the last report of each mode
 # Knobs (environment): BENCH_IMAGES, BENCH_INVOICES, BENCH_RATE (uploads/s, 0 = burst), BENCH_SECONDS,
 # BENCH_CONCURRENCY (uploads in flight, default 8), BENCH_REPLICAS (N or service:N,...), BENCH_CRM (crm-sync Spring
@@ -29,16 +32,16 @@ java="$JAVA_HOME/bin/java"
 out="$here/target/bench"
 
 case "$mode" in
-  smoke|steady|burst|backlog) ;;
+  smoke|steady|burst|backlog|faults) ;;
   report)
     shopt -s nullglob
-    reports=("$out"/smoke.md "$out"/steady.md "$out"/burst.md "$out"/backlog.md)
+    reports=("$out"/smoke.md "$out"/steady.md "$out"/burst.md "$out"/backlog.md "$out"/faults.md)
     existing=()
     for file in "${reports[@]}"; do [ -f "$file" ] && existing+=("$file"); done
     [ ${#existing[@]} -gt 0 ] || { echo "no reports in $out yet: run a mode first"; exit 1; }
     cat "${existing[@]}"
     exit 0 ;;
-  *) echo "usage: $0 smoke|steady|burst|backlog|report"; exit 2 ;;
+  *) echo "usage: $0 smoke|steady|burst|backlog|faults|report"; exit 2 ;;
 esac
 
 cd "$root"
@@ -68,6 +71,16 @@ args=("$mode" "--out=$out")
 for property in ${BENCH_CRM:-}; do args+=("--crm=$property"); done
 
 started=$SECONDS
+if [ "$mode" = faults ]; then
+  # The suite's JVM runs the stand-ins and the proxies between them and the services.
+  rm -rf "$out/stack"
+  fargs=("${FAULTS:-all}" "--out=$out")
+  [ -n "${BENCH_RATE:-}" ] && fargs+=("--rate=$BENCH_RATE")
+  [ -n "${BENCH_TIMEOUT:-}" ] && fargs+=("--timeout=$BENCH_TIMEOUT")
+  "$java" -Xmx1g -XX:+UseSerialGC -Desteira.root="$root" -cp "$cp" io.esteira.localstack.FaultSuite "${fargs[@]}"
+  echo "faults took $((SECONDS - started)) s (after the build)"
+  exit 0
+fi
 # The benchmark's JVM also runs the stand-ins (ElasticMQ, WireMock, the S3 event bridge) when it starts the stack.
 # A fresh stack folder each run: its logs are this run's.
 rm -rf "$out/stack"

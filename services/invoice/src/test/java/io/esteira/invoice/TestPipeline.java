@@ -15,6 +15,7 @@ import io.esteira.testkit.AwsTestClients;
 import io.esteira.testkit.EsteiraInfrastructure;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -57,6 +58,22 @@ public final class TestPipeline {
 	/** Sends the event to the invoices queue, as S3's bucket notification would. */
 	public void announce(S3ObjectEvent event) {
 		send(S3Events.encode(event, AwsTestClients.REGION.id()));
+	}
+
+	/**
+	 * Sends the object's event as ingest's redrive of run {@code run} does ({@code POST /api/uploads/{id}/retry}): a
+	 * new {@code ObjectCreated:Put} without a sequencer, the run as a message attribute.
+	 */
+	public void announceRedrive(S3ObjectEvent original, int run) {
+		S3ObjectEvent redrive = new S3ObjectEvent("ObjectCreated:Put", Instant.now(), original.bucket(),
+				original.key(), original.size(), original.eTag(), null, null);
+		this.infra.sqsClient()
+			.sendMessage((request) -> request.queueUrl(this.infra.queueUrl(INVOICES_QUEUE))
+				.messageBody(S3Events.encode(redrive, AwsTestClients.REGION.id()))
+				.messageAttributes(Map.of(S3Events.REDRIVE_RUN_ATTRIBUTE, MessageAttributeValue.builder()
+					.dataType("Number")
+					.stringValue(Integer.toString(run))
+					.build())));
 	}
 
 	/** Sends any message body to the invoices queue. */

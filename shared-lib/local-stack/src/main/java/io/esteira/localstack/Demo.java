@@ -127,6 +127,17 @@ public final class Demo {
 		return body.toByteArray();
 	}
 
+	/** {@code POST /api/uploads/{id}/retry}: the answer's body (the run it started). */
+	JsonNode retry(String id) {
+		HttpResponse<String> response = send(withKey(URI.create(this.ingestUrl + "/api/uploads/" + id + "/retry"))
+			.POST(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString(), false);
+		if (response.statusCode() != 202) {
+			throw new IllegalStateException("Retry of " + id + " answered " + response.statusCode() + ": "
+					+ response.body());
+		}
+		return JSON.readTree(response.body());
+	}
+
 	JsonNode awaitTerminal(String id) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
 		JsonNode upload;

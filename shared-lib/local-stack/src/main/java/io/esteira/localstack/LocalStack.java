@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import io.esteira.platform.security.ApiKeyProperties;
 import io.esteira.testkit.EsteiraInfrastructure;
 import io.esteira.testkit.Ports;
+import io.esteira.testkit.TcpProxy;
 import io.esteira.testkit.TestPostgres;
 
 /**
@@ -47,6 +48,16 @@ public final class LocalStack implements AutoCloseable {
 	private final Options options;
 
 	private final Path logs;
+
+	/** The proxies between the services and their dependencies ({@link Options#faultProxies}), else empty. */
+	private final Map<Dependency, TcpProxy> proxies = new EnumMap<>(Dependency.class);
+
+	/** What the services depend on that the fault suite can take away ({@link #proxy}). */
+	public enum Dependency {
+
+		DATABASE, SQS, S3
+
+	}
 
 	private LocalStack(EsteiraInfrastructure infrastructure, Options options) {
 		this.infrastructure = infrastructure;
@@ -96,24 +107,32 @@ public final class LocalStack implements AutoCloseable {
 	 * crm-sync's {@code esteira.crm.rate-limit.requests}
 	 * @param peakCompiler the services' JVMs compile hot code fully (C2), as in the image (the benchmark: slower to
 	 * warm up, less CPU once warm); otherwise only with C1, which starts faster (tests, the demo)
+	 * @param faultProxies the services reach PostgreSQL, SQS and S3 through a {@link TcpProxy} each
+	 * ({@link #proxy}), which the fault suite cuts and restores
 	 */
 	public record Options(Path root, Path work, boolean fixedPorts, TestPostgres.Database database, Replicas replicas,
-			Map<EsteiraService, Map<String, String>> properties, boolean peakCompiler) {
+			Map<EsteiraService, Map<String, String>> properties, boolean peakCompiler, boolean faultProxies) {
 
 		/** One process of each service, no extra properties, quick to start. */
 		public Options(Path root, Path work, boolean fixedPorts, TestPostgres.Database database) {
-			this(root, work, fixedPorts, database, Replicas.one(), Map.of(), false);
+			this(root, work, fixedPorts, database, Replicas.one(), Map.of(), false, false);
 		}
 
 		public Options withReplicas(Replicas replicas) {
 			return new Options(this.root, this.work, this.fixedPorts, this.database, replicas, this.properties,
-					this.peakCompiler);
+					this.peakCompiler, this.faultProxies);
 		}
 
 		/** These options with the services' JVMs compiling as in the image (C1 then C2). */
 		public Options withPeakCompiler() {
 			return new Options(this.root, this.work, this.fixedPorts, this.database, this.replicas, this.properties,
-					true);
+					true, this.faultProxies);
+		}
+
+		/** These options with the services behind a proxy each to PostgreSQL, SQS and S3 ({@link #proxy}). */
+		public Options withFaultProxies() {
+			return new Options(this.root, this.work, this.fixedPorts, this.database, this.replicas, this.properties,
+					this.peakCompiler, true);
 		}
 
 		/** These options and a Spring property for every replica of {@code service}. */
@@ -122,7 +141,7 @@ public final class LocalStack implements AutoCloseable {
 			this.properties.forEach((named, values) -> properties.put(named, new LinkedHashMap<>(values)));
 			properties.computeIfAbsent(service, (named) -> new LinkedHashMap<>()).put(key, value);
 			return new Options(this.root, this.work, this.fixedPorts, this.database, this.replicas, properties,
-					this.peakCompiler);
+					this.peakCompiler, this.faultProxies);
 		}
 
 	}
@@ -142,6 +161,14 @@ public final class LocalStack implements AutoCloseable {
 		infrastructure.startEventBridge(Duration.ofMillis(100));
 		LocalStack stack = new LocalStack(infrastructure, options);
 		infrastructure.beforeStop(stack::close);
+		if (options.faultProxies()) {
+			URI database = URI.create(infrastructure.database().jdbcUrl().substring("jdbc:".length()));
+			stack.proxies.put(Dependency.DATABASE, TcpProxy.to(database.getHost(), database.getPort()));
+			stack.proxies.put(Dependency.SQS,
+					TcpProxy.to(infrastructure.sqsEndpoint().getHost(), infrastructure.sqsEndpoint().getPort()));
+			stack.proxies.put(Dependency.S3,
+					TcpProxy.to(infrastructure.s3Endpoint().getHost(), infrastructure.s3Endpoint().getPort()));
+		}
 		for (EsteiraService service : EsteiraService.values()) {
 			int count = options.replicas().of(service);
 			List<Replica> replicas = new ArrayList<>();
@@ -171,6 +198,15 @@ public final class LocalStack implements AutoCloseable {
 		}
 		command.addAll(List.of("-jar", service.jar(this.options.root()).toString()));
 		Map<String, String> properties = new LinkedHashMap<>(this.infrastructure.springProperties());
+		if (!this.proxies.isEmpty()) {
+			URI database = URI.create(this.infrastructure.database().jdbcUrl().substring("jdbc:".length()));
+			properties.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:"
+					+ this.proxies.get(Dependency.DATABASE).port() + database.getRawPath()
+					+ ((database.getRawQuery() != null) ? "?" + database.getRawQuery() : ""));
+			properties.put("spring.cloud.aws.sqs.endpoint",
+					"http://127.0.0.1:" + this.proxies.get(Dependency.SQS).port());
+			properties.put("spring.cloud.aws.s3.endpoint", "http://127.0.0.1:" + this.proxies.get(Dependency.S3).port());
+		}
 		properties.put("server.port", Integer.toString(replica.port));
 		properties.put("management.server.port", Integer.toString(replica.managementPort));
 		properties.put("esteira.crm.public-base-url", url(EsteiraService.INGEST));
@@ -253,6 +289,18 @@ public final class LocalStack implements AutoCloseable {
 		replicas.forEach((replica) -> awaitReady(replica, deadline));
 	}
 
+	/**
+	 * The proxy between the services and {@code dependency}, to {@link TcpProxy#cut cut} and
+	 * {@link TcpProxy#restore restore}; only with {@link Options#faultProxies}.
+	 */
+	public TcpProxy proxy(Dependency dependency) {
+		TcpProxy proxy = this.proxies.get(dependency);
+		if (proxy == null) {
+			throw new IllegalStateException("The stack runs without fault proxies (Options.withFaultProxies)");
+		}
+		return proxy;
+	}
+
 	/** The URL of the service (of its first replica, when it has several). */
 	public String url(EsteiraService service) {
 		return url(service, 0);
@@ -314,6 +362,7 @@ public final class LocalStack implements AutoCloseable {
 			}
 		}
 		this.replicas.clear();
+		this.proxies.values().forEach(TcpProxy::close);
 	}
 
 	private static String javaBinary() {

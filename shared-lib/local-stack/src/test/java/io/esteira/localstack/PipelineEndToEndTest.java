@@ -52,6 +52,8 @@ class PipelineEndToEndTest {
 
 	private static final String UPDATE = "/crm/objects/" + TestHubSpot.API_VERSION + "/contacts/batch/update";
 
+	private static final String READ = "/crm/objects/" + TestHubSpot.API_VERSION + "/contacts/batch/read";
+
 	private static final String TASKS = "/crm/objects/" + TestHubSpot.API_VERSION + "/tasks/batch/create";
 
 	private static final String NOTES = "/crm/objects/" + TestHubSpot.API_VERSION + "/notes/batch/create";
@@ -188,6 +190,54 @@ class PipelineEndToEndTest {
 		for (EsteiraService service : EsteiraService.values()) {
 			assertThat(scrape(service)).contains("application=\"" + service.id() + "\"");
 		}
+	}
+
+	@Test
+	@Order(Integer.MAX_VALUE - 1) // near the end: it creates a HubSpot task, and the tests above count them
+	void anImageThatNeededReviewAtTheCrmIsRetriedFromThereAndCompletesWithBothRunsOnItsTimeline() {
+		var hubSpot = stack.infrastructure().hubSpot().server();
+		Demo demo = new Demo(stack.ingestUrl(), stack.invoiceUrl(), LocalStack.DEMO_API_KEY,
+				stack.infrastructure().hubSpot().baseUrl());
+		String email = "nova.cliente@example.com";
+		String id = demo.upload(samples.resolve("photo.jpg"), Map.of("kind", "image", "customerEmail", email));
+		JsonNode first = demo.awaitTerminal(id);
+		assertThat(first.path("status").asString()).as("upload %s", first).isEqualTo("NEEDS_REVIEW");
+		String thumbnail = "thumbnails/" + id + "/256.jpg";
+		Instant rendered = stack.infrastructure().s3Client()
+			.headObject((request) -> request.bucket("esteira-output").key(thumbnail))
+			.lastModified();
+
+		// The sales team adds the customer to HubSpot, then retries the upload.
+		hubSpot.stubFor(post(urlPathEqualTo(READ)).atPriority(1)
+			.withRequestBody(WireMock.containing("idProperty"))
+			.withRequestBody(WireMock.containing(email))
+			.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+				.withBody("{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"789\",\"properties\":{\"email\":\""
+						+ email + "\",\"hubspot_owner_id\":\"" + TestHubSpot.OWNER + "\"}}]}")));
+		JsonNode retry = demo.retry(id);
+		assertThat(retry.path("run").asInt()).isEqualTo(2);
+
+		JsonNode upload = demo.awaitTerminal(id);
+		assertThat(upload.path("status").asString()).as("upload %s", upload).isEqualTo("COMPLETED");
+		// Resumed at the CRM stage: the renditions were kept (not rendered again), the contact updated once.
+		assertThat(stack.infrastructure().s3Client()
+			.headObject((request) -> request.bucket("esteira-output").key(thumbnail))
+			.lastModified()).isEqualTo(rendered);
+		hubSpot.verify(1, postRequestedFor(urlPathEqualTo(UPDATE)).withRequestBody(WireMock.containing("\"789\""))
+			.withRequestBody(WireMock.containing("/files/" + id + "/256")));
+		List<String> steps = StreamSupport.stream(upload.path("steps").spliterator(), false)
+			.filter((step) -> !"STARTED".equals(step.path("outcome").asString()))
+			.map((step) -> step.path("service").asString() + "/" + step.path("step").asString() + " "
+					+ step.path("outcome").asString())
+			.toList();
+		assertThat(steps).containsSubsequence("image-processing/thumbnail SUCCEEDED", "crm-sync/crm-sync NEEDS_REVIEW",
+				"image-processing/thumbnail SUCCEEDED", "crm-sync/crm-sync SUCCEEDED");
+		assertThat(upload.path("steps")).filteredOn((step) -> "redrive".equals(step.path("step").asString()))
+			.singleElement()
+			.satisfies((step) -> assertThat(step.path("attempt").asInt()).isEqualTo(2));
+		assertThat(upload.path("steps")).filteredOn((step) -> step.path("reason").asString("")
+				.endsWith("not rendered again"))
+			.hasSize(1);
 	}
 
 	@Test

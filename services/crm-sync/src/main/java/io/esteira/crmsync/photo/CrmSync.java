@@ -49,34 +49,35 @@ class CrmSync implements Persistable<UUID> {
 
 	private String lastError;
 
+	/** The upload's pipeline run this was recorded in (1, or a redrive's); a later run's event looks again. */
+	private int run = 1;
+
 	@Transient
 	private boolean isNew = true;
 
 	protected CrmSync() {
 	}
 
-	private CrmSync(UUID uploadId, String contactId, CrmSyncStatus status, String property, String link,
-			String reason, Instant eventOccurredAt, Instant now, int attempts) {
-		this.uploadId = uploadId;
-		this.contactId = contactId;
+	private CrmSync(PhotoLink photo, CrmSyncStatus status, String reason, Instant now, int attempts) {
+		this.uploadId = photo.uploadId();
+		this.contactId = photo.contactId();
 		this.status = status;
-		this.property = property;
-		this.link = link;
+		this.property = photo.property();
+		this.link = photo.link();
 		this.reason = reason;
-		this.eventOccurredAt = eventOccurredAt;
+		this.eventOccurredAt = photo.occurredAt();
 		this.syncedAt = (status == CrmSyncStatus.SYNCED) ? now : null;
 		this.recordedAt = now;
 		this.attempts = attempts;
+		this.run = Math.max(1, photo.run());
 	}
 
 	static CrmSync synced(PhotoLink photo, Instant now, int attempts) {
-		return new CrmSync(photo.uploadId(), photo.contactId(), CrmSyncStatus.SYNCED, photo.property(), photo.link(),
-				null, photo.occurredAt(), now, attempts);
+		return new CrmSync(photo, CrmSyncStatus.SYNCED, null, now, attempts);
 	}
 
 	static CrmSync failed(PhotoLink photo, String error, Instant now, int attempts) {
-		return new CrmSync(photo.uploadId(), photo.contactId(), CrmSyncStatus.FAILED, photo.property(), photo.link(),
-				error, photo.occurredAt(), now, attempts);
+		return new CrmSync(photo, CrmSyncStatus.FAILED, error, now, attempts);
 	}
 
 	/** How the contact was found ({@code id}, {@code email}, {@code phone}) and who owns it. */
@@ -93,13 +94,11 @@ class CrmSync implements Persistable<UUID> {
 	}
 
 	static CrmSync needsReview(PhotoLink photo, String reason, Instant now, int attempts) {
-		return new CrmSync(photo.uploadId(), photo.contactId(), CrmSyncStatus.NEEDS_REVIEW, photo.property(),
-				photo.link(), reason, photo.occurredAt(), now, attempts);
+		return new CrmSync(photo, CrmSyncStatus.NEEDS_REVIEW, reason, now, attempts);
 	}
 
 	static CrmSync superseded(PhotoLink photo, String reason, Instant now, int attempts) {
-		return new CrmSync(photo.uploadId(), photo.contactId(), CrmSyncStatus.SUPERSEDED, photo.property(),
-				photo.link(), reason, photo.occurredAt(), now, attempts);
+		return new CrmSync(photo, CrmSyncStatus.SUPERSEDED, reason, now, attempts);
 	}
 
 	@Override
@@ -132,6 +131,19 @@ class CrmSync implements Persistable<UUID> {
 
 	String reason() {
 		return this.reason;
+	}
+
+	String contactId() {
+		return this.contactId;
+	}
+
+	int run() {
+		return this.run;
+	}
+
+	/** Reported again for a later run (a redrive of an upload whose sync had ended). */
+	void reportedInRun(int run) {
+		this.run = Math.max(this.run, run);
 	}
 
 }

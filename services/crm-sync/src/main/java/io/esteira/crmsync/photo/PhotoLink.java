@@ -8,11 +8,12 @@ import java.util.UUID;
  *
  * @param contactId the CRM contact the upload named (or, once resolved, the one found), {@code null} when none
  * @param occurredAt when the image was processed; a newer image of the same contact wins
+ * @param run the upload's pipeline run the event belongs to (1, or a redrive's)
  */
-record PhotoLink(UUID uploadId, String contactId, String property, String link, Instant occurredAt) {
+record PhotoLink(UUID uploadId, String contactId, String property, String link, Instant occurredAt, int run) {
 
 	PhotoLink forContact(String resolvedContactId) {
-		return new PhotoLink(this.uploadId, resolvedContactId, this.property, this.link, this.occurredAt);
+		return new PhotoLink(this.uploadId, resolvedContactId, this.property, this.link, this.occurredAt, this.run);
 	}
 
 }

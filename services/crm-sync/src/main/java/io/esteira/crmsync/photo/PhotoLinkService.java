@@ -42,7 +42,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * time, and reports the {@code crm-sync} step to ingest through the outbox.
  * <ul>
  * <li>An upload already recorded is left alone: redeliveries and duplicates (also two in one batch) do nothing here
- * (a {@code FAILED} one is tried again when its message was redriven from the dead-letter queue).</li>
+ * (a {@code FAILED} one is tried again when its message was redriven from the dead-letter queue; an event of a
+ * later run, after {@code POST /api/uploads/{id}/retry}, syncs a {@code FAILED} or {@code NEEDS_REVIEW} upload again
+ * and reports a settled one again).</li>
  * <li>The contacts are resolved together ({@link ContactResolver}: id, email, phone); none or several:
  * {@link CrmSyncStatus#NEEDS_REVIEW} with the candidates, no update.</li>
  * <li>The contact already shows a newer image: {@link CrmSyncStatus#SUPERSEDED}, no update. Two images of one
@@ -255,19 +257,32 @@ public class PhotoLinkService {
 		});
 	}
 
-	/** The recorded status when there is nothing to do, else empty with the upload claimed by {@code token}. */
+	/**
+	 * The recorded status when there is nothing to do, else empty with the upload claimed by {@code token}. An upload
+	 * recorded in an earlier run than the event's (a redrive, {@code POST /api/uploads/{id}/retry}) is synced again
+	 * when it had ended {@code FAILED} or {@code NEEDS_REVIEW}, and its outcome reported again when it had ended
+	 * {@code SYNCED} or {@code SUPERSEDED}; a {@code FAILED} one is also synced again when its message was moved back
+	 * from the dead-letter queue (delivered again within the policy's attempts).
+	 */
 	private Optional<CrmSyncStatus> claimUpload(Run run, UUID token, int maxAttempts) {
 		UUID uploadId = run.photo.uploadId();
 		this.syncs.lockUntilCommit("crm-sync:upload:" + uploadId);
 		Optional<CrmSync> recorded = this.syncs.findById(uploadId);
 		if (recorded.isPresent()) {
-			if (recorded.get().status() != CrmSyncStatus.FAILED || run.delivery.attempt() > maxAttempts) {
-				logger.debug("Upload {} already {}; duplicate event {} ignored", uploadId, recorded.get().status(),
-						run.event().eventId());
-				return recorded.map(CrmSync::status);
+			CrmSync sync = recorded.get();
+			boolean laterRun = run.photo.run() > sync.run();
+			if (laterRun && (sync.status() == CrmSyncStatus.SYNCED || sync.status() == CrmSyncStatus.SUPERSEDED)) {
+				reportAgain(run, sync);
+				return Optional.of(sync.status());
 			}
-			// Redriven from the dead-letter queue: try again.
-			this.syncs.delete(recorded.get());
+			if (!laterRun && (sync.status() != CrmSyncStatus.FAILED || run.delivery.attempt() > maxAttempts)) {
+				logger.debug("Upload {} already {}; duplicate event {} ignored", uploadId, sync.status(),
+						run.event().eventId());
+				return Optional.of(sync.status());
+			}
+			logger.info("Upload {}: {} earlier (run {}); syncing it again in run {}", uploadId, sync.status(),
+					sync.run(), run.photo.run());
+			this.syncs.delete(sync);
 			this.syncs.flush();
 		}
 		Optional<Duration> held = claim("upload:" + uploadId, token);
@@ -276,6 +291,24 @@ public class PhotoLinkService {
 					null);
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * A later run of an upload whose photo link is already settled (the upload was redriven after a later report
+	 * was lost, or its owner's task could not be created): the step is reported again for the new run, without
+	 * another CRM update.
+	 */
+	private void reportAgain(Run run, CrmSync sync) {
+		this.tracing.continueInTransaction(run.photo.uploadId(), run.delivery.traceContext(), STEP);
+		Instant now = this.clock.instant();
+		report(run, StepOutcome.STARTED, null, null, run.started);
+		String reason = (sync.status() == CrmSyncStatus.SYNCED)
+				? "run " + run.photo.run() + ": photo link already on contact " + sync.contactId() : sync.reason();
+		report(run, (sync.status() == CrmSyncStatus.SYNCED) ? StepOutcome.SUCCEEDED : StepOutcome.SKIPPED,
+				UploadStatus.COMPLETED, reason, now);
+		sync.reportedInRun(run.photo.run());
+		logger.info("Upload {}: run {} of a photo link already {}; reported again", run.photo.uploadId(),
+				run.photo.run(), sync.status());
 	}
 
 	/** Claims {@code key}; when another delivery holds it, the rest of its lease. */
@@ -376,7 +409,7 @@ public class PhotoLinkService {
 			contactId = contactId.strip();
 		}
 		return new PhotoLink(event.uploadId(), (contactId == null || contactId.isEmpty()) ? null : contactId,
-				this.settings.photoProperty(), permalink(event.uploadId()), event.occurredAt());
+				this.settings.photoProperty(), permalink(event.uploadId()), event.occurredAt(), event.run());
 	}
 
 	private String permalink(UUID uploadId) {

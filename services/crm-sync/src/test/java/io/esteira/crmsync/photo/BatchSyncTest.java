@@ -228,7 +228,7 @@ class BatchSyncTest {
 	private static ImageProcessedEvent uploadedAt(ImageProcessedEvent event, Instant uploadedAt) {
 		return new ImageProcessedEvent(event.eventId(), event.uploadId(), event.sourceBucket(), event.sourceKey(),
 				event.crmContactId(), event.customerEmail(), event.customerPhone(), event.renditions(),
-				event.occurredAt(), uploadedAt);
+				event.occurredAt(), uploadedAt, event.run());
 	}
 
 	private void sendTogether(ImageProcessedEvent... events) {

@@ -49,7 +49,17 @@ final class ImageEvents {
 		return new ImageProcessedEvent(UUID.randomUUID(), uploadId, "esteira-uploads", key, contactId, email, phone,
 				List.of(new ImageProcessedEvent.Rendition("256", "esteira-output", "thumbnails/" + uploadId + "/256.jpg",
 						256, 192, 18_432, "image/jpeg")),
-				occurredAt, Instant.now().minusMillis(300).truncatedTo(ChronoUnit.MICROS));
+				occurredAt, Instant.now().minusMillis(300).truncatedTo(ChronoUnit.MICROS), 1);
+	}
+
+	/**
+	 * The same upload's event as image-processing sends it again for a redrive ({@code POST
+	 * /api/uploads/{id}/retry}): a new event id, the redrive's run.
+	 */
+	static ImageProcessedEvent inRun(ImageProcessedEvent event, int run) {
+		return new ImageProcessedEvent(UUID.randomUUID(), event.uploadId(), event.sourceBucket(), event.sourceKey(),
+				event.crmContactId(), event.customerEmail(), event.customerPhone(), event.renditions(),
+				event.occurredAt(), Instant.now().truncatedTo(ChronoUnit.MICROS), run);
 	}
 
 }

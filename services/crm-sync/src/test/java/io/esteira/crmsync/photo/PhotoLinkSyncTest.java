@@ -238,6 +238,60 @@ class PhotoLinkSyncTest {
 	}
 
 	@Test
+	void redriveOfAnUploadThatNeededReviewSyncsItOnceTheContactIsThere() {
+		String contactId = aContactId();
+		this.hubSpot.stubFor(HubSpotStubs.readOf(contactId).willReturn(HubSpotStubs.failedItems("OBJECT_NOT_FOUND",
+				"Could not get some CONTACT objects, they may be deleted or not exist.", contactId)));
+		ImageProcessedEvent event = anImageOfContact(contactId);
+		send(event);
+		assertThat(this.queues.awaitStatusEvent(event.uploadId()).status()).isEqualTo(UploadStatus.NEEDS_REVIEW);
+		this.queues.awaitImageEventsSettled();
+		// Someone created the contact in HubSpot and pressed retry: image-processing announces the image again.
+		this.infrastructure.hubSpot().reset();
+		ImageProcessedEvent redriven = ImageEvents.inRun(event, 2);
+
+		send(redriven);
+		send(redriven);
+
+		List<UploadStatusEvent> ends = await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.queues.statusEventsFor(event.uploadId()), (reports) -> reports.size() >= 2);
+		assertThat(ends).extracting(UploadStatusEvent::status)
+			.containsExactly(UploadStatus.NEEDS_REVIEW, UploadStatus.COMPLETED);
+		this.queues.awaitImageEventsSettled();
+		assertThat(this.queues.statusEventsFor(event.uploadId())).hasSize(2);
+		assertThat(patchesOf(contactId)).hasSize(1);
+		assertThat(row(event.uploadId())).map(SyncRow::status).contains("SYNCED");
+		// The first run's event, delivered late, is the old run's: nothing more.
+		send(event);
+		this.queues.awaitImageEventsSettled();
+		assertThat(this.queues.statusEventsFor(event.uploadId())).hasSize(2);
+		assertThat(patchesOf(contactId)).hasSize(1);
+	}
+
+	@Test
+	void redriveOfASyncedUploadReportsItAgainWithoutTouchingTheContact() {
+		String contactId = aContactId();
+		ImageProcessedEvent event = anImageOfContact(contactId);
+		send(event);
+		assertThat(this.queues.awaitStatusEvent(event.uploadId()).status()).isEqualTo(UploadStatus.COMPLETED);
+		this.queues.awaitImageEventsSettled();
+
+		// The upload was redriven (its report was lost on the way, say): run 2 ends too, with no second update.
+		send(ImageEvents.inRun(event, 2));
+
+		List<UploadStatusEvent> ends = await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.queues.statusEventsFor(event.uploadId()), (reports) -> reports.size() >= 2);
+		assertThat(ends.get(1).outcome()).isEqualTo(StepOutcome.SUCCEEDED);
+		assertThat(ends.get(1).status()).isEqualTo(UploadStatus.COMPLETED);
+		assertThat(ends.get(1).reason()).isEqualTo("run 2: photo link already on contact " + contactId);
+		this.queues.awaitImageEventsSettled();
+		assertThat(patchesOf(contactId)).hasSize(1);
+		assertThat(this.queues.allStatusEventsFor(event.uploadId()))
+			.filteredOn((report) -> report.outcome() == StepOutcome.STARTED)
+			.hasSize(2);
+	}
+
+	@Test
 	void olderImageArrivingLateDoesNotReplaceTheNewerPhoto() {
 		String contactId = aContactId();
 		Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);

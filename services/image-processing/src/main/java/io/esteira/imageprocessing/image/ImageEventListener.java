@@ -8,6 +8,7 @@ import io.awspring.cloud.sqs.listener.Visibility;
 import io.esteira.platform.retry.RetryPolicies;
 import io.esteira.platform.retry.StepDelivery;
 import io.esteira.contracts.s3.MalformedEventException;
+import io.esteira.contracts.s3.S3Events;
 import io.esteira.contracts.s3.S3ObjectEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -20,6 +21,8 @@ import org.springframework.stereotype.Component;
  * Consumes S3 event notifications for {@code images/} from the images queue, and carries out the {@code thumbnail}
  * step's retry policy ({@code esteira.retry.steps.thumbnail.*}, else {@code esteira.retry.default.*}) through SQS.
  * <ul>
+ * <li>A redrive's notification ({@link S3Events#REDRIVE_RUN_ATTRIBUTE}) for an image already done is reported again
+ * for the new run and handed on to CRM sync, without rendering it again.</li>
  * <li>Bad input is never retried: images that cannot be processed are recorded {@code REJECTED} by the service and
  * acknowledged; a body that is not an S3 event ({@link MalformedEventException}) is made visible again at once and
  * thrown, so it reaches the dead-letter queue after the queue's {@code maxReceiveCount} immediate redeliveries.</li>
@@ -55,6 +58,7 @@ class ImageEventListener {
 	void onMessage(String body,
 			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
 					required = false) String receiveCount,
+			@Header(name = S3Events.REDRIVE_RUN_ATTRIBUTE, required = false) Object redriveRun,
 			Visibility visibility) {
 		StepDelivery delivery = new StepDelivery(this.retries.forStep(ImageProcessingService.STEP_THUMBNAIL),
 				receiveCount, visibility);
@@ -68,7 +72,7 @@ class ImageEventListener {
 				// One transaction per record: a failure on a later record redelivers the message, and the records
 				// already handled are then duplicates.
 				try {
-					this.service.process(event, delivery.attempt());
+					this.service.process(event, delivery.attempt(), S3Events.redriveRun(redriveRun));
 				}
 				catch (RuntimeException ex) {
 					retryLaterOrGiveUp(event, delivery, ex);

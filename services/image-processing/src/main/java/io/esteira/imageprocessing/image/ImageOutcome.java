@@ -14,6 +14,12 @@ public enum ImageOutcome {
 	/** The upload was already processed from the same content: nothing to do. */
 	DUPLICATE,
 
+	/**
+	 * A redrive's notification for an upload already done from the same content: its outcome was reported again for
+	 * the new run and, when processed, announced to CRM sync again; nothing rendered.
+	 */
+	RESUMED,
+
 	/** The event is older than the write the upload was last processed from: dropped. */
 	STALE,
 

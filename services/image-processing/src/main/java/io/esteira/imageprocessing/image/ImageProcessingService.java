@@ -115,7 +115,20 @@ public class ImageProcessingService {
 	 */
 	@Transactional
 	public ImageOutcome process(S3ObjectEvent event, int attempt) {
-		ImageOutcome outcome = handle(event, attempt);
+		return process(event, attempt, 0);
+	}
+
+	/**
+	 * Handles one {@code ObjectCreated} event, which may be a redrive's ({@code POST /api/uploads/{id}/retry}): an
+	 * image already done for this very object is then not rendered again; its outcome is reported again for the new
+	 * run and, when it has renditions, announced to CRM sync again ({@link ImageOutcome#RESUMED}), once per run.
+	 * @param attempt the delivery's attempt number (1-based), reported with the steps
+	 * @param redriveRun the run a redrive's notification starts (2 for the first), 0 for S3's own events
+	 * @throws RuntimeException for transient failures (S3, the database); the caller retries per the policy
+	 */
+	@Transactional
+	public ImageOutcome process(S3ObjectEvent event, int attempt, int redriveRun) {
+		ImageOutcome outcome = handle(event, attempt, redriveRun);
 		this.meters.counter("esteira.images.events", "outcome", outcome.tag()).increment();
 		return outcome;
 	}
@@ -124,7 +137,7 @@ public class ImageProcessingService {
 	 * Which upload the event is about and whether it is to be processed: loop guard, look at the object, skip what was
 	 * already handled; then {@link #processObject}.
 	 */
-	private ImageOutcome handle(S3ObjectEvent event, int attempt) {
+	private ImageOutcome handle(S3ObjectEvent event, int attempt, int redriveRun) {
 		if (!isFromUploadsBucket(event)) {
 			return ImageOutcome.FOREIGN_BUCKET;
 		}
@@ -139,6 +152,9 @@ public class ImageProcessingService {
 		ImageRecord record = this.images.findByUploadId(uploadId).orElse(null);
 		if (record != null) {
 			Optional<ImageOutcome> earlier = earlierOutcome(record, source, event);
+			if (earlier.isPresent() && earlier.get() == ImageOutcome.DUPLICATE && redriveRun > record.run()) {
+				return resume(record, source, event, attempt, redriveRun);
+			}
 			if (earlier.isPresent()) {
 				return earlier.get();
 			}
@@ -146,7 +162,36 @@ public class ImageProcessingService {
 		else {
 			record = new ImageRecord(uploadId, this.clock.instant());
 		}
+		record.inRun(Math.max(redriveRun, record.run()));
 		return processObject(record, source, event, attempt);
+	}
+
+	/**
+	 * A redrive of an image already done for this object: the upload stopped at a later stage (CRM sync failed or
+	 * needs review) or its report was lost. The outcome is reported again for the new run, and a processed image is
+	 * announced to CRM sync again with its recorded renditions, which stay as they are.
+	 */
+	private ImageOutcome resume(ImageRecord record, SourceObject source, S3ObjectEvent event, int attempt,
+			int redriveRun) {
+		UUID uploadId = record.uploadId();
+		Instant now = this.clock.instant();
+		record.inRun(redriveRun);
+		this.images.save(record);
+		publishStarted(uploadId, source, now, attempt);
+		if (record.status() != ImageStatus.PROCESSED) {
+			report(UploadStatusEvent.of(uploadId, SERVICE, STEP_THUMBNAIL, StepOutcome.REJECTED, UploadStatus.REJECTED,
+					record.reason() + " (run " + redriveRun + ": as before)", now), source, attempt);
+			logger.info("Upload {}: redrive run {} of a rejected image; rejection reported again", uploadId,
+					redriveRun);
+			return ImageOutcome.RESUMED;
+		}
+		List<RenditionRecord> renditions = record.renditions();
+		report(UploadStatusEvent.of(uploadId, SERVICE, STEP_THUMBNAIL, StepOutcome.SUCCEEDED, null,
+				"run " + redriveRun + ": renditions of " + record.processedAt() + " kept, not rendered again", now),
+				source, attempt);
+		publishProcessed(uploadId, source, renditions, record.processedAt(), event, redriveRun);
+		logger.info("Upload {}: redrive run {}; renditions kept, announced to CRM sync again", uploadId, redriveRun);
+		return ImageOutcome.RESUMED;
 	}
 
 	/**
@@ -272,6 +317,17 @@ public class ImageProcessingService {
 					.map((r) -> r.width() + "x" + r.height())
 					.collect(Collectors.joining(", ", "", " " + renditions.getFirst().contentType())),
 				now), source, attempt);
+		publishProcessed(uploadId, source, renditions, now, event, record.run());
+		logger.info("Upload {}: s3://{}/{} ({} {}x{}, orientation {}) -> {} renditions in s3://{}/thumbnails/{}/ "
+				+ "(decode {} ms with {}, resize {} ms, encode {} ms)", uploadId, source.bucket(), source.key(),
+				made.sourceFormat(), made.sourceWidth(), made.sourceHeight(), made.orientation(), renditions.size(),
+				this.aws.outputBucket(), uploadId, made.decodeMillis(), made.decoder(), made.resizeMillis(),
+				made.encodeMillis());
+	}
+
+	/** Announces the renditions to CRM sync ({@link ImageProcessedEvent}, through the outbox). */
+	private void publishProcessed(UUID uploadId, SourceObject source, List<RenditionRecord> renditions,
+			Instant processedAt, S3ObjectEvent event, int run) {
 		this.events.publishEvent(new ImageProcessedEvent(UUID.randomUUID(), uploadId, source.bucket(), source.key(),
 				source.metadata(UploadMetadata.CRM_CONTACT_ID), source.metadata(UploadMetadata.CUSTOMER_EMAIL),
 				source.metadata(UploadMetadata.CUSTOMER_PHONE),
@@ -279,12 +335,7 @@ public class ImageProcessingService {
 					.map((r) -> new ImageProcessedEvent.Rendition(r.name(), r.bucket(), r.key(), r.width(), r.height(),
 							r.bytes(), r.contentType()))
 					.toList(),
-				now, event.eventTime()));
-		logger.info("Upload {}: s3://{}/{} ({} {}x{}, orientation {}) -> {} renditions in s3://{}/thumbnails/{}/ "
-				+ "(decode {} ms with {}, resize {} ms, encode {} ms)", uploadId, source.bucket(), source.key(),
-				made.sourceFormat(), made.sourceWidth(), made.sourceHeight(), made.orientation(), renditions.size(),
-				this.aws.outputBucket(), uploadId, made.decodeMillis(), made.decoder(), made.resizeMillis(),
-				made.encodeMillis());
+				processedAt, event.eventTime(), run));
 	}
 
 	private ImageOutcome reject(ImageRecord record, SourceObject source, S3ObjectEvent event, String sha256,

@@ -77,6 +77,9 @@ class ImageRecord {
 	@OrderBy("width")
 	private List<RenditionRecord> renditions = new ArrayList<>();
 
+	/** The upload's pipeline run this row was last handled in: 1, or a redrive's run (2 for the first). */
+	private int run = 1;
+
 	@Version
 	private Long version;
 
@@ -170,6 +173,20 @@ class ImageRecord {
 		this.sourceBytes = source.size();
 		this.sourceSha256 = sha256;
 		this.updatedAt = now;
+	}
+
+	/** Handled in {@code run} (a redrive's); never moves back. */
+	void inRun(int run) {
+		this.run = Math.max(this.run, run);
+	}
+
+	int run() {
+		return this.run;
+	}
+
+	/** When the row's outcome was recorded (for a processed image: when its renditions were made). */
+	Instant processedAt() {
+		return this.updatedAt;
 	}
 
 	UUID uploadId() {

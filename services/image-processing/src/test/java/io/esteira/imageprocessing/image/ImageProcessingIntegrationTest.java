@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,6 +28,7 @@ import io.esteira.contracts.s3.S3ObjectEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import io.esteira.testkit.EsteiraTest;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -189,6 +192,48 @@ class ImageProcessingIntegrationTest {
 			.extracting(UploadStatusEvent::step)
 			.containsExactlyInAnyOrder("thumbnail", "thumbnail");
 		assertThat(deadLetterCount()).isZero();
+	}
+
+	@Test
+	void redriveOfAProcessedImageAnnouncesItAgainForTheNewRunWithoutRenderingIt() {
+		UUID uploadId = UUID.randomUUID();
+		String key = "images/2026/" + uploadId + "/redriven.jpg";
+		byte[] jpeg = aJpeg(640, 480);
+		String eTag = put(key, jpeg, uploadMetadata(uploadId));
+		send(created(key, jpeg.length, eTag, "0100"));
+		ImageProcessedEvent first = awaitImageEvent(uploadId);
+		awaitImagesQueueDrained();
+		long rendered = renders();
+
+		// As ingest sends it for POST /api/uploads/{id}/retry (CRM sync needed review, say): run 2, no sequencer;
+		// twice, as at-least-once delivery may.
+		S3ObjectEvent redrive = created(key, jpeg.length, eTag, null);
+		sendRedrive(redrive, 2);
+		sendRedrive(redrive, 2);
+		awaitImagesQueueDrained();
+
+		collect();
+		assertThat(this.imageEvents).filteredOn((e) -> e.uploadId().equals(uploadId))
+			.extracting(ImageProcessedEvent::run)
+			.containsExactly(1, 2);
+		ImageProcessedEvent again = this.imageEvents.stream()
+			.filter((e) -> e.uploadId().equals(uploadId) && e.run() == 2)
+			.findFirst()
+			.orElseThrow();
+		assertThat(again.renditions()).isEqualTo(first.renditions());
+		// When the renditions were made (as the row keeps it: to the microsecond).
+		assertThat(again.occurredAt()).isEqualTo(first.occurredAt().truncatedTo(ChronoUnit.MICROS));
+		assertThat(again.crmContactId()).isEqualTo("901");
+		assertThat(renders()).as("renders").isEqualTo(rendered);
+		assertThat(this.statusEvents).filteredOn((e) -> e.uploadId().equals(uploadId)
+				&& e.outcome() == StepOutcome.SUCCEEDED)
+			.extracting(UploadStatusEvent::reason)
+			.last()
+			.asString()
+			.startsWith("run 2: renditions of ")
+			.endsWith("kept, not rendered again");
+		assertThat(row(uploadId)).containsEntry("run", 2).containsEntry("status", "PROCESSED");
+		assertThat(this.meters.counter("esteira.images.events", "outcome", "resumed").count()).isGreaterThanOrEqualTo(1);
 	}
 
 	@Test
@@ -572,6 +617,19 @@ class ImageProcessingIntegrationTest {
 
 	private void send(S3ObjectEvent event) {
 		sendRaw(S3Events.encode(event, "us-east-1"));
+	}
+
+	/** Sends {@code event} as ingest's redrive of run {@code run} does (with the run as a message attribute). */
+	private void sendRedrive(S3ObjectEvent event, int run) {
+		this.sqs.sendMessage((request) -> request.queueUrl(this.infra.queueUrl(IMAGES_QUEUE))
+			.messageBody(S3Events.encode(event, "us-east-1"))
+			.messageAttributes(Map.of(S3Events.REDRIVE_RUN_ATTRIBUTE,
+					MessageAttributeValue.builder().dataType("Number").stringValue(Integer.toString(run)).build())));
+	}
+
+	/** How many images were rendered so far (timer {@code esteira.images.render}). */
+	private long renders() {
+		return this.meters.find("esteira.images.render").timers().stream().mapToLong(Timer::count).sum();
 	}
 
 	private void sendRaw(String body) {

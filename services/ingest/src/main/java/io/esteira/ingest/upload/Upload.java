@@ -58,6 +58,8 @@ public class Upload {
 
 	private Instant stuckSince;
 
+	private String stuckReason;
+
 	private int redrives;
 
 	private Instant redrivenAt;
@@ -98,6 +100,7 @@ public class Upload {
 	public boolean stepRecorded(UploadStatus implied, Instant now) {
 		this.updatedAt = now;
 		this.stuckSince = null;
+		this.stuckReason = null;
 		if (implied != null && this.status.canMoveTo(implied)) {
 			this.status = implied;
 			return true;
@@ -130,6 +133,7 @@ public class Upload {
 		}
 		this.status = UploadStatus.PROCESSING;
 		this.stuckSince = null;
+		this.stuckReason = null;
 		this.updatedAt = now;
 		this.redrivenAt = now;
 		this.redrives++;
@@ -203,6 +207,11 @@ public class Upload {
 
 	public Instant stuckSince() {
 		return this.stuckSince;
+	}
+
+	/** Where and why the stuck-upload check marked it (the stage it waits on, its last step); {@code null} if not. */
+	public String stuckReason() {
+		return this.stuckReason;
 	}
 
 	public Instant createdAt() {

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -70,6 +71,9 @@ class RedriveTest {
 
 	private IngestApi api;
 
+	/** The redrive run each announced message carried (in {@link #awaitS3Events}); {@code null} for none. */
+	private final List<String> announcedRuns = new ArrayList<>();
+
 	@BeforeEach
 	void setUp() {
 		this.infra.purgeQueues();
@@ -94,6 +98,8 @@ class RedriveTest {
 		assertThat(announced.bucket()).isEqualTo(EsteiraInfrastructure.NAMES.uploadsBucket());
 		assertThat(announced.size()).isEqualTo(TestFiles.aPng().length);
 		assertThat(announced.isObjectCreated()).isTrue();
+		// The run rides along, so that a stage already done reports again and hands on instead of ignoring it.
+		assertThat(this.announcedRuns).containsExactly("2");
 
 		// the CRM is back: the second run succeeds
 		report(id, "crm-sync", StepOutcome.SUCCEEDED, UploadStatus.COMPLETED, "contact updated");
@@ -350,10 +356,14 @@ class RedriveTest {
 		List<S3ObjectEvent> events = new ArrayList<>();
 		await().atMost(Duration.ofSeconds(10)).until(() -> {
 			List<Message> messages = this.infra.sqsClient()
-				.receiveMessage((receive) -> receive.queueUrl(this.infra.queueUrl(queue)).maxNumberOfMessages(10))
+				.receiveMessage((receive) -> receive.queueUrl(this.infra.queueUrl(queue))
+					.maxNumberOfMessages(10)
+					.messageAttributeNames(S3Events.REDRIVE_RUN_ATTRIBUTE))
 				.messages();
 			for (Message message : messages) {
 				events.addAll(S3Events.decode(message.body()));
+				MessageAttributeValue run = message.messageAttributes().get(S3Events.REDRIVE_RUN_ATTRIBUTE);
+				this.announcedRuns.add((run != null) ? run.stringValue() : null);
 				this.infra.sqsClient()
 					.deleteMessage((delete) -> delete.queueUrl(this.infra.queueUrl(queue))
 						.receiptHandle(message.receiptHandle()));

@@ -91,6 +91,48 @@ class StuckUploadsTest {
 	}
 
 	@Test
+	void aStuckUploadNamesTheStageItWaitsOnAndItsLastStep() {
+		UUID atCrm = anUploadIdleFor(0);
+		report(atCrm, "image-processing", "thumbnail", StepOutcome.SUCCEEDED, null);
+		UUID inThumbnail = anUploadIdleFor(0);
+		report(inThumbnail, "image-processing", "thumbnail", StepOutcome.STARTED, UploadStatus.PROCESSING);
+		UUID untouched = anUploadIdleFor(0);
+		for (UUID id : List.of(atCrm, inThumbnail, untouched)) {
+			idleFor(id, 2);
+		}
+
+		assertThat(this.stuckUploads.check().marked()).containsExactlyInAnyOrder(atCrm, inThumbnail, untouched);
+
+		assertThat(upload(atCrm).path("stuckReason").asString())
+			.startsWith("no progress for 30 min at crm-sync; last step image-processing/thumbnail SUCCEEDED at ");
+		assertThat(upload(inThumbnail).path("stuckReason").asString())
+			.startsWith("no progress for 30 min at image-processing; last step image-processing/thumbnail STARTED");
+		JsonNode waiting = upload(untouched);
+		assertThat(waiting.path("stuckReason").asString())
+			.startsWith("no progress for 30 min at image-processing; last step ingest/received SUCCEEDED");
+		assertThat(waiting.path("steps")).filteredOn((step) -> step.path("step").asString().equals("stuck-check"))
+			.singleElement()
+			.satisfies((step) -> assertThat(step.path("reason").asString())
+				.isEqualTo(waiting.path("stuckReason").asString()));
+		// The listing shows it too (the status page's source).
+		assertThat(this.api.get(IngestApi.READER_KEY, "/api/uploads?limit=10").body().path("items"))
+			.filteredOn((item) -> item.path("id").asString().equals(atCrm.toString()))
+			.singleElement()
+			.satisfies((item) -> assertThat(item.path("stuckReason").asString()).contains("at crm-sync"));
+	}
+
+	@Test
+	void stagesFollowTheLastStep() {
+		assertThat(StuckUploads.stage("image", null, null, null)).isEqualTo("image-processing");
+		assertThat(StuckUploads.stage("invoice", "ingest", "redrive", "STARTED")).isEqualTo("invoice");
+		assertThat(StuckUploads.stage("image", "ingest", "presigned", "SUCCEEDED"))
+			.isEqualTo("the client's upload (presigned, no object yet)");
+		assertThat(StuckUploads.stage("image", "image-processing", "thumbnail", "SUCCEEDED")).isEqualTo("crm-sync");
+		assertThat(StuckUploads.stage("image", "crm-sync", "crm-sync", "STARTED")).isEqualTo("crm-sync");
+		assertThat(StuckUploads.stage("invoice", "invoice", "invoice-import", "STARTED")).isEqualTo("invoice");
+	}
+
+	@Test
 	void aCheckWhileAnotherReplicaHoldsTheRoundDoesNothing() throws Exception {
 		UUID stuck = anUploadIdleFor(2);
 		try (Connection otherReplica = this.dataSource.getConnection()) {
@@ -139,6 +181,21 @@ class StuckUploadsTest {
 			.param("id", id)
 			.update();
 		return id;
+	}
+
+	private void idleFor(UUID id, int hours) {
+		this.jdbc.sql("update uploads set updated_at = :at where id = :id")
+			.param("at", Instant.now().minus(hours, ChronoUnit.HOURS).atOffset(ZoneOffset.UTC))
+			.param("id", id)
+			.update();
+	}
+
+	/** Reports a step through the status queue, as the service would, and waits until ingest recorded it. */
+	private void report(UUID id, String service, String step, StepOutcome outcome, UploadStatus status) {
+		new TestQueues(EsteiraInfrastructure.shared()).send("esteira-status",
+				JsonMapper.builder().build().writeValueAsString(new UploadStatusEvent(UUID.randomUUID(), id, service,
+						step, outcome, status, null, 1, Instant.now())));
+		await().until(() -> upload(id).path("steps").size() > 1);
 	}
 
 	private JsonNode upload(UUID id) {

@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.esteira.ingest.IngestApi;
+import io.esteira.ingest.stuck.StuckUploads;
 import io.esteira.ingest.IngestIntegrationTest;
 import io.esteira.ingest.TestFiles;
 import io.esteira.contracts.event.StepOutcome;
@@ -47,6 +48,9 @@ class StatusPageTest {
 	@Autowired
 	private JdbcClient jdbc;
 
+	@Autowired
+	private StuckUploads stuckUploads;
+
 	private IngestApi api;
 
 	@BeforeEach
@@ -70,6 +74,10 @@ class StatusPageTest {
 			.path("status")
 			.asString()
 			.equals("COMPLETED_WITH_ERRORS"));
+		// The image made no progress for two hours: the stuck check marks it with where it stopped.
+		this.jdbc.sql("update uploads set updated_at = now() - interval '2 hours' where id = :id").param("id", image)
+			.update();
+		assertThat(this.stuckUploads.check().marked()).containsExactly(image);
 		String url = "http://localhost:" + this.port + "/status#key=" + IngestApi.READER_KEY;
 
 		String dom = chromium("--dump-dom", url);
@@ -77,6 +85,8 @@ class StatusPageTest {
 		assertThat(dom).contains("data-upload-id=\"" + image + "\"", "data-upload-id=\"" + invoice + "\"");
 		assertThat(dom).contains("COMPLETED_WITH_ERRORS", "2 of 3 invoices imported", "ana@example.com",
 				"ingest/received #1 SUCCEEDED");
+		assertThat(dom).containsPattern("stuck since [^<]+: no progress for 30 min at image-processing; "
+				+ "last step ingest/received SUCCEEDED at ");
 		assertThat(dom).contains("<p id=\"error\" role=\"alert\"></p>");
 
 		Path screenshot = Paths.get("target", "surefire-reports", "status-page.png").toAbsolutePath();

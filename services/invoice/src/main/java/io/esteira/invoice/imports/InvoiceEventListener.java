@@ -7,6 +7,7 @@ import io.esteira.platform.aws.EsteiraAwsProperties;
 import io.esteira.platform.retry.RetryPolicies;
 import io.esteira.platform.retry.RetryPolicy;
 import io.esteira.platform.retry.StepDelivery;
+import io.esteira.contracts.s3.S3Events;
 import io.esteira.contracts.s3.S3ObjectEvent;
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.awspring.cloud.sqs.listener.SqsHeaders;
@@ -59,6 +60,7 @@ class InvoiceEventListener {
 	void onS3Event(String body,
 			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
 					required = false) String receiveCount,
+			@Header(name = S3Events.REDRIVE_RUN_ATTRIBUTE, required = false) Object redriveRun,
 			Visibility visibility) {
 		StepDelivery delivery = new StepDelivery(this.retry, receiveCount, visibility);
 		// Not an S3 event: made visible at once and thrown, no retry will make it one.
@@ -78,14 +80,14 @@ class InvoiceEventListener {
 						event.key());
 			}
 			else {
-				importObject(event, delivery);
+				importObject(event, delivery, S3Events.redriveRun(redriveRun));
 			}
 		}
 	}
 
-	private void importObject(S3ObjectEvent event, StepDelivery delivery) {
+	private void importObject(S3ObjectEvent event, StepDelivery delivery, int redriveRun) {
 		try {
-			this.imports.importObject(event, delivery.attempt());
+			this.imports.importObject(event, delivery.attempt(), redriveRun);
 		}
 		catch (RuntimeException ex) {
 			// Replaces the large-file visibility too: the retry comes after the policy's delay, not 15 minutes.

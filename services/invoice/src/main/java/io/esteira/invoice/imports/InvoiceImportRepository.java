@@ -37,15 +37,16 @@ class InvoiceImportRepository {
 	 * written again under the same upload (another ETag), or one whose import FAILED (a redrive), is imported again.
 	 * @return whether this caller should run the import
 	 */
-	boolean claim(UUID uploadId, String bucket, String objectKey, String eTag, Instant startedAt) {
+	boolean claim(UUID uploadId, String bucket, String objectKey, String eTag, int run, Instant startedAt) {
 		return this.jdbc.sql("""
-				INSERT INTO invoice_imports (upload_id, bucket, object_key, e_tag, status, started_at)
-				VALUES (:uploadId, :bucket, :objectKey, :eTag, 'PROCESSING', :startedAt)
+				INSERT INTO invoice_imports (upload_id, bucket, object_key, e_tag, status, started_at, run)
+				VALUES (:uploadId, :bucket, :objectKey, :eTag, 'PROCESSING', :startedAt, :run)
 				ON CONFLICT (upload_id) DO UPDATE
 				  SET bucket = excluded.bucket, object_key = excluded.object_key, e_tag = excluded.e_tag,
 				      status = excluded.status, accepted = 0, duplicates = 0, conflicts = 0, rejected = 0,
 				      errors = '[]', started_at = excluded.started_at, finished_at = NULL,
-				      format = NULL, error_report_key = NULL, parse_store_millis = NULL, total_errors = 0
+				      format = NULL, error_report_key = NULL, parse_store_millis = NULL, total_errors = 0,
+				      run = GREATEST(invoice_imports.run, excluded.run)
 				  WHERE invoice_imports.e_tag IS DISTINCT FROM excluded.e_tag OR invoice_imports.status = 'FAILED'
 				""")
 			.param("uploadId", uploadId)
@@ -53,6 +54,24 @@ class InvoiceImportRepository {
 			.param("objectKey", objectKey)
 			.param("eTag", eTag)
 			.param("startedAt", utc(startedAt))
+			.param("run", Math.max(1, run))
+			.update() == 1;
+	}
+
+	/**
+	 * Takes a redrive's run for an import of {@code uploadId}'s object at {@code eTag} that finished (COMPLETED,
+	 * COMPLETED_WITH_ERRORS, REJECTED) in an earlier run, so that its outcome is reported once for the new run.
+	 * @return whether this caller should report it again
+	 */
+	boolean takeRun(UUID uploadId, String eTag, int run) {
+		return this.jdbc.sql("""
+				UPDATE invoice_imports SET run = :run
+				WHERE upload_id = :uploadId AND e_tag = :eTag AND run < :run
+				  AND status IN ('COMPLETED', 'COMPLETED_WITH_ERRORS', 'REJECTED')
+				""")
+			.param("run", run)
+			.param("uploadId", uploadId)
+			.param("eTag", eTag)
 			.update() == 1;
 	}
 

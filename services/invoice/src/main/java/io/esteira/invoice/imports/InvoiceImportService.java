@@ -109,6 +109,18 @@ public class InvoiceImportService {
 	 */
 	@Transactional
 	public void importObject(S3ObjectEvent event, int attempt) {
+		importObject(event, attempt, 0);
+	}
+
+	/**
+	 * Imports the object an {@code ObjectCreated} event announces, which may be a redrive's ({@code POST
+	 * /api/uploads/{id}/retry}): an import of this object version that FAILED runs again; one that finished is not
+	 * run again, its outcome is reported again for the new run (once).
+	 * @param attempt the delivery's attempt number (1-based), put on the status events
+	 * @param redriveRun the run a redrive's notification starts (2 for the first), 0 for S3's own events
+	 */
+	@Transactional
+	public void importObject(S3ObjectEvent event, int attempt, int redriveRun) {
 		ResponseInputStream<GetObjectResponse> object;
 		try {
 			object = this.s3.getObject((request) -> request.bucket(event.bucket()).key(event.key()));
@@ -125,9 +137,13 @@ public class InvoiceImportService {
 			this.tracing.continueInTransaction(uploadId, response.metadata(), IMPORT_STEP);
 			String eTag = Optional.ofNullable(S3Events.unquoteETag(response.eTag())).orElse(event.eTag());
 			Instant startedAt = this.clock.instant();
-			if (!this.imports.claim(uploadId, event.bucket(), event.key(), eTag, startedAt)) {
-				logger.info("Upload {} (ETag {}) is already imported; redelivered event ignored", uploadId, eTag);
+			if (!this.imports.claim(uploadId, event.bucket(), event.key(), eTag, redriveRun, startedAt)) {
 				object.abort();
+				if (redriveRun > 1 && this.imports.takeRun(uploadId, eTag, redriveRun)) {
+					reportAgain(new Step(uploadId, event, attempt), redriveRun);
+					return;
+				}
+				logger.info("Upload {} (ETag {}) is already imported; redelivered event ignored", uploadId, eTag);
 				return;
 			}
 			Step step = new Step(uploadId, event, attempt);
@@ -142,6 +158,18 @@ public class InvoiceImportService {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** A redrive of a finished import: its outcome, as recorded, for the new run; nothing is imported again. */
+	private void reportAgain(Step step, int run) {
+		ImportSummary done = this.imports.find(step.uploadId()).orElseThrow();
+		UploadStatus status = UploadStatus.valueOf(done.status());
+		publish(step, IMPORT_STEP, StepOutcome.STARTED, UploadStatus.PROCESSING, null);
+		publish(step, IMPORT_STEP, (status == UploadStatus.REJECTED) ? StepOutcome.REJECTED : StepOutcome.SUCCEEDED,
+				status, "run " + run + ": imported at " + done.finishedAt() + ", not again (" + done.accepted()
+						+ " accepted, " + done.duplicates() + " duplicates, " + done.rejected() + " rejected)");
+		logger.info("Upload {}: redrive run {} of a finished import ({}); reported again", step.uploadId(), run,
+				status);
 	}
 
 	private void run(ResponseInputStream<GetObjectResponse> object, Step step, Instant startedAt, ImportTally tally,

@@ -120,6 +120,33 @@ class InvoiceImportIntegrationTest {
 	}
 
 	@Test
+	void redriveOfAFinishedImportReportsItAgainForTheNewRunWithoutImportingAgain() {
+		UUID uploadId = UUID.randomUUID();
+		S3ObjectEvent event = this.pipeline.upload(invoiceKey(uploadId), InvoiceFiles.threeValidInvoices(), uploadId);
+		this.pipeline.announce(event);
+		awaitFinalStatus(uploadId);
+		await().atMost(PATIENCE).until(this.pipeline::invoicesQueueIsSettled);
+
+		// The upload was retried (its report was lost, say, and the stuck check flagged it): run 2, sent twice.
+		this.pipeline.announceRedrive(event, 2);
+		this.pipeline.announceRedrive(event, 2);
+
+		List<UploadStatusEvent> reports = await().atMost(PATIENCE)
+			.until(() -> this.pipeline.statusEvents(uploadId), (events) -> events.size() >= 4);
+		await().atMost(PATIENCE).until(this.pipeline::invoicesQueueIsSettled);
+		assertThat(this.pipeline.statusEvents(uploadId)).hasSize(4);
+		assertThat(reports).extracting(UploadStatusEvent::outcome, UploadStatusEvent::status)
+			.containsExactly(tuple(StepOutcome.STARTED, UploadStatus.PROCESSING),
+					tuple(StepOutcome.SUCCEEDED, UploadStatus.COMPLETED),
+					tuple(StepOutcome.STARTED, UploadStatus.PROCESSING),
+					tuple(StepOutcome.SUCCEEDED, UploadStatus.COMPLETED));
+		assertThat(reports.get(3).reason()).startsWith("run 2: imported at ")
+			.endsWith(", not again (3 accepted, 0 duplicates, 0 rejected)");
+		assertThat(count("SELECT count(*) FROM invoices WHERE upload_id = ?", uploadId)).isEqualTo(3);
+		assertThat(count("SELECT count(*) FROM invoice_imports WHERE run = 2", null)).isEqualTo(1);
+	}
+
+	@Test
 	void overwrittenObjectIsImportedAgainWithoutTouchingStoredInvoices() {
 		UUID uploadId = UUID.randomUUID();
 		this.pipeline.announce(this.pipeline.upload(invoiceKey(uploadId),

@@ -12,10 +12,17 @@ import java.util.UUID;
  * @param occurredAt when the thumbnails were done
  * @param uploadedAt when the source object was stored (its S3 event's time): how late the photo already is; may be
  * {@code null} (events published before it was added)
+ * @param run the upload's pipeline run this event belongs to: 1, or the redrive's run ({@code POST
+ * /api/uploads/{id}/retry}; 2 for the first), which CRM sync takes as a reason to sync an upload it had ended for
+ * review or as failed again; 1 when absent (events published before it was added)
  */
 public record ImageProcessedEvent(UUID eventId, UUID uploadId, String sourceBucket, String sourceKey,
 		String crmContactId, String customerEmail, String customerPhone, List<Rendition> renditions,
-		Instant occurredAt, Instant uploadedAt) {
+		Instant occurredAt, Instant uploadedAt, Integer run) {
+
+	public ImageProcessedEvent {
+		run = (run == null || run < 1) ? 1 : run;
+	}
 
 	/** One thumbnail in the output bucket. */
 	public record Rendition(String name, String bucket, String key, int width, int height, long bytes,

@@ -23,9 +23,37 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class S3Events {
 
+	/**
+	 * The SQS message attribute (a number) on a notification that ingest sends again for a redrive
+	 * ({@code POST /api/uploads/{id}/retry}): the pipeline run it starts (2 for the first redrive). S3's own
+	 * notifications never carry it. A service whose step already ended for the object reports that outcome again for
+	 * the new run and hands on to the next stage, instead of doing the work twice or ignoring it as a duplicate.
+	 */
+	public static final String REDRIVE_RUN_ATTRIBUTE = "EsteiraRedriveRun";
+
+	/** More redrives of one upload than anyone would ask for: a larger run number is not one. */
+	private static final int MAX_RUN = 1_000_000;
+
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
 	private S3Events() {
+	}
+
+	/**
+	 * The run of a redrive's notification from its {@link #REDRIVE_RUN_ATTRIBUTE} (as a message header: a number or
+	 * its text); 0 when the message has none (S3's own) or it is not a run number.
+	 */
+	public static int redriveRun(Object attribute) {
+		if (attribute == null) {
+			return 0;
+		}
+		try {
+			int run = Integer.parseInt(attribute.toString().strip());
+			return (run >= 2 && run <= MAX_RUN) ? run : 0;
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
 	}
 
 	/**

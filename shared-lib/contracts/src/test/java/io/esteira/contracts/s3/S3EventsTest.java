@@ -70,6 +70,16 @@ class S3EventsTest {
 		assertThat(S3ObjectEvent.compareSequencers(null, "01")).isNegative();
 	}
 
+	@Test
+	void aRedriveRunIsANumberFromTwoOnAndAnythingElseIsNone() {
+		assertThat(S3Events.redriveRun("2")).isEqualTo(2);
+		assertThat(S3Events.redriveRun(7L)).isEqualTo(7);
+		assertThat(S3Events.redriveRun(" 3 ")).isEqualTo(3);
+		for (Object notARun : new Object[] { null, "", "1", "0", "-2", "two", "2.5", "99999999999" }) {
+			assertThat(S3Events.redriveRun(notARun)).as("%s", notARun).isZero();
+		}
+	}
+
 	static String anS3Event(String encodedKey) {
 		return """
 				{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",

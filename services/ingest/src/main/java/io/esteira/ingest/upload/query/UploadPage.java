@@ -17,10 +17,11 @@ public record UploadPage(List<Summary> items, String nextCursor) {
 	 * An upload in a listing (no timeline: {@code GET /api/uploads/{id}} has it).
 	 *
 	 * @param stuckSince when the stuck-upload check marked it, {@code null} if it is not stuck
+	 * @param stuckReason the stage it waits on and its last step, when stuck
 	 */
 	public record Summary(UUID id, String kind, UploadStatus status, String originalFilename, String contentType,
 			long sizeBytes, String customerEmail, String customerPhone, String crmContactId, String externalRef,
-			Instant stuckSince, Instant createdAt, Instant updatedAt) {
+			Instant stuckSince, String stuckReason, Instant createdAt, Instant updatedAt) {
 	}
 
 }

@@ -74,7 +74,7 @@ class UploadSearch {
 		}
 		StringBuilder sql = new StringBuilder("""
 				select id, kind, status, original_filename, content_type, size_bytes, customer_email, customer_phone,
-				       crm_contact_id, external_ref, stuck_since, created_at, updated_at
+				       crm_contact_id, external_ref, stuck_since, stuck_reason, created_at, updated_at
 				from uploads where true""");
 		Map<String, Object> params = new LinkedHashMap<>();
 		if (filter.status() != null) {
@@ -120,7 +120,8 @@ class UploadSearch {
 				UploadStatus.valueOf(rs.getString("status")), rs.getString("original_filename"),
 				rs.getString("content_type"), rs.getLong("size_bytes"), rs.getString("customer_email"),
 				rs.getString("customer_phone"), rs.getString("crm_contact_id"), rs.getString("external_ref"),
-				instant(rs, "stuck_since"), instant(rs, "created_at"), instant(rs, "updated_at"));
+				instant(rs, "stuck_since"), rs.getString("stuck_reason"), instant(rs, "created_at"),
+				instant(rs, "updated_at"));
 	}
 
 	private static Instant instant(ResultSet rs, String column) throws SQLException {

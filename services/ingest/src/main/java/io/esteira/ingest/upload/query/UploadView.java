@@ -19,14 +19,15 @@ import io.esteira.ingest.upload.timeline.TimelineStep;
  * @param hasCallback whether the final status is POSTed to a callback URL (the URL itself is not shown)
  * @param awaitingObject a direct upload whose object no service has reported on yet
  * @param stuckSince when the stuck-upload check found it without progress; {@code null} if it is not stuck
+ * @param stuckReason the stage it waits on and its last step, when stuck
  * @param steps every step report, oldest first, as received
  * @param timeline the steps merged per run: a {@code STARTED} report and the report that ended the same step
  * (same service, step and attempt) make one entry with start and end
  */
 public record UploadView(UUID id, String kind, UploadStatus status, String originalFilename, String contentType,
 		long sizeBytes, String objectKey, String customerEmail, String customerPhone, String crmContactId,
-		String externalRef, boolean hasCallback, boolean awaitingObject, Instant stuckSince, Instant createdAt,
-		Instant updatedAt, List<TimelineStep> steps, List<TimelineRun> timeline) {
+		String externalRef, boolean hasCallback, boolean awaitingObject, Instant stuckSince, String stuckReason,
+		Instant createdAt, Instant updatedAt, List<TimelineStep> steps, List<TimelineRun> timeline) {
 
 	/** The upload with its step reports, oldest first, and their runs. */
 	static UploadView of(Upload upload, List<TimelineStep> steps) {
@@ -34,7 +35,7 @@ public record UploadView(UUID id, String kind, UploadStatus status, String origi
 		return new UploadView(upload.id(), upload.kind().value(), upload.status(), upload.originalFilename(),
 				upload.contentType(), upload.sizeBytes(), upload.objectKey(), customer.email(), customer.phone(),
 				customer.crmContactId(), customer.externalRef(), upload.callbackUrl() != null, upload.awaitingObject(),
-				upload.stuckSince(), upload.createdAt(), upload.updatedAt(), steps, TimelineRun.of(steps));
+				upload.stuckSince(), upload.stuckReason(), upload.createdAt(), upload.updatedAt(), steps, TimelineRun.of(steps));
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.esteira.ingest.upload.redrive;
 
+import java.util.Map;
+
 import io.esteira.contracts.s3.S3Events;
 import io.esteira.contracts.s3.S3ObjectEvent;
 import io.esteira.ingest.upload.RedriveRequested;
@@ -8,6 +10,7 @@ import io.esteira.platform.aws.EsteiraAwsProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -15,7 +18,9 @@ import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Sends a committed redrive to the queue of the upload's kind as an S3 {@code ObjectCreated:Put} notification for the
- * original object (same format as S3's own, so the processing services need nothing new). Runs from the outbox: a
+ * original object (same format as S3's own), with the run it starts as message attribute
+ * {@link S3Events#REDRIVE_RUN_ATTRIBUTE}: a service whose step already ended for the object reports that outcome for
+ * the new run and hands on, so the upload resumes at the stage that failed. Runs from the outbox: a
  * failed send is retried on restart, and the consumers are idempotent if one goes out twice. The notification carries
  * no sequencer: S3's sequencers are opaque and only comparable with each other, so any value made up here would sort
  * before or after the object's real events by accident. Consumers process an upload that has not completed again
@@ -52,7 +57,13 @@ class RedriveSender {
 		String body = S3Events.encode(new S3ObjectEvent("ObjectCreated:Put", redrive.requestedAt(), redrive.bucket(),
 				redrive.key(), redrive.size(), redrive.eTag(), null, null), this.region);
 		String url = this.sqs.getQueueUrl((request) -> request.queueName(queue)).join().queueUrl();
-		this.sqs.sendMessage((send) -> send.queueUrl(url).messageBody(body)).join();
+		MessageAttributeValue run = MessageAttributeValue.builder()
+			.dataType("Number")
+			.stringValue(Integer.toString(redrive.run()))
+			.build();
+		this.sqs.sendMessage((send) -> send.queueUrl(url)
+			.messageBody(body)
+			.messageAttributes(Map.of(S3Events.REDRIVE_RUN_ATTRIBUTE, run))).join();
 		logger.info("Upload {}: redrive run {} sent to {} for s3://{}/{}", redrive.uploadId(), redrive.run(), queue,
 				redrive.bucket(), redrive.key());
 	}
