@@ -1,10 +1,15 @@
 package io.esteira.testkit;
 
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -36,7 +41,10 @@ public final class TestHubSpot {
 	}
 
 	public static TestHubSpot start() {
-		WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().globalTemplating(true));
+		MarkerSearch search = new MarkerSearch();
+		WireMockServer server = new WireMockServer(
+				options().bindAddress("127.0.0.1").dynamicPort().globalTemplating(true).extensions(search));
+		search.journal = server;
 		server.start();
 		TestHubSpot hubSpot = new TestHubSpot(server);
 		hubSpot.stubDefaults();
@@ -63,6 +71,77 @@ public final class TestHubSpot {
 
 	private void stubDefaults() {
 		stubHubSpot(this.server::stubFor);
+		// In this process only (the extension reads this server's journal): a search of tasks or notes by the
+		// marker crm-sync writes into their body finds the one created with it, as HubSpot's search does.
+		this.server.stubFor(post(urlPathMatching(OBJECTS + "(tasks|notes)/search")).atPriority(9)
+			.withRequestBody(containing("CONTAINS_TOKEN"))
+			.willReturn(aResponse().withStatus(200)
+				.withHeader("Content-Type", "application/json")
+				.withTransformers(MarkerSearch.NAME)));
+	}
+
+	/**
+	 * Answers a search of tasks or notes whose body contains a token (the marker crm-sync writes into them) with the
+	 * ones created with that marker ({@code objectWriteTraceId}), read from the journal of created objects: what
+	 * crm-sync relies on after a crash between creating a task and storing its id.
+	 */
+	private static final class MarkerSearch implements ResponseDefinitionTransformerV2 {
+
+		static final String NAME = "esteira-marker-search";
+
+		private static final Pattern VALUE = Pattern.compile("\"value\"\\s*:\\s*\"([^\"]+)\"");
+
+		private static final Pattern CREATED = Pattern.compile(
+				"\\{\"id\":\"([0-9]+)\",\"properties\":\\{\"(hs_task_body|hs_note_body)\":\"([^\"]*)\"\\},"
+						+ "\"objectWriteTraceId\":\"([^\"]+)\"");
+
+		private volatile WireMockServer journal;
+
+		@Override
+		public String getName() {
+			return NAME;
+		}
+
+		@Override
+		public boolean applyGlobally() {
+			return false;
+		}
+
+		@Override
+		public ResponseDefinition transform(ServeEvent search) {
+			Matcher value = VALUE.matcher(search.getRequest().getBodyAsString());
+			String type = search.getRequest().getUrl().contains("/tasks/") ? "tasks" : "notes";
+			StringBuilder results = new StringBuilder();
+			int total = 0;
+			if (value.find() && this.journal != null) {
+				String marker = value.group(1);
+				for (ServeEvent event : this.journal.getAllServeEvents()) {
+					if (!event.getRequest().getUrl().matches(OBJECTS + type + "/batch/create")
+							|| event.getResponse() == null || event.getResponse().getStatus() / 100 != 2) {
+						continue;
+					}
+					Matcher created = CREATED.matcher(event.getResponse().getBodyAsString());
+					while (created.find()) {
+						if (created.group(4).equals(marker)) {
+							results.append((total++ == 0) ? "" : ",")
+								.append("{\"id\":\"")
+								.append(created.group(1))
+								.append("\",\"properties\":{\"")
+								.append(created.group(2))
+								.append("\":\"")
+								.append(created.group(3))
+								.append(" ")
+								.append(marker)
+								.append("\"}}");
+						}
+					}
+				}
+			}
+			return ResponseDefinitionBuilder.like(search.getResponseDefinition())
+				.withBody("{\"total\":" + total + ",\"results\":[" + results + "]}")
+				.build();
+		}
+
 	}
 
 	/**

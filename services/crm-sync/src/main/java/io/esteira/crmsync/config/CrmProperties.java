@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -149,9 +150,15 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 	 * delivery of the same upload or contact meanwhile is retried when the lease ends, and takes the claim over if it
 	 * was not given back (the holder crashed). Keep it near the image-events queue's visibility timeout, longer than
 	 * a sync takes (default 60 s)
+	 * @param outageAfter CRM requests failing in a row (5xx, timeouts, resets) that make an outage: calls pause, the
+	 * consumer stops, and the uploads waiting spend no attempts on it (default 5)
+	 * @param outagePause the first pause of an outage; each failed probe after a pause doubles it (default 30 s)
+	 * @param outageMaxPause the longest pause of an outage (default 5 min)
 	 */
 	public record Retry(@DefaultValue("5m") @NotNull Duration credentialsPause,
-			@DefaultValue("2m") @NotNull Duration claimTimeout, @DefaultValue("60s") @NotNull Duration syncLease) {
+			@DefaultValue("2m") @NotNull Duration claimTimeout, @DefaultValue("60s") @NotNull Duration syncLease,
+			@DefaultValue("5") @Positive int outageAfter, @DefaultValue("30s") @NotNull Duration outagePause,
+			@DefaultValue("5m") @NotNull Duration outageMaxPause) {
 	}
 
 	/**

@@ -71,7 +71,8 @@ class CrmSyncConfiguration {
 	CrmRequestGate crmRequestGate(CrmRateLimiter limiter, CrmAvailability availability, Clock clock,
 			CrmProperties crm) {
 		return new CrmCallGate(limiter, availability, clock, crm.rateLimit().dailyResetZone(),
-				crm.retry().credentialsPause());
+				crm.retry().credentialsPause(), new CrmCallGate.Outage(crm.retry().outageAfter(),
+						crm.retry().outagePause(), crm.retry().outageMaxPause()));
 	}
 
 	/** The adapter chosen by {@code esteira.crm.adapter}; every request it sends passes the gate. */

@@ -3,7 +3,8 @@ package io.esteira.crmsync.crm;
 /**
  * What stands before every request an adapter sends: {@link #beforeRequest} waits for the rate limit (back-pressure:
  * the caller's thread waits, the consumer receives nothing meanwhile) or refuses when calls are paused or the wait
- * would be too long; {@link #onUnavailable} hears how the CRM answered when it could not serve.
+ * would be too long; {@link #onUnavailable} hears how the CRM answered when it could not serve, {@link #onServed}
+ * that it could.
  */
 public interface CrmRequestGate {
 
@@ -30,8 +31,17 @@ public interface CrmRequestGate {
 	default void beforeRequest(Kind kind) {
 	}
 
-	/** Called with every whole-request failure, before it is thrown. */
-	default void onUnavailable(CrmUnavailableException failure) {
+	/**
+	 * Called with every whole-request failure, before it is thrown.
+	 * @return what to throw: {@code failure}, or what it turned out to be (a failure that shows the CRM is down is a
+	 * reason to pause, not an attempt)
+	 */
+	default CrmUnavailableException onUnavailable(CrmUnavailableException failure) {
+		return failure;
+	}
+
+	/** Called when the CRM served a request (a 2xx answer): it is up. */
+	default void onServed() {
 	}
 
 }

@@ -25,6 +25,12 @@ public final class CrmUnavailableException extends CrmException {
 		CREDENTIALS_REFUSED,
 
 		/**
+		 * The CRM failed several requests in a row (5xx, timeouts, resets): it is down, calls pause for a while
+		 * instead of spending every upload's attempts on it ({@code esteira.crm.retry.outage-*}).
+		 */
+		OUTAGE,
+
+		/**
 		 * Our own rate limit has no token for longer than we wait ({@code esteira.crm.rate-limit.max-wait}), or another
 		 * delivery is working on the same upload or contact: nothing was asked of the CRM, so this is back-pressure,
 		 * not a failed attempt.
@@ -62,15 +68,20 @@ public final class CrmUnavailableException extends CrmException {
 
 	/**
 	 * Whether this counts as a delivery attempt: only the CRM's own failures (5xx, timeouts, resets, its 429) do.
-	 * Waiting for our own limiter, for another delivery, or for a pause (daily quota, refused token) to end does not.
+	 * Waiting for our own limiter, for another delivery, or for a pause (daily quota, refused token, an outage) to end
+	 * does not.
 	 */
 	public boolean countsAsAttempt() {
 		return this.reason == Reason.TRANSIENT || this.reason == Reason.RATE_LIMITED;
 	}
 
-	/** Whether every request fails until something changes (daily quota reset, new token): stop consuming. */
+	/**
+	 * Whether every request fails until something changes (daily quota reset, new token, the CRM back up): stop
+	 * consuming.
+	 */
 	public boolean pausesTheConsumer() {
-		return this.reason == Reason.DAILY_LIMIT || this.reason == Reason.CREDENTIALS_REFUSED;
+		return this.reason == Reason.DAILY_LIMIT || this.reason == Reason.CREDENTIALS_REFUSED
+				|| this.reason == Reason.OUTAGE;
 	}
 
 }

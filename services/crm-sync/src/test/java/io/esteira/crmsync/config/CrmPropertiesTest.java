@@ -67,6 +67,9 @@ class CrmPropertiesTest {
 		assertThat(new Binder(new MapConfigurationPropertySource(Map.of())).bindOrCreate("esteira.retry",
 				RetryPolicies.class).forStep(PipelineNames.Steps.CRM_SYNC).maxAttempts()).isEqualTo(5);
 		assertThat(crm.retry().credentialsPause()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(crm.retry().outageAfter()).isEqualTo(5);
+		assertThat(crm.retry().outagePause()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(crm.retry().outageMaxPause()).isEqualTo(Duration.ofMinutes(5));
 		assertThat(crm.task().enabled()).isTrue();
 		assertThat(crm.task().body()).contains("{link}");
 		assertThat(crm.note().enabled()).isTrue();

@@ -163,7 +163,7 @@ class CrmCallGateTest {
 	}
 
 	@Test
-	void transientFailuresPauseNothingAndSpendNoTokens() {
+	void aFewTransientFailuresPauseNothingAndSpendNoTokens() {
 		CrmRateLimiter limiter = this.buckets.limiter(settings(100_000, Duration.ofSeconds(1)));
 		CrmCallGate gate = gate(limiter, ZoneOffset.UTC);
 
@@ -175,6 +175,69 @@ class CrmCallGateTest {
 		assertThat(this.availability.health().getStatus()).isEqualTo(Status.UP);
 		assertThat(this.meters.find("esteira.crm.rate.limited").counter()).isNull();
 		assertThat(limiter.availableTokens()).isEqualTo(5);
+	}
+
+	@Test
+	void failuresInARowPauseCallsAsAnOutageLongerWhileProbesFailUntilTheCrmServesAgain() {
+		CrmCallGate gate = gate(this.buckets.limiter(settings(100_000, Duration.ofSeconds(1))), ZoneOffset.UTC);
+		for (int i = 0; i < 4; i++) {
+			CrmUnavailableException failure = gate
+				.onUnavailable(new CrmUnavailableException("HubSpot answered 503 to the update of 1 contacts", null));
+			assertThat(failure.countsAsAttempt()).isTrue();
+		}
+		assertThat(this.availability.currentPause()).isEmpty();
+
+		CrmUnavailableException fifth = gate
+			.onUnavailable(new CrmUnavailableException("HubSpot answered 503 to the update of 1 contacts", null));
+
+		// The failure that shows the CRM is down is no attempt either: an outage costs an upload at most 4.
+		assertThat(fifth.reason()).isEqualTo(CrmUnavailableException.Reason.OUTAGE);
+		assertThat(fifth.countsAsAttempt()).isFalse();
+		assertThat(fifth.retryAfter()).contains(Duration.ofSeconds(30));
+		assertThat(this.availability.currentPause()).hasValueSatisfying((pause) -> {
+			assertThat(pause.reason()).isEqualTo(CrmUnavailableException.Reason.OUTAGE);
+			assertThat(pause.until()).isEqualTo(NOW.plusSeconds(30));
+			assertThat(pause.message()).startsWith("5 CRM requests failed in a row, the last: HubSpot answered 503");
+		});
+		CrmUnavailableException paused = catchThrowableOfType(CrmUnavailableException.class,
+				() -> gate.beforeRequest(CrmRequestGate.Kind.STANDARD));
+		assertThat(paused.reason()).isEqualTo(CrmUnavailableException.Reason.OUTAGE);
+		// Waiting for the CRM to come back is no attempt of the uploads held up.
+		assertThat(paused.countsAsAttempt()).isFalse();
+		assertThat(paused.pausesTheConsumer()).isTrue();
+		assertThat(this.availability.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+
+		// The pause is over (its time came); the request that probes fails too: a pause twice as long, at once.
+		this.availability.resume();
+		CrmUnavailableException probe = gate
+			.onUnavailable(new CrmUnavailableException("HubSpot could not be reached (read timed out)", null));
+		assertThat(probe.countsAsAttempt()).isFalse();
+		assertThat(this.availability.currentPause()).map(CrmAvailability.Pause::until).contains(NOW.plusSeconds(60));
+
+		// The CRM serves again: what follows counts from zero, and a new outage starts at 30 s.
+		this.availability.resume();
+		gate.onServed();
+		for (int i = 0; i < 4; i++) {
+			gate.onUnavailable(new CrmUnavailableException("HubSpot answered 502", null));
+		}
+		assertThat(this.availability.currentPause()).isEmpty();
+		gate.onUnavailable(new CrmUnavailableException("HubSpot answered 502", null));
+		assertThat(this.availability.currentPause()).map(CrmAvailability.Pause::until).contains(NOW.plusSeconds(30));
+	}
+
+	@Test
+	void anOutagePauseIsCappedAtItsLongest() {
+		CrmCallGate gate = new CrmCallGate(this.buckets.limiter(settings(100_000, Duration.ofSeconds(1))),
+				this.availability, this.clock, ZoneOffset.UTC, CREDENTIALS_PAUSE,
+				new CrmCallGate.Outage(2, Duration.ofSeconds(30), Duration.ofMinutes(2)));
+		gate.onUnavailable(new CrmUnavailableException("HubSpot answered 500", null));
+		for (int probe = 0; probe < 10; probe++) {
+			gate.onUnavailable(new CrmUnavailableException("HubSpot answered 500", null));
+			this.availability.resume();
+		}
+		gate.onUnavailable(new CrmUnavailableException("HubSpot answered 500", null));
+		assertThat(this.availability.currentPause()).map(CrmAvailability.Pause::until)
+			.contains(NOW.plus(Duration.ofMinutes(2)));
 	}
 
 	@Test

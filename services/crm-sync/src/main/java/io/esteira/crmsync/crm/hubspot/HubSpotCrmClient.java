@@ -461,6 +461,7 @@ public class HubSpotCrmClient implements CrmClient {
 			return request.exchange((req, response) -> {
 				HttpStatusCode status = response.getStatusCode();
 				if (status.is2xxSuccessful()) {
+					this.gate.onServed();
 					return (type == Void.class) ? null : response.bodyTo(type);
 				}
 				throw failure(action, status, readError(response), response.getHeaders().getFirst("Retry-After"));
@@ -475,9 +476,9 @@ public class HubSpotCrmClient implements CrmClient {
 		}
 	}
 
+	/** The failure as the gate makes of it (a sign of an outage is a pause, not an attempt). */
 	private CrmUnavailableException told(CrmUnavailableException failure) {
-		this.gate.onUnavailable(failure);
-		return failure;
+		return this.gate.onUnavailable(failure);
 	}
 
 	private RuntimeException failure(Action action, HttpStatusCode status, HubSpotError error, String retryAfter) {

@@ -231,6 +231,7 @@ public class WebhookCrmClient implements CrmClient {
 				.exchange((request, response) -> {
 					HttpStatusCode status = response.getStatusCode();
 					if (status.is2xxSuccessful()) {
+						this.gate.onServed();
 						return idIn(response.getBody().readAllBytes()).orElse(deliveryId);
 					}
 					throw failure(type, status.value(), response.getHeaders().getFirst("Retry-After"));
@@ -244,9 +245,9 @@ public class WebhookCrmClient implements CrmClient {
 		}
 	}
 
+	/** The failure as the gate makes of it (a sign of an outage is a pause, not an attempt). */
 	private CrmUnavailableException told(CrmUnavailableException failure) {
-		this.gate.onUnavailable(failure);
-		return failure;
+		return this.gate.onUnavailable(failure);
 	}
 
 	private static Optional<String> idIn(byte[] answer) {

@@ -740,8 +740,9 @@ class HubSpotCrmClientTest {
 		}
 
 		@Override
-		public void onUnavailable(CrmUnavailableException failure) {
+		public CrmUnavailableException onUnavailable(CrmUnavailableException failure) {
 			this.failures.add(failure);
+			return failure;
 		}
 
 	}

@@ -268,8 +268,9 @@ class WebhookCrmClientTest {
 		}
 
 		@Override
-		public void onUnavailable(CrmUnavailableException failure) {
+		public CrmUnavailableException onUnavailable(CrmUnavailableException failure) {
 			this.failures.add(failure);
+			return failure;
 		}
 
 	}
