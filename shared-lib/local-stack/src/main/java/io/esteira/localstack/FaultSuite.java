@@ -241,7 +241,7 @@ public final class FaultSuite {
 		stream.awaitPosts();
 		List<Posted> accepted = List.copyOf(posted);
 		Map<UUID, Ended> ended = awaitEnded(accepted);
-		awaitQuietJournal();
+		this.journal.awaitQuiet();
 		awaitOwnersTold(accepted, ended);
 		evaluate(scenario, accepted, ended, stream.refusals(), faultEnd);
 	}
@@ -554,18 +554,6 @@ public final class FaultSuite {
 		}
 	}
 
-	/** Waits until the HubSpot stand-in has received nothing new for 3 s (at most 60 s): tasks and notes come last. */
-	private void awaitQuietJournal() {
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		long last = -1;
-		int quiet = 0;
-		while (quiet < 3 && System.nanoTime() < deadline) {
-			long count = this.journal.count();
-			quiet = (count == last) ? quiet + 1 : 0;
-			last = count;
-			sleep(Duration.ofSeconds(1));
-		}
-	}
 
 	private void evaluate(Scenario scenario, List<Posted> posted, Map<UUID, Ended> ended, int refusals,
 			Instant faultEnd) throws SQLException {

@@ -89,6 +89,28 @@ public final class HubSpotJournal {
 		return journal.path("meta").path("total").asLong();
 	}
 
+	/**
+	 * Waits until the journal has had nothing new for 3 s (at most 60 s): crm-sync tells the contact's owner (task,
+	 * note) right after the upload's sync commits, so those calls may come after the upload's status.
+	 */
+	public void awaitQuiet() {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		long last = -1;
+		int quiet = 0;
+		while (quiet < 3 && System.nanoTime() < deadline) {
+			long count = count();
+			quiet = (count == last) ? quiet + 1 : 0;
+			last = count;
+			try {
+				Thread.sleep(1000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+	}
+
 	/** Empties the journal (the stubs stay): what {@link #read()} returns next starts now. */
 	public void reset() {
 		HttpResponse<String> response = send(

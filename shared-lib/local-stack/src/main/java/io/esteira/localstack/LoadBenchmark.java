@@ -330,7 +330,7 @@ public final class LoadBenchmark {
 		Instant since = Instant.now().minusSeconds(60);
 		List<Posted> posted = post(uploads, 0, WARMUP_RATE);
 		Set<UUID> ended = awaitEnded(posted, since);
-		awaitQuietJournal();
+		this.journal.awaitQuiet();
 		line("Warm-up: %d image uploads at %d/s, %d ended, in %d s before measuring; not counted below.", uploads,
 				WARMUP_RATE, ended.size(), (System.nanoTime() - start) / 1_000_000_000);
 	}
@@ -368,7 +368,7 @@ public final class LoadBenchmark {
 		ProcessCpu.sample(pids).forEach((label, after) -> cpu.put(label, after - cpuBefore.get(label)));
 		System.out.printf("%d of %d uploads ended; waiting for the HubSpot journal to go quiet…%n", ended.size(),
 				posted.stream().filter((p) -> p.id() != null).count());
-		awaitQuietJournal();
+		this.journal.awaitQuiet();
 		List<Outcome> outcomes = outcomes(posted);
 		return new Phase(posted, outcomes, this.journal.read(), postSeconds, cpu, idle);
 	}
@@ -487,21 +487,6 @@ public final class LoadBenchmark {
 		return ended;
 	}
 
-	/**
-	 * Waits until the HubSpot stand-in has received nothing new for 3 s (at most 60 s): crm-sync tells the contact's
-	 * owner (task, note) right after the upload's sync commits, so those calls may come after the status.
-	 */
-	private void awaitQuietJournal() {
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		long last = -1;
-		int quiet = 0;
-		while (quiet < 3 && System.nanoTime() < deadline) {
-			long count = this.journal.count();
-			quiet = (count == last) ? quiet + 1 : 0;
-			last = count;
-			sleep(Duration.ofSeconds(1));
-		}
-	}
 
 	/** Each upload's timeline, read once it has ended: the {@code received} step and the first terminal status. */
 	private List<Outcome> outcomes(List<Posted> posted) {

@@ -202,7 +202,7 @@ class CrmFaultsTest {
 	}
 
 	@Test
-	void outageLongerThanTheAttemptsFailsTheStepWithTheLastErrorAndDeadLettersTheMessage() {
+	void outageLongerThanTheAttemptsFailsTheStepWithTheLastErrorAndDeadLettersTheMessageAndARedriveSyncsIt() {
 		String contactId = aContactId();
 		this.hubSpot.stubFor(HubSpotStubs.updateOf(contactId).willReturn(aResponse().withStatus(503)));
 		ImageProcessedEvent event = anImageOfContact(contactId);
@@ -218,6 +218,18 @@ class CrmFaultsTest {
 		await().atMost(Duration.ofSeconds(20)).until(this.queues::deadLetterCount, (count) -> count == 1);
 		this.queues.awaitImageEventsSettled();
 		assertThat(patchesOf(contactId)).hasSize(3);
+
+		// HubSpot is back and the upload is retried (POST /api/uploads/{id}/retry: image-processing announces it
+		// again for run 2): synced, once.
+		this.infrastructure.hubSpot().reset();
+		send(ImageEvents.inRun(event, 2));
+		UploadStatusEvent redriven = await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.queues.statusEventsFor(event.uploadId()), (reports) -> reports.size() >= 2)
+			.get(1);
+		assertThat(redriven.status()).isEqualTo(UploadStatus.COMPLETED);
+		assertThat(redriven.attempt()).isEqualTo(1);
+		this.queues.awaitImageEventsSettled();
+		assertThat(patchesOf(contactId)).hasSize(1);
 	}
 
 	@Test
