@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -308,7 +309,8 @@ public class ImageProcessingService {
 	private void recordProcessed(ImageRecord record, SourceObject source, S3ObjectEvent event, String sha256,
 			Renditions made, List<RenditionRecord> renditions, long start, int attempt) {
 		UUID uploadId = record.uploadId();
-		Instant now = this.clock.instant();
+		// To the microsecond, as the row keeps it: a redrive announces the same time again from the row.
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		record.processed(source, latestSequencer(event, record), sha256, made, renditions, millisSince(start), now);
 		this.images.save(record);
 		publishStarted(uploadId, source, now.minusNanos(System.nanoTime() - start), attempt);
