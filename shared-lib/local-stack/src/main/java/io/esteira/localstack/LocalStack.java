@@ -162,8 +162,7 @@ public final class LocalStack implements AutoCloseable {
 		LocalStack stack = new LocalStack(infrastructure, options);
 		infrastructure.beforeStop(stack::close);
 		if (options.faultProxies()) {
-			URI database = URI.create(infrastructure.database().jdbcUrl().substring("jdbc:".length()));
-			stack.proxies.put(Dependency.DATABASE, TcpProxy.to(database.getHost(), database.getPort()));
+			stack.proxies.put(Dependency.DATABASE, TcpProxy.toDatabase(infrastructure.database().jdbcUrl()));
 			stack.proxies.put(Dependency.SQS,
 					TcpProxy.to(infrastructure.sqsEndpoint().getHost(), infrastructure.sqsEndpoint().getPort()));
 			stack.proxies.put(Dependency.S3,
@@ -199,10 +198,8 @@ public final class LocalStack implements AutoCloseable {
 		command.addAll(List.of("-jar", service.jar(this.options.root()).toString()));
 		Map<String, String> properties = new LinkedHashMap<>(this.infrastructure.springProperties());
 		if (!this.proxies.isEmpty()) {
-			URI database = URI.create(this.infrastructure.database().jdbcUrl().substring("jdbc:".length()));
-			properties.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:"
-					+ this.proxies.get(Dependency.DATABASE).port() + database.getRawPath()
-					+ ((database.getRawQuery() != null) ? "?" + database.getRawQuery() : ""));
+			properties.put("spring.datasource.url",
+					this.proxies.get(Dependency.DATABASE).jdbcUrl(this.infrastructure.database().jdbcUrl()));
 			properties.put("spring.cloud.aws.sqs.endpoint",
 					"http://127.0.0.1:" + this.proxies.get(Dependency.SQS).port());
 			properties.put("spring.cloud.aws.s3.endpoint", "http://127.0.0.1:" + this.proxies.get(Dependency.S3).port());

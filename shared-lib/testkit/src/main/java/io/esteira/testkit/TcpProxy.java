@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,6 +41,19 @@ public final class TcpProxy implements AutoCloseable {
 		TcpProxy proxy = new TcpProxy(new InetSocketAddress(host, port), Ports.free());
 		proxy.restore();
 		return proxy;
+	}
+
+	/** A proxy to the PostgreSQL server of a JDBC URL ({@code jdbc:postgresql://host:port/db?...}), listening. */
+	public static TcpProxy toDatabase(String jdbcUrl) {
+		URI database = URI.create(jdbcUrl.substring("jdbc:".length()));
+		return to(database.getHost(), database.getPort());
+	}
+
+	/** {@code jdbcUrl} (of the server this proxy stands before) through this proxy: same database and parameters. */
+	public String jdbcUrl(String jdbcUrl) {
+		URI database = URI.create(jdbcUrl.substring("jdbc:".length()));
+		return "jdbc:postgresql://127.0.0.1:" + this.port + database.getRawPath()
+				+ ((database.getRawQuery() != null) ? "?" + database.getRawQuery() : "");
 	}
 
 	/** Where the services connect instead of the stand-in. */
