@@ -6,7 +6,6 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +37,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.testkit.EsteiraInfrastructure;
@@ -365,8 +363,9 @@ public final class FaultSuite {
 		return out.toByteArray();
 	}
 
-	/** A semicolon CSV of {@code rows} valid invoices (Brazilian spelling), numbered from a fresh range. */
-	private static byte[] largeInvoiceFileOf(int rows) {
+	/** A semicolon CSV of {@link #LARGE_FILE_ROWS} valid invoices (Brazilian spelling), numbered from a fresh range. */
+	private static byte[] largeInvoiceFile() {
+		int rows = LARGE_FILE_ROWS;
 		int first = invoiceNumbers.getAndAdd(rows);
 		String date = LocalDate.now().format(DateTimeFormatter.ofPattern("dd/MM/yyyy"));
 		StringBuilder csv = new StringBuilder(rows * 48).append("numero;cliente;valor;data\n");
@@ -375,10 +374,6 @@ public final class FaultSuite {
 				.append(",50;").append(date).append('\n');
 		}
 		return csv.toString().getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static byte[] largeInvoiceFile() {
-		return largeInvoiceFileOf(LARGE_FILE_ROWS);
 	}
 
 	/** The stream of uploads: an image every {@code 1/rate} s, an invoice file every fifth, until stopped. */

@@ -163,7 +163,7 @@ public class ImageProcessingService {
 		else {
 			record = new ImageRecord(uploadId, this.clock.instant());
 		}
-		record.inRun(Math.max(redriveRun, record.run()));
+		record.inRun(redriveRun);
 		return processObject(record, source, event, attempt);
 	}
 
