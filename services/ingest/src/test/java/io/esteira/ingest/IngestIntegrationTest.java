@@ -32,6 +32,8 @@ import org.springframework.context.annotation.Import;
 		"spring.cloud.aws.sns.endpoint=${esteira.crm.hubspot.base-url}",
 		"esteira.ingest.notifications.topic-arn=" + TestNotifications.TOPIC_ARN,
 		"esteira.ingest.notifications.callback-secret=" + TestNotifications.CALLBACK_SECRET,
+		// Foreign objects' keyed ids, so a test can work one out (ForeignObjectIds).
+		"esteira.ingest.foreign-objects.id-secret=test-foreign-object-id-secret",
 		"esteira.retry.steps.notified.initial-interval=1s", "esteira.retry.steps.notified.backoff-rate=1.5",
 		"esteira.outbox.check-interval=200ms",
 		// Status reports: 3 deliveries like the test kit's queues, 4 s then 6 s apart (longer than the queues' 3 s

@@ -23,7 +23,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings, the clock, multipart limits derived from {@link IngestProperties#maxUploadSize()}, the presigner for a
+ * Settings, the clock, multipart limits derived from {@link IngestProperties#maxSize()}, the presigner for a
  * public S3 endpoint, scheduling (stuck check, notification retries) and asynchronous notification delivery.
  */
 @Configuration(proxyBeanMethods = false)
@@ -52,13 +52,15 @@ class IngestConfiguration {
 
 	/**
 	 * Replaces the {@code spring.servlet.multipart.*} settings so the container refuses an oversized file while
-	 * parsing it (answered 413 like our own check) with the same limit as {@code esteira.ingest.max-upload-size}.
+	 * parsing it (answered 413 like our own check) at the largest of the kinds' limits
+	 * ({@code esteira.ingest.max-size.*}); the kind's own limit is checked once the form is read.
 	 */
 	@Bean
 	MultipartConfigElement multipartConfigElement(IngestProperties properties) {
+		DataSize largest = properties.maxSize().largest();
 		MultipartConfigFactory factory = new MultipartConfigFactory();
-		factory.setMaxFileSize(properties.maxUploadSize());
-		factory.setMaxRequestSize(DataSize.ofBytes(properties.maxUploadSize().toBytes() + FORM_OVERHEAD.toBytes()));
+		factory.setMaxFileSize(largest);
+		factory.setMaxRequestSize(DataSize.ofBytes(largest.toBytes() + FORM_OVERHEAD.toBytes()));
 		return factory.createMultipartConfig();
 	}
 

@@ -11,8 +11,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * Ingest settings ({@code esteira.ingest.*}).
  *
- * @param maxUploadSize largest file accepted; larger uploads get 413. The servlet multipart limits follow it (default
- * {@code 25MB})
+ * @param maxSize largest file accepted per kind in a multipart upload; larger ones get 413 naming the limit. The
+ * servlet multipart limits follow the larger of the two
  * @param allowedTypes content types accepted per upload kind, as detected from the bytes
  * @param serverSideEncryption the {@code x-amz-server-side-encryption} requested for stored uploads: {@code AES256}
  * (SSE-S3, the default) or {@code aws:kms}; empty requests none and leaves it to the bucket's default encryption
@@ -26,12 +26,39 @@ import org.springframework.util.unit.DataSize;
  * @param stuck the stuck-upload check
  * @param deadLetters the admin move of dead-lettered messages back to their queues
  * @param queueMetrics the queue depth gauge
+ * @param foreignObjects objects other systems wrote to the uploads bucket
  */
 @ConfigurationProperties("esteira.ingest")
-public record IngestProperties(@DefaultValue("25MB") DataSize maxUploadSize, @DefaultValue AllowedTypes allowedTypes,
+public record IngestProperties(@DefaultValue MaxSize maxSize, @DefaultValue AllowedTypes allowedTypes,
 		@DefaultValue("AES256") String serverSideEncryption, @DefaultValue("5m") Duration permalinkExpiry,
-		@DefaultValue("") String publicS3Endpoint,		@DefaultValue Presign presign, @DefaultValue Listing listing, @DefaultValue Notifications notifications,
-		@DefaultValue Stuck stuck, @DefaultValue DeadLetters deadLetters, @DefaultValue QueueMetrics queueMetrics) {
+		@DefaultValue("") String publicS3Endpoint, @DefaultValue Presign presign, @DefaultValue Listing listing, @DefaultValue Notifications notifications,
+		@DefaultValue Stuck stuck, @DefaultValue DeadLetters deadLetters, @DefaultValue QueueMetrics queueMetrics,
+		@DefaultValue ForeignObjects foreignObjects) {
+
+	/** A size limit for each upload kind. */
+	public interface SizePerKind {
+
+		DataSize image();
+
+		DataSize invoice();
+
+		/** The larger of the two. */
+		default DataSize largest() {
+			return (image().toBytes() >= invoice().toBytes()) ? image() : invoice();
+		}
+
+	}
+
+	/**
+	 * Largest file of a multipart upload ({@code POST /api/uploads}), per kind.
+	 *
+	 * @param image default {@code 25MB}
+	 * @param invoice default {@code 16MB}: invoice files are text, and the invoice service reads them whole (the
+	 * fault suite's 200,000-row CSV has 8.5 MB)
+	 */
+	public record MaxSize(@DefaultValue("25MB") DataSize image,
+			@DefaultValue("16MB") DataSize invoice) implements SizePerKind {
+	}
 
 	/**
 	 * Content types accepted per kind (lower case, without parameters).
@@ -49,9 +76,21 @@ public record IngestProperties(@DefaultValue("25MB") DataSize maxUploadSize, @De
 	 * Direct uploads: a presigned PUT bound to the declared content type and size.
 	 *
 	 * @param expiry lifetime of the presigned PUT URL (default {@code 10m})
-	 * @param maxSize largest declared size (default {@code 5GB}, the largest single S3 PUT)
+	 * @param maxSize largest declared size per kind
 	 */
-	public record Presign(@DefaultValue("10m") Duration expiry, @DefaultValue("5GB") DataSize maxSize) {
+	public record Presign(@DefaultValue("10m") Duration expiry, @DefaultValue Presign.MaxSize maxSize) {
+
+		/**
+		 * Largest declared size of a direct upload, per kind.
+		 *
+		 * @param image default {@code 50MB}, image-processing's {@code max-source-bytes} (it rejects larger objects
+		 * without reading them)
+		 * @param invoice default {@code 16MB}, as for multipart uploads
+		 */
+		public record MaxSize(@DefaultValue("50MB") DataSize image,
+				@DefaultValue("16MB") DataSize invoice) implements SizePerKind {
+		}
+
 	}
 
 	/**
@@ -126,6 +165,21 @@ public record IngestProperties(@DefaultValue("25MB") DataSize maxUploadSize, @De
 	 */
 	public record QueueMetrics(@DefaultValue("5s") Duration initialDelay,
 			@DefaultValue("30s") Duration refreshInterval) {
+	}
+
+	/**
+	 * Objects other systems wrote to the uploads bucket, registered as uploads.
+	 *
+	 * @param idSecret HMAC-SHA256 key their upload ids are derived from ({@code ESTEIRA_FOREIGN_OBJECT_ID_SECRET}), so
+	 * an id (and the permalink of its thumbnail) cannot be worked out from the object's key; empty (the default)
+	 * uses a random key per process, which only ingest needs while it ties reports to objects by key
+	 */
+	public record ForeignObjects(@DefaultValue("") Secret idSecret) {
+
+		public ForeignObjects {
+			idSecret = (idSecret != null) ? idSecret : Secret.NONE;
+		}
+
 	}
 
 }

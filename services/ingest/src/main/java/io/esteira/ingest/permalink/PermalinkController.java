@@ -14,9 +14,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /files/{uploadId}/{rendition}}: the stable link written to the CRM, answered with a 302 to a freshly
- * presigned S3 URL. It needs no API key: the link is opened from the CRM by people, and the upload id is a random
- * UUID (122 random bits), so links cannot be guessed or enumerated. The redirect is not cached, because the URL it
- * points to expires.
+ * presigned S3 URL. It needs no API key: the link is opened from the CRM by people, and it names a registered upload
+ * whose id is random (122 random bits) or keyed (a foreign object's, {@code ThumbnailLinks}), so links cannot be
+ * guessed or enumerated. The redirect is not cached, because the URL it points to expires.
  */
 @RestController
 class PermalinkController {

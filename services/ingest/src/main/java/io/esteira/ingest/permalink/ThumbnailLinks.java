@@ -3,11 +3,15 @@ package io.esteira.ingest.permalink;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import io.esteira.contracts.event.Thumbnails;
+import io.esteira.contracts.event.UploadMetadata;
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.ingest.storage.S3Objects;
+import io.esteira.ingest.upload.Upload;
+import io.esteira.ingest.upload.UploadRepository;
 import io.esteira.platform.aws.EsteiraAwsProperties;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -16,11 +20,15 @@ import org.springframework.stereotype.Component;
 /**
  * Turns a permalink into a presigned GET of the thumbnail in the output bucket, at the deterministic key
  * image-processing writes ({@link Thumbnails#key}: {@code .jpg}, or {@code .png} for images with transparency when so
- * configured). The object is checked first, so a missing thumbnail is a 404 here rather than an S3 error page in the
- * user's browser.
+ * configured). Only registered uploads have permalinks: a thumbnail whose id is no upload's (such as the name-based id
+ * a processing service gives an object dropped into the bucket, which can be worked out from its key) is a 404, while
+ * that object's upload, registered under a keyed id, serves it. The object is checked first, so a missing thumbnail is
+ * a 404 here rather than an S3 error page in the user's browser.
  */
 @Component
 class ThumbnailLinks {
+
+	private final UploadRepository uploads;
 
 	private final S3Objects objects;
 
@@ -30,17 +38,22 @@ class ThumbnailLinks {
 
 	private final Duration expiry;
 
-	ThumbnailLinks(S3Objects objects, S3Presigner presigner, EsteiraAwsProperties aws, IngestProperties properties) {
+	ThumbnailLinks(UploadRepository uploads, S3Objects objects, S3Presigner presigner, EsteiraAwsProperties aws,
+			IngestProperties properties) {
+		this.uploads = uploads;
 		this.objects = objects;
 		this.presigner = presigner;
 		this.bucket = aws.outputBucket();
 		this.expiry = properties.permalinkExpiry();
 	}
 
-	/** @throws ThumbnailNotFoundException if there is no such thumbnail */
+	/** @throws ThumbnailNotFoundException if there is no such upload or no such thumbnail */
 	URI presignedUrl(UUID uploadId, String rendition) {
-		String key = Thumbnails.EXTENSIONS.stream()
-			.map((extension) -> Thumbnails.key(uploadId, rendition, extension))
+		Upload upload = this.uploads.findById(uploadId)
+			.orElseThrow(() -> new ThumbnailNotFoundException(uploadId, rendition));
+		String key = renditionOwners(upload).stream()
+			.flatMap((owner) -> Thumbnails.EXTENSIONS.stream()
+				.map((extension) -> Thumbnails.key(owner, rendition, extension)))
 			.filter((candidate) -> this.objects.head(this.bucket, candidate).isPresent())
 			.findFirst()
 			.orElseThrow(() -> new ThumbnailNotFoundException(uploadId, rendition));
@@ -54,6 +67,16 @@ class ThumbnailLinks {
 		catch (URISyntaxException ex) {
 			throw new IllegalStateException("The SDK presigned an invalid URL", ex);
 		}
+	}
+
+	/**
+	 * The ids image-processing may have written the upload's renditions under: its own, and for an object that carries
+	 * no upload id of its own (not ingest's key layout), the name-based id the services give such objects.
+	 */
+	private static List<UUID> renditionOwners(Upload upload) {
+		UUID nameBased = UploadMetadata.nameBasedUploadId(upload.bucket(), upload.objectKey());
+		boolean ownId = upload.id().equals(nameBased) || UploadMetadata.uploadIdInKey(upload.objectKey()).isPresent();
+		return ownId ? List.of(upload.id()) : List.of(upload.id(), nameBased);
 	}
 
 }

@@ -51,8 +51,11 @@ class IngestProblems extends ProblemDetailsAdvice {
 	@Override
 	protected @Nullable ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		IngestProperties.MaxSize limits = this.properties.maxSize();
 		ProblemDetail problem = problem(HttpStatus.CONTENT_TOO_LARGE, "upload-too-large", "Upload too large",
-				"The file is larger than the limit of " + this.properties.maxUploadSize().toBytes() + " bytes.");
+				"The file is larger than the largest upload limit, " + limits.largest().toBytes() + " bytes (image: "
+						+ limits.image().toBytes() + ", invoice: " + limits.invoice().toBytes() + ").");
+		problem.setProperty("limitBytes", limits.largest().toBytes());
 		return handleExceptionInternal(ex, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
 	}
 

@@ -313,9 +313,9 @@ class RedriveTest {
 
 	private IngestProperties withMove(MoveMethod move) {
 		IngestProperties p = this.properties;
-		return new IngestProperties(p.maxUploadSize(), p.allowedTypes(), p.serverSideEncryption(),
+		return new IngestProperties(p.maxSize(), p.allowedTypes(), p.serverSideEncryption(),
 				p.permalinkExpiry(), p.publicS3Endpoint(), p.presign(), p.listing(), p.notifications(), p.stuck(),
-				new IngestProperties.DeadLetters(move), p.queueMetrics());
+				new IngestProperties.DeadLetters(move), p.queueMetrics(), p.foreignObjects());
 	}
 
 	@Test

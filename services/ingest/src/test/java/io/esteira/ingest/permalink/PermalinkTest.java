@@ -36,7 +36,7 @@ class PermalinkTest {
 
 	@Test
 	void permalinkRedirectsWithoutApiKeyToAPresignedUrlThatServesTheThumbnail() throws Exception {
-		UUID uploadId = UUID.randomUUID();
+		UUID uploadId = anUpload();
 		byte[] thumbnail = TestFiles.aJpeg();
 		this.infra.s3Client()
 			.putObject((put) -> put.bucket("esteira-output")
@@ -59,7 +59,7 @@ class PermalinkTest {
 	@Test
 	void permalinkServesAPngRenditionOfAnImageWithTransparency() throws Exception {
 		// image-processing with alpha-output=PNG writes thumbnails/{id}/256.png (Thumbnails.key): same permalink.
-		UUID uploadId = UUID.randomUUID();
+		UUID uploadId = anUpload();
 		byte[] thumbnail = "a png rendition".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 		this.infra.s3Client()
 			.putObject((put) -> put.bucket("esteira-output")
@@ -84,6 +84,27 @@ class PermalinkTest {
 		assertThat(missing.status()).isEqualTo(404);
 		assertThat(missing.header("Content-Type")).startsWith("application/problem+json");
 		assertThat(missing.body().path("type").asString()).isEqualTo("https://esteira.io/problems/file-not-found");
+	}
+
+	@Test
+	void aThumbnailOfNoRegisteredUploadHasNoPermalink() {
+		// e.g. one image-processing wrote under the name-based id of an object dropped into the bucket: that id can
+		// be worked out from the object's key, so it must not open the thumbnail
+		UUID notAnUpload = UUID.randomUUID();
+		this.infra.s3Client()
+			.putObject((put) -> put.bucket("esteira-output").key(Thumbnails.key(notAnUpload, "256", "jpg")),
+					RequestBody.fromBytes(TestFiles.aJpeg()));
+
+		IngestApi.Response response = this.api.get(null, Thumbnails.permalinkPath(notAnUpload, "256"));
+
+		assertThat(response.status()).isEqualTo(404);
+		assertThat(response.body().path("type").asString()).isEqualTo("https://esteira.io/problems/file-not-found");
+	}
+
+	private UUID anUpload() {
+		IngestApi.Response accepted = this.api.upload(IngestApi.WRITER_KEY, "image", "p.png", TestFiles.aPng());
+		assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
+		return UUID.fromString(accepted.body().path("id").asString());
 	}
 
 	@Test

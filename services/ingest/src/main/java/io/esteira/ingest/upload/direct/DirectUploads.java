@@ -15,6 +15,7 @@ import io.esteira.ingest.upload.registration.CallbackUrls;
 import io.esteira.ingest.upload.registration.ContentTypes;
 import io.esteira.ingest.upload.registration.NewUpload;
 import io.esteira.ingest.upload.registration.UploadRegistration;
+import io.esteira.ingest.upload.registration.UploadSizes;
 import io.esteira.ingest.upload.registration.UploadStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,17 +48,21 @@ class DirectUploads {
 
 	private final S3Presigner presigner;
 
+	private final UploadSizes sizes;
+
 	private final IngestProperties.Presign settings;
 
 	private final Clock clock;
 
 	DirectUploads(ContentTypes contentTypes, CallbackUrls callbackUrls, UploadRegistration registration,
-			UploadStorage storage, S3Presigner presigner, IngestProperties properties, Clock clock) {
+			UploadStorage storage, UploadSizes sizes, S3Presigner presigner, IngestProperties properties,
+			Clock clock) {
 		this.contentTypes = contentTypes;
 		this.callbackUrls = callbackUrls;
 		this.registration = registration;
 		this.storage = storage;
 		this.presigner = presigner;
+		this.sizes = sizes;
 		this.settings = properties.presign();
 		this.clock = clock;
 	}
@@ -68,15 +73,13 @@ class DirectUploads {
 
 	/**
 	 * @throws UnsupportedUploadTypeException if the declared type is not accepted for the kind
-	 * @throws UploadTooLargeException if the declared size is over {@code esteira.ingest.presign.max-size}
+	 * @throws UploadTooLargeException if the declared size is over its kind's {@code esteira.ingest.presign.max-size.*}
 	 */
 	@Transactional
 	Presigned presign(PresignRequest request) {
 		String contentType = ContentTypes.normalize(request.contentType());
 		this.contentTypes.requireAccepted(request.kind(), contentType);
-		if (request.sizeBytes() > this.settings.maxSize().toBytes()) {
-			throw new UploadTooLargeException(request.sizeBytes(), this.settings.maxSize());
-		}
+		this.sizes.requireDeclaredWithin(request.kind(), request.sizeBytes());
 		String callbackUrl = this.callbackUrls.check(request.callbackUrl());
 		NewUpload upload = NewUpload.presigned(request.kind(), request.filename(), contentType, request.sizeBytes(),
 				request.customer(), callbackUrl, this.clock.instant());

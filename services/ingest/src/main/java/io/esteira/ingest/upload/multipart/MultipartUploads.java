@@ -13,7 +13,6 @@ import java.util.UUID;
 
 import io.esteira.contracts.event.StepOutcome;
 import io.esteira.contracts.event.UploadStatus;
-import io.esteira.ingest.config.IngestProperties;
 import io.esteira.ingest.upload.Customer;
 import io.esteira.ingest.upload.InvalidUploadException;
 import io.esteira.ingest.upload.StorageUnavailableException;
@@ -24,6 +23,7 @@ import io.esteira.ingest.upload.registration.CallbackUrls;
 import io.esteira.ingest.upload.registration.ContentTypes;
 import io.esteira.ingest.upload.registration.NewUpload;
 import io.esteira.ingest.upload.registration.UploadRegistration;
+import io.esteira.ingest.upload.registration.UploadSizes;
 import io.esteira.ingest.upload.registration.UploadStorage;
 import io.esteira.ingest.upload.timeline.UploadTimeline;
 import io.esteira.platform.observability.PipelineTracing;
@@ -61,20 +61,20 @@ class MultipartUploads {
 
 	private final UploadTimeline timeline;
 
-	private final IngestProperties properties;
+	private final UploadSizes sizes;
 
 	private final Clock clock;
 
 	MultipartUploads(ContentTypeDetector detector, ContentTypes contentTypes, CallbackUrls callbackUrls,
 			UploadRegistration registration, UploadStorage storage, UploadTimeline timeline,
-			IngestProperties properties, Clock clock) {
+			UploadSizes sizes, Clock clock) {
 		this.detector = detector;
 		this.contentTypes = contentTypes;
 		this.callbackUrls = callbackUrls;
 		this.registration = registration;
 		this.storage = storage;
 		this.timeline = timeline;
-		this.properties = properties;
+		this.sizes = sizes;
 		this.clock = clock;
 	}
 
@@ -90,7 +90,7 @@ class MultipartUploads {
 	/**
 	 * Checks, registers and stores an upload.
 	 * @return the new upload's id
-	 * @throws UploadTooLargeException if the file is over the limit
+	 * @throws UploadTooLargeException if the file is over its kind's limit
 	 * @throws UnsupportedUploadTypeException if its bytes are not a type accepted for its kind
 	 * @throws StorageUnavailableException if S3 did not take it (the upload is then FAILED)
 	 */
@@ -98,10 +98,8 @@ class MultipartUploads {
 		if (received.size() == 0) {
 			throw new InvalidUploadException("The file is empty.");
 		}
+		this.sizes.requireReceivedWithin(received.kind(), received.size());
 		String callbackUrl = this.callbackUrls.check(received.callbackUrl());
-		if (received.size() > this.properties.maxUploadSize().toBytes()) {
-			throw new UploadTooLargeException(received.size(), this.properties.maxUploadSize());
-		}
 		String contentType = this.detector.detect(received.content());
 		this.contentTypes.requireAccepted(received.kind(), contentType);
 		NewUpload upload = NewUpload.multipart(received.kind(), received.originalFilename(), contentType,

@@ -1,5 +1,8 @@
 package io.esteira.ingest.upload.timeline;
 
+import java.util.Optional;
+import java.util.UUID;
+
 import io.esteira.contracts.event.UploadStatusEvent;
 
 /**
@@ -10,8 +13,9 @@ public interface UnknownUploads {
 
 	/**
 	 * Called outside any transaction; an S3 failure propagates, so the report comes back later.
-	 * @return whether the reported upload exists now
+	 * @return the upload the report is about (registered now or before, possibly under another id than the report
+	 * names), empty if there is none
 	 */
-	boolean registerReported(UploadStatusEvent event);
+	Optional<UUID> registerReported(UploadStatusEvent event);
 
 }

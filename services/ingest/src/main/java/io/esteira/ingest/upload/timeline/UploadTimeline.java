@@ -157,9 +157,12 @@ public class UploadTimeline {
 	 */
 	public Recorded record(UploadStatusEvent event) {
 		Recorded recorded = this.transaction.execute((status) -> recordKnown(event));
-		if (recorded == Recorded.UNKNOWN_UPLOAD && event.key() != null
-				&& this.unknownUploads.getObject().registerReported(event)) {
-			recorded = this.transaction.execute((status) -> recordKnown(event));
+		if (recorded == Recorded.UNKNOWN_UPLOAD && event.key() != null) {
+			Optional<UUID> upload = this.unknownUploads.getObject().registerReported(event);
+			if (upload.isPresent()) {
+				UploadStatusEvent about = about(event, upload.get());
+				recorded = this.transaction.execute((status) -> recordKnown(about));
+			}
 		}
 		if (recorded == Recorded.UNKNOWN_UPLOAD) {
 			logger.warn("Status event {} ({} {} {}) names unknown upload {}{}; dropped", event.eventId(),
@@ -167,6 +170,17 @@ public class UploadTimeline {
 					(event.key() != null) ? " (object s3://" + event.bucket() + "/" + event.key() + ")" : "");
 		}
 		return recorded;
+	}
+
+	/** The report, recorded on {@code uploadId} (the object's upload when the report names it by another id). */
+	private static UploadStatusEvent about(UploadStatusEvent event, UUID uploadId) {
+		if (uploadId.equals(event.uploadId())) {
+			return event;
+		}
+		logger.debug("Status event {} names upload {}, recorded on upload {} of s3://{}/{}", event.eventId(),
+				event.uploadId(), uploadId, event.bucket(), event.key());
+		return new UploadStatusEvent(event.eventId(), uploadId, event.service(), event.step(), event.outcome(),
+				event.status(), event.reason(), event.attempt(), event.occurredAt(), event.bucket(), event.key());
 	}
 
 	private Recorded recordKnown(UploadStatusEvent event) {

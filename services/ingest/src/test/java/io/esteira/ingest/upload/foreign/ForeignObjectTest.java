@@ -17,8 +17,15 @@ import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
 import io.esteira.ingest.TestFiles;
 import io.esteira.ingest.TestNotifications;
+import io.esteira.ingest.config.IngestProperties;
+import io.esteira.ingest.config.Secret;
+import io.esteira.ingest.upload.UploadKind;
+import io.esteira.ingest.upload.UploadRepository;
+import io.esteira.ingest.upload.registration.NewUpload;
+import io.esteira.ingest.upload.registration.UploadRegistration;
 import io.esteira.ingest.upload.timeline.UploadTimeline;
 import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.Thumbnails;
 import io.esteira.contracts.event.UploadMetadata;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.contracts.event.UploadStatusEvent;
@@ -49,6 +56,18 @@ class ForeignObjectTest {
 
 	@Autowired
 	private UploadTimeline timeline;
+
+	@Autowired
+	private ForeignObjectIds ids;
+
+	@Autowired
+	private UploadRegistration registration;
+
+	@Autowired
+	private UploadRepository uploads;
+
+	@Autowired
+	private IngestProperties properties;
 
 	@LocalServerPort
 	private int port;
@@ -96,14 +115,16 @@ class ForeignObjectTest {
 	}
 
 	@Test
-	void nightlyExportDroppedInTheBucketIsRegisteredUnderTheServicesNameBasedId() {
+	void nightlyExportDroppedInTheBucketIsRegisteredUnderAKeyedIdAndTheServicesReportsUnderItsNameBasedIdReachIt() {
 		String key = "invoices/erp-export/" + UUID.randomUUID() + ".json";
 		this.infra.s3Client()
 			.putObject((put) -> put.bucket(EsteiraInfrastructure.NAMES.uploadsBucket())
 				.key(key)
 				.contentType("application/json"), RequestBody.fromBytes(TestFiles.anInvoiceJson()));
-		UUID expected = UUID.nameUUIDFromBytes(
-				(EsteiraInfrastructure.NAMES.uploadsBucket() + "/" + key).getBytes(StandardCharsets.UTF_8));
+		UUID expected = this.ids.keyedId(BUCKET, key);
+		UUID nameBased = nameBased(key);
+		assertThat(expected.version()).isEqualTo(8);
+		assertThat(expected).isNotEqualTo(nameBased);
 
 		IngestApi.Response first = this.api.postJson(IngestApi.ADMIN_KEY, "/api/admin/objects", Map.of("key", key));
 		IngestApi.Response again = this.api.postJson(IngestApi.ADMIN_KEY, "/api/admin/objects", Map.of("key", key));
@@ -117,27 +138,100 @@ class ForeignObjectTest {
 		assertThat(upload.path("sizeBytes").asLong()).isEqualTo(TestFiles.anInvoiceJson().length);
 		assertThat(upload.path("steps").get(0).path("step").asString()).isEqualTo("registered");
 
-		// what the invoice service reports about it now lands on the timeline
-		new TestQueues(this.infra).send("esteira-status",
-				JsonMapper.builder().build().writeValueAsString(new UploadStatusEvent(UUID.randomUUID(), expected,
-						"invoice", "invoice-import", StepOutcome.SUCCEEDED, UploadStatus.COMPLETED, "1 invoice", 1,
-						Instant.now())));
+		// what the invoice service reports about it (under the name-based id it derives) lands on the timeline
+		report(new UploadStatusEvent(UUID.randomUUID(), nameBased, "invoice", "invoice-import", StepOutcome.SUCCEEDED,
+				UploadStatus.COMPLETED, "1 invoice", 1, Instant.now())
+			.forObject(BUCKET, key));
 		await().untilAsserted(() -> assertThat(this.api.get(IngestApi.READER_KEY, "/api/uploads/" + expected)
 			.body()
 			.path("status")
 			.asString()).isEqualTo("COMPLETED"));
+		assertThat(this.api.get(IngestApi.READER_KEY, "/api/uploads/" + nameBased).status()).isEqualTo(404);
+	}
+
+	@Test
+	void anObjectRegisteredUnderItsNameBasedIdBeforeIdsWereKeyedKeepsItsUpload() {
+		String key = "invoices/erp-export/" + UUID.randomUUID() + ".json";
+		putForeign(key, TestFiles.anInvoiceJson(), Map.of());
+		UUID legacy = nameBased(key);
+		this.registration.register(NewUpload.foundInBucket(legacy, UploadKind.INVOICE, key, "application/json",
+				TestFiles.anInvoiceJson().length, "object found in the bucket", Instant.now()));
+
+		// a redelivered report under the name-based id, and one under the keyed id (services that derive it)
+		report(processing(legacy).forObject(BUCKET, key));
+		report(new UploadStatusEvent(UUID.randomUUID(), this.ids.keyedId(BUCKET, key), "invoice", "invoice-import",
+				StepOutcome.SUCCEEDED, UploadStatus.COMPLETED, "1 invoice", 1, Instant.now().plusMillis(5))
+			.forObject(BUCKET, key));
+
+		await().untilAsserted(() -> assertThat(upload(legacy).path("status").asString()).isEqualTo("COMPLETED"));
+		assertThat(TestNotifications.pipelineSteps(upload(legacy))).hasSize(3);
+		IngestApi.Response again = this.api.postJson(IngestApi.ADMIN_KEY, "/api/admin/objects", Map.of("key", key));
+		assertThat(again.status()).isEqualTo(200);
+		assertThat(again.body().path("id").asString()).isEqualTo(legacy.toString());
+		assertThat(this.api.get(IngestApi.READER_KEY, "/api/uploads/" + this.ids.keyedId(BUCKET, key)).status())
+			.isEqualTo(404);
+	}
+
+	@Test
+	void aForeignImagesThumbnailOpensUnderItsKeyedIdButNotUnderTheGuessableNameBasedOne() {
+		String key = "images/scanner/scan-" + UUID.randomUUID() + ".png";
+		putForeign(key, TestFiles.aPng(), Map.of());
+		UUID nameBased = nameBased(key);
+		// image-processing writes the thumbnail under the name-based id and reports under it
+		this.infra.s3Client()
+			.putObject((put) -> put.bucket(EsteiraInfrastructure.NAMES.outputBucket())
+				.key(Thumbnails.key(nameBased, "256", "jpg")), RequestBody.fromBytes(TestFiles.aJpeg()));
+		report(UploadStatusEvent.of(nameBased, "image-processing", "thumbnail", StepOutcome.SUCCEEDED,
+				UploadStatus.PROCESSING, "256", Instant.now()).forObject(BUCKET, key));
+		UUID keyed = this.ids.keyedId(BUCKET, key);
+		await().untilAsserted(() -> assertThat(upload(keyed).path("status").asString()).isEqualTo("PROCESSING"));
+
+		IngestApi.Response guessed = this.api.get(null, Thumbnails.permalinkPath(nameBased, "256"));
+		IngestApi.Response permalink = this.api.get(null, Thumbnails.permalinkPath(keyed, "256"));
+
+		assertThat(guessed.status()).isEqualTo(404);
+		assertThat(permalink.status()).isEqualTo(302);
+		assertThat(permalink.header("Location")).contains("/thumbnails/" + nameBased + "/256.jpg");
+	}
+
+	@Test
+	void keyedIdsDependOnTheSecretAndTheLocation() {
+		ForeignObjectIds other = new ForeignObjectIds(withForeignIdSecret("another-secret"));
+
+		assertThat(this.ids.keyedId(BUCKET, "images/a.png")).isEqualTo(this.ids.keyedId(BUCKET, "images/a.png"))
+			.isNotEqualTo(this.ids.keyedId(BUCKET, "images/b.png"))
+			.isNotEqualTo(other.keyedId(BUCKET, "images/a.png"))
+			.isNotEqualTo(nameBased("images/a.png"));
+		assertThat(this.ids.keyedId(BUCKET, "images/a.png").variant()).isEqualTo(2);
+		assertThat(withForeignIdSecret("another-secret").toString()).doesNotContain("another-secret");
+	}
+
+	private IngestProperties withForeignIdSecret(String secret) {
+		IngestProperties p = this.properties;
+		return new IngestProperties(p.maxSize(), p.allowedTypes(), p.serverSideEncryption(), p.permalinkExpiry(),
+				p.publicS3Endpoint(), p.presign(), p.listing(), p.notifications(), p.stuck(), p.deadLetters(),
+				p.queueMetrics(), new IngestProperties.ForeignObjects(Secret.of(secret)));
+	}
+
+	private static UUID nameBased(String key) {
+		return UUID.nameUUIDFromBytes((BUCKET + "/" + key).getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** The upload registered for the object at {@code key}. */
+	private UUID uploadOf(String key) {
+		return this.uploads.findByObjectKey(key).orElseThrow().id();
 	}
 
 	@Test
 	void objectPutStraightIntoTheBucketIsRegisteredFromItsFirstReportOnceUnderDuplicates() {
 		String key = "invoices/erp-export/" + UUID.randomUUID() + ".json";
 		putForeign(key, TestFiles.anInvoiceJson(), Map.of());
-		UUID id = UUID.nameUUIDFromBytes((BUCKET + "/" + key).getBytes(StandardCharsets.UTF_8));
+		UUID reported = nameBased(key);
 		Instant now = Instant.now();
-		UploadStatusEvent started = new UploadStatusEvent(UUID.randomUUID(), id, "invoice", "invoice-import",
+		UploadStatusEvent started = new UploadStatusEvent(UUID.randomUUID(), reported, "invoice", "invoice-import",
 				StepOutcome.STARTED, UploadStatus.PROCESSING, null, 1, now)
 			.forObject(BUCKET, key);
-		UploadStatusEvent imported = new UploadStatusEvent(UUID.randomUUID(), id, "invoice", "invoice-import",
+		UploadStatusEvent imported = new UploadStatusEvent(UUID.randomUUID(), reported, "invoice", "invoice-import",
 				StepOutcome.SUCCEEDED, UploadStatus.COMPLETED_WITH_ERRORS, "9 rows imported, 1 rejected", 1,
 				now.plusMillis(300))
 			.forObject(BUCKET, key);
@@ -148,6 +242,7 @@ class ForeignObjectTest {
 		report(imported);
 		report(imported);
 
+		UUID id = this.ids.keyedId(BUCKET, key);
 		await().untilAsserted(() -> assertThat(upload(id).path("status").asString())
 			.isEqualTo("COMPLETED_WITH_ERRORS"));
 		await().atMost(Duration.ofSeconds(15)).until(() -> this.queues.isSettled("esteira-status"));
@@ -168,10 +263,9 @@ class ForeignObjectTest {
 	void reportsAboutTheSameNewObjectRecordedAtTheSameMomentRegisterItOnce() throws Exception {
 		String key = "images/scanner/" + UUID.randomUUID() + ".png";
 		putForeign(key, TestFiles.aPng(), Map.of());
-		UUID id = UUID.nameUUIDFromBytes((BUCKET + "/" + key).getBytes(StandardCharsets.UTF_8));
 		List<UploadStatusEvent> reports = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
-			reports.add(UploadStatusEvent.of(id, "image-processing", "rendition-" + i, StepOutcome.STARTED,
+			reports.add(UploadStatusEvent.of(nameBased(key), "image-processing", "rendition-" + i, StepOutcome.STARTED,
 					UploadStatus.PROCESSING, null, Instant.now()).forObject(BUCKET, key));
 		}
 		CountDownLatch start = new CountDownLatch(1);
@@ -189,7 +283,8 @@ class ForeignObjectTest {
 			}
 		}
 
-		JsonNode upload = upload(id);
+		JsonNode upload = upload(uploadOf(key));
+		assertThat(upload.path("id").asString()).isEqualTo(this.ids.keyedId(BUCKET, key).toString());
 		assertThat(TestNotifications.stepsNamed(upload, "registered")).isEqualTo(1);
 		for (int i = 0; i < reports.size(); i++) {
 			assertThat(TestNotifications.stepsNamed(upload, "rendition-" + i)).isEqualTo(1);
@@ -214,7 +309,7 @@ class ForeignObjectTest {
 	void reportsThatCannotBeTiedToAnObjectInTheBucketAreDroppedNotRetried() {
 		String key = "invoices/erp-export/" + UUID.randomUUID() + ".json";
 		putForeign(key, TestFiles.anInvoiceJson(), Map.of());
-		UUID nameBased = UUID.nameUUIDFromBytes((BUCKET + "/" + key).getBytes(StandardCharsets.UTF_8));
+		UUID nameBased = nameBased(key);
 		UUID noObject = UUID.randomUUID();
 		UUID missingObject = UUID.randomUUID();
 		UUID otherBucket = UUID.randomUUID();

@@ -13,10 +13,10 @@ import org.springframework.test.annotation.DirtiesContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A context with a 2 KB upload limit and an uploads bucket that does not exist; closed afterwards so its status
+ * A context with a 2 KB image limit and an uploads bucket that does not exist; closed afterwards so its status
  * listener does not linger next to the main test context's.
  */
-@EsteiraTest(properties = { "esteira.ingest.max-upload-size=2KB", "esteira.aws.uploads-bucket=esteira-missing-bucket",
+@EsteiraTest(properties = { "esteira.ingest.max-size.image=2KB", "esteira.aws.uploads-bucket=esteira-missing-bucket",
 		"esteira.security.api-keys[0].name=writer",
 		"esteira.security.api-keys[0].sha256=61fb44fd7a10316d790cd0fe37044ed02bf2df77f3a0fec7789b72fb452da6ac",
 		"esteira.security.api-keys[0].scopes=uploads:write,uploads:read" })
