@@ -21,17 +21,27 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * configuration never holds a key and the lookup time does not depend on how much of a key matches. Scopes become
  * {@code SCOPE_<scope>} authorities. A request without a known key stays anonymous and is refused by the
  * authorization rules.
+ * <p>
+ * An unknown key is a failed authentication ({@link ApiRequestLimits#failed}: logged without the key, counted). A
+ * remote address that has used up its failed authentications is answered {@code 429} with {@code Retry-After}
+ * before its key is even hashed, so guessing keys from one address is slow whatever the guesses.
  */
 public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
 	public static final String HEADER = "X-Api-Key";
 
+	/** Request attribute set when this request's key was unknown (its failure is already recorded). */
+	static final String UNKNOWN_KEY_ATTRIBUTE = ApiKeyAuthenticationFilter.class.getName() + ".unknownKey";
+
 	private final Map<String, ApiKeyProperties.ApiKey> keysByHash;
 
-	public ApiKeyAuthenticationFilter(ApiKeyProperties properties) {
+	private final ApiRequestLimits limits;
+
+	public ApiKeyAuthenticationFilter(ApiKeyProperties properties, ApiRequestLimits limits) {
 		this.keysByHash = properties.apiKeys()
 			.stream()
 			.collect(Collectors.toUnmodifiableMap((key) -> key.sha256().toLowerCase(), Function.identity()));
+		this.limits = limits;
 	}
 
 	@Override
@@ -39,6 +49,12 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		String presented = request.getHeader(HEADER);
 		if (presented != null && !presented.isBlank()) {
+			long refused = this.limits.refusedAuthenticationSeconds(request);
+			if (refused > 0) {
+				SecurityProblems.tooManyRequests(request, response, refused,
+						"Too many failed authentications from this address; try again later.");
+				return;
+			}
 			ApiKeyProperties.ApiKey key = this.keysByHash.get(ApiKeyProperties.sha256(presented.strip()));
 			if (key != null) {
 				List<SimpleGrantedAuthority> authorities = key.scopes()
@@ -47,6 +63,10 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 					.toList();
 				SecurityContextHolder.getContext()
 					.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(key.name(), null, authorities));
+			}
+			else {
+				this.limits.failed(request, ApiRequestLimits.Failure.UNKNOWN_KEY);
+				request.setAttribute(UNKNOWN_KEY_ATTRIBUTE, Boolean.TRUE);
 			}
 		}
 		chain.doFilter(request, response);

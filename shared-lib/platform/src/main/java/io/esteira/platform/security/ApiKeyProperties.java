@@ -21,11 +21,19 @@ public record ApiKeyProperties(@DefaultValue List<ApiKey> apiKeys) {
 	/**
 	 * One client's key.
 	 *
-	 * @param name who holds it (shown in logs and audit, never the key)
+	 * @param name who holds it (shown in logs and audit, never the key; {@link #toString()} leaves the hash out)
 	 * @param sha256 lowercase hex SHA-256 of the key ({@code printf %s "$KEY" | sha256sum})
 	 * @param scopes what it may do, e.g. {@code uploads:write}, {@code uploads:read}, {@code invoices:read}
 	 */
 	public record ApiKey(String name, String sha256, @DefaultValue Set<String> scopes) {
+
+		/** Never the hash: a hash of a short or reused key can be reversed by guessing. */
+		@Override
+		public String toString() {
+			return "ApiKey[name=" + this.name + ", sha256=" + ((this.sha256 != null) ? "(set)" : "(none)")
+					+ ", scopes=" + this.scopes + "]";
+		}
+
 	}
 
 	/** Lowercase hex SHA-256 of a key: the form {@link ApiKey#sha256()} expects. */

@@ -1,31 +1,31 @@
 package io.esteira.platform.security;
 
-import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.micrometer.core.instrument.Metrics;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
-
-import tools.jackson.databind.json.JsonMapper;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Builds the security filter chain every Esteira REST API uses: stateless, {@code X-Api-Key} authentication, no
- * sessions, CSRF off (no cookies are ever issued), and RFC 9457 problem details for 401 and 403. Each service says
- * which scopes its routes need.
+ * sessions, CSRF off (no cookies are ever issued), and RFC 9457 problem details for 401, 403 and 429. Each service
+ * says which scopes its routes need.
+ * <p>
+ * Abuse limits ({@link ApiRequestLimits}, {@code esteira.security.rate-limit.*}): each authenticated client has a
+ * request limit per replica; failed authentications (an unknown key, or none where one is needed) are logged and
+ * counted, and an address that fails too often is answered {@code 429} for a while. Probes ({@code /livez},
+ * {@code /readyz}) and actuator endpoints are never limited.
  */
 public final class ApiKeySecurity {
-
-	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
 	private ApiKeySecurity() {
 	}
@@ -33,34 +33,46 @@ public final class ApiKeySecurity {
 	public static SecurityFilterChain apiChain(HttpSecurity http, ApiKeyProperties keys,
 			Customizer<AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry> routes)
 			throws Exception {
+		ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+		ApiRequestLimits limits = context.getBeanProvider(ApiRequestLimits.class)
+			.getIfAvailable(() -> new ApiRequestLimits(Binder.get(context.getEnvironment())
+				.bindOrCreate("esteira.security.rate-limit", RateLimitProperties.class), Metrics.globalRegistry));
+		ApiKeyAuthenticationFilter authentication = new ApiKeyAuthenticationFilter(keys, limits);
 		http.csrf((csrf) -> csrf.disable())
 			.httpBasic((basic) -> basic.disable())
 			.formLogin((form) -> form.disable())
 			.logout((logout) -> logout.disable())
 			.requestCache((cache) -> cache.disable())
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.addFilterBefore(new ApiKeyAuthenticationFilter(keys), AnonymousAuthenticationFilter.class)
+			.addFilterBefore(authentication, AnonymousAuthenticationFilter.class)
+			.addFilterAfter(new ClientRateLimitFilter(limits, unlimited(context.getEnvironment())),
+					ApiKeyAuthenticationFilter.class)
 			.authorizeHttpRequests(routes)
-			.exceptionHandling((errors) -> errors
-				.authenticationEntryPoint((request, response, ex) -> problem(request, response,
-						HttpStatus.UNAUTHORIZED, "missing-api-key", "A valid X-Api-Key header is required."))
-				.accessDeniedHandler((request, response, ex) -> problem(request, response, HttpStatus.FORBIDDEN,
-						"insufficient-scope", "The API key does not have the scope this operation needs.")));
+			.exceptionHandling((errors) -> errors.authenticationEntryPoint((request, response, ex) -> {
+				// An unknown key was recorded when it was presented; no key at all is recorded here.
+				if (request.getAttribute(ApiKeyAuthenticationFilter.UNKNOWN_KEY_ATTRIBUTE) == null) {
+					long refused = limits.refusedAuthenticationSeconds(request);
+					if (refused > 0) {
+						SecurityProblems.tooManyRequests(request, response, refused,
+								"Too many failed authentications from this address; try again later.");
+						return;
+					}
+					limits.failed(request, ApiRequestLimits.Failure.MISSING_KEY);
+				}
+				SecurityProblems.unauthorized(request, response);
+			}).accessDeniedHandler((request, response, ex) -> SecurityProblems.forbidden(request, response)));
 		return http.build();
 	}
 
-	private static void problem(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
-			String type, String detail) throws IOException {
-		// The same members, in the same order, as the services' ProblemDetail responses.
-		Map<String, Object> problem = new LinkedHashMap<>();
-		problem.put("type", "https://esteira.io/problems/" + type);
-		problem.put("title", status.getReasonPhrase());
-		problem.put("status", status.value());
-		problem.put("detail", detail);
-		problem.put("instance", request.getRequestURI());
-		response.setStatus(status.value());
-		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		MAPPER.writeValue(response.getOutputStream(), problem);
+	/** Probes and actuator endpoints (under {@code management.endpoints.web.base-path}, {@code /actuator}). */
+	private static RequestMatcher unlimited(Environment environment) {
+		String actuator = environment.getProperty("management.endpoints.web.base-path", "/actuator")
+			.replaceAll("/+$", "");
+		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+		// Endpoints at the root ("/") cannot be told from the API by their path: only the probes are exempt then.
+		return actuator.isEmpty() ? new OrRequestMatcher(paths.matcher("/livez"), paths.matcher("/readyz"))
+				: new OrRequestMatcher(paths.matcher("/livez"), paths.matcher("/readyz"),
+						paths.matcher(actuator + "/**"));
 	}
 
 }
