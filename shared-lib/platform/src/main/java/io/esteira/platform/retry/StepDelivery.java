@@ -12,8 +12,8 @@ import io.esteira.contracts.s3.S3ObjectEvent;
  * One SQS delivery of an S3 event notification to a pipeline step, and the step's {@link RetryPolicy} carried out
  * through the message's visibility, so that no thread waits:
  * <ul>
- * <li>a body that is not an S3 event notification is bad input, never retried: {@link #decode} makes the message
- * visible at once and throws, so it reaches the dead-letter queue after the queue's {@code maxReceiveCount}
+ * <li>a body that is not an S3 event notification (or, with limits, one longer or with more records than S3 ever
+ * sends) is bad input, never retried: {@link #decode} makes the message visible at once and throws, so it reaches the dead-letter queue after the queue's {@code maxReceiveCount}
  * immediate redeliveries;</li>
  * <li>after a failed attempt, {@link #retryLater(Runnable)} makes the message visible again after the policy's delay for this
  * attempt (the SQS receive count), or, on the policy's last attempt, records the step {@code FAILED} and then makes
@@ -63,8 +63,28 @@ public final class StepDelivery {
 	 * visible at once
 	 */
 	public List<S3ObjectEvent> decode(String body) {
+		return decode(body, Integer.MAX_VALUE, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * The S3 events in the message's body (none for {@code s3:TestEvent}), refusing what S3 never sends: a body
+	 * longer than {@code maxChars} (it is not parsed), or more than {@code maxRecords} records (S3 sends one a
+	 * message; each record is work, and rows, for the consumer).
+	 * @throws MalformedEventException when the body is not an S3 event notification or is over a limit, after making
+	 * the message visible at once
+	 */
+	public List<S3ObjectEvent> decode(String body, int maxChars, int maxRecords) {
 		try {
-			return S3Events.decode(body);
+			if (body != null && body.length() > maxChars) {
+				throw new MalformedEventException(
+						"Message of " + body.length() + " characters, more than " + maxChars + ": not an S3 event");
+			}
+			List<S3ObjectEvent> events = S3Events.decode(body);
+			if (events.size() > maxRecords) {
+				throw new MalformedEventException(
+						"S3 event notification with " + events.size() + " records, more than " + maxRecords);
+			}
+			return events;
 		}
 		catch (MalformedEventException ex) {
 			this.visibility.changeTo(0);

@@ -3,6 +3,7 @@ package io.esteira.platform.retry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -45,6 +46,33 @@ class StepDeliveryTest {
 		StepDelivery delivery = new StepDelivery(POLICY, "1", this.visibility);
 
 		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(() -> delivery.decode("{\"hello\":1}"));
+		assertThat(this.visibilityChanges).containsExactly(0);
+	}
+
+	@Test
+	void bodyLongerThanTheLimitIsNotParsedButMadeVisibleAtOnceAndThrown() {
+		StepDelivery delivery = new StepDelivery(POLICY, "1", this.visibility);
+		String padded = S3Events.encode(anEvent("images/a.jpg"), "us-east-1").replace("{\"Records\"",
+				"{\"padding\":\"" + "x".repeat(70_000) + "\",\"Records\"");
+
+		assertThatExceptionOfType(MalformedEventException.class)
+			.isThrownBy(() -> delivery.decode(padded, 65_536, 10))
+			.withMessageContaining("more than 65536");
+		assertThat(this.visibilityChanges).containsExactly(0);
+	}
+
+	@Test
+	void notificationWithMoreRecordsThanTheLimitIsMadeVisibleAtOnceAndThrown() {
+		StepDelivery delivery = new StepDelivery(POLICY, "1", this.visibility);
+		String one = S3Events.encode(anEvent("images/a.jpg"), "us-east-1");
+		String record = one.substring(one.indexOf('[') + 1, one.lastIndexOf(']'));
+		String eleven = "{\"Records\":[" + String.join(",", Collections.nCopies(11, record)) + "]}";
+
+		assertThat(new StepDelivery(POLICY, "1", (seconds) -> CompletableFuture.completedFuture(null))
+			.decode(one, 65_536, 10)).hasSize(1);
+		assertThatExceptionOfType(MalformedEventException.class)
+			.isThrownBy(() -> delivery.decode(eleven, 65_536, 10))
+			.withMessage("S3 event notification with 11 records, more than 10");
 		assertThat(this.visibilityChanges).containsExactly(0);
 	}
 
@@ -107,6 +135,11 @@ class StepDeliveryTest {
 	void deliveryWithoutAReceiveCountIsTheFirstAttempt() {
 		assertThat(new StepDelivery(POLICY, null, this.visibility).attempt()).isEqualTo(1);
 		assertThat(new StepDelivery(POLICY, "x", this.visibility).attempt()).isEqualTo(1);
+	}
+
+	private static S3ObjectEvent anEvent(String key) {
+		return new S3ObjectEvent("ObjectCreated:Put", Instant.parse("2026-11-22T10:00:00Z"), "esteira-uploads", key, 42,
+				"etag", null, "00A1");
 	}
 
 }
