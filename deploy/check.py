@@ -497,7 +497,8 @@ def sub_names(value):
 
 
 def implied(conditions, definitions):
-    """Conditions implied by the given ones (HasKeda = And(HasEks, ...) implies HasEks)."""
+    """Conditions implied by the given ones (HasKeda = And(HasEks, ...) implies HasEks; HasEc2 = Or(..., HasEc2Fleet)
+    is implied by HasEc2Fleet)."""
     result = set(conditions)
     changed = True
     while changed:
@@ -507,6 +508,11 @@ def implied(conditions, definitions):
                 if isinstance(part, dict) and "Condition" in part and part["Condition"] not in result:
                     result.add(part["Condition"])
                     changed = True
+        for name, definition in definitions.items():
+            parts = (definition or {}).get("Fn::Or", []) if isinstance(definition, dict) else []
+            if name not in result and any(isinstance(p, dict) and p.get("Condition") in result for p in parts):
+                result.add(name)
+                changed = True
     return result
 
 
