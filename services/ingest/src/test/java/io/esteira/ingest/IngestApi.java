@@ -25,6 +25,18 @@ public final class IngestApi {
 	/** May use the admin endpoints only. */
 	public static final String ADMIN_KEY = "test-admin-key";
 
+	/** Another client that may upload, with a callback secret of its own ({@code partner}). */
+	public static final String PARTNER_KEY = "test-partner-key";
+
+	/** A client that may upload but has no callback secret ({@code guest}). */
+	public static final String GUEST_KEY = "test-guest-key";
+
+	/** {@code printf %s test-partner-key | sha256sum} */
+	static final String PARTNER_KEY_SHA256 = "5b00e4f12d5e18ca5eb49068451b332fa4e3a5bac9d23872599fc4849e5a26d9";
+
+	/** {@code printf %s test-guest-key | sha256sum} */
+	static final String GUEST_KEY_SHA256 = "2e64bb03514ec2589eb451ee2520f4aec97b939441af3ea9f1d2fd267ab3c109";
+
 	/** {@code printf %s test-admin-key | sha256sum} */
 	static final String ADMIN_KEY_SHA256 = "944650a7cd0f9e14d5c4fb15edbffb7fa45fb9ed36a4fa9be3d7e5476ae51bd9";
 

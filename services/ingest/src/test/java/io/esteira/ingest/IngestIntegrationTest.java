@@ -11,14 +11,17 @@ import io.esteira.testkit.EsteiraTest;
 import org.springframework.context.annotation.Import;
 
 /**
- * {@link EsteiraTest} with the API keys the tests use ({@link IngestApi#WRITER_KEY}, {@link IngestApi#READER_KEY}).
- * SNS and callbacks are sent to the test kit's WireMock ({@link TestNotifications}); the clock is a {@link TestClock}.
+ * {@link EsteiraTest} with the API keys the tests use ({@link IngestApi#WRITER_KEY}, {@link IngestApi#READER_KEY},
+ * {@link IngestApi#ADMIN_KEY}, and the writers {@link IngestApi#PARTNER_KEY} and {@link IngestApi#GUEST_KEY}, the
+ * latter without a callback secret).
+ * SNS and callbacks are sent to the test kit's WireMock ({@link TestNotifications}); callback hosts resolve through
+ * {@link TestCallbackResolver}; the clock is a {@link TestClock}.
  * Every class that uses it shares one application context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@Import(TestClock.Setup.class)
+@Import({ TestClock.Setup.class, TestCallbackResolver.Setup.class })
 @EsteiraTest(properties = { "esteira.security.api-keys[0].name=writer",
 		"esteira.security.api-keys[0].sha256=" + IngestApi.WRITER_KEY_SHA256,
 		"esteira.security.api-keys[0].scopes=uploads:write,uploads:read",
@@ -28,10 +31,21 @@ import org.springframework.context.annotation.Import;
 		"esteira.security.api-keys[2].name=admin",
 		"esteira.security.api-keys[2].sha256=" + IngestApi.ADMIN_KEY_SHA256,
 		"esteira.security.api-keys[2].scopes=admin",
+		"esteira.security.api-keys[3].name=partner",
+		"esteira.security.api-keys[3].sha256=" + IngestApi.PARTNER_KEY_SHA256,
+		"esteira.security.api-keys[3].scopes=uploads:write,uploads:read",
+		"esteira.security.api-keys[4].name=guest",
+		"esteira.security.api-keys[4].sha256=" + IngestApi.GUEST_KEY_SHA256,
+		"esteira.security.api-keys[4].scopes=uploads:write,uploads:read",
 		// SNS and callbacks go to the test kit's WireMock (TestNotifications stubs it); fast retries.
 		"spring.cloud.aws.sns.endpoint=${esteira.crm.hubspot.base-url}",
 		"esteira.ingest.notifications.topic-arn=" + TestNotifications.TOPIC_ARN,
-		"esteira.ingest.notifications.callback-secret=" + TestNotifications.CALLBACK_SECRET,
+		// Callbacks: the writer client signs with its own secret; plain http and an internal address only to the
+		// test kit's WireMock on localhost (host names resolved by TestCallbackResolver).
+		"esteira.ingest.notifications.client-secrets.writer=" + TestNotifications.WRITER_CALLBACK_SECRET,
+		"esteira.ingest.notifications.client-secrets.partner=" + TestNotifications.PARTNER_CALLBACK_SECRET,
+		"esteira.ingest.notifications.insecure-callback-hosts=localhost",
+		"esteira.ingest.notifications.internal-callback-receivers=localhost",
 		// Foreign objects' keyed ids, so a test can work one out (ForeignObjectIds).
 		"esteira.ingest.foreign-objects.id-secret=test-foreign-object-id-secret",
 		"esteira.retry.steps.notified.initial-interval=1s", "esteira.retry.steps.notified.backoff-rate=1.5",

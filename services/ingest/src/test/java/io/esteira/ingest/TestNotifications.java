@@ -2,17 +2,14 @@ package io.esteira.ingest;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.esteira.ingest.callback.CallbackSignature;
 import io.esteira.testkit.EsteiraInfrastructure;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -29,7 +26,11 @@ public final class TestNotifications {
 
 	public static final String TOPIC_ARN = "arn:aws:sns:us-east-1:000000000000:esteira-notifications";
 
-	public static final String CALLBACK_SECRET = "test-callback-secret";
+	/** The callback signing secret of the {@code writer} client ({@link IngestApi#WRITER_KEY}). */
+	public static final String WRITER_CALLBACK_SECRET = "test-writer-callback-secret";
+
+	/** The callback signing secret of the {@code partner} client ({@link IngestApi#PARTNER_KEY}). */
+	public static final String PARTNER_CALLBACK_SECRET = "test-partner-callback-secret";
 
 	private static final String PUBLISH_RESPONSE = """
 			<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
@@ -76,16 +77,10 @@ public final class TestNotifications {
 		return server().findAll(postRequestedFor(urlEqualTo(path)));
 	}
 
-	/** What a receiver computes to check {@code X-Esteira-Signature}. */
-	public static String expectedSignature(byte[] body) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(CALLBACK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-			return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
-		}
-		catch (NoSuchAlgorithmException | InvalidKeyException ex) {
-			throw new IllegalStateException(ex);
-		}
+	/** What a receiver checks ({@link CallbackSignature#verify}, 5 minutes' window) with a client's secret. */
+	public static boolean verifies(LoggedRequest callback, String secret) {
+		return CallbackSignature.verify(secret, callback.getHeader(CallbackSignature.HEADER), callback.getBody(),
+				Instant.now(), CallbackSignature.DEFAULT_TOLERANCE);
 	}
 
 	/** The upload's steps without ingest's notification records ({@code notified}, {@code callback}). */

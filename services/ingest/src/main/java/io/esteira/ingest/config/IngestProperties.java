@@ -2,7 +2,9 @@ package io.esteira.ingest.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -107,20 +109,41 @@ public record IngestProperties(@DefaultValue MaxSize maxSize, @DefaultValue Allo
 	 *
 	 * @param topicArn SNS topic to publish to, with message attributes {@code kind}, {@code status},
 	 * {@code customer}; empty (the default) publishes nothing
-	 * @param callbackSecret HMAC-SHA256 key for the {@code X-Esteira-Signature} header of callbacks; while empty (the
-	 * default) uploads with a {@code callbackUrl} are refused
+	 * @param clientSecrets the HMAC-SHA256 key that signs each client's callbacks ({@code X-Esteira-Signature}), by
+	 * client: the API key name that registered the upload, in any case (from the environment, e.g.
+	 * {@code ESTEIRA_INGEST_NOTIFICATIONS_CLIENTSECRETS_CHATBOT}, or a secrets store; never in the repository). A
+	 * client without one cannot register a {@code callbackUrl} (400), and a callback whose client has no secret any
+	 * more is refused at delivery. Empty by default: no callbacks
 	 * @param callbackHosts hosts a {@code callbackUrl} may name; {@code *.example.com} matches subdomains; empty (the
-	 * default) allows any host
-	 * @param insecureCallbackHosts hosts a {@code callbackUrl} may reach over plain {@code http} (default
-	 * {@code localhost}, {@code 127.0.0.1}); every other callback must be {@code https}
+	 * default) allows any host (whose addresses must still be public)
+	 * @param insecureCallbackHosts hosts a {@code callbackUrl} may reach over plain {@code http}; empty (the default):
+	 * every callback must be {@code https}
+	 * @param internalCallbackReceivers receivers inside the network that callbacks may reach: host names
+	 * ({@code localhost}, {@code *.svc.cluster.local}) whose addresses may be internal, or networks
+	 * ({@code 10.20.0.0/16}, {@code fd12:3456::/48}, a bare address) whose addresses are allowed. A cloud metadata
+	 * address is allowed only by an entry that is exactly that address. Empty (the default): only public addresses
 	 * @param callbackTimeout connect and read timeout of one callback request (default {@code 10s})
 	 * @param checkInterval how often failed deliveries are looked at for a retry (default {@code 2s}); how they are
 	 * retried is the {@code notified} step's retry policy, {@code esteira.retry.steps.notified.*}
 	 */
-	public record Notifications(@DefaultValue("") String topicArn, @DefaultValue("") String callbackSecret,
-			@DefaultValue List<String> callbackHosts,
-			@DefaultValue({ "localhost", "127.0.0.1" }) List<String> insecureCallbackHosts,
-			@DefaultValue("10s") Duration callbackTimeout, @DefaultValue("2s") Duration checkInterval) {
+	public record Notifications(@DefaultValue("") String topicArn, @DefaultValue Map<String, Secret> clientSecrets,
+			@DefaultValue List<String> callbackHosts, @DefaultValue List<String> insecureCallbackHosts,
+			@DefaultValue List<String> internalCallbackReceivers, @DefaultValue("10s") Duration callbackTimeout,
+			@DefaultValue("2s") Duration checkInterval) {
+
+		public Notifications {
+			clientSecrets = (clientSecrets != null) ? Map.copyOf(clientSecrets) : Map.of();
+		}
+
+		/** Names the clients that have a secret, never a secret. */
+		@Override
+		public String toString() {
+			return "Notifications[topicArn=" + this.topicArn + ", clientSecrets="
+					+ new TreeSet<>(this.clientSecrets.keySet()) + " (redacted), callbackHosts=" + this.callbackHosts + ", insecureCallbackHosts="
+					+ this.insecureCallbackHosts + ", internalCallbackReceivers=" + this.internalCallbackReceivers
+					+ ", callbackTimeout=" + this.callbackTimeout + ", checkInterval=" + this.checkInterval + "]";
+		}
+
 	}
 
 	/**

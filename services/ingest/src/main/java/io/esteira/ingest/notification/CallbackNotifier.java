@@ -1,64 +1,71 @@
 package io.esteira.ingest.notification;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
-import io.esteira.ingest.config.IngestProperties;
+import io.esteira.ingest.callback.CallbackRefusedException;
+import io.esteira.ingest.callback.CallbackSecrets;
+import io.esteira.ingest.callback.CallbackSender;
+import io.esteira.ingest.callback.CallbackSignature;
+import io.esteira.ingest.callback.CallbackTarget;
+import io.esteira.ingest.callback.CallbackTargets;
+import io.esteira.ingest.config.Secret;
 import io.esteira.ingest.upload.UploadFinished;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
-import org.springframework.web.client.RestClient;
 
 /**
- * POSTs the final status to the upload's {@code callbackUrl}, as JSON ({@link UploadFinished.Notification}) with
- * {@value #SIGNATURE_HEADER}{@code : sha256=<hex HMAC-SHA256 of the body>} keyed with
- * {@code esteira.ingest.notifications.callback-secret}, and {@value #DELIVERY_HEADER} naming the delivery (the same
- * on every retry, so receivers can drop repeats). Anything but a 2xx answer fails the delivery, and
- * the platform's outbox resubmission retries it with the {@code notified} step's backoff ({@link NotificationOutboxStep}). Redirects are not followed.
+ * POSTs the final status to the upload's {@code callbackUrl}, as JSON ({@link UploadFinished.Notification}) signed
+ * with the secret of the client that registered the upload ({@value CallbackSignature#HEADER}{@code : t=...,v1=...},
+ * {@link CallbackSignature}), and {@value #DELIVERY_HEADER} naming the delivery (the same on every retry, so receivers
+ * can drop repeats). Before each attempt the URL is checked again and its host resolved once ({@link CallbackTargets});
+ * the request goes to exactly those addresses ({@link CallbackSender}).
+ * <ul>
+ * <li>A refused callback (an internal address, a host or scheme no longer allowed, a client without a secret) is put
+ * on the timeline as {@code ingest/callback} {@code REJECTED} with the reason, and not retried.</li>
+ * <li>Anything else that fails (no answer, a host that does not resolve now, an answer other than 2xx, including a
+ * redirect) fails the delivery: the platform's outbox resubmission retries it with the {@code notified} step's backoff
+ * ({@link NotificationOutboxStep}) until its attempts are spent.</li>
+ * </ul>
  */
 @Component
 class CallbackNotifier {
 
-	static final String SIGNATURE_HEADER = "X-Esteira-Signature";
-
 	static final String DELIVERY_HEADER = "X-Esteira-Delivery";
+
+	static final String STEP = "callback";
 
 	private static final Logger logger = LoggerFactory.getLogger(CallbackNotifier.class);
 
-	private final RestClient http;
+	private final CallbackTargets targets;
+
+	private final CallbackSecrets secrets;
+
+	private final CallbackSender sender;
 
 	private final JsonMapper json;
 
-	private final byte[] secret;
-
 	private final NotificationSteps timeline;
 
-	CallbackNotifier(JsonMapper json, IngestProperties properties, NotificationSteps timeline) {
-		this.timeline = timeline;
-		IngestProperties.Notifications settings = properties.notifications();
-		HttpClient client = HttpClient.newBuilder()
-			.connectTimeout(settings.callbackTimeout())
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.build();
-		JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(client);
-		requests.setReadTimeout(settings.callbackTimeout());
-		this.http = RestClient.builder().requestFactory(requests).build();
+	private final Clock clock;
+
+	CallbackNotifier(CallbackTargets targets, CallbackSecrets secrets, CallbackSender sender, JsonMapper json,
+			NotificationSteps timeline, Clock clock) {
+		this.targets = targets;
+		this.secrets = secrets;
+		this.sender = sender;
 		this.json = json;
-		this.secret = settings.callbackSecret().getBytes(StandardCharsets.UTF_8);
+		this.timeline = timeline;
+		this.clock = clock;
 	}
 
 	@Async
@@ -67,31 +74,52 @@ class CallbackNotifier {
 		if (finished.callbackUrl() == null) {
 			return;
 		}
+		Optional<Secret> secret = this.secrets.of(finished.client());
+		if (secret.isEmpty()) {
+			refused(finished, "no callback signing secret is configured for client " + finished.client());
+			return;
+		}
+		CallbackTarget target;
+		try {
+			target = this.targets.check(finished.callbackUrl());
+		}
+		catch (CallbackRefusedException ex) {
+			refused(finished, ex.getMessage());
+			return;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Callback host does not resolve now", ex);
+		}
 		byte[] body = this.json.writeValueAsBytes(finished.notification());
-		int status = this.http.post()
-			.uri(URI.create(finished.callbackUrl()))
-			.contentType(MediaType.APPLICATION_JSON)
-			.header(SIGNATURE_HEADER, "sha256=" + sign(this.secret, body))
-			.header(DELIVERY_HEADER, finished.uploadId() + ":" + finished.run() + ":" + finished.status())
-			.body(body)
-			.retrieve()
-			.toBodilessEntity()
-			.getStatusCode()
-			.value();
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put(CallbackSignature.HEADER, CallbackSignature.sign(secret.get(), this.clock.instant(), body));
+		headers.put(DELIVERY_HEADER, finished.uploadId() + ":" + finished.run() + ":" + finished.status());
+		int status;
+		try {
+			status = this.sender.post(target, headers, body);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Callback to " + target.host() + " failed", ex);
+		}
+		if (status < 200 || status > 299) {
+			throw new CallbackFailedException(target.host() + " answered HTTP " + status);
+		}
 		logger.info("Upload {} {}: callback delivered", finished.uploadId(), finished.status());
-		this.timeline.noteDelivered(finished, "callback", "HTTP " + status);
+		this.timeline.noteDelivered(finished, STEP, "HTTP " + status);
 	}
 
-	/** Hex HMAC-SHA256 of {@code body}. */
-	static String sign(byte[] secret, byte[] body) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-			return HexFormat.of().formatHex(mac.doFinal(body));
+	private void refused(UploadFinished finished, String reason) {
+		logger.warn("Upload {} {}: callback refused, not retried: {}", finished.uploadId(), finished.status(), reason);
+		this.timeline.noteRefused(finished, STEP, "callback refused, not retried: " + reason);
+	}
+
+	/** The receiver answered, but not with a 2xx: the delivery is tried again. */
+	static class CallbackFailedException extends RuntimeException {
+
+		CallbackFailedException(String message) {
+			super(message);
 		}
-		catch (NoSuchAlgorithmException | InvalidKeyException ex) {
-			throw new IllegalStateException("HMAC-SHA256 is not available", ex);
-		}
+
 	}
 
 }

@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Puts delivered notifications on the upload's timeline ({@code ingest/notified} for SNS, {@code ingest/callback}).
- * Best effort: the notification already went out, so a failure here is logged, never thrown (throwing would mark the
- * delivery failed and send it again).
+ * Puts delivered notifications on the upload's timeline ({@code ingest/notified} for SNS, {@code ingest/callback}),
+ * and refused ones ({@code REJECTED}, with the reason). Best effort: the notification already went out (or never
+ * will), so a failure here is logged, never thrown (throwing would mark the delivery failed and send it again).
  */
 @Component
 class NotificationSteps {
@@ -25,12 +25,20 @@ class NotificationSteps {
 	}
 
 	void noteDelivered(UploadFinished finished, String step, String reason) {
+		note(finished, step, StepOutcome.SUCCEEDED, reason);
+	}
+
+	/** A notification that will not be sent (e.g. a callback to an internal address): {@code REJECTED}. */
+	void noteRefused(UploadFinished finished, String step, String reason) {
+		note(finished, step, StepOutcome.REJECTED, reason);
+	}
+
+	private void note(UploadFinished finished, String step, StepOutcome outcome, String reason) {
 		try {
-			this.timeline.recordOwnStep(finished.uploadId(), step, StepOutcome.SUCCEEDED,
-					finished.status() + " " + reason);
+			this.timeline.recordOwnStep(finished.uploadId(), step, outcome, finished.status() + " " + reason);
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Upload {}: {} delivered but not recorded on the timeline", finished.uploadId(), step, ex);
+			logger.warn("Upload {}: {} {} but not recorded on the timeline", finished.uploadId(), step, outcome, ex);
 		}
 	}
 

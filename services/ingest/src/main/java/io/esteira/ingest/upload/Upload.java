@@ -54,6 +54,9 @@ public class Upload {
 
 	private String callbackUrl;
 
+	/** The client that registered it (API key name); signs its callbacks. */
+	private String client;
+
 	private boolean awaitingObject;
 
 	private Instant stuckSince;
@@ -71,7 +74,7 @@ public class Upload {
 	}
 
 	public Upload(UUID id, UploadKind kind, String bucket, String objectKey, String originalFilename,
-			String contentType, long sizeBytes, String sha256, Customer customer, String callbackUrl,
+			String contentType, long sizeBytes, String sha256, Customer customer, String callbackUrl, String client,
 			boolean awaitingObject, Instant createdAt) {
 		this.id = id;
 		this.kind = kind;
@@ -87,6 +90,7 @@ public class Upload {
 		this.crmContactId = customer.crmContactId();
 		this.externalRef = customer.externalRef();
 		this.callbackUrl = callbackUrl;
+		this.client = client;
 		this.awaitingObject = awaitingObject;
 		this.createdAt = createdAt;
 		this.updatedAt = createdAt;
@@ -199,6 +203,11 @@ public class Upload {
 
 	public String callbackUrl() {
 		return this.callbackUrl;
+	}
+
+	/** The client that registered it (the API key name); {@code null} for an object found in the bucket. */
+	public String client() {
+		return this.client;
 	}
 
 	public boolean awaitingObject() {

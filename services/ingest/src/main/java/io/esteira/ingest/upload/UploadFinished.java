@@ -16,16 +16,35 @@ import io.esteira.contracts.event.UploadStatus;
  * @param reason the reason of the step that ended the upload, may be {@code null}
  * @param callbackUrl where the client asked the final status to be POSTed, {@code null} if nowhere
  * @param run the pipeline run that ended (1, or 2 and up after redrives)
+ * @param client who registered the upload (its callback is signed with that client's secret), may be {@code null}
  */
 public record UploadFinished(UUID uploadId, String kind, UploadStatus status, String customer, String externalRef,
-		String reason, String callbackUrl, int run, Instant finishedAt) {
+		String reason, String callbackUrl, int run, Instant finishedAt, String client) {
 
 	public static UploadFinished of(Upload upload, String reason) {
 		Customer customer = upload.customer();
 		String who = (customer.email() != null) ? customer.email()
 				: (customer.crmContactId() != null) ? customer.crmContactId() : customer.externalRef();
 		return new UploadFinished(upload.id(), upload.kind().value(), upload.status(), who, customer.externalRef(),
-				reason, upload.callbackUrl(), upload.redrives() + 1, upload.updatedAt());
+				reason, upload.callbackUrl(), upload.redrives() + 1, upload.updatedAt(), upload.client());
+	}
+
+	/** Without the callback URL's query and fragment, which may hold a receiver's token. */
+	@Override
+	public String toString() {
+		return "UploadFinished[uploadId=" + this.uploadId + ", kind=" + this.kind + ", status=" + this.status
+				+ ", run=" + this.run + ", client=" + this.client + ", callbackUrl=" + redacted(this.callbackUrl)
+				+ ", finishedAt=" + this.finishedAt + "]";
+	}
+
+	private static String redacted(String url) {
+		if (url == null) {
+			return null;
+		}
+		int cut = url.indexOf('?');
+		int fragment = url.indexOf('#');
+		cut = (cut < 0) ? fragment : (fragment < 0) ? cut : Math.min(cut, fragment);
+		return (cut < 0) ? url : url.substring(0, cut) + "?(redacted)";
 	}
 
 	/** What subscribers and callbacks receive: everything but the callback URL. */

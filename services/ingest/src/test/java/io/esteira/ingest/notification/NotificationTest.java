@@ -11,6 +11,7 @@ import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
+import io.esteira.ingest.TestCallbackResolver;
 import io.esteira.ingest.TestFiles;
 import io.esteira.ingest.TestNotifications;
 import io.esteira.ingest.upload.timeline.UploadTimeline;
@@ -207,8 +208,9 @@ class NotificationTest {
 			.until(() -> TestNotifications.callbacks(path).size() == 3);
 		List<LoggedRequest> callbacks = TestNotifications.callbacks(path);
 		for (LoggedRequest callback : callbacks) {
-			assertThat(callback.getHeader("X-Esteira-Signature"))
-				.isEqualTo(TestNotifications.expectedSignature(callback.getBody()));
+			assertThat(callback.getHeader("X-Esteira-Signature")).matches("t=[0-9]+,v1=[0-9a-f]{64}");
+			assertThat(TestNotifications.verifies(callback, TestNotifications.WRITER_CALLBACK_SECRET)).isTrue();
+			assertThat(TestNotifications.verifies(callback, TestNotifications.PARTNER_CALLBACK_SECRET)).isFalse();
 			assertThat(callback.getHeader("X-Esteira-Delivery")).isEqualTo(id + ":1:COMPLETED");
 			assertThat(callback.getHeader("Content-Type")).startsWith("application/json");
 		}
@@ -227,15 +229,6 @@ class NotificationTest {
 	}
 
 	@Test
-	void callbackSignatureDoesNotMatchAnotherSecret() {
-		byte[] body = "{\"status\":\"COMPLETED\"}".getBytes();
-		assertThat(CallbackNotifier.sign("another-secret".getBytes(), body))
-			.isNotEqualTo(TestNotifications.expectedSignature(body).substring("sha256=".length()));
-		assertThat(CallbackNotifier.sign(TestNotifications.CALLBACK_SECRET.getBytes(), body))
-			.isEqualTo(TestNotifications.expectedSignature(body).substring("sha256=".length()));
-	}
-
-	@Test
 	void callbackUrlsMustBeHttpsOrLocalHttp() {
 		for (String url : List.of("http://example.com/hook", "ftp://localhost/hook", "https://user:pw@example.com/x",
 				"/relative/hook", "not a url")) {
@@ -248,8 +241,72 @@ class NotificationTest {
 				Map.of("callbackUrl", "https://hooks.example.com/esteira")).status()).isEqualTo(202);
 	}
 
+	@Test
+	void eachClientsCallbacksAreSignedWithThatClientsSecret() {
+		String path = "/callbacks/" + UUID.randomUUID();
+		TestNotifications.server().stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
+		UUID id = anUpload(IngestApi.PARTNER_KEY, "image", TestFiles.aPng(),
+				Map.of("callbackUrl", TestNotifications.baseUrl() + path));
+
+		report(id, "crm-sync", StepOutcome.SUCCEEDED, UploadStatus.COMPLETED, "contact updated");
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> TestNotifications.callbacks(path).size() == 1);
+		LoggedRequest callback = TestNotifications.callbacks(path).getFirst();
+		assertThat(TestNotifications.verifies(callback, TestNotifications.PARTNER_CALLBACK_SECRET)).isTrue();
+		assertThat(TestNotifications.verifies(callback, TestNotifications.WRITER_CALLBACK_SECRET)).isFalse();
+	}
+
+	@Test
+	void aClientWithoutACallbackSecretCannotRegisterACallback() {
+		IngestApi.Response refused = this.api.upload(IngestApi.GUEST_KEY, "image", "p.png", TestFiles.aPng(),
+				Map.of("callbackUrl", "https://" + TestCallbackResolver.PUBLIC_HOST + "/esteira"));
+
+		assertThat(refused.status()).isEqualTo(400);
+		assertThat(refused.body().path("detail").asString()).contains("no signing secret");
+		assertThat(this.api.upload(IngestApi.GUEST_KEY, "image", "p.png", TestFiles.aPng()).status()).isEqualTo(202);
+	}
+
+	@Test
+	void aCallbackWhoseHostNowResolvesInsideIsRefusedAtDeliveryOnTheTimelineAndNotRetried() {
+		String host = "flip-" + UUID.randomUUID() + ".example.com";
+		TestCallbackResolver.answer(host, "203.0.113.20");
+		UUID id = anUpload("image", TestFiles.aPng(), Map.of("callbackUrl", "https://" + host + "/hook"));
+		TestCallbackResolver.answer(host, "10.0.0.5");
+
+		report(id, "crm-sync", StepOutcome.SUCCEEDED, UploadStatus.COMPLETED, "contact updated");
+
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(TestNotifications.stepsNamed(upload(id), "callback")).isEqualTo(1));
+		JsonNode callback = step(upload(id), "callback");
+		assertThat(callback.path("outcome").asString()).isEqualTo("REJECTED");
+		assertThat(callback.path("reason").asString()).contains("callback refused, not retried")
+			.contains(host + " resolves to 10.0.0.5")
+			.contains("private (RFC 1918)");
+		// the outbox holds nothing more to send for it: it is not retried
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.jdbc
+			.sql("select count(*) from event_publication where serialized_event like :id and completion_date is null")
+			.param("id", "%" + id + "%")
+			.query(Long.class)
+			.single() == 0);
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+			.until(() -> TestNotifications.stepsNamed(upload(id), "callback") == 1);
+	}
+
+	private static JsonNode step(JsonNode upload, String name) {
+		for (JsonNode step : upload.path("steps")) {
+			if (step.path("step").asString().equals(name)) {
+				return step;
+			}
+		}
+		throw new AssertionError("No step " + name + " in " + upload);
+	}
+
 	private UUID anUpload(String kind, byte[] content, Map<String, String> fields) {
-		IngestApi.Response accepted = this.api.upload(IngestApi.WRITER_KEY, kind, "file", content, fields);
+		return anUpload(IngestApi.WRITER_KEY, kind, content, fields);
+	}
+
+	private UUID anUpload(String apiKey, String kind, byte[] content, Map<String, String> fields) {
+		IngestApi.Response accepted = this.api.upload(apiKey, kind, "file", content, fields);
 		assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
 		return UUID.fromString(accepted.body().path("id").asString());
 	}

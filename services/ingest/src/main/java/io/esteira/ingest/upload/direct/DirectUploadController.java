@@ -1,6 +1,7 @@
 package io.esteira.ingest.upload.direct;
 
 import java.net.URI;
+import java.security.Principal;
 
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.ingest.upload.UploadLinks;
@@ -24,8 +25,8 @@ class DirectUploadController {
 
 	/** 201: the upload exists (awaiting its object); {@code Location} is its status. */
 	@PostMapping(path = "/api/uploads/presign", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<PresignedUpload> presign(@Valid @RequestBody PresignRequest request) {
-		DirectUploads.Presigned presigned = this.directUploads.presign(request);
+	ResponseEntity<PresignedUpload> presign(@Valid @RequestBody PresignRequest request, Principal client) {
+		DirectUploads.Presigned presigned = this.directUploads.presign(request, client.getName());
 		URI statusUrl = UploadLinks.statusUrl(presigned.id());
 		return ResponseEntity.created(statusUrl)
 			.body(new PresignedUpload(presigned.id(), UploadStatus.RECEIVED, statusUrl, "PUT", presigned.uploadUrl(),

@@ -72,17 +72,18 @@ class DirectUploads {
 	}
 
 	/**
+	 * @param client the authenticated client asking (the API key name)
 	 * @throws UnsupportedUploadTypeException if the declared type is not accepted for the kind
 	 * @throws UploadTooLargeException if the declared size is over its kind's {@code esteira.ingest.presign.max-size.*}
 	 */
 	@Transactional
-	Presigned presign(PresignRequest request) {
+	Presigned presign(PresignRequest request, String client) {
 		String contentType = ContentTypes.normalize(request.contentType());
 		this.contentTypes.requireAccepted(request.kind(), contentType);
 		this.sizes.requireDeclaredWithin(request.kind(), request.sizeBytes());
-		String callbackUrl = this.callbackUrls.check(request.callbackUrl());
+		String callbackUrl = this.callbackUrls.check(request.callbackUrl(), client);
 		NewUpload upload = NewUpload.presigned(request.kind(), request.filename(), contentType, request.sizeBytes(),
-				request.customer(), callbackUrl, this.clock.instant());
+				request.customer(), callbackUrl, client, this.clock.instant());
 		this.registration.register(upload);
 		PutObjectRequest put = PutObjectRequest.builder()
 			.bucket(this.registration.bucket())

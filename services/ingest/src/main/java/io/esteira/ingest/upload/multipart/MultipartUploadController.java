@@ -2,6 +2,7 @@ package io.esteira.ingest.upload.multipart;
 
 import java.io.IOException;
 import java.net.URI;
+import java.security.Principal;
 import java.util.UUID;
 
 import io.esteira.contracts.event.UploadStatus;
@@ -14,7 +15,10 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /api/uploads} (scope {@code uploads:write}): a file in a multipart form. */
+/**
+ * {@code POST /api/uploads} (scope {@code uploads:write}): a file in a multipart form, registered in the name of the
+ * authenticated client.
+ */
 @RestController
 class MultipartUploadController {
 
@@ -26,10 +30,11 @@ class MultipartUploadController {
 
 	/** Accepts a file; processing goes on asynchronously, so the answer is 202 pointing at the upload's status. */
 	@PostMapping(path = "/api/uploads", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-	ResponseEntity<UploadAccepted> upload(@Valid @ModelAttribute UploadRequest request) throws IOException {
+	ResponseEntity<UploadAccepted> upload(@Valid @ModelAttribute UploadRequest request, Principal client)
+			throws IOException {
 		UUID id = this.uploads.accept(new MultipartUploads.Received(request.kind(),
 				request.file().getOriginalFilename(), request.file().getSize(), request.file(), request.customer(),
-				request.callbackUrl()));
+				request.callbackUrl(), client.getName()));
 		URI statusUrl = UploadLinks.statusUrl(id);
 		return ResponseEntity.accepted()
 			.location(statusUrl)

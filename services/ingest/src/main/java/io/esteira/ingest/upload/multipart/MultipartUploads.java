@@ -82,9 +82,10 @@ class MultipartUploads {
 	 * A file as received, before any check.
 	 *
 	 * @param originalFilename as the client named it; kept for display only
+	 * @param client the authenticated client sending it (the API key name)
 	 */
 	record Received(UploadKind kind, String originalFilename, long size, InputStreamSource content, Customer customer,
-			String callbackUrl) {
+			String callbackUrl, String client) {
 	}
 
 	/**
@@ -99,11 +100,12 @@ class MultipartUploads {
 			throw new InvalidUploadException("The file is empty.");
 		}
 		this.sizes.requireReceivedWithin(received.kind(), received.size());
-		String callbackUrl = this.callbackUrls.check(received.callbackUrl());
+		String callbackUrl = this.callbackUrls.check(received.callbackUrl(), received.client());
 		String contentType = this.detector.detect(received.content());
 		this.contentTypes.requireAccepted(received.kind(), contentType);
 		NewUpload upload = NewUpload.multipart(received.kind(), received.originalFilename(), contentType,
-				received.size(), sha256(received.content()), received.customer(), callbackUrl, this.clock.instant());
+				received.size(), sha256(received.content()), received.customer(), callbackUrl, received.client(),
+				this.clock.instant());
 		UUID id = upload.id();
 		String bucket = this.registration.bucket();
 		// Every log line about this upload names it (JSON logs: the uploadId field).

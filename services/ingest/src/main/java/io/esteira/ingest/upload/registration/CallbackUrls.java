@@ -1,77 +1,60 @@
 package io.esteira.ingest.upload.registration;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.List;
-import java.util.Locale;
+import java.net.UnknownHostException;
 
-import io.esteira.ingest.config.IngestProperties;
+import io.esteira.ingest.callback.CallbackRefusedException;
+import io.esteira.ingest.callback.CallbackSecrets;
+import io.esteira.ingest.callback.CallbackTargets;
 import io.esteira.ingest.upload.InvalidUploadException;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Checks a client's {@code callbackUrl}: an absolute {@code https} URL (plain {@code http} only to the configured
- * local hosts), without user info, to a host on the allow-list when one is configured. Callbacks also need the
- * signing secret to be configured.
+ * Checks a client's {@code callbackUrl} when an upload is registered: the client must have a signing secret
+ * ({@link CallbackSecrets}), and the URL must pass the callback check ({@link CallbackTargets}: https, host
+ * allow-lists, public addresses only), which the delivery makes again.
  */
 @Component
 public class CallbackUrls {
 
 	public static final int MAX_LENGTH = 2048;
 
-	private final IngestProperties.Notifications settings;
+	private final CallbackSecrets secrets;
 
-	CallbackUrls(IngestProperties properties) {
-		this.settings = properties.notifications();
+	private final CallbackTargets targets;
+
+	CallbackUrls(CallbackSecrets secrets, CallbackTargets targets) {
+		this.secrets = secrets;
+		this.targets = targets;
 	}
 
 	/**
+	 * @param client who registers the upload (the API key name)
 	 * @return the URL, or {@code null} for none
 	 * @throws InvalidUploadException if it may not be used
 	 */
-	public String check(String callbackUrl) {
+	public String check(String callbackUrl, String client) {
 		if (callbackUrl == null || callbackUrl.isBlank()) {
 			return null;
 		}
 		String value = callbackUrl.strip();
-		if (this.settings.callbackSecret().isBlank()) {
-			throw new InvalidUploadException("callbackUrl: callbacks are not enabled on this server.");
+		if (this.secrets.of(client).isEmpty()) {
+			throw new InvalidUploadException(
+					"callbackUrl: callbacks are not enabled for this client (no signing secret is configured for it).");
 		}
 		if (value.length() > MAX_LENGTH) {
 			throw new InvalidUploadException("callbackUrl: longer than " + MAX_LENGTH + " characters.");
 		}
-		URI uri;
 		try {
-			uri = new URI(value);
+			this.targets.check(value);
 		}
-		catch (URISyntaxException ex) {
-			throw new InvalidUploadException("callbackUrl: not a valid URL.");
+		catch (CallbackRefusedException ex) {
+			throw new InvalidUploadException("callbackUrl: " + ex.getMessage() + ".");
 		}
-		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
-		String host = (uri.getHost() != null) ? uri.getHost().toLowerCase(Locale.ROOT) : null;
-		if (host == null || uri.getRawUserInfo() != null || !uri.isAbsolute()) {
-			throw new InvalidUploadException("callbackUrl: must be an absolute URL with a host and no user info.");
-		}
-		boolean secure = scheme.equals("https");
-		boolean localHttp = scheme.equals("http") && matches(host, this.settings.insecureCallbackHosts());
-		if (!secure && !localHttp) {
-			throw new InvalidUploadException("callbackUrl: must use https.");
-		}
-		if (!this.settings.callbackHosts().isEmpty() && !matches(host, this.settings.callbackHosts())) {
-			throw new InvalidUploadException("callbackUrl: host " + host + " is not allowed.");
+		catch (UnknownHostException ex) {
+			throw new InvalidUploadException("callbackUrl: its host does not resolve.");
 		}
 		return value;
-	}
-
-	private static boolean matches(String host, List<String> patterns) {
-		for (String pattern : patterns) {
-			String p = pattern.strip().toLowerCase(Locale.ROOT);
-			if (p.startsWith("*.") ? host.endsWith(p.substring(1)) : host.equals(p)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

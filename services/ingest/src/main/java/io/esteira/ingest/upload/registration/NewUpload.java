@@ -18,32 +18,34 @@ import io.esteira.ingest.upload.UploadKind;
  *
  * @param filename for display only: the last segment of the client's name, without control characters
  * @param sha256 of the content, {@code null} when ingest did not see it
+ * @param client who registered it (the API key name), {@code null} for an object found in the bucket
  * @param awaitingObject whether the object is still to come (a direct upload)
  * @param firstStep the step that registers it on the timeline
  * @param reason of the first step, may be {@code null}
  * @param createdAt when the upload began (for a found object, when it was written)
  */
 public record NewUpload(UUID id, UploadKind kind, String key, String filename, String contentType, long size,
-		String sha256, Customer customer, String callbackUrl, boolean awaitingObject, String firstStep, String reason,
-		Instant createdAt) {
+		String sha256, Customer customer, String callbackUrl, String client, boolean awaitingObject, String firstStep,
+		String reason, Instant createdAt) {
 
 	private static final DateTimeFormatter DATE_PATH = DateTimeFormatter.ofPattern("yyyy/MM/dd")
 		.withZone(ZoneOffset.UTC);
 
 	/** A file received in a multipart request, its type detected from its bytes (step {@code received}). */
 	public static NewUpload multipart(UploadKind kind, String clientFilename, String contentType, long size,
-			String sha256, Customer customer, String callbackUrl, Instant now) {
+			String sha256, Customer customer, String callbackUrl, String client, Instant now) {
 		UUID id = UUID.randomUUID();
 		return new NewUpload(id, kind, keyOf(kind, now, id, contentType), Upload.displayName(clientFilename),
-				contentType, size, sha256, customer, callbackUrl, false, PipelineNames.Steps.RECEIVED, null, now);
+				contentType, size, sha256, customer, callbackUrl, client, false, PipelineNames.Steps.RECEIVED, null,
+				now);
 	}
 
 	/** A direct upload: the type and size are the client's word, the object comes later (step {@code presigned}). */
 	public static NewUpload presigned(UploadKind kind, String clientFilename, String contentType, long size,
-			Customer customer, String callbackUrl, Instant now) {
+			Customer customer, String callbackUrl, String client, Instant now) {
 		UUID id = UUID.randomUUID();
 		return new NewUpload(id, kind, keyOf(kind, now, id, contentType), Upload.displayName(clientFilename),
-				contentType, size, null, customer, callbackUrl, true, PipelineNames.Steps.PRESIGNED,
+				contentType, size, null, customer, callbackUrl, client, true, PipelineNames.Steps.PRESIGNED,
 				"awaiting the direct upload", now);
 	}
 
@@ -51,7 +53,7 @@ public record NewUpload(UUID id, UploadKind kind, String key, String filename, S
 	public static NewUpload foundInBucket(UUID id, UploadKind kind, String key, String contentType, long size,
 			String reason, Instant written) {
 		return new NewUpload(id, kind, key, Upload.displayName(key), contentType, size, null, Customer.none(), null,
-				false, PipelineNames.Steps.REGISTERED, reason, written);
+				null, false, PipelineNames.Steps.REGISTERED, reason, written);
 	}
 
 	/** The S3 user metadata the upload's object carries ({@link ObjectMetadata}). */

@@ -17,8 +17,8 @@ import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
 import io.esteira.ingest.TestFiles;
 import io.esteira.ingest.TestNotifications;
+import io.esteira.ingest.TestSettings;
 import io.esteira.ingest.config.IngestProperties;
-import io.esteira.ingest.config.Secret;
 import io.esteira.ingest.upload.UploadKind;
 import io.esteira.ingest.upload.UploadRepository;
 import io.esteira.ingest.upload.registration.NewUpload;
@@ -66,8 +66,6 @@ class ForeignObjectTest {
 	@Autowired
 	private UploadRepository uploads;
 
-	@Autowired
-	private IngestProperties properties;
 
 	@LocalServerPort
 	private int port;
@@ -206,11 +204,8 @@ class ForeignObjectTest {
 		assertThat(withForeignIdSecret("another-secret").toString()).doesNotContain("another-secret");
 	}
 
-	private IngestProperties withForeignIdSecret(String secret) {
-		IngestProperties p = this.properties;
-		return new IngestProperties(p.maxSize(), p.allowedTypes(), p.serverSideEncryption(), p.permalinkExpiry(),
-				p.publicS3Endpoint(), p.presign(), p.listing(), p.notifications(), p.stuck(), p.deadLetters(),
-				p.queueMetrics(), new IngestProperties.ForeignObjects(Secret.of(secret)));
+	private static IngestProperties withForeignIdSecret(String secret) {
+		return TestSettings.ingest(Map.of("foreign-objects.id-secret", secret));
 	}
 
 	private static UUID nameBased(String key) {

@@ -1,0 +1,41 @@
+package io.esteira.ingest.callback;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import io.esteira.ingest.config.IngestProperties;
+import io.esteira.ingest.config.Secret;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Each client's callback signing secret ({@code esteira.ingest.notifications.client-secrets.<client>}), looked up by
+ * the client that registered the upload (its API key name, in any case: environment variables can only name it in
+ * lower case). A client without a secret gets no callbacks.
+ */
+@Component
+public class CallbackSecrets {
+
+	private final Map<String, Secret> byClient;
+
+	CallbackSecrets(IngestProperties properties) {
+		this.byClient = properties.notifications()
+			.clientSecrets()
+			.entrySet()
+			.stream()
+			.filter((entry) -> !entry.getValue().isEmpty())
+			.collect(Collectors.toUnmodifiableMap((entry) -> key(entry.getKey()), Map.Entry::getValue));
+	}
+
+	/** The client's secret; empty for a client without one, or no client ({@code null}). */
+	public Optional<Secret> of(String client) {
+		return (client == null) ? Optional.empty() : Optional.ofNullable(this.byClient.get(key(client)));
+	}
+
+	private static String key(String client) {
+		return client.strip().toLowerCase(Locale.ROOT);
+	}
+
+}
