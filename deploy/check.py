@@ -12,6 +12,12 @@
 5. Database least privilege: one PostgreSQL role per service (deploy/database/service-roles.sql) named by its own
    secret everywhere (k8s, CloudFormation, EC2), the master secret kept from the services, and TLS verify-full with
    the RDS CA bundle mounted on EKS and EC2.
+6. EC2 as code (deploy/check_ec2_code.py): launch template, Auto Scaling group, scaling metric math, backups, least
+   privilege of the new roles, the EC2 bind addresses; then its self-test: every mutation in check_ec2_code.MUTATIONS,
+   applied in memory to a copy of the real files, must make its own check fail.
+
+Usage: check.py            every section (what CI runs through deploy/check.sh)
+       check.py --ec2 [-v] section 6 only, no kubectl needed; -v prints each mutation and the failures it caused
 
 Prints one line per failure, a summary per section and finally "N passed, M failed"; exits 1 on any failure.
 """
@@ -25,6 +31,8 @@ import subprocess
 import sys
 
 import yaml
+
+import check_ec2_code
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVICES = ["ingest", "image-processing", "invoice", "crm-sync"]
@@ -954,11 +962,35 @@ def check_observability():
     R.end_section()
 
 
+def check_ec2_as_code(verbose=False):
+    R.section("ec2 as code: launch template, scaling, backups, least privilege, bind addresses; mutation self-test")
+    inputs = check_ec2_code.load(CfnLoader)
+    results = check_ec2_code.check(inputs)
+    for result in results:
+        R.check(result.ok, f"[{result.check}] {result.what}")
+    checks = sorted({r.check for r in results})
+    if verbose:
+        print(f"   {len(results)} results in {len(checks)} checks: {', '.join(checks)}")
+        print("   self-test, each mutation applied in memory to a copy of the real files:")
+    real, outcomes = check_ec2_code.self_test(inputs, verbose)
+    R.check(not real, f"self-test: every check passes on the real files ({[r.what for r in real]})")
+    for description, name, caught, failures in outcomes:
+        R.check(caught, f"self-test: '{description}' makes [{name}] fail "
+                        f"(failed instead: {sorted({f.check for f in failures}) or 'nothing'})")
+    untested = set(checks) - {name for _, name, _, _ in outcomes}
+    R.check(not untested, f"self-test: every check has a mutation that breaks it (none for {sorted(untested)})")
+    R.end_section(f" ({len(outcomes)} mutations, {sum(c for _, _, c, _ in outcomes)} caught by their check)")
+
+
 if __name__ == "__main__":
-    check_kubernetes()
-    check_cloudformation()
-    check_ec2()
-    check_database_files()
-    check_observability()
+    if "--ec2" in sys.argv[1:]:
+        check_ec2_as_code(verbose="-v" in sys.argv[1:])
+    else:
+        check_kubernetes()
+        check_cloudformation()
+        check_ec2()
+        check_database_files()
+        check_observability()
+        check_ec2_as_code()
     print(f"{R.passed} passed, {R.failed} failed")
     sys.exit(1 if R.failed else 0)
