@@ -213,6 +213,13 @@ public final class LocalStack implements AutoCloseable {
 		properties.put("esteira.security.api-keys[1].name", "local-demo-admin");
 		properties.put("esteira.security.api-keys[1].sha256", ApiKeyProperties.sha256(DEMO_ADMIN_KEY));
 		properties.put("esteira.security.api-keys[1].scopes", "admin");
+		if (service == EsteiraService.INGEST) {
+			// Callbacks to a receiver on this machine (plain http, loopback); ingest allows neither by default. The
+			// demo key's signing secret, if wanted, comes from the environment the services inherit:
+			// ESTEIRA_INGEST_NOTIFICATIONS_CLIENTSECRETS_LOCALDEMO (client local-demo).
+			properties.put("esteira.ingest.notifications.insecure-callback-hosts", "localhost");
+			properties.put("esteira.ingest.notifications.internal-callback-receivers", "localhost");
+		}
 		properties.putAll(this.options.properties().getOrDefault(service, Map.of()));
 		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -3,6 +3,7 @@ package io.esteira.ingest.callback;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.esteira.ingest.config.IngestProperties;
@@ -12,11 +13,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * Each client's callback signing secret ({@code esteira.ingest.notifications.client-secrets.<client>}), looked up by
- * the client that registered the upload (its API key name, in any case: environment variables can only name it in
- * lower case). A client without a secret gets no callbacks.
+ * the client that registered the upload (its API key name). Names are compared ignoring case and every character but
+ * letters and digits, as an environment variable can only spell them:
+ * {@code ESTEIRA_INGEST_NOTIFICATIONS_CLIENTSECRETS_LOCALDEMO} is the secret of {@code local-demo}. Two names that
+ * compare equal are a configuration error (start-up fails). A client without a secret gets no callbacks.
  */
 @Component
 public class CallbackSecrets {
+
+	private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^\\p{L}\\p{N}]");
 
 	private final Map<String, Secret> byClient;
 
@@ -35,7 +40,7 @@ public class CallbackSecrets {
 	}
 
 	private static String key(String client) {
-		return client.strip().toLowerCase(Locale.ROOT);
+		return NOT_LETTER_OR_DIGIT.matcher(client.toLowerCase(Locale.ROOT)).replaceAll("");
 	}
 
 }

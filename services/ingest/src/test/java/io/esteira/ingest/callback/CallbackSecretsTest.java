@@ -10,15 +10,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CallbackSecretsTest {
 
-	private final IngestProperties settings = TestSettings.ingest(
-			Map.of("notifications.client-secrets.chatbot", "chatbot-secret-1", "notifications.client-secrets.erp", ""));
+	private final IngestProperties settings = TestSettings.ingest(Map.of("notifications.client-secrets.chatbot",
+			"chatbot-secret-1", "notifications.client-secrets.erp", "", "notifications.client-secrets.localdemo", "x"));
 
 	@Test
-	void eachClientHasItsOwnSecretFoundInAnyCase() {
+	void eachClientHasItsOwnSecretFoundInAnyCaseAndSpelling() {
 		CallbackSecrets secrets = new CallbackSecrets(this.settings);
 
 		assertThat(secrets.of("chatbot")).isPresent();
 		assertThat(secrets.of("ChatBot")).isPresent();
+		// as an environment variable names it: ..._CLIENTSECRETS_LOCALDEMO
+		assertThat(secrets.of("local-demo")).isPresent();
 		assertThat(secrets.of("erp")).as("a blank secret is none").isEmpty();
 		assertThat(secrets.of("someone-else")).isEmpty();
 		assertThat(secrets.of(null)).isEmpty();
