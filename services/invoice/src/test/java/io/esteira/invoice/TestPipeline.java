@@ -1,18 +1,22 @@
 package io.esteira.invoice;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.esteira.contracts.event.PipelineNames;
+import io.esteira.contracts.event.StepOutcome;
 import io.esteira.contracts.event.UploadMetadata;
 import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.contracts.s3.S3Events;
 import io.esteira.contracts.s3.S3ObjectEvent;
 import io.esteira.testkit.AwsTestClients;
 import io.esteira.testkit.EsteiraInfrastructure;
+import org.awaitility.Awaitility;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -41,6 +45,32 @@ public final class TestPipeline {
 	public S3ObjectEvent upload(String key, String content, UUID uploadId) {
 		return put(UPLOADS_BUCKET, key, content.getBytes(StandardCharsets.UTF_8),
 				Map.of(UploadMetadata.UPLOAD_ID, uploadId.toString(), UploadMetadata.KIND, "invoice"));
+	}
+
+	/** Puts a generated file into the uploads bucket as ingest does, streamed: never held in memory. */
+	public S3ObjectEvent upload(String key, HostileFiles.Generated file, UUID uploadId) {
+		Map<String, String> metadata = Map.of(UploadMetadata.UPLOAD_ID, uploadId.toString(), UploadMetadata.KIND,
+				"invoice");
+		String eTag = this.infra.s3Client()
+			.putObject((request) -> request.bucket(UPLOADS_BUCKET).key(key).metadata(metadata),
+					RequestBody.fromContentProvider(file::open, file.length(), "application/octet-stream"))
+			.eTag()
+			.replace("\"", "");
+		return new S3ObjectEvent("ObjectCreated:Put", Instant.now(), UPLOADS_BUCKET, key, file.length(), eTag, null,
+				Long.toHexString(System.nanoTime()).toUpperCase());
+	}
+
+	/** Deletes an object (the test S3 keeps objects in memory: large ones go once used). */
+	public void delete(S3ObjectEvent event) {
+		this.infra.s3Client().deleteObject((request) -> request.bucket(event.bucket()).key(event.key()));
+	}
+
+	/** The error report of an import, as text: {@code reports/invoices/{uploadId}/errors.csv} in the output bucket. */
+	public String errorReport(UUID uploadId) {
+		return this.infra.s3Client()
+			.getObjectAsBytes((request) -> request.bucket("esteira-output")
+				.key("reports/invoices/" + uploadId + "/errors.csv"))
+			.asUtf8String();
 	}
 
 	/**
@@ -100,6 +130,17 @@ public final class TestPipeline {
 		}
 		while (!messages.isEmpty());
 		return this.statusEvents.stream().filter((event) -> uploadId.equals(event.uploadId())).toList();
+	}
+
+	/** The upload's {@code invoice-import} outcome (the first status after STARTED), waited for up to {@code patience}. */
+	public UploadStatusEvent awaitFinalStatus(UUID uploadId, Duration patience) {
+		return Awaitility.await()
+			.atMost(patience)
+			.until(() -> statusEvents(uploadId).stream()
+				.filter((event) -> PipelineNames.Steps.INVOICE_IMPORT.equals(event.step())
+						&& event.outcome() != StepOutcome.STARTED)
+				.toList(), (events) -> !events.isEmpty())
+			.getFirst();
 	}
 
 	/** Whether the invoices queue holds no message, visible or in flight: everything sent was acknowledged. */

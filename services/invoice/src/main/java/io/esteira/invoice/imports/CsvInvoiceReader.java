@@ -21,6 +21,9 @@ import java.util.function.Consumer;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.reader.CsvRecordHandler;
+
+import io.esteira.invoice.config.InvoiceProperties.Limits;
 
 /**
  * Reads CSV invoice files with FastCSV, one row at a time. The header row names the columns with the same English or
@@ -30,6 +33,10 @@ import de.siegmar.fastcsv.reader.CsvRecord;
  * <p>
  * Encoding: UTF-8, with or without a byte-order mark; when the first megabyte is not valid UTF-8, Windows-1252 (the
  * Latin-1 superset Excel writes in Brazil). Errors name the line each row starts on.
+ * <p>
+ * Bounded by FastCSV's own limits: a field longer than {@code max-text-length} characters, or a record longer than
+ * {@code max-record-length}, rejects the file ({@link InputLimitExceededException}); FastCSV's buffer never holds
+ * more than one field.
  */
 final class CsvInvoiceReader {
 
@@ -40,9 +47,12 @@ final class CsvInvoiceReader {
 
 	private static final int MAX_HEADER_LINE = 64 * 1024;
 
+	private final Limits limits;
+
 	private final RecordValidator validator;
 
-	CsvInvoiceReader(RecordValidator validator) {
+	CsvInvoiceReader(Limits limits, RecordValidator validator) {
+		this.limits = limits;
 		this.validator = validator;
 	}
 
@@ -52,13 +62,20 @@ final class CsvInvoiceReader {
 			Charset charset = detectCharset(file);
 			BufferedReader text = new BufferedReader(new InputStreamReader(file, charset), 64 * 1024);
 			char delimiter = detectDelimiter(text);
+			CsvRecordHandler handler = CsvRecordHandler.builder()
+				.maxFieldSize(this.limits.maxTextLength())
+				// FastCSV wants a record to have room for a field at least.
+				.maxRecordSize(Math.max(this.limits.maxRecordLength(), this.limits.maxTextLength()))
+				.build();
 			CsvReader<CsvRecord> csv = CsvReader.builder()
 				.fieldSeparator(delimiter)
 				.quoteCharacter('"')
 				.skipEmptyLines(true)
 				.allowMissingFields(true)
 				.allowExtraFields(true)
-				.ofCsvRecord(text);
+				// Room for one field at its limit (FastCSV compacts its buffer from the current field's start).
+				.maxBufferSize(2 * this.limits.maxTextLength() + 64 * 1024)
+				.build(handler, text);
 			Iterator<CsvRecord> rows = csv.iterator();
 			if (!rows.hasNext()) {
 				throw new UnsupportedFormatException("The file is empty");
@@ -79,7 +96,7 @@ final class CsvInvoiceReader {
 			return count;
 		}
 		catch (CsvParseException ex) {
-			throw new UnsupportedFormatException("Not valid CSV: " + ex.getMessage(), ex);
+			throw unsupported(ex);
 		}
 		catch (UncheckedIOException ex) {
 			if (ex.getCause() instanceof CharacterCodingException) {
@@ -90,6 +107,25 @@ final class CsvInvoiceReader {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not read the invoice file", ex);
 		}
+	}
+
+	/** The limit FastCSV's exception stands for (its message says which), or malformed CSV. */
+	private UnsupportedFormatException unsupported(CsvParseException ex) {
+		UnsupportedFormatException ours = UnsupportedFormatException.in(ex);
+		if (ours != null) {
+			return ours;
+		}
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			String detail = String.valueOf(cause.getMessage());
+			if (detail.contains("max field size") || detail.contains("maximum buffer size")) {
+				return InputLimitExceededException.textLength("CSV field", this.limits.maxTextLength());
+			}
+			if (detail.contains("max record size")) {
+				return InputLimitExceededException.recordLength("CSV record", this.limits.maxRecordLength());
+			}
+		}
+		String cause = (ex.getCause() != null) ? ": " + ex.getCause().getMessage() : "";
+		return new UnsupportedFormatException("Not valid CSV: " + ex.getMessage() + cause, ex);
 	}
 
 	private static Map<InvoiceField, Integer> columns(CsvRecord header) {

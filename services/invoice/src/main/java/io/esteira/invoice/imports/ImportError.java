@@ -16,14 +16,29 @@ public record ImportError(Integer index, Long line, String path, String field, S
 
 	private static final int MAX_VALUE_LENGTH = 100;
 
+	/** Path, field and message are short unless a file makes them long (a name of 64 K characters). */
+	private static final int MAX_TEXT_LENGTH = 1000;
+
 	static ImportError of(Integer index, String field, String value, String message) {
 		return of(index, null, null, field, value, message);
 	}
 
 	static ImportError of(Integer index, Long line, String path, String field, String value, String message) {
-		String shortened = (value != null && value.length() > MAX_VALUE_LENGTH)
-				? value.substring(0, MAX_VALUE_LENGTH - 1) + "…" : value;
-		return new ImportError(index, line, path, field, shortened, message);
+		return new ImportError(index, line, shorten(path, MAX_TEXT_LENGTH), shorten(field, MAX_TEXT_LENGTH),
+				shorten(value, MAX_VALUE_LENGTH), shorten(message, MAX_TEXT_LENGTH));
+	}
+
+	/** The text, cut to {@code maxLength} characters (the last one {@code …}) when it is longer. */
+	static String shorten(String text, int maxLength) {
+		if (text == null || text.length() <= maxLength) {
+			return text;
+		}
+		int end = maxLength - 1;
+		// Never half a surrogate pair.
+		if (Character.isHighSurrogate(text.charAt(end - 1))) {
+			end--;
+		}
+		return text.substring(0, end) + "…";
 	}
 
 }

@@ -25,10 +25,6 @@ final class ImportTally {
 
 	private final ErrorReport report;
 
-	ImportTally(int maxErrors) {
-		this(maxErrors, new ErrorReport());
-	}
-
 	/** @param report receives every error, beyond {@code maxErrors} too */
 	ImportTally(int maxErrors, ErrorReport report) {
 		this.maxErrors = maxErrors;

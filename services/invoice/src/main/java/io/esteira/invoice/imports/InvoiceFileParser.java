@@ -1,6 +1,7 @@
 package io.esteira.invoice.imports;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,6 +10,12 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.function.Consumer;
+
+import javax.xml.stream.XMLInputFactory;
+
+import io.esteira.invoice.config.InvoiceProperties;
+import io.esteira.invoice.config.InvoiceProperties.Limits;
+import tools.jackson.core.json.JsonFactory;
 
 import org.springframework.stereotype.Component;
 
@@ -24,6 +31,10 @@ import org.springframework.stereotype.Component;
  * </ul>
  * A file that breaks off or turns out malformed half-way throws too; records already handed over stay handed over,
  * so the caller decides what to undo.
+ * <p>
+ * Every input is bounded ({@code esteira.invoices.limits.*}, {@link Limits}): the file's size and its number of
+ * records here, the rest in each reader. A file beyond a limit throws {@link InputLimitExceededException} (an
+ * {@link UnsupportedFormatException}) as soon as it is seen, without reading further.
  */
 @Component
 public class InvoiceFileParser {
@@ -33,8 +44,17 @@ public class InvoiceFileParser {
 
 	private final Clock clock;
 
-	public InvoiceFileParser(Clock clock) {
+	private final Limits limits;
+
+	private final JsonFactory json;
+
+	private final XMLInputFactory xml;
+
+	public InvoiceFileParser(Clock clock, InvoiceProperties properties) {
 		this.clock = clock;
+		this.limits = properties.limits();
+		this.json = JsonInvoiceReader.factory(this.limits);
+		this.xml = NfeXmlReader.secureFactory(this.limits);
 	}
 
 	/** The formats this parser reads. */
@@ -58,20 +78,37 @@ public class InvoiceFileParser {
 	/** As {@link #parse(InputStream, Consumer)}, telling {@code detected} the format before the first record. */
 	public int parse(InputStream file, Consumer<ParsedRecord> records, Consumer<Format> detected) {
 		LocalDate latestDate = LocalDate.now(this.clock).plusDays(1);
+		int maxNumber = this.limits.maxNumberLength();
+		Consumer<ParsedRecord> counted = counted(records);
 		try {
-			BufferedInputStream input = new BufferedInputStream(file, 64 * 1024);
+			BufferedInputStream input = new BufferedInputStream(new SizeLimited(file, this.limits), 64 * 1024);
 			skipUtf8ByteOrderMark(input);
 			Format format = detect(input);
 			detected.accept(format);
 			return switch (format) {
-				case JSON -> new JsonInvoiceReader(new RecordValidator(latestDate, false)).read(input, records);
-				case XML -> new NfeXmlReader(new RecordValidator(latestDate, false)).read(input, records);
-				case CSV -> new CsvInvoiceReader(new RecordValidator(latestDate, true)).read(input, records);
+				case JSON -> new JsonInvoiceReader(this.json, this.limits,
+						new RecordValidator(latestDate, false, maxNumber)).read(input, counted);
+				case XML -> new NfeXmlReader(this.xml, this.limits, new RecordValidator(latestDate, false, maxNumber))
+					.read(input, counted);
+				case CSV -> new CsvInvoiceReader(this.limits, new RecordValidator(latestDate, true, maxNumber))
+					.read(input, counted);
 			};
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not read the invoice file", ex);
 		}
+	}
+
+	/** Hands records on, until one more than {@code max-records}. */
+	private Consumer<ParsedRecord> counted(Consumer<ParsedRecord> records) {
+		long max = this.limits.maxRecords();
+		long[] count = { 0 };
+		return (record) -> {
+			if (++count[0] > max) {
+				throw InputLimitExceededException.records(max);
+			}
+			records.accept(record);
+		};
 	}
 
 	private static void skipUtf8ByteOrderMark(BufferedInputStream input) throws IOException {
@@ -128,6 +165,60 @@ public class InvoiceFileParser {
 			.map((name) -> name.strip().replace("\"", ""))
 			.filter((name) -> InvoiceField.named(name) != null)
 			.count();
+	}
+
+	/**
+	 * The file, failing once more than {@code max-file-size} bytes are read: the import checks the object's size
+	 * before reading, this holds whatever the size said.
+	 */
+	private static final class SizeLimited extends FilterInputStream {
+
+		private final long max;
+
+		private long read;
+
+		SizeLimited(InputStream in, Limits limits) {
+			super(in);
+			this.max = limits.maxFileSize().toBytes();
+		}
+
+		@Override
+		public int read() throws IOException {
+			int b = super.read();
+			if (b >= 0) {
+				count(1);
+			}
+			return b;
+		}
+
+		@Override
+		public int read(byte[] buffer, int offset, int length) throws IOException {
+			int n = super.read(buffer, offset, length);
+			if (n > 0) {
+				count(n);
+			}
+			return n;
+		}
+
+		@Override
+		public long skip(long n) throws IOException {
+			long skipped = super.skip(n);
+			count(skipped);
+			return skipped;
+		}
+
+		@Override
+		public boolean markSupported() {
+			return false;
+		}
+
+		private void count(long n) {
+			this.read += n;
+			if (this.read > this.max) {
+				throw InputLimitExceededException.fileSize(this.max);
+			}
+		}
+
 	}
 
 }

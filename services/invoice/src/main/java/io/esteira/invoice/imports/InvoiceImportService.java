@@ -39,7 +39,8 @@ import org.springframework.transaction.annotation.Transactional;
  * and publishes the status steps through the outbox ({@code processing}, then {@code invoice-import}).
  * <p>
  * Bad files are permanent errors: they end as REJECTED, never thrown, and always with an error report in the output
- * bucket (at least one error names the whole file). Anything else (S3 or the database
+ * bucket (at least one error names the whole file); a file beyond one of the limits ({@code esteira.invoices.limits.*})
+ * is one, with the reason {@code limit_exceeded: <what> (<setting>)}. Anything else (S3 or the database
  * unavailable) is thrown, so the message comes back and, after its last attempt, goes to the dead-letter queue.
  */
 @Service
@@ -54,6 +55,8 @@ public class InvoiceImportService {
 	static final String NO_VALID_INVOICES = "no valid invoices";
 
 	static final String ALL_OR_NOTHING = "all_or_nothing";
+
+	static final String LIMIT_EXCEEDED = "limit_exceeded";
 
 	private static final Logger logger = LoggerFactory.getLogger(InvoiceImportService.class);
 
@@ -149,11 +152,10 @@ public class InvoiceImportService {
 			Step step = new Step(uploadId, event, attempt);
 			// The step's start under its own name: ingest times the step from it and its end.
 			publish(step, IMPORT_STEP, StepOutcome.STARTED, UploadStatus.PROCESSING, null);
-			try (ErrorReport report = new ErrorReport()) {
-				ImportTally tally = new ImportTally(this.properties.maxReportedErrors(), report);
-				run(object, step, startedAt, tally, report);
-				this.metrics.countAfterCommit(tally);
-			}
+			ErrorReport report = new ErrorReport(this.properties.errorReport());
+			ImportTally tally = new ImportTally(this.properties.maxReportedErrors(), report);
+			run(object, step, startedAt, tally, report);
+			this.metrics.countAfterCommit(tally);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -185,14 +187,21 @@ public class InvoiceImportService {
 		this.jdbc.sql("SAVEPOINT invoice_rows").update();
 		InvoiceFileParser.Format[] format = new InvoiceFileParser.Format[1];
 		try {
+			long maxFileSize = this.properties.limits().maxFileSize().toBytes();
+			Long size = object.response().contentLength();
+			if (size != null && size > maxFileSize) {
+				// Refused from its size, unread: an object can reach the bucket without ingest's checks.
+				throw InputLimitExceededException.fileSize(maxFileSize);
+			}
 			store(object, uploadId, startedAt, tally, (detected) -> format[0] = detected);
 		}
 		catch (UnsupportedFormatException ex) {
 			this.jdbc.sql("ROLLBACK TO SAVEPOINT invoice_rows").update();
 			object.abort();
 			tally.unreadable(ex.getMessage());
-			finish(step, UploadStatus.REJECTED, StepOutcome.REJECTED, UNSUPPORTED_FORMAT, tally, format[0], report,
-					started);
+			String reason = (ex instanceof InputLimitExceededException) ? LIMIT_EXCEEDED + ": " + ex.getMessage()
+					: UNSUPPORTED_FORMAT;
+			finish(step, UploadStatus.REJECTED, StepOutcome.REJECTED, reason, tally, format[0], report, started);
 			logger.info("Upload {}: s3://{}/{} rejected: {}", uploadId, event.bucket(), event.key(),
 					ex.getMessage());
 			return;

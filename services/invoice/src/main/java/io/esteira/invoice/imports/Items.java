@@ -11,7 +11,7 @@ final class Items {
 	/** The item, or {@code null} after recording its errors on {@code raw}. */
 	static ParsedRecord.Item item(RecordValidator validator, RawRecord raw, String where, String description,
 			RawValue quantity, RawValue unitPrice, RawValue total) {
-		int errorsBefore = raw.errors.size();
+		long errorsBefore = raw.errorCount();
 		if (description == null || description.isBlank()) {
 			raw.error(where + ".description", description, "is required");
 		}
@@ -21,7 +21,7 @@ final class Items {
 		if (total == null) {
 			raw.error(where + ".total", null, "is required");
 		}
-		if (raw.errors.size() > errorsBefore) {
+		if (raw.errorCount() > errorsBefore) {
 			return null;
 		}
 		return new ParsedRecord.Item(description.strip(), quantityValue, unitPriceValue, totalValue.setScale(2));
@@ -32,9 +32,8 @@ final class Items {
 		if (value == null || value.text() == null) {
 			return null;
 		}
-		BigDecimal number = validator.decimal(value);
+		BigDecimal number = validator.decimal(raw, value, "must be a decimal number");
 		if (number == null) {
-			raw.error(value, "must be a decimal number");
 			return null;
 		}
 		if (positive ? number.signum() <= 0 : number.signum() < 0) {

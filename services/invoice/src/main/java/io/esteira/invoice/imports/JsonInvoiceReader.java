@@ -15,37 +15,48 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
+
+import io.esteira.invoice.config.InvoiceProperties.Limits;
 
 /**
  * Reads JSON invoice files with Jackson's streaming parser, one record at a time: an array of invoice objects, one
  * object, or newline-delimited JSON (NDJSON: one object per line, recognised by a first line that holds a whole
  * object). NDJSON lines are independent, so a line that is not valid JSON, not an object, or longer than
- * {@value #MAX_LINE_BYTES} bytes is rejected on its own, with its line number, and the other lines are read; in an
- * array or a multi-line object, broken JSON makes the whole file unsupported. Nesting deeper than 64 levels, strings over 64 KiB and numbers over 100
- * digits make the file unsupported. {@code items}/{@code itens} is an array of objects with
+ * {@code max-record-length} bytes is rejected on its own, with its line number, and the other lines are read; in an
+ * array or a multi-line object, broken JSON makes the whole file unsupported. Nesting deeper than {@code max-depth},
+ * strings and names longer than {@code max-text-length}, numbers longer than {@code max-number-length} (Jackson's
+ * {@link StreamReadConstraints}) and invoices with more than {@code max-items} items reject the whole file
+ * ({@link InputLimitExceededException}), NDJSON or not. {@code items}/{@code itens} is an array of objects with
  * {@code description}/{@code descricao}, {@code quantity}/{@code quantidade}, {@code unitPrice}/{@code valorUnitario}
  * and {@code total}/{@code valorTotal}.
  */
 final class JsonInvoiceReader {
 
-	/** Bounds what one record may hold in memory; a file breaking them is not an invoice file. */
-	private static final JsonFactory JSON = JsonFactory.builder()
-		.streamReadConstraints(StreamReadConstraints.builder()
-			.maxStringLength(64 * 1024)
-			.maxNameLength(1024)
-			.maxNumberLength(100)
-			.maxNestingDepth(64)
-			.build())
-		.build();
+	private final JsonFactory json;
 
-	/** The longest NDJSON line read; a longer one is rejected without being held in memory. */
-	static final int MAX_LINE_BYTES = 1024 * 1024;
+	private final Limits limits;
 
 	private final RecordValidator validator;
 
-	JsonInvoiceReader(RecordValidator validator) {
+	/** @param json from {@link #factory(Limits)}, with the same limits */
+	JsonInvoiceReader(JsonFactory json, Limits limits, RecordValidator validator) {
+		this.json = json;
+		this.limits = limits;
 		this.validator = validator;
+	}
+
+	/** A parser factory whose {@link StreamReadConstraints} are the limits: what one record may hold in memory. */
+	static JsonFactory factory(Limits limits) {
+		return JsonFactory.builder()
+			.streamReadConstraints(StreamReadConstraints.builder()
+				.maxStringLength(limits.maxTextLength())
+				.maxNameLength(limits.maxTextLength())
+				.maxNumberLength(limits.maxNumberLength())
+				.maxNestingDepth(limits.maxDepth())
+				.build())
+			.build();
 	}
 
 	int read(InputStream file, Consumer<ParsedRecord> records) {
@@ -59,7 +70,7 @@ final class JsonInvoiceReader {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not read the invoice file", ex);
 		}
-		try (JsonParser parser = JSON.createParser(input)) {
+		try (JsonParser parser = this.json.createParser(input)) {
 			JsonToken first = parser.nextToken();
 			int count = 0;
 			if (first == JsonToken.START_ARRAY) {
@@ -98,6 +109,9 @@ final class JsonInvoiceReader {
 			throw new UncheckedIOException("Could not read the invoice file", (ex.getCause() instanceof IOException io)
 					? io : new IOException(ex.getMessage(), ex));
 		}
+		catch (StreamConstraintsException ex) {
+			throw limitExceeded(ex);
+		}
 		catch (JacksonException ex) {
 			throw new UnsupportedFormatException(
 					"Not valid JSON: " + ex.getOriginalMessage() + " at " + where(ex.getLocation()), ex);
@@ -108,18 +122,19 @@ final class JsonInvoiceReader {
 	 * Whether the file is newline-delimited: its first non-blank line holds one whole JSON object and nothing else.
 	 * Leaves the stream where it was.
 	 */
-	private static boolean firstLineIsAWholeObject(BufferedInputStream input) throws IOException {
-		input.mark(MAX_LINE_BYTES + 2);
+	private boolean firstLineIsAWholeObject(BufferedInputStream input) throws IOException {
+		input.mark(this.limits.maxRecordLength() + 2);
 		try {
 			Line line;
 			do {
-				line = Line.next(input);
+				// Not read past its limit: the mark must hold (a minified array is one long line).
+				line = Line.next(input, this.limits.maxRecordLength(), false);
 			}
 			while (line != null && !line.tooLong() && line.isBlank());
 			if (line == null || line.tooLong()) {
 				return false;
 			}
-			try (JsonParser parser = JSON.createParser(line.bytes(), 0, line.length())) {
+			try (JsonParser parser = this.json.createParser(line.bytes(), 0, line.length())) {
 				if (parser.nextToken() != JsonToken.START_OBJECT) {
 					return false;
 				}
@@ -140,7 +155,7 @@ final class JsonInvoiceReader {
 		int count = 0;
 		long lineNumber = 0;
 		Line line;
-		while ((line = Line.next(input)) != null) {
+		while ((line = Line.next(input, this.limits.maxRecordLength(), true)) != null) {
 			lineNumber++;
 			if (!line.tooLong() && line.isBlank()) {
 				continue;
@@ -152,9 +167,10 @@ final class JsonInvoiceReader {
 
 	private ParsedRecord readLine(Line line, int index, long lineNumber) {
 		if (line.tooLong()) {
-			return rejected(index, lineNumber, "The line is longer than " + MAX_LINE_BYTES + " bytes");
+			return rejected(index, lineNumber, "The line is longer than " + this.limits.maxRecordLength() + " bytes ("
+					+ Limits.key(InputLimitExceededException.MAX_RECORD_LENGTH) + ")");
 		}
-		try (JsonParser parser = JSON.createParser(line.bytes(), 0, line.length())) {
+		try (JsonParser parser = this.json.createParser(line.bytes(), 0, line.length())) {
 			JsonToken token = parser.nextToken();
 			if (token != JsonToken.START_OBJECT) {
 				return rejected(index, lineNumber,
@@ -171,6 +187,10 @@ final class JsonInvoiceReader {
 			throw new UncheckedIOException("Could not read the invoice file",
 					(ex.getCause() instanceof IOException io) ? io : new IOException(ex.getMessage(), ex));
 		}
+		catch (StreamConstraintsException ex) {
+			// A hostile line, not a broken one: the whole file is rejected, as in an array.
+			throw limitExceeded(ex);
+		}
 		catch (JacksonException ex) {
 			TokenStreamLocation location = ex.getLocation();
 			return rejected(index, lineNumber, "Not valid JSON: " + ex.getOriginalMessage()
@@ -181,7 +201,25 @@ final class JsonInvoiceReader {
 	private static ParsedRecord rejected(int index, long lineNumber, String message) {
 		RawRecord raw = new RawRecord(index, lineNumber);
 		raw.error(null, null, message);
-		return new ParsedRecord.Rejected(index, raw.errors);
+		return new ParsedRecord.Rejected(index, raw.errors());
+	}
+
+	/** The limit a Jackson constraint stands for, from its message (which names the constraint's getter). */
+	private InputLimitExceededException limitExceeded(StreamConstraintsException ex) {
+		String message = String.valueOf(ex.getOriginalMessage());
+		if (message.contains("getMaxNestingDepth")) {
+			return InputLimitExceededException.depth(this.limits.maxDepth());
+		}
+		if (message.contains("getMaxNumberLength")) {
+			return InputLimitExceededException.numberLength(this.limits.maxNumberLength());
+		}
+		if (message.contains("getMaxNameLength")) {
+			return InputLimitExceededException.textLength("JSON field name", this.limits.maxTextLength());
+		}
+		if (message.contains("getMaxStringLength")) {
+			return InputLimitExceededException.textLength("JSON string", this.limits.maxTextLength());
+		}
+		return new InputLimitExceededException(message, InputLimitExceededException.MAX_TEXT_LENGTH);
 	}
 
 	private static long line(JsonParser parser) {
@@ -194,7 +232,7 @@ final class JsonInvoiceReader {
 			String value = valueText(parser);
 			parser.skipChildren();
 			raw.error(null, value, "must be an invoice object");
-			return new ParsedRecord.Rejected(index, raw.errors);
+			return new ParsedRecord.Rejected(index, raw.errors());
 		}
 		String name;
 		while ((name = parser.nextName()) != null) {
@@ -225,6 +263,9 @@ final class JsonInvoiceReader {
 		int position = 0;
 		JsonToken token;
 		while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+			if (position == this.limits.maxItems()) {
+				throw InputLimitExceededException.items(this.limits.maxItems(), raw.index);
+			}
 			String where = itemsName + "[" + position++ + "]";
 			if (token != JsonToken.START_OBJECT) {
 				raw.error(where, valueText(parser), "must be an item object");
@@ -296,11 +337,11 @@ final class JsonInvoiceReader {
 
 	/**
 	 * One line of an NDJSON file, without its line break ({@code \n} or {@code \r\n}); a line longer than
-	 * {@link #MAX_LINE_BYTES} is skipped to its end and only said to be too long.
+	 * {@code maxBytes} is only said to be too long, and read to its end when {@code skipLongLine}.
 	 */
 	private record Line(byte[] bytes, int length, boolean tooLong) {
 
-		static @Nullable Line next(InputStream input) throws IOException {
+		static @Nullable Line next(InputStream input, int maxBytes, boolean skipLongLine) throws IOException {
 			byte[] buffer = new byte[256];
 			int length = 0;
 			boolean tooLong = false;
@@ -309,12 +350,15 @@ final class JsonInvoiceReader {
 				return null;
 			}
 			while (b >= 0 && b != '\n') {
-				if (length == MAX_LINE_BYTES) {
+				if (length == maxBytes) {
 					tooLong = true;
+					if (!skipLongLine) {
+						break;
+					}
 				}
 				else {
 					if (length == buffer.length) {
-						buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, MAX_LINE_BYTES));
+						buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, maxBytes));
 					}
 					buffer[length++] = (byte) b;
 				}

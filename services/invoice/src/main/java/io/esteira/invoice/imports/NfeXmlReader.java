@@ -17,11 +17,19 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 import io.esteira.invoice.brazil.BrazilianDocuments;
+import io.esteira.invoice.config.InvoiceProperties.Limits;
 
 /**
  * Reads NF-e XML (layout 4.00) with StAX, streaming: a {@code nfeProc} (the NF-e with its authorisation protocol) or a
  * bare {@code NFe}. DTDs and external entities are refused: a file declaring a DTD is unsupported, so an XXE payload
  * is never resolved.
+ * <p>
+ * Bounded ({@link Limits}): text nodes (their chunks gathered here) up to {@code max-text-length} characters; tags,
+ * comments, CDATA sections and processing instructions up to as many bytes ({@link XmlMarkupGuard}, before the
+ * parser, which gathers those whole); nesting up to {@code max-depth} ({@code jdk.xml.maxElementDepth}); at most
+ * {@code max-elements} elements and {@code max-items} {@code det} per NF-e. Beyond one, the file is rejected
+ * ({@link InputLimitExceededException}). The JDK's own limits stay on: names up to 1000 characters, 200 attributes
+ * per element, entity expansion (DTDs are refused before any entity could be declared).
  * <p>
  * Taken from the XML: the access key ({@code infNFe/@Id}, check digit verified, and consistent with {@code cUF},
  * the month of {@code dhEmi}, the issuer's CNPJ/CPF, {@code mod}, {@code serie}, {@code nNF}, {@code tpEmis} and
@@ -39,31 +47,45 @@ final class NfeXmlReader {
 
 	private static final String CONSUMER_INVOICE_MODEL = "65";
 
-	private static final XMLInputFactory XML = secureFactory();
-
 	private static final DateTimeFormatter YYMM = DateTimeFormatter.ofPattern("yyMM");
+
+	private static final String MAX_ELEMENT_DEPTH = "jdk.xml.maxElementDepth";
+
+	private final XMLInputFactory factory;
+
+	private final Limits limits;
 
 	private final RecordValidator validator;
 
-	NfeXmlReader(RecordValidator validator) {
+	/** @param factory from {@link #secureFactory(Limits)}, with the same limits */
+	NfeXmlReader(XMLInputFactory factory, Limits limits, RecordValidator validator) {
+		this.factory = factory;
+		this.limits = limits;
 		this.validator = validator;
 	}
 
-	static XMLInputFactory secureFactory() {
+	/** A StAX factory without DTDs or external entities, and with the JDK's limits pinned ({@code limits.maxDepth}). */
+	static XMLInputFactory secureFactory(Limits limits) {
 		XMLInputFactory factory = XMLInputFactory.newFactory();
 		factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
 		factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+		factory.setProperty(MAX_ELEMENT_DEPTH, Integer.toString(limits.maxDepth()));
+		// The JDK's defaults, pinned so that a jaxp.properties cannot loosen them.
+		factory.setProperty("jdk.xml.maxXMLNameLimit", "1000");
+		factory.setProperty("jdk.xml.elementAttributeLimit", "200");
+		factory.setProperty("jdk.xml.entityExpansionLimit", "2500");
 		return factory;
 	}
 
 	int read(InputStream file, Consumer<ParsedRecord> records) {
 		XMLStreamReader xml = null;
 		try {
-			xml = XML.createXMLStreamReader(file);
+			xml = this.factory.createXMLStreamReader(new XmlMarkupGuard(file, this.limits.maxTextLength()));
 			List<String> path = new ArrayList<>();
 			Nfe current = null;
 			ItemBuilder item = null;
 			int count = 0;
+			long elements = 0;
 			StringBuilder text = new StringBuilder();
 			while (xml.hasNext()) {
 				int event = xml.next();
@@ -73,6 +95,9 @@ final class NfeXmlReader {
 					case XMLStreamConstants.ENTITY_REFERENCE -> throw new UnsupportedFormatException(
 							"XML entity references are not accepted: &" + xml.getLocalName() + ";");
 					case XMLStreamConstants.START_ELEMENT -> {
+						if (++elements > this.limits.maxElements()) {
+							throw InputLimitExceededException.elements(this.limits.maxElements());
+						}
 						String name = xml.getLocalName();
 						if (path.isEmpty() && !name.equals("nfeProc") && !name.equals("NFe")) {
 							throw new UnsupportedFormatException(
@@ -93,10 +118,19 @@ final class NfeXmlReader {
 							}
 						}
 						else if (name.equals("det") && current != null) {
+							if (current.itemCount == this.limits.maxItems()) {
+								throw InputLimitExceededException.items(this.limits.maxItems(), current.raw.index);
+							}
 							item = new ItemBuilder("/" + String.join("/", path) + "[" + current.itemCount++ + "]");
 						}
 					}
-					case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA -> text.append(xml.getText());
+					case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA -> {
+						// The parser hands a long text over in chunks; gathered, it must stay within the limit.
+						if (text.length() + xml.getTextLength() > this.limits.maxTextLength()) {
+							throw InputLimitExceededException.textLength("text node", this.limits.maxTextLength());
+						}
+						text.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
+					}
 					case XMLStreamConstants.END_ELEMENT -> {
 						String full = "/" + String.join("/", path);
 						String value = text.toString().strip();
@@ -131,7 +165,7 @@ final class NfeXmlReader {
 			return count;
 		}
 		catch (XMLStreamException ex) {
-			throw new UnsupportedFormatException("Not valid NF-e XML: " + ex.getMessage(), ex);
+			throw unsupported(ex);
 		}
 		finally {
 			if (xml != null) {
@@ -143,6 +177,19 @@ final class NfeXmlReader {
 				}
 			}
 		}
+	}
+
+	/** Why the parser stopped: a limit of ours (from the guard, or the JDK's depth limit), or malformed XML. */
+	private UnsupportedFormatException unsupported(XMLStreamException ex) {
+		UnsupportedFormatException ours = UnsupportedFormatException.in(ex);
+		if (ours != null) {
+			return ours;
+		}
+		String message = String.valueOf(ex.getMessage());
+		if (message.contains(MAX_ELEMENT_DEPTH)) {
+			return InputLimitExceededException.depth(this.limits.maxDepth());
+		}
+		return new UnsupportedFormatException("Not valid NF-e XML: " + message, ex);
 	}
 
 	/** The last two element names ({@code ide/nNF}, {@code emit/CNPJ}, {@code infProt/cStat}). */
@@ -279,8 +326,14 @@ final class NfeXmlReader {
 			this.path = path;
 		}
 
+		/** Keeps the four values an item is made of; any other element of {@code prod} is not held. */
 		void put(String name, String fullPath, String text) {
-			this.values.put(name, new RawValue("prod/" + name, RawValue.Kind.STRING, text, fullPath));
+			switch (name) {
+				case "xProd", "qCom", "vUnCom", "vProd" ->
+					this.values.put(name, new RawValue("prod/" + name, RawValue.Kind.STRING, text, fullPath));
+				default -> {
+				}
+			}
 		}
 
 		ParsedRecord.Item build(RecordValidator validator, RawRecord raw) {

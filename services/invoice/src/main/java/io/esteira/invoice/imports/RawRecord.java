@@ -10,9 +10,12 @@ import java.util.Set;
 /**
  * One record as a format reader collected it: its values by field, the errors the reader already found (a nested
  * value, a field given twice, an inconsistent NF-e), and the items. {@link RecordValidator} turns it into a
- * {@link ParsedRecord}.
+ * {@link ParsedRecord}. It keeps its first {@value #MAX_ERRORS} errors and counts the rest, so that a record naming
+ * one field a million times costs no more than one naming it twice.
  */
 final class RawRecord {
+
+	static final int MAX_ERRORS = 100;
 
 	final int index;
 
@@ -23,7 +26,10 @@ final class RawRecord {
 	/** Fields given in a form already reported: not "required" on top of that. */
 	final Set<InvoiceField> reported = EnumSet.noneOf(InvoiceField.class);
 
-	final List<ImportError> errors = new ArrayList<>();
+	private final List<ImportError> errors = new ArrayList<>();
+
+	/** Errors beyond {@link #MAX_ERRORS}: counted, not kept. */
+	private long moreErrors;
 
 	final List<ParsedRecord.Item> items = new ArrayList<>();
 
@@ -46,11 +52,36 @@ final class RawRecord {
 	}
 
 	void error(RawValue value, String message) {
-		this.errors.add(ImportError.of(this.index, this.line, value.path(), value.name(), value.text(), message));
+		add(ImportError.of(this.index, this.line, value.path(), value.name(), value.text(), message));
 	}
 
 	void error(String field, String value, String message) {
-		this.errors.add(ImportError.of(this.index, this.line, null, field, value, message));
+		add(ImportError.of(this.index, this.line, null, field, value, message));
+	}
+
+	private void add(ImportError error) {
+		if (this.errors.size() < MAX_ERRORS) {
+			this.errors.add(error);
+		}
+		else {
+			this.moreErrors++;
+		}
+	}
+
+	/** How many errors were found, kept or not. */
+	long errorCount() {
+		return this.errors.size() + this.moreErrors;
+	}
+
+	/** The errors kept, and one more saying how many were not, if any. */
+	List<ImportError> errors() {
+		if (this.moreErrors == 0) {
+			return List.copyOf(this.errors);
+		}
+		List<ImportError> all = new ArrayList<>(this.errors);
+		all.add(ImportError.of(this.index, this.line, null, null, null,
+				this.moreErrors + " more errors in this record, not listed"));
+		return List.copyOf(all);
 	}
 
 }

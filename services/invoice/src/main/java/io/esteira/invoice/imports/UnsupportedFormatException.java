@@ -14,4 +14,17 @@ public class UnsupportedFormatException extends RuntimeException {
 		super(message, cause);
 	}
 
+	/**
+	 * The first of {@code ex} and its causes that is one, or {@code null}: a limit exceeded inside a stream the
+	 * parser reads comes out wrapped in the parser's own exception.
+	 */
+	static UnsupportedFormatException in(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof UnsupportedFormatException unsupported) {
+				return unsupported;
+			}
+		}
+		return null;
+	}
+
 }

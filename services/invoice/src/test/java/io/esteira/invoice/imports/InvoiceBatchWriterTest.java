@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.esteira.invoice.InvoiceServiceTest;
+import io.esteira.invoice.TestSettings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class InvoiceBatchWriterTest {
 				"11444777000161", new BigDecimal("30.00"), "BRL", ISSUED, ISSUED.plusDays(30), null, "100",
 				List.of(new ParsedRecord.Item("Parafuso\t3/8\\\"", new BigDecimal("3"), new BigDecimal("10.00"),
 						new BigDecimal("30.00"))));
-		ImportTally tally = new ImportTally(10);
+		ImportTally tally = new ImportTally(10, new ErrorReport(TestSettings.invoiceProperties().errorReport()));
 
 		write(List.of(invoice(0, "1", awkward, "10.00"), withItems), tally);
 
@@ -69,8 +70,8 @@ class InvoiceBatchWriterTest {
 
 	@Test
 	void batchWithAStoredInvoiceIsRolledBackToItsSavepointAndInsertedRowByRow() {
-		write(List.of(invoice(0, "1", "Acme", "10.00"), invoice(1, "2", "Acme", "20.00")), new ImportTally(10));
-		ImportTally tally = new ImportTally(10);
+		write(List.of(invoice(0, "1", "Acme", "10.00"), invoice(1, "2", "Acme", "20.00")), new ImportTally(10, new ErrorReport(TestSettings.invoiceProperties().errorReport())));
+		ImportTally tally = new ImportTally(10, new ErrorReport(TestSettings.invoiceProperties().errorReport()));
 
 		// New, then the same as stored, then stored with another amount: COPY fails on the second row.
 		write(List.of(invoice(0, "3", "Acme", "30.00"), invoice(1, "1", "Acme", "10.00"),
@@ -89,7 +90,7 @@ class InvoiceBatchWriterTest {
 
 	@Test
 	void keyRepeatedInsideAFreshBatchIsStoredOnceAndComparedWithItsFirst() {
-		ImportTally tally = new ImportTally(10);
+		ImportTally tally = new ImportTally(10, new ErrorReport(TestSettings.invoiceProperties().errorReport()));
 
 		write(List.of(invoice(0, "1", "Acme", "10.00"), invoice(1, "1", "Acme", "10.00"),
 				invoice(2, "1", "Acme", "11.00")), tally);

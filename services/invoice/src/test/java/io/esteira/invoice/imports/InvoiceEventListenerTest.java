@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import io.awspring.cloud.sqs.listener.Visibility;
 import io.esteira.contracts.s3.S3Events;
 import io.esteira.contracts.s3.S3ObjectEvent;
+import io.esteira.invoice.TestSettings;
 import io.esteira.invoice.config.InvoiceProperties;
 import io.esteira.platform.aws.EsteiraAwsProperties;
 import io.esteira.platform.retry.RetryPolicies;
@@ -40,8 +41,8 @@ class InvoiceEventListenerTest {
 					"esteira-status"));
 
 	/** Files over 1 KB are large here; their messages stay invisible for 15 minutes. */
-	private static final InvoiceProperties SETTINGS = new InvoiceProperties("default", 2000, 1000, false, List.of(),
-			"reports/invoices", 1024, Duration.ofMinutes(15));
+	private static final InvoiceProperties SETTINGS = TestSettings.invoiceProperties(
+			Map.of("large-file-bytes", "1024", "large-file-visibility", "15m"));
 
 	/** Three attempts, 10 s then 20 s apart, no jitter. */
 	private static final RetryPolicies POLICY = new RetryPolicies(RetryPolicy.DEFAULT, Map.of("invoice-import",

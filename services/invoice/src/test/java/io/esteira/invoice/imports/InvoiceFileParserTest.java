@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 
+import io.esteira.invoice.TestSettings;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class InvoiceFileParserTest {
 	/** "Today" for every test: tomorrow is 2026-03-11. */
 	private static final Clock MARCH_10_2026 = Clock.fixed(Instant.parse("2026-03-10T12:00:00Z"), ZoneOffset.UTC);
 
-	private final InvoiceFileParser parser = new InvoiceFileParser(MARCH_10_2026);
+	private final InvoiceFileParser parser = new InvoiceFileParser(MARCH_10_2026, TestSettings.invoiceProperties());
 
 	@Test
 	void readsEnglishFieldsFromAnArray() {

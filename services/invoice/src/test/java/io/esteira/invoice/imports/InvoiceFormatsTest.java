@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.esteira.invoice.NfeFixtures;
+import io.esteira.invoice.TestSettings;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class InvoiceFormatsTest {
 
 	private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
-	private final InvoiceFileParser parser = new InvoiceFileParser(MARCH_10_2026);
+	private final InvoiceFileParser parser = new InvoiceFileParser(MARCH_10_2026, TestSettings.invoiceProperties());
 
 	// CSV
 
@@ -234,7 +235,7 @@ class InvoiceFormatsTest {
 
 	@Test
 	void anNdjsonLineOverTheLimitIsRejectedWithoutBeingKept() {
-		String huge = "{\"numero\": \"2\", \"cliente\": \"" + "x".repeat(JsonInvoiceReader.MAX_LINE_BYTES) + "\"}";
+		String huge = "{\"numero\": \"2\", \"cliente\": \"" + "x".repeat(TestSettings.invoiceProperties().limits().maxRecordLength()) + "\"}";
 		String file = "{\"numero\": \"1\", \"cliente\": \"ACME\", \"valor\": 10, \"data\": \"2026-03-01\"}\n" + huge
 				+ "\n{\"numero\": \"3\", \"cliente\": \"ACME\", \"valor\": 30, \"data\": \"2026-03-01\"}\n";
 
