@@ -21,7 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /api/invoices} (paged, newest issue date first, then by number; filters {@code customer}, {@code from},
- * {@code to}) and {@code GET /api/invoices/{id}}.
+ * {@code to}) and {@code GET /api/invoices/{id}}. Offset pages ({@code page}, {@code size}) go as deep as
+ * {@code esteira.invoices.paging.max-offset-rows} and carry totals only with {@code count=true}; cursor pages
+ * ({@code cursor}) have no depth limit.
  */
 @RestController
 @RequestMapping("/api/invoices")
@@ -44,9 +46,9 @@ class InvoiceController {
 			@RequestParam(required = false) String customerDocument,
 			@RequestParam(required = false) BigDecimal minAmount,
 			@RequestParam(required = false) BigDecimal maxAmount, @RequestParam(required = false) UUID uploadId,
-			@RequestParam(required = false) String sort) {
+			@RequestParam(required = false) String sort, @RequestParam(defaultValue = "false") boolean count) {
 		InvoiceSearch search = new InvoiceSearch(customer, from, to, customerDocument, minAmount, maxAmount, uploadId);
-		return this.invoices.search(search, page, size, sort);
+		return this.invoices.search(search, page, size, sort, count);
 	}
 
 	/** Keyset paging: {@code cursor} empty for the first page, then each page's {@code nextCursor}. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 
+import io.esteira.invoice.config.InvoiceProperties;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,35 +51,43 @@ class InvoiceQueryService {
 
 	private final JsonMapper json;
 
-	InvoiceQueryService(InvoiceRepository invoices, JdbcClient jdbc, JsonMapper json) {
+	private final long maxOffsetRows;
+
+	InvoiceQueryService(InvoiceRepository invoices, JdbcClient jdbc, JsonMapper json, InvoiceProperties properties) {
 		this.invoices = invoices;
 		this.jdbc = jdbc;
 		this.json = json;
-	}
-
-	PageResponse<InvoiceView> search(InvoiceSearch search, int page, int size) {
-		return search(search, page, size, null);
+		this.maxOffsetRows = properties.paging().maxOffsetRows();
 	}
 
 	/**
 	 * An offset page in the order {@code sort} names ({@code null}: the listing's order), ties broken by number,
-	 * series and id so pages never overlap.
+	 * series and id so pages never overlap. Pages starting beyond {@code max-offset-rows} are refused
+	 * ({@link OffsetPagingLimitException}: cursor paging serves them).
+	 * @param count whether to count the matching invoices too (a second query that reads all of them)
 	 */
-	PageResponse<InvoiceView> search(InvoiceSearch search, int page, int size, String sort) {
+	PageResponse<InvoiceView> search(InvoiceSearch search, int page, int size, String sort, boolean count) {
+		long offset = (long) page * size;
+		if (offset > this.maxOffsetRows) {
+			throw new OffsetPagingLimitException(page, size, this.maxOffsetRows);
+		}
+		String order = order(sort);
 		List<String> conditions = new ArrayList<>();
 		Map<String, Object> params = new HashMap<>();
 		search.addConditions(conditions, params);
 		String where = where(conditions);
-		long total = this.jdbc.sql("SELECT count(*) FROM invoices" + where).params(params).query(Long.class).single();
+		Long total = count
+				? this.jdbc.sql("SELECT count(*) FROM invoices" + where).params(params).query(Long.class).single()
+				: null;
 		params.put("limit", size);
-		params.put("offset", (long) page * size);
+		params.put("offset", offset);
 		List<InvoiceView> content = this.jdbc
-			.sql("SELECT " + COLUMNS + " FROM invoices" + where + " ORDER BY " + order(sort)
-					+ " LIMIT :limit OFFSET :offset")
+			.sql("SELECT " + COLUMNS + " FROM invoices" + where + " ORDER BY " + order + " LIMIT :limit OFFSET :offset")
 			.params(params)
 			.query(VIEW)
 			.list();
-		return new PageResponse<>(content, page, size, total, (int) ((total + size - 1) / size));
+		return new PageResponse<>(content, page, size, total,
+				(total != null) ? (int) ((total + size - 1) / size) : null);
 	}
 
 	/** The SQL order {@code sort} names; {@code sort} is looked up in {@link #SORTABLE}, never written into SQL. */

@@ -7,6 +7,9 @@ import java.util.List;
  *
  * @param page 0-based page number
  * @param size the requested page size
+ * @param totalElements how many invoices match, when the request asked for it ({@code count=true}); {@code null}
+ * otherwise (counting reads every matching row)
+ * @param totalPages how many pages of {@code size} they make, when counted; {@code null} otherwise
  */
-public record PageResponse<T>(List<T> content, int page, int size, long totalElements, int totalPages) {
+public record PageResponse<T>(List<T> content, int page, int size, Long totalElements, Integer totalPages) {
 }

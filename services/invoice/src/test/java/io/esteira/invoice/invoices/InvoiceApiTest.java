@@ -130,7 +130,7 @@ class InvoiceApiTest {
 		store("1", "D-4", "ACME", "1.00", LocalDate.of(2026, 3, 1));
 		store("2", "A-1", "ACME", "1.00", LocalDate.of(2026, 1, 1));
 
-		JsonNode first = this.api.get("/api/invoices?page=0&size=2", TestApiKeys.READER).body();
+		JsonNode first = this.api.get("/api/invoices?page=0&size=2&count=true", TestApiKeys.READER).body();
 		JsonNode last = this.api.get("/api/invoices?page=2&size=2", TestApiKeys.READER).body();
 
 		assertThat(numbers(first)).containsExactly("D-4", "A-1");
@@ -171,6 +171,48 @@ class InvoiceApiTest {
 				.isEqualTo("https://esteira.io/problems/invalid-request");
 		}
 		assertThat(this.api.get("/api/invoices?size=200", TestApiKeys.READER).status()).isEqualTo(200);
+	}
+
+	@Test
+	void offsetPagesCountOnlyWhenAsked() {
+		store("1", "1", "ACME", "1.00", LocalDate.of(2026, 2, 10));
+		store("1", "2", "ACME", "1.00", LocalDate.of(2026, 2, 11));
+
+		JsonNode uncounted = this.api.get("/api/invoices?size=1", TestApiKeys.READER).body();
+		JsonNode counted = this.api.get("/api/invoices?size=1&count=true", TestApiKeys.READER).body();
+
+		// Same shape either way: the totals are null unless counted.
+		assertThat(numbers(uncounted)).containsExactly("2");
+		assertThat(uncounted.has("totalElements")).isTrue();
+		assertThat(uncounted.get("totalElements").isNull()).isTrue();
+		assertThat(uncounted.get("totalPages").isNull()).isTrue();
+		assertThat(counted.get("totalElements").asInt()).isEqualTo(2);
+		assertThat(counted.get("totalPages").asInt()).isEqualTo(2);
+	}
+
+	@Test
+	void offsetPagesStopAtMaxOffsetRowsAndPointToCursorPaging() {
+		store("1", "1", "ACME", "1.00", LocalDate.of(2026, 2, 10));
+
+		// 10,000 rows deep is served (empty here); one page further is refused, whatever the sort.
+		assertThat(this.api.get("/api/invoices?page=50&size=200", TestApiKeys.READER).status()).isEqualTo(200);
+		assertThat(this.api.get("/api/invoices?page=10000&size=1&count=true", TestApiKeys.READER).status())
+			.isEqualTo(200);
+		for (String query : new String[] { "page=51&size=200", "page=10001&size=1", "page=2147483647&size=200",
+				"page=60&size=200&sort=amount" }) {
+			TestApi.Response response = this.api.get("/api/invoices?" + query, TestApiKeys.READER);
+
+			assertThat(response.status()).as(query).isEqualTo(400);
+			assertThat(response.contentType()).startsWith("application/problem+json");
+			assertThat(response.body().get("type").asString())
+				.isEqualTo("https://esteira.io/problems/offset-paging-limit");
+			assertThat(response.body().get("detail").asString()).contains("esteira.invoices.paging.max-offset-rows")
+				.contains("cursor");
+			assertThat(response.body().get("maxOffsetRows").asLong()).isEqualTo(10_000);
+		}
+		// Cursor paging has no such limit: its first page, and any cursor, cost the same.
+		assertThat(numbers(this.api.get("/api/invoices?cursor=&size=200", TestApiKeys.READER).body()))
+			.containsExactly("1");
 	}
 
 	private UUID store(String series, String number, String customer, String amount, LocalDate issueDate) {
