@@ -479,6 +479,14 @@ CfnLoader.add_multi_constructor("!", _short_tag)
 PSEUDO = {"AWS::AccountId", "AWS::NoValue", "AWS::Partition", "AWS::Region", "AWS::StackName", "AWS::StackId",
           "AWS::URLSuffix", "AWS::NotificationARNs"}
 READ_ONLY_VERBS = ("Get", "List", "Describe", "Head")
+# Name property and its length limit, for the named resources the template creates.
+NAME_LIMITS = {"AWS::ElasticLoadBalancingV2::TargetGroup": ("Name", 32), "AWS::ElasticLoadBalancingV2::LoadBalancer": ("Name", 32),
+               "AWS::EC2::LaunchTemplate": ("LaunchTemplateName", 128), "AWS::AutoScaling::AutoScalingGroup": ("AutoScalingGroupName", 255),
+               "AWS::Backup::BackupVault": ("BackupVaultName", 50), "AWS::Events::Rule": ("Name", 64),
+               "AWS::IAM::Role": ("RoleName", 64), "AWS::IAM::ManagedPolicy": ("ManagedPolicyName", 128),
+               "AWS::IAM::InstanceProfile": ("InstanceProfileName", 128), "AWS::SQS::Queue": ("QueueName", 80),
+               "AWS::SNS::Topic": ("TopicName", 256), "AWS::RDS::DBInstance": ("DBInstanceIdentifier", 63),
+               "AWS::S3::Bucket": ("BucketName", 63)}
 
 
 def walk(node, visit, conditions=()):
@@ -757,6 +765,27 @@ def check_template(path):
             R.check(props.get("DeletionProtection") is True, f"{rel} {name}: deletion protection")
             R.check(number(props.get("BackupRetentionPeriod", 0)) >= 1, f"{rel} {name}: automated backups")
             R.check(resource.get("DeletionPolicy") == "Snapshot", f"{rel} {name}: snapshot on delete")
+
+    # Names stay within AWS's limits with the longest ResourcePrefix the parameter allows.
+    widest = re.search(r"\{\d+,(\d+)}", (parameters.get("ResourcePrefix") or {}).get("AllowedPattern", "{1,20}"))
+    prefix = "x" * (1 + int(widest.group(1)))
+    for name, resource in resources.items():
+        key, limit = NAME_LIMITS.get(resource["Type"], (None, None))
+        value = (resource.get("Properties") or {}).get(key)
+        if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
+            longest = value["Fn::Sub"].replace("${ResourcePrefix}", prefix).replace(
+                "${AWS::AccountId}", "1" * 12).replace("${AWS::Region}", "ap-southeast-5")
+            R.check(len(longest) <= limit, f"{rel} {name}: {key} {longest} fits in {limit} characters")
+
+    # Above 51,200 bytes CloudFormation takes a template only from S3: every documented deploy command says so.
+    size = os.path.getsize(path)
+    R.check(size <= 1_000_000, f"{rel}: {size} bytes, within the 1 MB a template in S3 may have")
+    if size > 51_200:
+        readme = open(os.path.join(ROOT, "deploy/README.md")).read()
+        commands = re.findall(r"^\s*aws cloudformation deploy(?:[^\n]*\\\n)*[^\n]*", readme, re.M)
+        R.check(commands and all("--s3-bucket" in c for c in commands),
+                f"{rel}: {size} bytes > 51,200: each `aws cloudformation deploy` in deploy/README.md uploads it "
+                f"through --s3-bucket ({len(commands)} commands)")
 
     if shutil.which("cfn-lint"):
         result = subprocess.run(["cfn-lint", "--", path], capture_output=True, text=True)

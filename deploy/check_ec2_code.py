@@ -430,7 +430,7 @@ def check(inputs):
         services = {s.get("Principal", {}).get("Service") for s in trust.get("Statement", []) if isinstance(s, dict)}
         if not services & set(AWS_MANAGED):
             continue
-        service = next(iter(services))
+        service = sorted(services & set(AWS_MANAGED))[0]
         ok("least-privilege", len(services) == 1 and all(s.get("Action") == "sts:AssumeRole" and set(s.get("Principal", {})) == {"Service"}
                                                          for s in trust.get("Statement", [])),
            f"{name}: trusted by {service} alone")
