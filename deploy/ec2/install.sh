@@ -94,11 +94,12 @@ fi
 
 # 1. The data volume (the launch template's second gp3 volume, encrypted with the stack's key) holds Docker's images
 #    and containers: formatted once, mounted at /var/lib/docker before Docker starts.
-data_device() {
+data_device() {   # the unmounted EBS disk (not the root one, not an instance store disk)
   local root disk
   root=$(lsblk -no PKNAME "$(findmnt -no SOURCE /)")
   for disk in $(lsblk -dpno NAME,TYPE | awk '$2 == "disk" {print $1}'); do
     [ "$(basename "$disk")" = "$root" ] && continue
+    case "$(lsblk -dno MODEL "$disk")" in *"Elastic Block Store"*) ;; *) continue ;; esac
     [ -z "$(lsblk -no MOUNTPOINT "$disk" | tr -d '[:space:]')" ] && { echo "$disk"; return; }
   done
 }
