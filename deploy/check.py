@@ -32,7 +32,9 @@ import sys
 
 import yaml
 
-import check_ec2_code
+sys.dont_write_bytecode = True    # no __pycache__ beside the deployment files
+import check_ec2_code  # noqa: E402
+from cfn import CfnLoader, as_list, statements  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVICES = ["ingest", "image-processing", "invoice", "crm-sync"]
@@ -456,26 +458,6 @@ def check_kubernetes():
 # ---------------------------------------------------------------------------------------------- cloudformation
 
 
-class CfnLoader(yaml.SafeLoader):
-    """YAML loader that turns short intrinsic tags (!Ref, !GetAtt, !Sub, ...) into their long form."""
-
-
-def _short_tag(loader, suffix, node):
-    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-        if suffix == "GetAtt":
-            value = value.split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    if suffix == "Condition":
-        return {"Condition": value}
-    return {name: value}
-
-
-CfnLoader.add_multi_constructor("!", _short_tag)
 PSEUDO = {"AWS::AccountId", "AWS::NoValue", "AWS::Partition", "AWS::Region", "AWS::StackName", "AWS::StackId",
           "AWS::URLSuffix", "AWS::NotificationARNs"}
 READ_ONLY_VERBS = ("Get", "List", "Describe", "Head")
@@ -541,20 +523,6 @@ def policy_documents(resources):
         if resource["Type"] == "AWS::IAM::Role":
             for policy in props.get("Policies", []) or []:
                 yield f"{name}/{policy.get('PolicyName')}", policy.get("PolicyDocument")
-
-
-def statements(document):
-    for statement in (document or {}).get("Statement", []):
-        if isinstance(statement, dict) and set(statement) == {"Fn::If"}:
-            for branch in statement["Fn::If"][1:]:
-                if isinstance(branch, dict) and "Effect" in branch:
-                    yield branch
-        elif isinstance(statement, dict):
-            yield statement
-
-
-def as_list(value):
-    return value if isinstance(value, list) else [value]
 
 
 def check_template(path):
@@ -993,7 +961,7 @@ def check_observability():
 
 def check_ec2_as_code(verbose=False):
     R.section("ec2 as code: launch template, scaling, backups, least privilege, bind addresses; mutation self-test")
-    inputs = check_ec2_code.load(CfnLoader)
+    inputs = check_ec2_code.load()
     results = check_ec2_code.check(inputs)
     for result in results:
         R.check(result.ok, f"[{result.check}] {result.what}")

@@ -15,6 +15,10 @@ import subprocess
 import tempfile
 from collections import namedtuple
 
+import yaml
+
+from cfn import CfnLoader, as_list, statements
+
 Result = namedtuple("Result", "check ok what")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -63,9 +67,8 @@ class Inputs:
         return {n: r for n, r in self.resources.items() if r.get("Type") == kind}
 
 
-def load(loader):
-    import yaml
-    template = yaml.load(open(os.path.join(ROOT, TEMPLATE)), Loader=loader)
+def load():
+    template = yaml.load(open(os.path.join(ROOT, TEMPLATE)), Loader=CfnLoader)
     compose = yaml.safe_load(open(os.path.join(ROOT, "deploy/ec2/compose.yaml")))
     texts = {path: open(os.path.join(ROOT, path)).read() for path in TEXT_FILES}
     with tempfile.TemporaryDirectory() as work:
@@ -78,10 +81,6 @@ def load(loader):
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-
-
-def as_list(value):
-    return value if isinstance(value, list) else [value]
 
 
 def is_ref(value, name):
@@ -169,14 +168,6 @@ def role_policies(inputs, role):
             name = ref.get("Ref")
             if name in inputs.resources and inputs.resources[name]["Type"] == "AWS::IAM::ManagedPolicy":
                 yield name, (inputs.resources[name].get("Properties") or {}).get("PolicyDocument") or {}
-
-
-def statements(document):
-    for statement in document.get("Statement", []):
-        if isinstance(statement, dict) and set(statement) == {"Fn::If"}:
-            yield from (b for b in statement["Fn::If"][1:] if isinstance(b, dict) and "Effect" in b)
-        elif isinstance(statement, dict):
-            yield statement
 
 
 def resource_scoped(inputs, resource):
