@@ -19,7 +19,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.Random;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -170,12 +173,7 @@ public final class ImageFixtures {
 			}
 		}
 		byte[] icc = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
-		ByteArrayOutputStream data = new ByteArrayOutputStream();
-		data.writeBytes("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII));
-		data.write(1);
-		data.write(1);
-		data.writeBytes(icc);
-		return withSegment(encode(image, "jpeg"), segment(0xE2, data.toByteArray()));
+		return withSegment(encode(image, "jpeg"), segment(0xE2, iccChunk(1, 1, icc)));
 	}
 
 	/** A 64x32 PNG of mid grey (128) with an {@code iCCP} chunk saying the values are linear RGB (sRGB ~188). */
@@ -231,16 +229,11 @@ public final class ImageFixtures {
 	 * which cyan ink prints azure (0, 128, 255): honouring the profile turns the left half azure, ignoring it cyan.
 	 */
 	public static byte[] aCmykJpegWithProfile() {
-		ByteArrayOutputStream data = new ByteArrayOutputStream();
-		data.writeBytes("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII));
-		data.write(1);
-		data.write(1);
-		data.writeBytes(aCmykProfile());
 		byte[] jpeg = adobeJpeg(0);
 		// After SOI and the Adobe segment (2 + 16 bytes), where Photoshop puts it.
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		out.write(jpeg, 0, 18);
-		out.writeBytes(segment(0xE2, data.toByteArray()));
+		out.writeBytes(segment(0xE2, iccChunk(1, 1, aCmykProfile())));
 		out.write(jpeg, 18, jpeg.length - 18);
 		return out.toByteArray();
 	}
@@ -624,6 +617,162 @@ public final class ImageFixtures {
 		chunk(png, "IHDR", ihdr.array());
 		chunk(png, "IEND", new byte[0]);
 		return png.toByteArray();
+	}
+
+	/**
+	 * A decompression bomb: a 1-bit grey PNG of {@code width}x{@code height} black pixels, with real (deflated) image
+	 * data, a few kilobytes for millions of pixels.
+	 */
+	public static byte[] aDecompressionBombPng(int width, int height) {
+		ByteArrayOutputStream png = new ByteArrayOutputStream();
+		png.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A });
+		chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 1).put((byte) 0)
+			.put((byte) 0).put((byte) 0).put((byte) 0).array());
+		chunk(png, "IDAT", deflate(new byte[1 + (width + 7) / 8], height));
+		chunk(png, "IEND", new byte[0]);
+		return png.toByteArray();
+	}
+
+	/** A small JPEG whose frame header (SOF) declares {@code width}x{@code height} pixels. */
+	public static byte[] aJpegDeclaring(int width, int height) {
+		byte[] jpeg = aJpeg(64, 64);
+		for (int i = 2; i + 9 < jpeg.length; i++) {
+			if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) >= 0xC0 && (jpeg[i + 1] & 0xFF) <= 0xC2) {
+				ByteBuffer.wrap(jpeg, i + 5, 4).putShort((short) height).putShort((short) width);
+				return jpeg;
+			}
+		}
+		throw new IllegalStateException("No frame header");
+	}
+
+	/** A GIF whose screen and only frame declare {@code width}x{@code height} pixels, with one pixel of data. */
+	public static byte[] aGifDeclaring(int width, int height) {
+		ByteBuffer gif = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+		gif.put("GIF89a".getBytes(StandardCharsets.US_ASCII)).putShort((short) width).putShort((short) height)
+			.put((byte) 0x80).put((byte) 0).put((byte) 0);
+		gif.put(new byte[] { 0, 0, 0, (byte) 255, (byte) 255, (byte) 255 });
+		gif.put((byte) 0x2C).putShort((short) 0).putShort((short) 0).putShort((short) width).putShort((short) height)
+			.put((byte) 0);
+		gif.put(new byte[] { 2, 2, 0x4C, 0x01, 0, 0x3B });
+		return Arrays.copyOf(gif.array(), gif.position());
+	}
+
+	/**
+	 * A 20x20 GIF animation of {@code frames} frames of one pixel each (15 bytes a frame), as many as its size
+	 * allows: only the first is ever decoded.
+	 */
+	public static byte[] anAnimatedGifWithFrames(int frames) {
+		ByteArrayOutputStream gif = new ByteArrayOutputStream();
+		gif.writeBytes("GIF89a".getBytes(StandardCharsets.US_ASCII));
+		gif.writeBytes(new byte[] { 20, 0, 20, 0, (byte) 0x80, 0, 0, 0, 0, 0, (byte) 255, 0, 0 });
+		byte[] frame = { 0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x4C, 0x01, 0 };
+		for (int i = 0; i < frames; i++) {
+			gif.writeBytes(frame);
+		}
+		gif.write(0x3B);
+		return gif.toByteArray();
+	}
+
+	/**
+	 * A 320x240 JPEG with {@code count} empty comment segments (four bytes each) before its own: a few megabytes that
+	 * every reader would hold as millions of objects.
+	 */
+	public static byte[] aJpegWithEmptySegments(int count) {
+		byte[] jpeg = aJpeg(320, 240);
+		ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + 4 * count);
+		out.write(jpeg, 0, 2);
+		byte[] empty = { (byte) 0xFF, (byte) 0xFE, 0, 2 };
+		for (int i = 0; i < count; i++) {
+			out.writeBytes(empty);
+		}
+		out.write(jpeg, 2, jpeg.length - 2);
+		return out.toByteArray();
+	}
+
+	/**
+	 * A 320x240 JPEG with an EXIF segment as large as a segment gets (64 KB) whose first directory claims 65535
+	 * entries, far more than the segment holds.
+	 */
+	public static byte[] aJpegWithAnOversizedExifSegment() {
+		ByteArrayOutputStream data = new ByteArrayOutputStream();
+		data.writeBytes("Exif\0\0MM".getBytes(StandardCharsets.US_ASCII));
+		data.writeBytes(new byte[] { 0, 42, 0, 0, 0, 8, (byte) 0xFF, (byte) 0xFF });
+		byte[] filler = new byte[65_533 - data.size()];
+		Arrays.fill(filler, (byte) 'A');
+		data.writeBytes(filler);
+		return withSegment(aJpeg(320, 240), segment(0xE1, data.toByteArray()));
+	}
+
+	/**
+	 * A 320x240 JPEG whose ICC profile is split into 255 chunks of 64 KB, the most the format allows (16 MB of
+	 * profile, all zeros: not a valid one either).
+	 */
+	public static byte[] aJpegWithTheLargestIccProfile() {
+		ByteArrayOutputStream segments = new ByteArrayOutputStream();
+		byte[] chunk = new byte[65_533 - 14];
+		for (int sequence = 1; sequence <= 255; sequence++) {
+			segments.writeBytes(segment(0xE2, iccChunk(sequence, 255, chunk)));
+		}
+		return withSegment(aJpeg(320, 240), segments.toByteArray());
+	}
+
+	/** A 320x240 JPEG whose ICC profile (one APP2 chunk) is random bytes. */
+	public static byte[] aJpegWithACorruptIccProfile() {
+		byte[] garbage = new byte[2000];
+		new Random(7).nextBytes(garbage);
+		return withSegment(aJpeg(320, 240), segment(0xE2, iccChunk(1, 1, garbage)));
+	}
+
+	/** A 64x64 PNG whose {@code iCCP} chunk inflates to 100 MB (of zeros). */
+	public static byte[] aPngWithAnIccProfileBomb() {
+		byte[] png = encode(aGradient(64, 64), "png");
+		ByteArrayOutputStream iccp = new ByteArrayOutputStream();
+		iccp.writeBytes("bomb\0\0".getBytes(StandardCharsets.US_ASCII));
+		iccp.writeBytes(deflate(new byte[1 << 20], 100));
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		// Signature and IHDR (33 bytes), then the profile, then the rest.
+		out.write(png, 0, 33);
+		chunk(out, "iCCP", iccp.toByteArray());
+		out.write(png, 33, png.length - 33);
+		return out.toByteArray();
+	}
+
+	/** An SVG document that is also an HTML page with a script (uploaded under a {@code .jpg} name). */
+	public static byte[] anSvgHtmlPolyglot() {
+		return """
+				<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><foreignObject width="100" height="100">
+				<html xmlns="http://www.w3.org/1999/xhtml"><body><script>alert(2)</script></body></html>
+				</foreignObject></svg>
+				""".getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** Plain text (uploaded under a {@code .png} name). */
+	public static byte[] aTextFile() {
+		return "Dear customer,\nthis is not a picture.\n".getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** {@code times} copies of {@code block}, deflated (zlib). */
+	private static byte[] deflate(byte[] block, int times) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try (DeflaterOutputStream deflater = new DeflaterOutputStream(out, new Deflater(Deflater.BEST_COMPRESSION))) {
+			for (int i = 0; i < times; i++) {
+				deflater.write(block);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return out.toByteArray();
+	}
+
+	/** An APP2 {@code ICC_PROFILE} chunk's content. */
+	private static byte[] iccChunk(int sequence, int count, byte[] profilePart) {
+		ByteArrayOutputStream data = new ByteArrayOutputStream();
+		data.writeBytes("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII));
+		data.write(sequence);
+		data.write(count);
+		data.writeBytes(profilePart);
+		return data.toByteArray();
 	}
 
 	public static BufferedImage solid(int width, int height, Color colour, int type) {

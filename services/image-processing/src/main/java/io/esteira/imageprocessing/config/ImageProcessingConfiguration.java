@@ -27,7 +27,7 @@ class ImageProcessingConfiguration {
 	@Bean
 	ThumbnailRenderer thumbnailRenderer(ImageProperties properties) {
 		return new ThumbnailRenderer(properties.renditionSizes(), properties.quality(), properties.alphaOutput(),
-				properties.maxSourcePixels(), properties.decodeTimeout(), properties.maxConcurrentDecodes(),
+				properties.maxSourcePixels(), properties.maxMetadataSegments(), properties.decodeTimeout(), properties.maxConcurrentDecodes(),
 				properties.nativeJpeg());
 	}
 

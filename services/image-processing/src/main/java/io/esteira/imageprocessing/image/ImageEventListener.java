@@ -5,6 +5,7 @@ import java.util.List;
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.awspring.cloud.sqs.listener.SqsHeaders;
 import io.awspring.cloud.sqs.listener.Visibility;
+import io.esteira.imageprocessing.config.ImageProperties;
 import io.esteira.platform.retry.RetryPolicies;
 import io.esteira.platform.retry.StepDelivery;
 import io.esteira.contracts.s3.MalformedEventException;
@@ -24,8 +25,10 @@ import org.springframework.stereotype.Component;
  * <li>A redrive's notification ({@link S3Events#REDRIVE_RUN_ATTRIBUTE}) for an image already done is reported again
  * for the new run and handed on to CRM sync, without rendering it again.</li>
  * <li>Bad input is never retried: images that cannot be processed are recorded {@code REJECTED} by the service and
- * acknowledged; a body that is not an S3 event ({@link MalformedEventException}) is made visible again at once and
- * thrown, so it reaches the dead-letter queue after the queue's {@code maxReceiveCount} immediate redeliveries.</li>
+ * acknowledged; a body that is not an S3 event ({@link MalformedEventException}), is longer than
+ * {@code esteira.images.max-message-chars} or holds more than {@code max-records-per-message} records is made visible
+ * again at once and thrown, so it reaches the dead-letter queue after the queue's {@code maxReceiveCount} immediate
+ * redeliveries.</li>
  * <li>A transient failure (S3 or the database unavailable, no decode slot) changes the message's visibility to the
  * policy's delay for this attempt (the SQS receive count) and throws: SQS delivers it again then, and no thread
  * waits.</li>
@@ -47,10 +50,14 @@ class ImageEventListener {
 
 	private final MeterRegistry meters;
 
-	ImageEventListener(ImageProcessingService service, RetryPolicies retries, MeterRegistry meters) {
+	private final ImageProperties properties;
+
+	ImageEventListener(ImageProcessingService service, RetryPolicies retries, MeterRegistry meters,
+			ImageProperties properties) {
 		this.service = service;
 		this.retries = retries;
 		this.meters = meters;
+		this.properties = properties;
 	}
 
 	@SqsListener(value = "${esteira.aws.queues.images}", maxConcurrentMessages = "${esteira.images.concurrency:2}",
@@ -63,7 +70,8 @@ class ImageEventListener {
 		StepDelivery delivery = new StepDelivery(this.retries.forStep(ImageProcessingService.STEP_THUMBNAIL),
 				receiveCount, visibility);
 		// Bad input: made visible at once and thrown, no point in waiting between deliveries.
-		List<S3ObjectEvent> events = delivery.decode(body);
+		List<S3ObjectEvent> events = delivery.decode(body, this.properties.maxMessageChars(),
+				this.properties.maxRecordsPerMessage());
 		if (events.isEmpty()) {
 			logger.info("S3 notification without records (s3:TestEvent) acknowledged");
 		}

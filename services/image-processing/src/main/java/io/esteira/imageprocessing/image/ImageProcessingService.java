@@ -207,7 +207,13 @@ public class ImageProcessingService {
 					"object has " + Math.max(event.size(), source.size()) + " bytes, more than " + maxBytes, start,
 					attempt);
 		}
-		Optional<byte[]> content = this.objects.read(source);
+		Optional<byte[]> content;
+		try {
+			content = this.objects.read(source, maxBytes);
+		}
+		catch (SourceTooLargeException ex) {
+			return reject(record, source, event, null, null, TOO_LARGE, ex.getMessage(), start, attempt);
+		}
 		if (content.isEmpty()) {
 			return missing(event, record.uploadId(), attempt);
 		}

@@ -22,8 +22,23 @@ final class JpegSegments {
 	/** The segments before the scan (or the end of the image), stopping at the first that makes no sense. */
 	static List<Segment> of(byte[] jpeg) {
 		List<Segment> segments = new ArrayList<>();
+		walk(jpeg, Integer.MAX_VALUE, segments);
+		return segments;
+	}
+
+	/**
+	 * How many segments come before the scan, counting no further than {@code max + 1}: a file of nothing but empty
+	 * segments (four bytes each) would otherwise hold millions, and every reader keeps an object per segment.
+	 */
+	static int count(byte[] jpeg, int max) {
+		return walk(jpeg, max + 1, null);
+	}
+
+	/** Walks the segments before the scan, at most {@code stopAfter}, adding them to {@code into} when given. */
+	private static int walk(byte[] jpeg, int stopAfter, List<Segment> into) {
+		int count = 0;
 		int offset = 2;
-		while (offset + 4 <= jpeg.length && (jpeg[offset] & 0xFF) == 0xFF) {
+		while (count < stopAfter && offset + 4 <= jpeg.length && (jpeg[offset] & 0xFF) == 0xFF) {
 			int marker = jpeg[offset + 1] & 0xFF;
 			if (marker == 0xDA || marker == 0xD9) {
 				break;
@@ -37,10 +52,13 @@ final class JpegSegments {
 			if (length < 2) {
 				break;
 			}
-			segments.add(new Segment(marker, length, offset + 4, offset + 2 + length));
+			if (into != null) {
+				into.add(new Segment(marker, length, offset + 4, offset + 2 + length));
+			}
+			count++;
 			offset += 2 + length;
 		}
-		return segments;
+		return count;
 	}
 
 }

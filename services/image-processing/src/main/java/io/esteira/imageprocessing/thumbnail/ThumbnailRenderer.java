@@ -11,8 +11,9 @@ import java.util.List;
  * pixels (never upscaled), oriented per EXIF, in sRGB, without metadata, as JPEG (or PNG for images with
  * transparency when so configured), plus a BlurHash. Thread-safe.
  * <p>
- * The steps: the format from the leading bytes (only JPEG, PNG, GIF, BMP and WebP are decoded); the pixel count from
- * the header, refused above {@code maxPixels} before anything is decoded; the decode at reduced size
+ * The steps: the format from the leading bytes (only JPEG, PNG, GIF, BMP and WebP are decoded); a JPEG's marker
+ * segments before its image data, refused above {@code maxMetadataSegments} before any reader sees them; the pixel
+ * count from the header, refused above {@code maxPixels} before anything is decoded; the decode at reduced size
  * ({@link ImageDecoder}: libjpeg-turbo's DCT scaling for plain JPEGs when the library is present and
  * {@code nativeJpeg} is on, ImageIO subsampling otherwise) and the resize ({@link RenditionPipeline}) inside the
  * {@link DecodeGate} (at most {@code maxConcurrentDecodes} at once, {@code decodeTimeout} each, a
@@ -25,6 +26,8 @@ public class ThumbnailRenderer implements AutoCloseable {
 
 	private final long maxPixels;
 
+	private final int maxMetadataSegments;
+
 	private final DecodeGate gate;
 
 	private final ImageDecoder decoder;
@@ -36,13 +39,15 @@ public class ThumbnailRenderer implements AutoCloseable {
 	 * @param quality JPEG quality, {@code 0.0} to {@code 1.0}
 	 * @param alphaOutput what renditions of images with transparency become
 	 * @param maxPixels sources whose header declares more pixels are refused before decoding
+	 * @param maxMetadataSegments JPEGs with more marker segments before their image data are refused before any
+	 * reader sees them
 	 * @param decodeTimeout decodes running longer are aborted
 	 * @param maxConcurrentDecodes decodes (and resizes) running at once; callers beyond wait
 	 * @param nativeJpeg decode plain JPEGs at reduced size with libjpeg-turbo when the library is present
 	 */
 	public ThumbnailRenderer(List<Integer> sizes, float quality, AlphaOutput alphaOutput, long maxPixels,
-			Duration decodeTimeout, int maxConcurrentDecodes, boolean nativeJpeg) {
-		this(sizes, quality, alphaOutput, maxPixels, decodeTimeout, decodeTimeout.multipliedBy(2),
+			int maxMetadataSegments, Duration decodeTimeout, int maxConcurrentDecodes, boolean nativeJpeg) {
+		this(sizes, quality, alphaOutput, maxPixels, maxMetadataSegments, decodeTimeout, decodeTimeout.multipliedBy(2),
 				maxConcurrentDecodes, (nativeJpeg && TurboJpeg.available()) ? TurboJpeg::decode : null,
 				Downscale.AREA_AVERAGING_THEN_IMGSCALR);
 	}
@@ -53,13 +58,14 @@ public class ThumbnailRenderer implements AutoCloseable {
 	 * {@code slotWait} for a decode slot; renditions are scaled with {@code downscale} (the benchmark's seam).
 	 */
 	ThumbnailRenderer(List<Integer> sizes, float quality, AlphaOutput alphaOutput, long maxPixels,
-			Duration decodeTimeout, Duration slotWait, int maxConcurrentDecodes, ScaledJpegDecoder jpegDecoder,
-			Downscale downscale) {
+			int maxMetadataSegments, Duration decodeTimeout, Duration slotWait, int maxConcurrentDecodes,
+			ScaledJpegDecoder jpegDecoder, Downscale downscale) {
 		if (sizes.isEmpty()) {
 			throw new IllegalArgumentException("At least one rendition size is needed");
 		}
 		this.sizes = sizes.stream().distinct().sorted().toList();
 		this.maxPixels = maxPixels;
+		this.maxMetadataSegments = maxMetadataSegments;
 		this.gate = new DecodeGate(maxConcurrentDecodes, decodeTimeout, slotWait);
 		this.decoder = new ImageDecoder(this.sizes.getLast() * 2, jpegDecoder);
 		this.pipeline = new RenditionPipeline(this.sizes, quality, alphaOutput, downscale);
@@ -85,6 +91,12 @@ public class ThumbnailRenderer implements AutoCloseable {
 					"Not a supported image format (looks like " + kind + ")", null);
 		}
 		String name = format.readerName();
+		if (format == ImageFormat.JPEG
+				&& JpegSegments.count(source, this.maxMetadataSegments) > this.maxMetadataSegments) {
+			throw new UnreadableImageException(UnreadableImageException.Problem.TOO_MANY_SEGMENTS, name,
+					"JPEG has more than " + this.maxMetadataSegments + " marker segments before its image data",
+					null);
+		}
 		ImageDecoder.Size size = ImageDecoder.size(source, format);
 		int width = size.width();
 		int height = size.height();

@@ -44,6 +44,12 @@ public class UnreadableImageException extends Exception {
 		TOO_MANY_PIXELS("too_many_pixels"),
 
 		/**
+		 * A JPEG holds more marker segments before its image data than the limit: every reader keeps an object per
+		 * segment, and a file of nothing but empty four-byte segments holds millions.
+		 */
+		TOO_MANY_SEGMENTS("too_many_segments"),
+
+		/**
 		 * Decoding took longer than the decode time limit (a decompression bomb or a pathological file). Rejected,
 		 * not retried: the limit is about ten times what the largest image allowed takes to decode, so an image that
 		 * passed the header checks and still overruns it is the input's fault, and every retry would take a decode

@@ -60,7 +60,7 @@ class DecodeTimeLimitTest {
 	 * any limit), and a short wait for a slot.
 	 */
 	private ThumbnailRenderer renderer(int slots, int stuck) {
-		return new ThumbnailRenderer(List.of(256), 0.85f, AlphaOutput.JPEG_ON_WHITE, 50_000_000,
+		return new ThumbnailRenderer(List.of(256), 0.85f, AlphaOutput.JPEG_ON_WHITE, 50_000_000, 1000,
 				Duration.ofSeconds(2), Duration.ofMillis(100), slots, stuckDecoder(stuck), Downscale.AREA_AVERAGING_THEN_IMGSCALR);
 	}
 
@@ -104,7 +104,7 @@ class DecodeTimeLimitTest {
 
 	@Test
 	void decodeWithinTheLimitReturnsItsSlot() throws Exception {
-		ThumbnailRenderer renderer = new ThumbnailRenderer(List.of(256), 0.85f, AlphaOutput.JPEG_ON_WHITE, 50_000_000,
+		ThumbnailRenderer renderer = new ThumbnailRenderer(List.of(256), 0.85f, AlphaOutput.JPEG_ON_WHITE, 50_000_000, 1000,
 				Duration.ofSeconds(30), Duration.ofSeconds(30), 1, stuckDecoder(0), Downscale.AREA_AVERAGING_THEN_IMGSCALR);
 
 		Renditions made = renderer.render(aJpeg(600, 400));

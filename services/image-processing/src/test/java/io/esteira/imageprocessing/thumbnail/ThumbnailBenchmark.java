@@ -216,7 +216,7 @@ public final class ThumbnailBenchmark {
 		}
 		byte[] source = Files.readAllBytes(file);
 		ThumbnailRenderer renderer = new ThumbnailRenderer(List.of(256, 1024), 0.85f, AlphaOutput.JPEG_ON_WHITE,
-				50_000_000, Duration.ofSeconds(60), 2, true);
+				50_000_000, 1000, Duration.ofSeconds(60), 2, true);
 		System.out.printf("Stress: %d concurrent renders of %s (%d MB), -Xmx %d MB, 2 decode slots%n", callers, name,
 				source.length >> 20, Runtime.getRuntime().maxMemory() >> 20);
 		resetPeaks();
@@ -346,7 +346,7 @@ public final class ThumbnailBenchmark {
 			try {
 				for (Downscale downscale : downscales) {
 					ThumbnailRenderer renderer = new ThumbnailRenderer(c.sizes(), 0.85f, AlphaOutput.JPEG_ON_WHITE,
-							50_000_000, Duration.ofSeconds(30), Duration.ofSeconds(60), 1,
+							50_000_000, 1000, Duration.ofSeconds(30), Duration.ofSeconds(60), 1,
 							(c.nativeJpeg() && TurboJpeg.available()) ? TurboJpeg::decode : null, downscale);
 					renderers.add(renderer);
 					for (int i = 0; i < this.warmUps; i++) {

@@ -40,7 +40,7 @@ class ThumbnailRendererTest {
 	}
 
 	ThumbnailRenderer renderer(AlphaOutput alphaOutput, Duration decodeTimeout) {
-		return new ThumbnailRenderer(List.of(1024, 256), 0.85f, alphaOutput, 50_000_000, decodeTimeout, 2,
+		return new ThumbnailRenderer(List.of(1024, 256), 0.85f, alphaOutput, 50_000_000, 1000, decodeTimeout, 2,
 				nativeJpeg());
 	}
 
@@ -346,7 +346,9 @@ class ThumbnailRendererTest {
 				rejection("JPEG truncated halfway", ImageFixtures::aJpegTruncatedHalfway, "corrupt_image", "jpeg"),
 				rejection("PNG truncated halfway", ImageFixtures::aPngTruncatedHalfway, "corrupt_image", "png"),
 				rejection("JPEG with garbage", ImageFixtures::aJpegWithGarbageAfterItsHeader, "corrupt_image", "jpeg"),
-				rejection("PNG declaring 50000x50000", ImageFixtures::aPixelFloodPng, "too_many_pixels", "png"));
+				rejection("PNG declaring 50000x50000", ImageFixtures::aPixelFloodPng, "too_many_pixels", "png"),
+				rejection("JPEG with a million empty segments", () -> ImageFixtures.aJpegWithEmptySegments(1_000_000),
+						"too_many_segments", "jpeg"));
 	}
 
 	private static Arguments rejection(String name, Supplier<byte[]> content, String reason, String format) {
@@ -377,6 +379,21 @@ class ThumbnailRendererTest {
 	}
 
 	@Test
+	void jpegWithMoreSegmentsThanTheLimitIsRejectedBeforeAnyReaderSeesItAndOneWithinItIsProcessed()
+			throws Exception {
+		long decodesBefore = this.renderer.decodesStarted();
+
+		UnreadableImageException ex = catchThrowableOfType(UnreadableImageException.class,
+				() -> this.renderer.render(ImageFixtures.aJpegWithEmptySegments(1000)));
+
+		assertThat(ex.problem()).isEqualTo(UnreadableImageException.Problem.TOO_MANY_SEGMENTS);
+		assertThat(ex.getMessage()).isEqualTo("JPEG has more than 1000 marker segments before its image data");
+		assertThat(this.renderer.decodesStarted()).as("decodes started").isEqualTo(decodesBefore);
+		// The JPEG's own segments (JFIF, tables, frame) and 900 comments: within the limit.
+		assertThat(this.renderer.render(ImageFixtures.aJpegWithEmptySegments(900)).sourceWidth()).isEqualTo(320);
+	}
+
+	@Test
 	void ycbcrJpegsAreDecodedByLibjpegTurboWhenPresentAndCmykByImageIo() throws Exception {
 		String plain = this.renderer.render(aJpeg(2048, 1536)).decoder();
 		String withRgbProfile = this.renderer.render(ImageFixtures.aJpegTaggedLinearRgb()).decoder();
@@ -398,7 +415,7 @@ class ThumbnailRendererTest {
 
 		UnreadableImageException ex = catchThrowableOfType(UnreadableImageException.class,
 				() -> new ThumbnailRenderer(List.of(256), 0.85f, AlphaOutput.JPEG_ON_WHITE, 50_000_000,
-						Duration.ofNanos(1), 1, false).render(content));
+						1000, Duration.ofNanos(1), 1, false).render(content));
 
 		assertThat(ex.problem().code()).isEqualTo("decode_timeout");
 		assertThat(ex.format()).isEqualTo(format);
@@ -407,7 +424,7 @@ class ThumbnailRendererTest {
 	@Test
 	void sizesAreSortedAndDeduplicated() {
 		ThumbnailRenderer renderer = new ThumbnailRenderer(List.of(1024, 256, 1024), 0.85f, AlphaOutput.PNG, 1,
-				Duration.ofSeconds(1), 1, false);
+				1000, Duration.ofSeconds(1), 1, false);
 
 		assertThat(renderer.sizes()).containsExactly(256, 1024);
 	}
