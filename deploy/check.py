@@ -106,7 +106,9 @@ def service_settings(service):
     """(environment placeholders it reads, relaxed names of its properties, parsed yml) for one service."""
     path = os.path.join(ROOT, "services", service, "src/main/resources/application.yml")
     text = open(path).read()
-    placeholders = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)(?::[^}]*)?}", text))
+    # Placeholders in comments (examples of what an operator may add) are not read.
+    uncommented = "\n".join(re.sub(r"(^|\s)#.*$", "", line) for line in text.splitlines())
+    placeholders = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)(?::[^}]*)?}", uncommented))
     tree = yaml.safe_load(text)
     return placeholders, {relaxed(k) for k in flatten(tree)}, tree
 
@@ -788,7 +790,7 @@ def check_ec2():
     compose = yaml.safe_load(open(os.path.join(base, "compose.yaml")))
     settings = env_file_keys(os.path.join(base, "esteira.env.example"))
     script = open(os.path.join(base, "esteira-secrets.sh")).read()
-    secret_vars = {"hubspot": "HUBSPOT_TOKEN", "api_keys": None,
+    secret_vars = {"hubspot": "HUBSPOT_TOKEN", "api_keys": None, "foreign_objects": "ESTEIRA_FOREIGN_OBJECT_ID_SECRET",
                    "callback": "ESTEIRA_CALLBACK_SECRET", "webhook": "CRM_WEBHOOK_SECRET"}
     secret_vars.update({f"db_{schema}": ("DATABASE_USERNAME", "DATABASE_PASSWORD") for schema in SCHEMAS.values()})
     services = compose.get("services", {})

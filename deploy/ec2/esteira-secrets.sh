@@ -2,7 +2,7 @@
 # Writes each service's secrets from AWS Secrets Manager to /run/esteira/<service>.env (tmpfs, root:esteira 0640),
 # so they never touch the disk and each service gets only its own: its database role's name and password (the
 # read-only backup role for the backup), the HubSpot token and webhook key for crm-sync, the API key hashes for
-# ingest and invoice, the callback signing key for ingest.
+# ingest and invoice, the callback signing key and the foreign objects' id key for ingest.
 # Credentials: the instance profile.
 # Usage: esteira-secrets.sh [prefix]   (the stack's ResourcePrefix, default esteira)
 set -euo pipefail
@@ -30,6 +30,7 @@ hubspot=$(secret hubspot | python3 -c 'import json,sys; print("HUBSPOT_TOKEN=" +
 api_keys=$(secret api-keys | to_env)
 webhook=$(secret crm-webhook | python3 -c 'import json,sys; print("CRM_WEBHOOK_SECRET=" + json.load(sys.stdin)["secret"])')
 callback=$(secret callback | python3 -c 'import json,sys; print("ESTEIRA_CALLBACK_SECRET=" + json.load(sys.stdin)["secret"])')
+foreign_objects=$(secret foreign-objects | python3 -c 'import json,sys; print("ESTEIRA_FOREIGN_OBJECT_ID_SECRET=" + json.load(sys.stdin)["secret"])')
 
 umask 027
 install -d -m 0750 -o root -g esteira /run/esteira
@@ -38,7 +39,7 @@ write() {
   printf '%s\n' "${@:2}" > "$file.tmp"
   chgrp esteira "$file.tmp" && chmod 0640 "$file.tmp" && mv "$file.tmp" "$file"
 }
-write ingest "$db_ingest" "$api_keys" "$callback"
+write ingest "$db_ingest" "$api_keys" "$callback" "$foreign_objects"
 write image-processing "$db_image_processing"
 write invoice "$db_invoice" "$api_keys"
 write crm-sync "$db_crm_sync" "$hubspot" "$webhook"
