@@ -1,6 +1,12 @@
 package io.esteira.ingest;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 
 import org.springframework.core.io.ByteArrayResource;
@@ -50,7 +56,10 @@ public final class IngestApi {
 
 	private final RestClient http;
 
+	private final int port;
+
 	public IngestApi(int port) {
+		this.port = port;
 		this.http = RestClient.builder()
 			.baseUrl("http://localhost:" + port)
 			.requestFactory(new JdkClientHttpRequestFactory(
@@ -118,6 +127,47 @@ public final class IngestApi {
 			.body(JSON.writeValueAsString(body))
 			.retrieve()
 			.toEntity(String.class));
+	}
+
+	/**
+	 * Sends exactly this path (with its query, nothing encoded for it) and body, as a hostile client would.
+	 * @param contentType {@code null} sends none
+	 * @param body {@code null} sends none
+	 */
+	public Response raw(String method, String rawPath, String apiKey, String contentType, byte[] body) {
+		return send(method, rawPath, apiKey, contentType, (body != null) ? HttpRequest.BodyPublishers.ofByteArray(body)
+				: HttpRequest.BodyPublishers.noBody());
+	}
+
+	/** {@link #raw} with the body sent chunked, without a {@code Content-Length}. */
+	public Response rawChunked(String method, String rawPath, String apiKey, String contentType, byte[] body) {
+		return send(method, rawPath, apiKey, contentType,
+				HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
+	}
+
+	private Response send(String method, String rawPath, String apiKey, String contentType,
+			HttpRequest.BodyPublisher body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + rawPath))
+			.method(method, body);
+		if (apiKey != null) {
+			request.header("X-Api-Key", apiKey);
+		}
+		if (contentType != null) {
+			request.header(HttpHeaders.CONTENT_TYPE, contentType);
+		}
+		try (HttpClient client = HttpClient.newHttpClient()) {
+			HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			HttpHeaders headers = new HttpHeaders();
+			response.headers().map().forEach(headers::addAll);
+			return exchange(ResponseEntity.status(response.statusCode()).headers(headers).body(response.body()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static void apiKey(HttpHeaders headers, String apiKey) {

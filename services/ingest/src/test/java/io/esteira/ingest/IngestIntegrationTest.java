@@ -46,6 +46,8 @@ import org.springframework.context.annotation.Import;
 		"esteira.ingest.notifications.client-secrets.partner=" + TestNotifications.PARTNER_CALLBACK_SECRET,
 		"esteira.ingest.notifications.insecure-callback-hosts=localhost",
 		"esteira.ingest.notifications.internal-callback-receivers=localhost",
+		// Small size limits per kind, so tests can go over them cheaply.
+		"esteira.ingest.max-size.image=1MB", "esteira.ingest.max-size.invoice=64KB",
 		// Foreign objects' keyed ids, so a test can work one out (ForeignObjectIds).
 		"esteira.ingest.foreign-objects.id-secret=test-foreign-object-id-secret",
 		"esteira.retry.steps.notified.initial-interval=1s", "esteira.retry.steps.notified.backoff-rate=1.5",

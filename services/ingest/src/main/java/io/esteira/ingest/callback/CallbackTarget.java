@@ -14,4 +14,10 @@ public record CallbackTarget(URI uri, String host, List<InetAddress> addresses) 
 		addresses = List.copyOf(addresses);
 	}
 
+	/** The host and addresses, not the URL: its query may hold the receiver's token. */
+	@Override
+	public String toString() {
+		return "CallbackTarget[host=" + this.host + ", addresses=" + this.addresses + "]";
+	}
+
 }

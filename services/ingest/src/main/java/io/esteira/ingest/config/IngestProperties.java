@@ -33,9 +33,9 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("esteira.ingest")
 public record IngestProperties(@DefaultValue MaxSize maxSize, @DefaultValue AllowedTypes allowedTypes,
 		@DefaultValue("AES256") String serverSideEncryption, @DefaultValue("5m") Duration permalinkExpiry,
-		@DefaultValue("") String publicS3Endpoint, @DefaultValue Presign presign, @DefaultValue Listing listing, @DefaultValue Notifications notifications,
-		@DefaultValue Stuck stuck, @DefaultValue DeadLetters deadLetters, @DefaultValue QueueMetrics queueMetrics,
-		@DefaultValue ForeignObjects foreignObjects) {
+		@DefaultValue("") String publicS3Endpoint, @DefaultValue Presign presign, @DefaultValue Listing listing,
+		@DefaultValue Notifications notifications, @DefaultValue Stuck stuck, @DefaultValue DeadLetters deadLetters,
+		@DefaultValue QueueMetrics queueMetrics, @DefaultValue ForeignObjects foreignObjects) {
 
 	/** A size limit for each upload kind. */
 	public interface SizePerKind {
@@ -139,9 +139,10 @@ public record IngestProperties(@DefaultValue MaxSize maxSize, @DefaultValue Allo
 		@Override
 		public String toString() {
 			return "Notifications[topicArn=" + this.topicArn + ", clientSecrets="
-					+ new TreeSet<>(this.clientSecrets.keySet()) + " (redacted), callbackHosts=" + this.callbackHosts + ", insecureCallbackHosts="
-					+ this.insecureCallbackHosts + ", internalCallbackReceivers=" + this.internalCallbackReceivers
-					+ ", callbackTimeout=" + this.callbackTimeout + ", checkInterval=" + this.checkInterval + "]";
+					+ new TreeSet<>(this.clientSecrets.keySet()) + " (redacted), callbackHosts=" + this.callbackHosts
+					+ ", insecureCallbackHosts=" + this.insecureCallbackHosts + ", internalCallbackReceivers="
+					+ this.internalCallbackReceivers + ", callbackTimeout=" + this.callbackTimeout + ", checkInterval="
+					+ this.checkInterval + "]";
 		}
 
 	}

@@ -27,8 +27,9 @@ import org.springframework.stereotype.Component;
  * ({@link UploadTimeline#record}); otherwise it is logged and acknowledged (redelivering it would not help).
  * <ul>
  * <li>Bad input is never retried with a delay: a body that does not convert fails before this listener runs, and one
- * that lacks ids is made visible again at once and thrown; either way it reaches the dead-letter queue after the
- * queue's {@code maxReceiveCount} deliveries.</li>
+ * that lacks ids or names a service or step over {@value #MAX_NAME_LENGTH} characters is made visible again at once
+ * and thrown; either way it reaches the dead-letter queue after the queue's {@code maxReceiveCount} deliveries. A
+ * reason over {@value #MAX_REASON_LENGTH} characters is cut (SQS bounds a message at 256 KB).</li>
  * <li>A failure to record (the database unavailable) carries out the {@code status} step's retry policy
  * ({@code esteira.retry.steps.status.*}) through the message's visibility: it comes back after the policy's delay
  * for this attempt, so a database outage of several minutes is ridden out instead of filling the dead-letter
@@ -43,6 +44,12 @@ import org.springframework.stereotype.Component;
 class StatusEventListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(StatusEventListener.class);
+
+	/** Longest service or step name accepted: longer ones are malformed. */
+	static final int MAX_NAME_LENGTH = 64;
+
+	/** Longest reason recorded: longer ones are cut. */
+	static final int MAX_REASON_LENGTH = 2000;
 
 	private final UploadTimeline timeline;
 
@@ -95,6 +102,12 @@ class StatusEventListener {
 
 	private static UploadStatusEvent requireComplete(UploadStatusEvent event, Visibility visibility) {
 		List<String> missing = new ArrayList<>();
+		if (isTooLong(event.service()) || isTooLong(event.step())) {
+			// Bad input: nothing any service reports (names are a few words), and not worth a row.
+			visibility.changeTo(0);
+			throw new MalformedStatusEventException(
+					"Status event with a service or step name over " + MAX_NAME_LENGTH + " characters");
+		}
 		if (event.eventId() == null) {
 			missing.add("eventId");
 		}
@@ -115,7 +128,23 @@ class StatusEventListener {
 			visibility.changeTo(0);
 			throw new MalformedStatusEventException("Status event without " + String.join(", ", missing));
 		}
-		return event;
+		return withBoundedReason(event);
+	}
+
+	private static boolean isTooLong(String name) {
+		return name != null && name.length() > MAX_NAME_LENGTH;
+	}
+
+	/** The report, its reason cut to {@value #MAX_REASON_LENGTH} characters (a timeline row, not a log file). */
+	private static UploadStatusEvent withBoundedReason(UploadStatusEvent event) {
+		String reason = event.reason();
+		if (reason == null || reason.length() <= MAX_REASON_LENGTH) {
+			return event;
+		}
+		String cut = reason.substring(0, MAX_REASON_LENGTH) + "... (" + (reason.length() - MAX_REASON_LENGTH)
+				+ " more characters cut)";
+		return new UploadStatusEvent(event.eventId(), event.uploadId(), event.service(), event.step(), event.outcome(),
+				event.status(), cut, event.attempt(), event.occurredAt(), event.bucket(), event.key());
 	}
 
 }

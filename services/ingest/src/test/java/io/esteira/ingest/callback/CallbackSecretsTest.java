@@ -1,9 +1,16 @@
 package io.esteira.ingest.callback;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import io.esteira.ingest.TestSettings;
+import io.esteira.contracts.event.UploadStatus;
 import io.esteira.ingest.config.IngestProperties;
+import io.esteira.ingest.upload.UploadFinished;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +40,19 @@ class CallbackSecretsTest {
 		assertThat(this.settings.notifications().clientSecrets().get("chatbot")).hasToString("(redacted)");
 		assertThat(TestSettings.ingest(Map.of("foreign-objects.id-secret", "foreign-secret-1")).toString())
 			.doesNotContain("foreign-secret-1");
+	}
+
+	@Test
+	void aFinishedUploadAndACallbackTargetNeverShowTheCallbackUrlsQuery() throws Exception {
+		String url = "https://hooks.example.com/esteira?token=receiver-token-1#frag";
+		UploadFinished finished = new UploadFinished(UUID.randomUUID(), "image", UploadStatus.COMPLETED, null, null,
+				null, url, 1, Instant.now(), "chatbot");
+		CallbackTarget target = new CallbackTarget(URI.create(url), "hooks.example.com",
+				List.of(InetAddress.ofLiteral("203.0.113.10")));
+
+		assertThat(finished.toString()).contains("https://hooks.example.com/esteira?(redacted)")
+			.doesNotContain("receiver-token-1");
+		assertThat(target.toString()).doesNotContain("receiver-token-1");
 	}
 
 }
