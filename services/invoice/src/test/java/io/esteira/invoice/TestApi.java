@@ -51,17 +51,26 @@ public final class TestApi {
 
 	/** GET with {@code X-Api-Key} and more request headers. */
 	public Response get(String pathAndQuery, String apiKey, java.util.Map<String, String> headers) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + pathAndQuery)).GET();
+		return send("GET", pathAndQuery, apiKey, headers, null);
+	}
+
+	/** Any method, with {@code X-Api-Key} (unless {@code null}), more headers and a body (or {@code null}). */
+	public Response send(String method, String pathAndQuery, String apiKey, java.util.Map<String, String> headers,
+			String body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + pathAndQuery))
+			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
+					: HttpRequest.BodyPublishers.noBody());
 		if (apiKey != null) {
 			request.header("X-Api-Key", apiKey);
 		}
 		headers.forEach(request::header);
 		try {
 			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-			String body = response.body();
-			return new Response(response.statusCode(),
-					response.headers().firstValue("Content-Type").orElse(""),
-					(body == null || body.isBlank()) ? JSON.missingNode() : JSON.readTree(body),
+			String text = response.body();
+			String contentType = response.headers().firstValue("Content-Type").orElse("");
+			return new Response(response.statusCode(), contentType,
+					(text == null || text.isBlank() || !contentType.contains("json")) ? JSON.missingNode()
+							: JSON.readTree(text),
 					response.headers().firstValue("ETag").orElse(null));
 		}
 		catch (IOException ex) {

@@ -17,6 +17,7 @@ import io.esteira.contracts.s3.S3ObjectEvent;
 import io.esteira.testkit.AwsTestClients;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -41,9 +42,16 @@ public final class TestPipeline {
 
 	private final List<UploadStatusEvent> statusEvents = new ArrayList<>();
 
+	private final List<String> deadLetterBodies = new ArrayList<>();
+
 	/** Puts a file into the uploads bucket as ingest does, with the upload id in its metadata. */
 	public S3ObjectEvent upload(String key, String content, UUID uploadId) {
-		return put(UPLOADS_BUCKET, key, content.getBytes(StandardCharsets.UTF_8),
+		return upload(key, content.getBytes(StandardCharsets.UTF_8), uploadId);
+	}
+
+	/** Puts a file into the uploads bucket as ingest does, with the upload id in its metadata. */
+	public S3ObjectEvent upload(String key, byte[] content, UUID uploadId) {
+		return put(UPLOADS_BUCKET, key, content,
 				Map.of(UploadMetadata.UPLOAD_ID, uploadId.toString(), UploadMetadata.KIND, "invoice"));
 	}
 
@@ -136,6 +144,7 @@ public final class TestPipeline {
 	public UploadStatusEvent awaitFinalStatus(UUID uploadId, Duration patience) {
 		return Awaitility.await()
 			.atMost(patience)
+			.pollDelay(Duration.ZERO)
 			.until(() -> statusEvents(uploadId).stream()
 				.filter((event) -> PipelineNames.Steps.INVOICE_IMPORT.equals(event.step())
 						&& event.outcome() != StepOutcome.STARTED)
@@ -143,9 +152,41 @@ public final class TestPipeline {
 			.getFirst();
 	}
 
+	/**
+	 * A clean slate for the next test: lets the previous test's acknowledgements (sent in batches) land for up to
+	 * 5 s, then purges every queue and dead-letter queue (leftovers of a failed test too).
+	 */
+	public void settleAndPurgeQueues() {
+		try {
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(this::invoicesQueueIsSettled);
+		}
+		catch (ConditionTimeoutException ex) {
+			// Leftovers of a failed test: purged below.
+		}
+		this.infra.purgeQueues();
+	}
+
 	/** Whether the invoices queue holds no message, visible or in flight: everything sent was acknowledged. */
 	public boolean invoicesQueueIsSettled() {
 		return messageCount(this.infra.queueUrl(INVOICES_QUEUE)) == 0;
+	}
+
+	/** The bodies that reached the invoices dead-letter queue so far (receiving, and deleting, what is there). */
+	public List<String> deadLetterBodies() {
+		String queueUrl = this.infra.deadLetterQueueUrl(INVOICES_QUEUE);
+		List<Message> messages;
+		do {
+			messages = this.infra.sqsClient()
+				.receiveMessage((request) -> request.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
+				.messages();
+			for (Message message : messages) {
+				this.deadLetterBodies.add(message.body());
+				this.infra.sqsClient()
+					.deleteMessage((request) -> request.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+			}
+		}
+		while (!messages.isEmpty());
+		return List.copyOf(this.deadLetterBodies);
 	}
 
 	/** Messages in the invoices dead-letter queue. */

@@ -24,8 +24,15 @@ public record ImportError(Integer index, Long line, String path, String field, S
 	}
 
 	static ImportError of(Integer index, Long line, String path, String field, String value, String message) {
-		return new ImportError(index, line, shorten(path, MAX_TEXT_LENGTH), shorten(field, MAX_TEXT_LENGTH),
-				shorten(value, MAX_VALUE_LENGTH), shorten(message, MAX_TEXT_LENGTH));
+		return new ImportError(index, line, text(path, MAX_TEXT_LENGTH), text(field, MAX_TEXT_LENGTH),
+				text(value, MAX_VALUE_LENGTH), text(message, MAX_TEXT_LENGTH));
+	}
+
+	/** Shortened, and without NUL characters, which neither {@code jsonb} nor SQS can carry. */
+	private static String text(String text, int maxLength) {
+		String shortened = shorten(text, maxLength);
+		return (shortened != null && shortened.indexOf('\u0000') >= 0) ? shortened.replace('\u0000', '\uFFFD')
+				: shortened;
 	}
 
 	/** The text, cut to {@code maxLength} characters (the last one {@code …}) when it is longer. */

@@ -27,8 +27,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -131,6 +133,15 @@ public class InvoiceImportService {
 		catch (NoSuchKeyException ex) {
 			// Deleted before we got to it: nothing to import, and retrying will not bring it back.
 			logger.warn("Invoice file s3://{}/{} no longer exists; event dropped", event.bucket(), event.key());
+			return;
+		}
+		catch (S3Exception ex) {
+			if (ex.statusCode() != HttpStatus.BAD_REQUEST.value()) {
+				throw ex;
+			}
+			// S3 refuses the request for this key (one longer than 1024 bytes, say): no retry will change that.
+			logger.warn("Invoice file s3://{}/{} cannot be read ({}); event dropped", event.bucket(), event.key(),
+					ex.getMessage());
 			return;
 		}
 		try (object) {

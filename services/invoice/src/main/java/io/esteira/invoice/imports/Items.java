@@ -15,6 +15,9 @@ final class Items {
 		if (description == null || description.isBlank()) {
 			raw.error(where + ".description", description, "is required");
 		}
+		else if (description.indexOf('\u0000') >= 0) {
+			raw.error(where + ".description", description, "must not contain NUL characters");
+		}
 		BigDecimal quantityValue = number(validator, raw, quantity, 4, false);
 		BigDecimal unitPriceValue = number(validator, raw, unitPrice, 10, false);
 		BigDecimal totalValue = number(validator, raw, total, 2, true);

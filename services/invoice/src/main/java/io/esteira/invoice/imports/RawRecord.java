@@ -40,10 +40,15 @@ final class RawRecord {
 		this.line = line;
 	}
 
-	/** Records the value, or an error when the field was already given. */
+	/** Records the value, or an error when the field was already given or holds a NUL character. */
 	void put(InvoiceField field, RawValue value) {
 		RawValue previous = this.values.get(field);
-		if (previous != null) {
+		if (value.text() != null && value.text().indexOf('\u0000') >= 0) {
+			// PostgreSQL text cannot hold it: rejected here, not failed on when stored.
+			error(value, "must not contain NUL characters");
+			this.reported.add(field);
+		}
+		else if (previous != null) {
 			error(value, "is given more than once (also as '" + previous.name() + "')");
 		}
 		else {

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.esteira.invoice.brazil.BrazilianDocuments;
+import io.esteira.invoice.invoices.InvoiceView;
 
 /**
  * Validates one {@link RawRecord}, whatever format it came from, collecting every error:
@@ -36,7 +37,7 @@ final class RecordValidator {
 
 	static final String DEFAULT_CURRENCY = "BRL";
 
-	static final BigDecimal MAX_AMOUNT = new BigDecimal("10000000000000");
+	static final BigDecimal MAX_AMOUNT = InvoiceView.MAX_AMOUNT;
 
 	private static final int MAX_NUMBER_LENGTH = 60;
 

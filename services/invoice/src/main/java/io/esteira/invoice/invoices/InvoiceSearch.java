@@ -28,6 +28,10 @@ record InvoiceSearch(String customer, LocalDate from, LocalDate to, String custo
 	}
 
 	InvoiceSearch {
+		checkDate("from", from);
+		checkDate("to", to);
+		checkAmount("minAmount", minAmount);
+		checkAmount("maxAmount", maxAmount);
 		if (from != null && to != null && from.isAfter(to)) {
 			throw new InvalidInvoiceQueryException("'from' (" + from + ") is after 'to' (" + to + ")");
 		}
@@ -73,6 +77,21 @@ record InvoiceSearch(String customer, LocalDate from, LocalDate to, String custo
 		if (this.uploadId != null) {
 			conditions.add("upload_id = :uploadId");
 			params.put("uploadId", this.uploadId);
+		}
+	}
+
+	/** A date PostgreSQL can compare: years 1 to 9999 (a stored invoice has no other). */
+	private static void checkDate(String name, LocalDate date) {
+		if (date != null && (date.getYear() < 1 || date.getYear() > 9999)) {
+			throw new InvalidInvoiceQueryException("'" + name + "' must be between 0001-01-01 and 9999-12-31");
+		}
+	}
+
+	/** An amount an invoice can have: less than 10^13, at most 2 decimal places (numeric(15,2)). */
+	private static void checkAmount(String name, BigDecimal amount) {
+		if (amount != null && (amount.abs().compareTo(InvoiceView.MAX_AMOUNT) >= 0 || amount.stripTrailingZeros().scale() > 2)) {
+			throw new InvalidInvoiceQueryException(
+					"'" + name + "' must be less than 10000000000000 with at most 2 decimal places");
 		}
 	}
 

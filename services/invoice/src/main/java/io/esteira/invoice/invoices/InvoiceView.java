@@ -26,6 +26,9 @@ public record InvoiceView(UUID id, String issuerKey, String series, String numbe
 		String customerDocument, BigDecimal amount, String currency, LocalDate issueDate, LocalDate dueDate,
 		String accessKey, String authorizationStatus, UUID uploadId, Instant createdAt, List<Item> items) {
 
+	/** Every amount is less than this, 10<sup>13</sup> (the column is {@code numeric(15,2)}). */
+	public static final BigDecimal MAX_AMOUNT = new BigDecimal("10000000000000");
+
 	InvoiceView withItems(List<Item> items) {
 		return new InvoiceView(this.id, this.issuerKey, this.series, this.number, this.customer, this.customerDocument,
 				this.amount, this.currency, this.issueDate, this.dueDate, this.accessKey, this.authorizationStatus,

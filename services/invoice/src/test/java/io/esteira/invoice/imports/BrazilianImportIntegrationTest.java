@@ -15,7 +15,6 @@ import io.esteira.contracts.event.UploadMetadata;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -25,7 +24,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static io.esteira.invoice.NfeFixtures.anNfe;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** CSV and NF-e XML imports end to end, the error report in the output bucket and all-or-nothing feeds. */
 @InvoiceServiceTest
@@ -46,13 +44,7 @@ class BrazilianImportIntegrationTest {
 
 	@BeforeEach
 	void cleanSlate() {
-		try {
-			await().atMost(Duration.ofSeconds(5)).until(this.pipeline::invoicesQueueIsSettled);
-		}
-		catch (ConditionTimeoutException ex) {
-			// Leftovers of a failed test: purged below.
-		}
-		EsteiraInfrastructure.shared().purgeQueues();
+		this.pipeline.settleAndPurgeQueues();
 		this.jdbc.sql("TRUNCATE invoices, invoice_imports").update();
 	}
 

@@ -16,9 +16,7 @@ import io.esteira.contracts.event.StepOutcome;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.contracts.s3.S3ObjectEvent;
-import io.esteira.testkit.EsteiraInfrastructure;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,13 +65,7 @@ class ImportRetryIntegrationTest {
 
 	@BeforeEach
 	void cleanSlateAndAFailingDatabase() {
-		try {
-			await().atMost(Duration.ofSeconds(5)).until(this.pipeline::invoicesQueueIsSettled);
-		}
-		catch (ConditionTimeoutException ex) {
-			// Leftovers of a failed test: purged below.
-		}
-		EsteiraInfrastructure.shared().purgeQueues();
+		this.pipeline.settleAndPurgeQueues();
 		this.jdbc.sql("TRUNCATE invoices, invoice_imports").update();
 		this.jdbc.sql("CREATE SEQUENCE IF NOT EXISTS test_insert_failures").update();
 		this.jdbc.sql("ALTER SEQUENCE test_insert_failures RESTART").update();

@@ -16,7 +16,6 @@ import io.esteira.contracts.event.UploadStatus;
 import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.contracts.s3.S3ObjectEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -50,13 +49,7 @@ class InvoiceImportIntegrationTest {
 	@BeforeEach
 	void cleanSlate() {
 		// Let the previous test's acknowledgements (sent in batches) land before their messages are purged.
-		try {
-			await().atMost(Duration.ofSeconds(5)).until(this.pipeline::invoicesQueueIsSettled);
-		}
-		catch (ConditionTimeoutException ex) {
-			// Leftovers of a failed test: purged below.
-		}
-		EsteiraInfrastructure.shared().purgeQueues();
+		this.pipeline.settleAndPurgeQueues();
 		this.jdbc.sql("TRUNCATE invoices, invoice_imports").update();
 	}
 
