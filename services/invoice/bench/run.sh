@@ -289,7 +289,10 @@ smoke() {
   load_invoices
   local api="http://127.0.0.1:$port/api/invoices" filter="from=2024-01-01&to=2025-12-31&minAmount=100" first
   check "liveness" 200 "http://127.0.0.1:$port/livez"
-  check "total through offset paging" 200 "$api?size=1" "$key" ".totalElements == $rows"
+  check "total through offset paging, counted when asked" 200 "$api?size=1&count=true" "$key" ".totalElements == $rows"
+  check "offset paging without count has no total" 200 "$api?size=1" "$key" ".totalElements == null"
+  check "offset paging stops at max-offset-rows" 400 "$api?page=51&size=200" "$key" \
+    '.type == "https://esteira.io/problems/offset-paging-limit"'
   check "first cursor page" 200 "$api?cursor=&size=20&$filter" "$key" \
     '(.content | length) == 20 and .nextCursor != null and all(.content[]; .amount >= 100)'
   first=$(jq -r '[.content[].id] | join(" ")' "$out/smoke-last.json" 2> /dev/null || true)
