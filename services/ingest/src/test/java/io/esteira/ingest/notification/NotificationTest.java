@@ -198,11 +198,7 @@ class NotificationTest {
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> TestNotifications.callbacks(path).size() >= 3);
 		// No fourth delivery once one succeeded: the outbox holds nothing more to send for the upload...
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.jdbc
-			.sql("select count(*) from event_publication where serialized_event like :id and completion_date is null")
-			.param("id", "%" + id + "%")
-			.query(Long.class)
-			.single() == 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> unsentNotifications(id) == 0);
 		// ... and nothing more arrives.
 		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
 			.until(() -> TestNotifications.callbacks(path).size() == 3);
@@ -283,13 +279,18 @@ class NotificationTest {
 			.contains(host + " resolves to 10.0.0.5")
 			.contains("private (RFC 1918)");
 		// the outbox holds nothing more to send for it: it is not retried
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.jdbc
+		await().atMost(Duration.ofSeconds(10)).until(() -> unsentNotifications(id) == 0);
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+			.until(() -> TestNotifications.stepsNamed(upload(id), "callback") == 1);
+	}
+
+	/** Outbox entries about the upload not yet completed (waiting, or failed and to be retried). */
+	private long unsentNotifications(UUID id) {
+		return this.jdbc
 			.sql("select count(*) from event_publication where serialized_event like :id and completion_date is null")
 			.param("id", "%" + id + "%")
 			.query(Long.class)
-			.single() == 0);
-		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
-			.until(() -> TestNotifications.stepsNamed(upload(id), "callback") == 1);
+			.single();
 	}
 
 	private static JsonNode step(JsonNode upload, String name) {
