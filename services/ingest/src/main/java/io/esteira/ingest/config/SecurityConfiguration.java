@@ -13,7 +13,8 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * {@code /api/**} needs an {@code X-Api-Key} with the scope of the operation. Permalinks ({@code /files/**}) are
- * public: they are linked from the CRM and name a random upload id (122 random bits), so they cannot be enumerated.
+ * public: they are linked from the CRM and name a registered upload whose id is random (122 random bits) or keyed (an
+ * object found in the bucket), so they cannot be enumerated.
  * The operations page ({@code /status/**}) is static; its data comes from {@code /api/uploads} with the operator's key.
  * Actuator endpoints live on the management port, which is not exposed outside the cluster. Everything else is
  * denied.

@@ -76,7 +76,9 @@ class CallbackNotifier {
 		}
 		Optional<Secret> secret = this.secrets.of(finished.client());
 		if (secret.isEmpty()) {
-			refused(finished, "no callback signing secret is configured for client " + finished.client());
+			refused(finished, (finished.client() != null)
+					? "no callback signing secret is configured for client " + finished.client()
+					: "the upload has no recorded client (registered before per-client secrets)");
 			return;
 		}
 		CallbackTarget target;
