@@ -89,10 +89,21 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 	public record Webhook(String url, String secret, @DefaultValue("2s") @NotNull Duration connectTimeout,
 			@DefaultValue("10s") @NotNull Duration readTimeout) {
 
+		/** Neither the secret nor what a URL may carry of one (user info, a query such as {@code ?token=}). */
 		@Override
 		public String toString() {
-			return "Webhook[url=" + this.url + ", secret=" + ((this.secret != null && !this.secret.isBlank())
-					? "(set)" : "(none)") + "]";
+			return "Webhook[url=" + redacted(this.url) + ", secret=" + ((this.secret != null && !this.secret.isBlank())
+					? "(set)" : "(none)") + ", connectTimeout=" + this.connectTimeout + ", readTimeout="
+					+ this.readTimeout + "]";
+		}
+
+		private static String redacted(String url) {
+			if (url == null) {
+				return null;
+			}
+			String shown = url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@?#]*@", "$1(hidden)@");
+			int query = shown.indexOf('?');
+			return (query >= 0) ? shown.substring(0, query) + "?(hidden)" : shown;
 		}
 
 	}
@@ -131,10 +142,13 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 	 * @param lateAfter a photo uploaded longer ago than this is late (default 2 s): the pipeline is behind
 	 * @param lateMaxWindow a batch holding a late photo gathers for half its lateness, at most this long (default
 	 * 10 s): a photo a minute late loses nothing by a few seconds more, and each batch of requests serves more photos
+	 * @param maxMessageChars a message body longer than this is not an image event (image-processing's are about
+	 * 1 KB): it is not parsed, and goes to the dead-letter queue (default 65536)
 	 */
 	public record Batch(@DefaultValue("300ms") @NotNull Duration window,
 			@DefaultValue("100") @Min(1) @Max(1000) int maxEvents, @DefaultValue("2s") @NotNull Duration lateAfter,
-			@DefaultValue("10s") @NotNull Duration lateMaxWindow) {
+			@DefaultValue("10s") @NotNull Duration lateMaxWindow,
+			@DefaultValue("65536") @Min(1024) int maxMessageChars) {
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.esteira.contracts.event.ImageProcessedEvent;
+import io.esteira.crmsync.config.CrmProperties;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,8 +16,9 @@ import org.springframework.stereotype.Component;
  * (SQS's most), handed to {@link ImageEventBatches}, which gathers the polls of a short window into one batch for
  * the CRM and settles every message itself (acknowledgement mode {@code MANUAL}): deleted when handled, made visible
  * after the retry policy's delay when the CRM failed it, sent again (not counted as an attempt) when it only had to
- * wait. The method returns when its messages are settled. A body that is not an {@link ImageProcessedEvent} is
- * settled alone, on its way to the dead-letter queue: it never holds back the rest of its poll.
+ * wait. The method returns when its messages are settled. A body that is not an {@link ImageProcessedEvent} (or is
+ * longer than {@code esteira.crm.batch.max-message-chars}) is settled alone, on its way to the dead-letter queue: it
+ * never holds back the rest of its poll.
  */
 @Component
 class ImageEventsListener {
@@ -27,16 +29,17 @@ class ImageEventsListener {
 	/** SQS returns at most ten messages per receive. */
 	static final int MESSAGES_PER_POLL = 10;
 
-	/** Bodies larger than this are not image events (image-processing sends about 1 KB). */
-	private static final int MAX_BODY_CHARS = 64 * 1024;
-
 	private final ImageEventBatches batches;
 
 	private final JsonMapper json;
 
-	ImageEventsListener(ImageEventBatches batches, JsonMapper json) {
+	/** Bodies longer than this are not image events (image-processing sends about 1 KB). */
+	private final int maxBodyChars;
+
+	ImageEventsListener(ImageEventBatches batches, JsonMapper json, CrmProperties settings) {
 		this.batches = batches;
 		this.json = json;
+		this.maxBodyChars = settings.batch().maxMessageChars();
 	}
 
 	@SqsListener(value = "${esteira.aws.queues.image-events}", id = ID, acknowledgementMode = "MANUAL",
@@ -54,9 +57,9 @@ class ImageEventsListener {
 			return ImageEventDelivery.of(message, event, null);
 		}
 		String body = String.valueOf(payload);
-		if (body.length() > MAX_BODY_CHARS) {
+		if (body.length() > this.maxBodyChars) {
 			return ImageEventDelivery.of(message, null, "image event of " + body.length() + " characters, over "
-					+ MAX_BODY_CHARS);
+					+ this.maxBodyChars);
 		}
 		try {
 			ImageProcessedEvent event = this.json.readValue(body, ImageProcessedEvent.class);

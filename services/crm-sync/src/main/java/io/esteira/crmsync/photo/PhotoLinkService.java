@@ -41,6 +41,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Puts the permalink of each upload's thumbnail on its CRM contact, exactly once per upload, a batch of uploads at a
  * time, and reports the {@code crm-sync} step to ingest through the outbox.
  * <ul>
+ * <li>An event whose values are not an upload's (a contact id, email or phone far longer than any, a processing time
+ * in the future): {@link CrmSyncStatus#NEEDS_REVIEW} with a reason naming the field and the limit, before any CRM
+ * call, so it cannot fail the batch's requests for the other uploads.</li>
  * <li>An upload already recorded is left alone: redeliveries and duplicates (also two in one batch) do nothing here
  * (a {@code FAILED} one is tried again when its message was redriven from the dead-letter queue; an event of a
  * later run, after {@code POST /api/uploads/{id}/retry}, syncs a {@code FAILED} or {@code NEEDS_REVIEW} upload again
@@ -80,6 +83,18 @@ public class PhotoLinkService {
 
 	/** The rendition whose permalink goes on the contact. */
 	static final String RENDITION = Thumbnails.CRM_RENDITION;
+
+	/** Longer contact ids are no CRM's (HubSpot's are numbers of up to 30 digits). */
+	static final int MAX_CONTACT_ID_CHARS = 100;
+
+	/** The longest email address there can be (RFC 5321: a 254-character path). */
+	static final int MAX_EMAIL_CHARS = 254;
+
+	/** E.164 has 15 digits; with a prefix, spaces and punctuation, 32 characters are plenty. */
+	static final int MAX_PHONE_CHARS = 32;
+
+	/** How far in the future an image may say it was processed (the services' clocks differ by seconds). */
+	static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
 
 	/** How soon an older image of a contact synced in the same batch comes back (and finds the newer one). */
 	private static final Duration SAME_CONTACT_DELAY = Duration.ofSeconds(2);
@@ -159,6 +174,10 @@ public class PhotoLinkService {
 								+ " already failed; on to the dead-letter queue");
 						default -> Verdict.DONE;
 					}, recorded.get());
+				}
+				else if (run.isOpen()) {
+					// Never sent to the CRM, where one absurd value could fail the whole batch's request.
+					implausible(delivery.event(), run.started).ifPresent((reason) -> needsReview(run, reason, null));
 				}
 			}
 			List<Run> open = runs.values().stream().filter(Run::isOpen).toList();
@@ -404,12 +423,35 @@ public class PhotoLinkService {
 			throw new MalformedImageEventException("Image event " + event.eventId() + " has no "
 					+ ((event.uploadId() == null) ? "uploadId" : "occurredAt"));
 		}
+		if (event.renditions() == null || event.renditions().isEmpty()) {
+			// image-processing announces an image with its renditions, always: this is some other message.
+			throw new MalformedImageEventException("Image event " + event.eventId() + " has no renditions");
+		}
 		String contactId = event.crmContactId();
 		if (contactId != null) {
 			contactId = contactId.strip();
 		}
 		return new PhotoLink(event.uploadId(), (contactId == null || contactId.isEmpty()) ? null : contactId,
 				this.settings.photoProperty(), permalink(event.uploadId()), event.occurredAt(), event.run());
+	}
+
+	/**
+	 * Why an event's values are not an upload's (far longer than any contact id, email address or phone number, or
+	 * processed in the future, which would make it the contact's newest photo for ever); empty when they are
+	 * plausible. The reason names the field and the limit, never the value (reasons travel to ingest's timeline).
+	 */
+	static Optional<String> implausible(ImageProcessedEvent event, Instant now) {
+		return Optional.ofNullable(tooLong("crmContactId", event.crmContactId(), MAX_CONTACT_ID_CHARS))
+			.or(() -> Optional.ofNullable(tooLong("customerEmail", event.customerEmail(), MAX_EMAIL_CHARS)))
+			.or(() -> Optional.ofNullable(tooLong("customerPhone", event.customerPhone(), MAX_PHONE_CHARS)))
+			.or(() -> event.occurredAt().isAfter(now.plus(MAX_CLOCK_SKEW))
+					? Optional.of("the image event says it was processed in the future (" + event.occurredAt() + ")")
+					: Optional.empty());
+	}
+
+	private static String tooLong(String field, String value, int max) {
+		return (value != null && value.length() > max)
+				? "the image event's " + field + " has " + value.length() + " characters, more than " + max : null;
 	}
 
 	private String permalink(UUID uploadId) {

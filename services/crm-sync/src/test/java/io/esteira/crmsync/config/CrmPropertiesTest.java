@@ -119,6 +119,27 @@ class CrmPropertiesTest {
 	}
 
 	@Test
+	void webhookUrlPrintsNoCredentialsItCarries() {
+		CrmProperties crm = bind(Map.of("esteira.crm.adapter", "webhook", "esteira.crm.webhook.url",
+				"https://esteira:pa55word@crm.example/hooks?token=tok-very-secret", "esteira.crm.webhook.secret",
+				"whsec-very-secret"));
+
+		assertThat(crm.toString()).contains("https://(hidden)@crm.example/hooks?(hidden)")
+			.doesNotContain("pa55word")
+			.doesNotContain("tok-very-secret")
+			.doesNotContain("whsec-very-secret");
+		// The adapter itself still gets the whole URL.
+		assertThat(crm.webhook().url()).endsWith("?token=tok-very-secret");
+	}
+
+	@Test
+	void messagesLongerThan64KAreNoImageEventsByDefault() {
+		assertThat(bind(Map.of()).batch().maxMessageChars()).isEqualTo(65_536);
+		assertThat(bind(Map.of("esteira.crm.batch.max-message-chars", "131072")).batch().maxMessageChars())
+			.isEqualTo(131_072);
+	}
+
+	@Test
 	void toStringNeverPrintsTheToken() {
 		CrmProperties crm = bind(Map.of("esteira.crm.hubspot.token", "pat-na1-very-secret"));
 

@@ -52,9 +52,7 @@ class ContactResolutionSyncTest {
 
 	@BeforeEach
 	void cleanSlate() {
-		this.infrastructure.purgeQueues();
-		this.infrastructure.hubSpot().reset();
-		this.queues = new PipelineQueues(this.infrastructure);
+		this.queues = PipelineQueues.cleared(this.infrastructure);
 		this.rows = new SyncRows(this.jdbc);
 	}
 

@@ -72,9 +72,7 @@ class CrmFaultsTest {
 
 	@BeforeEach
 	void cleanSlate() {
-		this.infrastructure.purgeQueues();
-		this.infrastructure.hubSpot().reset();
-		this.queues = new PipelineQueues(this.infrastructure);
+		this.queues = PipelineQueues.cleared(this.infrastructure);
 	}
 
 	@AfterEach

@@ -62,9 +62,7 @@ class CrmOutageTest {
 
 	@BeforeEach
 	void cleanSlate() {
-		this.infrastructure.purgeQueues();
-		this.infrastructure.hubSpot().reset();
-		this.queues = new PipelineQueues(this.infrastructure);
+		this.queues = PipelineQueues.cleared(this.infrastructure);
 	}
 
 	@AfterEach

@@ -42,8 +42,11 @@ final class ImageEvents {
 		return anImage(null, null, null, Instant.now().truncatedTo(ChronoUnit.MICROS));
 	}
 
-	/** Uploaded just now, whatever {@code occurredAt} says: not late, so batches do not wait longer for it. */
-	private static ImageProcessedEvent anImage(String contactId, String email, String phone, Instant occurredAt) {
+	/**
+	 * An upload's image with these customer details, processed at {@code occurredAt} and uploaded just now, whatever
+	 * {@code occurredAt} says: not late, so batches do not wait longer for it.
+	 */
+	static ImageProcessedEvent anImage(String contactId, String email, String phone, Instant occurredAt) {
 		UUID uploadId = UUID.randomUUID();
 		String key = "images/" + uploadId + "/portrait.jpg";
 		return new ImageProcessedEvent(UUID.randomUUID(), uploadId, "esteira-uploads", key, contactId, email, phone,

@@ -63,9 +63,7 @@ class PhotoLinkSyncTest {
 
 	@BeforeEach
 	void cleanSlate() {
-		this.infrastructure.purgeQueues();
-		this.infrastructure.hubSpot().reset();
-		this.queues = new PipelineQueues(this.infrastructure);
+		this.queues = PipelineQueues.cleared(this.infrastructure);
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package io.esteira.crmsync.photo;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +12,7 @@ import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,7 +37,14 @@ final class PipelineQueues {
 
 	private final List<UploadStatusEvent> statusEvents = new ArrayList<>();
 
-	PipelineQueues(EsteiraInfrastructure infrastructure) {
+	/** The queues purged and HubSpot's stand-in back to its defaults: a clean slate for one test. */
+	static PipelineQueues cleared(EsteiraInfrastructure infrastructure) {
+		infrastructure.purgeQueues();
+		infrastructure.hubSpot().reset();
+		return new PipelineQueues(infrastructure);
+	}
+
+	private PipelineQueues(EsteiraInfrastructure infrastructure) {
 		this.sqs = infrastructure.sqsClient();
 		this.imageEvents = infrastructure.queueUrl(IMAGE_EVENTS);
 		this.imageEventsDlq = infrastructure.deadLetterQueueUrl(IMAGE_EVENTS);
@@ -45,6 +54,14 @@ final class PipelineQueues {
 	/** Sends a body as is: no message attributes, so no type header. */
 	void sendRawImageEvent(String body) {
 		this.sqs.sendMessage((request) -> request.queueUrl(this.imageEvents).messageBody(body));
+	}
+
+	/** Sends a body as is, with these message attributes (strings). */
+	void sendRawImageEvent(String body, Map<String, String> attributes) {
+		Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
+		attributes.forEach((name, value) -> values.put(name,
+				MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
+		this.sqs.sendMessage((request) -> request.queueUrl(this.imageEvents).messageBody(body).messageAttributes(values));
 	}
 
 	/** Sends bodies in SQS batches of ten, so that one poll receives up to ten together. */

@@ -50,9 +50,7 @@ class RateLimitBackPressureTest {
 
 	@BeforeEach
 	void cleanSlate() {
-		this.infrastructure.purgeQueues();
-		this.infrastructure.hubSpot().reset();
-		this.queues = new PipelineQueues(this.infrastructure);
+		this.queues = PipelineQueues.cleared(this.infrastructure);
 	}
 
 	@Test
