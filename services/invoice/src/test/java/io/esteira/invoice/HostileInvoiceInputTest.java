@@ -6,9 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import io.esteira.contracts.event.UploadStatus;
@@ -38,8 +40,9 @@ import static org.awaitility.Awaitility.await;
  * Hostile input of every kind the invoice service takes: uploads of each format, messages on its queue, requests to
  * its API. Each case asserts its outcome (the import's terminal status and reason, the dead-letter queue or no
  * retry, or the status and problem type) and that the service is healthy after it ({@code /livez}, {@code /readyz},
- * a listing). Every hostile upload is imported beside a normal one, which must complete; to keep the suite fast, all
- * uploads and queue messages are sent at once before the first case, which then only wait for their outcomes.
+ * a listing). To keep the suite fast, all uploads and queue messages are sent at once before the first case, and the
+ * cases wait for their outcomes: every hostile upload is imported among the others and beside normal ones (one for
+ * every five hostile), which must complete.
  * Shares the application context of the other {@link InvoiceServiceTest}s.
  */
 @InvoiceServiceTest
@@ -48,6 +51,8 @@ import static org.awaitility.Awaitility.await;
 class HostileInvoiceInputTest {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+	private static final int NORMAL_EVERY = 5;
 
 	private static final String STORED_CUSTOMER = "Loja Estável Ltda";
 
@@ -62,8 +67,11 @@ class HostileInvoiceInputTest {
 
 	private final TestApi api;
 
-	/** Each upload case's hostile upload and the normal one beside it. */
-	private final Map<String, UUID[]> uploadIds = new HashMap<>();
+	/** Each upload case's hostile upload. */
+	private final Map<String, UUID> hostileIds = new ConcurrentHashMap<>();
+
+	/** The normal upload imported beside each upload case's (one for every {@value #NORMAL_EVERY} cases). */
+	private final Map<String, UUID> normalIds = new ConcurrentHashMap<>();
 
 	HostileInvoiceInputTest(JdbcClient jdbc, @LocalServerPort int port) {
 		this.jdbc = jdbc;
@@ -79,16 +87,24 @@ class HostileInvoiceInputTest {
 				INSERT INTO invoices (series, number, customer, amount, currency, issue_date, upload_id, created_at)
 				VALUES ('1', 'S-1', ?, 10.00, 'BRL', DATE '2026-02-01', ?, now())
 				""").params(STORED_CUSTOMER, UUID.randomUUID()).update();
-		int[] next = { 0 };
-		uploads().forEach((upload) -> {
+		List<Upload> uploads = uploads().toList();
+		UUID[] normals = new UUID[(uploads.size() + NORMAL_EVERY - 1) / NORMAL_EVERY];
+		IntStream.range(0, uploads.size()).parallel().forEach((n) -> {
+			Upload upload = uploads.get(n);
 			UUID hostile = UUID.randomUUID();
-			UUID normal = UUID.randomUUID();
-			this.uploadIds.put(upload.name(), new UUID[] { hostile, normal });
+			UUID normal = (n % NORMAL_EVERY == 0) ? UUID.randomUUID() : null;
 			this.pipeline.announce(this.pipeline.upload("invoices/2026/03/" + hostile + "/" + upload.fileName(),
 					upload.content(), hostile));
-			this.pipeline.announce(this.pipeline.upload("invoices/2026/03/" + normal + "/invoices.json",
-					normalFile(next[0]++), normal));
+			if (normal != null) {
+				normals[n / NORMAL_EVERY] = normal;
+				this.pipeline.announce(this.pipeline.upload("invoices/2026/03/" + normal + "/invoices.json",
+						normalFile(n), normal));
+			}
+			this.hostileIds.put(upload.name(), hostile);
 		});
+		for (int n = 0; n < uploads.size(); n++) {
+			this.normalIds.put(uploads.get(n).name(), normals[n / NORMAL_EVERY]);
+		}
 		messages().forEach((message) -> this.pipeline.send(message.body()));
 	}
 
@@ -108,8 +124,8 @@ class HostileInvoiceInputTest {
 	@ParameterizedTest(name = "upload: {0}")
 	@MethodSource("uploads")
 	void hostileUploadEndsWithItsOutcomeWhileANormalImportBesideItCompletes(Upload upload) {
-		UUID hostile = this.uploadIds.get(upload.name())[0];
-		UUID normal = this.uploadIds.get(upload.name())[1];
+		UUID hostile = this.hostileIds.get(upload.name());
+		UUID normal = this.normalIds.get(upload.name());
 
 		UploadStatusEvent outcome = this.pipeline.awaitFinalStatus(hostile, PATIENCE);
 
