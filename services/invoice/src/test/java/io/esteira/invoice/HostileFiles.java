@@ -22,8 +22,8 @@ public final class HostileFiles {
 
 	/** One JSON invoice with {@code items} items ({@code {"total":1}} each). */
 	public static Generated aJsonInvoiceWithItems(long items) {
-		return new Generated("{\"number\": \"F-1\", \"customer\": \"ACME Ltda\", \"amount\": 1, \"date\": \"2026-03-01\","
-				+ " \"items\": [", "{\"total\":1},", items - 1, "{\"total\":1}]}\n");
+		return new Generated("{\"number\": \"F-1\", \"customer\": \"ACME Ltda\", \"amount\": 1, "
+				+ "\"date\": \"2026-03-01\", \"items\": [", "{\"total\":1},", items - 1, "{\"total\":1}]}\n");
 	}
 
 	/** A comma CSV with a header and {@code rows} rows of empty fields ({@code ,,,}): four errors each. */

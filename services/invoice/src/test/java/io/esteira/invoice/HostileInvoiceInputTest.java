@@ -223,7 +223,8 @@ class HostileInvoiceInputTest {
 								bytes(nfe.substring(nfe.indexOf("Venda")))),
 						"Not valid NF-e XML"),
 				new Upload("invalid UTF-8 in CSV is read as Windows-1252", "invoices.csv",
-						concat(bytes("numero;cliente;valor;data\nW-1;ACME "), INVALID_UTF8, bytes(";1,00;01/03/2026\n")),
+						concat(bytes("numero;cliente;valor;data\nW-1;ACME "), INVALID_UTF8,
+								bytes(";1,00;01/03/2026\n")),
 						UploadStatus.COMPLETED, "1 accepted, 0 duplicates", null),
 				new Upload("NUL character escaped in a JSON string", "invoices.json",
 						bytes(jsonArray(invoice("Z-1", "AC\\u0000ME", "1.00", "2026-03-01"))), UploadStatus.REJECTED,
@@ -235,7 +236,8 @@ class HostileInvoiceInputTest {
 						"must not contain NUL characters"),
 				rejected("binary garbage named invoices.json", "invoices.json", binaryGarbage(), "binary"),
 				rejected("PNG named nfe.xml", "nfe.xml",
-						new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R' },
+						new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D',
+								'R' },
 						"binary"),
 				rejected("empty file", "invoices.csv", "", "empty"),
 				rejected("whitespace only", "invoices.json", " \n\t\r\n ", "empty"),
@@ -247,7 +249,8 @@ class HostileInvoiceInputTest {
 						"1 accepted, 0 duplicates", null),
 				rejected("UTF-16 BOM and text", "invoices.json",
 						concat(new byte[] { (byte) 0xFF, (byte) 0xFE },
-								jsonArray(invoice("B-2", "ACME", "1.00", "2026-03-01")).getBytes(StandardCharsets.UTF_16LE)),
+								jsonArray(invoice("B-2", "ACME", "1.00", "2026-03-01"))
+									.getBytes(StandardCharsets.UTF_16LE)),
 						"binary"),
 				rejected("two UTF-8 BOMs", "invoices.json",
 						concat(UTF8_BOM, UTF8_BOM, bytes(jsonArray(invoice("B-3", "ACME", "1.00", "2026-03-01")))),
@@ -261,7 +264,8 @@ class HostileInvoiceInputTest {
 						"""), UploadStatus.COMPLETED_WITH_ERRORS, "1 accepted, 0 duplicates, 0 conflicts, 2 rejected",
 						"must be a decimal number"),
 				// Truncated
-				rejected("truncated JSON", "invoices.json", "[{\"number\": \"T-1\", \"customer\": \"AC", "Not valid JSON"),
+				rejected("truncated JSON", "invoices.json", "[{\"number\": \"T-1\", \"customer\": \"AC",
+						"Not valid JSON"),
 				rejected("truncated NF-e XML", "nfe.xml", nfe.substring(0, nfe.length() / 2), "Not valid NF-e XML"),
 				new Upload("truncated CSV: an unclosed quote takes the rest", "invoices.csv",
 						bytes("numero;cliente;valor;data\nT-2;ACME;1,00;01/03/2026\nT-3;\"ACME;1,00;01/03/2026\n"),
@@ -488,7 +492,8 @@ class HostileInvoiceInputTest {
 	private static String billionLaughs() {
 		StringBuilder dtd = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE NFe [<!ENTITY lol0 \"lol\">");
 		for (int i = 1; i < 10; i++) {
-			dtd.append("<!ENTITY lol").append(i).append(" \"").append(("&lol" + (i - 1) + ";").repeat(10)).append("\">");
+			dtd.append("<!ENTITY lol").append(i).append(" \"").append(("&lol" + (i - 1) + ";").repeat(10))
+				.append("\">");
 		}
 		return dtd.append("]><NFe><infNFe><ide><natOp>&lol9;</natOp></ide></infNFe></NFe>").toString();
 	}

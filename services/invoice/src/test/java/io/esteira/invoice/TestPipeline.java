@@ -140,7 +140,7 @@ public final class TestPipeline {
 		return this.statusEvents.stream().filter((event) -> uploadId.equals(event.uploadId())).toList();
 	}
 
-	/** The upload's {@code invoice-import} outcome (the first status after STARTED), waited for up to {@code patience}. */
+	/** The upload's {@code invoice-import} outcome (its first status after STARTED), awaited up to {@code patience}. */
 	public UploadStatusEvent awaitFinalStatus(UUID uploadId, Duration patience) {
 		return Awaitility.await()
 			.atMost(patience)

@@ -154,7 +154,7 @@ final class XmlMarkupGuard extends FilterInputStream {
 		}
 	}
 
-	/** A byte of a comment ({@code -->} ends it), CDATA section ({@code ]]>}) or processing instruction ({@code ?>}). */
+	/** A byte of a comment (ended by {@code -->}), CDATA section ({@code ]]>}) or processing instruction ({@code ?>}). */
 	private void content(int b, int secondLast, int last, String what) {
 		count(what);
 		if (b == '>' && this.last == last && (secondLast < 0 || this.secondLast == secondLast)) {

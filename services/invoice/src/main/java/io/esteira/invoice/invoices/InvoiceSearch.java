@@ -89,7 +89,8 @@ record InvoiceSearch(String customer, LocalDate from, LocalDate to, String custo
 
 	/** An amount an invoice can have: less than 10^13, at most 2 decimal places (numeric(15,2)). */
 	private static void checkAmount(String name, BigDecimal amount) {
-		if (amount != null && (amount.abs().compareTo(InvoiceView.MAX_AMOUNT) >= 0 || amount.stripTrailingZeros().scale() > 2)) {
+		if (amount != null
+				&& (amount.abs().compareTo(InvoiceView.MAX_AMOUNT) >= 0 || amount.stripTrailingZeros().scale() > 2)) {
 			throw new InvalidInvoiceQueryException(
 					"'" + name + "' must be less than 10000000000000 with at most 2 decimal places");
 		}

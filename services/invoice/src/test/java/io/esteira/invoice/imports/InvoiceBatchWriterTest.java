@@ -50,7 +50,7 @@ class InvoiceBatchWriterTest {
 				"11444777000161", new BigDecimal("30.00"), "BRL", ISSUED, ISSUED.plusDays(30), null, "100",
 				List.of(new ParsedRecord.Item("Parafuso\t3/8\\\"", new BigDecimal("3"), new BigDecimal("10.00"),
 						new BigDecimal("30.00"))));
-		ImportTally tally = new ImportTally(10, new ErrorReport(TestSettings.invoiceProperties().errorReport()));
+		ImportTally tally = aTally();
 
 		write(List.of(invoice(0, "1", awkward, "10.00"), withItems), tally);
 
@@ -70,8 +70,8 @@ class InvoiceBatchWriterTest {
 
 	@Test
 	void batchWithAStoredInvoiceIsRolledBackToItsSavepointAndInsertedRowByRow() {
-		write(List.of(invoice(0, "1", "Acme", "10.00"), invoice(1, "2", "Acme", "20.00")), new ImportTally(10, new ErrorReport(TestSettings.invoiceProperties().errorReport())));
-		ImportTally tally = new ImportTally(10, new ErrorReport(TestSettings.invoiceProperties().errorReport()));
+		write(List.of(invoice(0, "1", "Acme", "10.00"), invoice(1, "2", "Acme", "20.00")), aTally());
+		ImportTally tally = aTally();
 
 		// New, then the same as stored, then stored with another amount: COPY fails on the second row.
 		write(List.of(invoice(0, "3", "Acme", "30.00"), invoice(1, "1", "Acme", "10.00"),
@@ -90,7 +90,7 @@ class InvoiceBatchWriterTest {
 
 	@Test
 	void keyRepeatedInsideAFreshBatchIsStoredOnceAndComparedWithItsFirst() {
-		ImportTally tally = new ImportTally(10, new ErrorReport(TestSettings.invoiceProperties().errorReport()));
+		ImportTally tally = aTally();
 
 		write(List.of(invoice(0, "1", "Acme", "10.00"), invoice(1, "1", "Acme", "10.00"),
 				invoice(2, "1", "Acme", "11.00")), tally);
@@ -104,6 +104,11 @@ class InvoiceBatchWriterTest {
 	private void write(List<ParsedRecord.Valid> batch, ImportTally tally) {
 		this.transactions.executeWithoutResult((status) -> this.writer.write(batch, "default", UUID.randomUUID(),
 				Instant.parse("2026-03-02T10:00:00Z"), tally));
+	}
+
+	/** A tally keeping 10 errors, with a report as the service makes it. */
+	private static ImportTally aTally() {
+		return new ImportTally(10, new ErrorReport(TestSettings.invoiceProperties().errorReport()));
 	}
 
 	private static ParsedRecord.Valid invoice(int index, String number, String customer, String amount) {

@@ -235,7 +235,8 @@ class InvoiceFormatsTest {
 
 	@Test
 	void anNdjsonLineOverTheLimitIsRejectedWithoutBeingKept() {
-		String huge = "{\"numero\": \"2\", \"cliente\": \"" + "x".repeat(TestSettings.invoiceProperties().limits().maxRecordLength()) + "\"}";
+		int maxLine = TestSettings.invoiceProperties().limits().maxRecordLength();
+		String huge = "{\"numero\": \"2\", \"cliente\": \"" + "x".repeat(maxLine) + "\"}";
 		String file = "{\"numero\": \"1\", \"cliente\": \"ACME\", \"valor\": 10, \"data\": \"2026-03-01\"}\n" + huge
 				+ "\n{\"numero\": \"3\", \"cliente\": \"ACME\", \"valor\": 30, \"data\": \"2026-03-01\"}\n";
 
