@@ -27,7 +27,7 @@ import io.esteira.invoice.config.InvoiceProperties.Limits;
  * Bounded ({@link Limits}): text nodes (their chunks gathered here) up to {@code max-text-length} characters; tags,
  * comments, CDATA sections and processing instructions up to as many bytes ({@link XmlMarkupGuard}, before the
  * parser, which gathers those whole); nesting up to {@code max-depth} ({@code jdk.xml.maxElementDepth}); at most
- * {@code max-elements} elements and {@code max-items} {@code det} per NF-e. Beyond one, the file is rejected
+ * {@code max-elements} elements per file and {@code max-items} {@code det} per NF-e. Beyond one, the file is rejected
  * ({@link InputLimitExceededException}). The JDK's own limits stay on: names up to 1000 characters, 200 attributes
  * per element, entity expansion (DTDs are refused before any entity could be declared).
  * <p>
