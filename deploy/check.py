@@ -3,8 +3,7 @@
 1. Every kustomize overlay under k8s/overlays renders (kubectl kustomize).
 2. Every rendered Esteira container meets the hardening policy, and each overlay hangs together: PDB, Service and
    ServiceAccount per Deployment, default-deny NetworkPolicies with only ingest and invoice open to the outside, a
-   shutdown budget that covers the SQS listener, KEDA/HPA/Ingress/External Secrets rules for the eks overlay, and
-   every setting the services read is set (and every setting set is one they read).
+   shutdown budget that covers the SQS listener, KEDA/HPA/Ingress/External Secrets rules for the eks overlay.
 3. deploy/cloudformation/*.yaml parses (short tags such as !Ref are understood), every Ref/GetAtt/Sub resolves, no
    IAM statement allows a write action on "*", buckets are encrypted, private, TLS-only, queues have DLQs, etc.
 4. deploy/ec2: the production compose file sets what each service reads, without emulators or static credentials;
@@ -15,8 +14,12 @@
 6. EC2 as code (deploy/check_ec2_code.py): launch template, Auto Scaling group, scaling metric math, backups, least
    privilege of the new roles, the EC2 bind addresses; then its self-test: every mutation in check_ec2_code.MUTATIONS,
    applied in memory to a copy of the real files, must make its own check fail.
+7. Settings (deploy/check_settings.py), in every deployment (k8s overlays, docker-compose.yml, EC2): every setting a
+   service reads is set and every variable set is one it reads; no deployment file names a retired ESTEIRA_*
+   variable; keys every replica must share come from one secret; ingest's per-client callback keys reach it under
+   the names it binds; then its mutation self-test, as in 6.
 
-Usage: check.py            every section (what CI runs through deploy/check.sh)
+Usage: check.py            every section (what CI runs through deploy/check.sh); -v prints each mutation of 6 and 7
        check.py --ec2 [-v] section 6 only, no kubectl needed; -v prints each mutation and the failures it caused
 
 Prints one line per failure, a summary per section and finally "N passed, M failed"; exits 1 on any failure.
@@ -34,10 +37,11 @@ import yaml
 
 sys.dont_write_bytecode = True    # no __pycache__ beside the deployment files
 import check_ec2_code  # noqa: E402
+import check_settings  # noqa: E402
 from cfn import CfnLoader, as_list, statements  # noqa: E402
+from check_settings import SERVICES, env_file_keys, relaxed, render, service_settings, stack_secrets  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SERVICES = ["ingest", "image-processing", "invoice", "crm-sync"]
 PUBLIC_SERVICES = {"ingest", "invoice"}
 # Each service's PostgreSQL schema; its role (deploy/database/service-roles.sql) is esteira_<schema>.
 SCHEMAS = {"ingest": "ingest", "image-processing": "image_processing", "invoice": "invoice", "crm-sync": "crm_sync"}
@@ -49,9 +53,6 @@ CONSUMES = {"ingest": "status", "image-processing": "images", "invoice": "invoic
 # (20 s), then Tomcat's graceful shutdown (spring.lifecycle.timeout-per-shutdown-phase, 30 s).
 SQS_SHUTDOWN_SECONDS = 20 + 20 + 30
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"}
-# Spring Boot's own settings the deployments set without application.yml naming them (observability).
-SPRING_BOOT_SETTINGS = {"LOGGING_STRUCTURED_FORMAT_CONSOLE", "MANAGEMENT_TRACING_SAMPLING_PROBABILITY",
-                        "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT"}
 # Dependencies for local clusters only (third-party emulators): rendered, not held to the policy.
 EXEMPT_PART_OF = {"esteira-dev"}
 
@@ -87,32 +88,6 @@ R = Report()
 # ---------------------------------------------------------------------------------------------- application.yml
 
 
-def relaxed(key):
-    """Spring's environment-variable form of a property name: esteira.aws.image-events -> ESTEIRA_AWS_IMAGEEVENTS."""
-    return key.replace("-", "").replace(".", "_").upper()
-
-
-def flatten(tree, prefix=""):
-    keys = set()
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            keys.add(name)
-            keys |= flatten(value, name)
-    return keys
-
-
-def service_settings(service):
-    """(environment placeholders it reads, relaxed names of its properties, parsed yml) for one service."""
-    path = os.path.join(ROOT, "services", service, "src/main/resources/application.yml")
-    text = open(path).read()
-    # Placeholders in comments (examples of what an operator may add) are not read.
-    uncommented = "\n".join(re.sub(r"(^|\s)#.*$", "", line) for line in text.splitlines())
-    placeholders = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)(?::[^}]*)?}", uncommented))
-    tree = yaml.safe_load(text)
-    return placeholders, {relaxed(k) for k in flatten(tree)}, tree
-
-
 def duration_seconds(value):
     match = re.fullmatch(r"(\d+)(ms|s|m)?", str(value))
     number, unit = int(match.group(1)), match.group(2) or "ms"
@@ -120,13 +95,6 @@ def duration_seconds(value):
 
 
 # ---------------------------------------------------------------------------------------------- kubernetes
-
-
-def render(directory):
-    result = subprocess.run(["kubectl", "kustomize", directory], capture_output=True, text=True)
-    if result.returncode != 0:
-        return None, result.stderr.strip()
-    return [doc for doc in yaml.safe_load_all(result.stdout) if doc], ""
 
 
 def pod_spec(obj):
@@ -215,20 +183,12 @@ def check_overlay(name, objects):
                 f"{name} {svc}: terminationGracePeriodSeconds {pod.get('terminationGracePeriodSeconds', 30)} "
                 f">= preStop {pre_stop_seconds} s + SQS listener/ack/web shutdown {SQS_SHUTDOWN_SECONDS} s")
 
-        # Settings: everything the service reads is set, everything set is something it reads.
-        placeholders, properties, tree = service_settings(svc)
-        provided = {e["name"] for e in container.get("env", []) or []}
-        config_keys = set()
+        # Settings: section 7 (check_settings) holds what is set against what the service reads.
         for source in container.get("envFrom", []) or []:
             if "configMapRef" in source:
                 ref = source["configMapRef"]["name"]
                 R.check(ref in configmaps, f"{name} {svc}: ConfigMap {ref} exists")
-                config_keys |= set(configmaps.get(ref, {}))
-        missing = placeholders - provided - config_keys
-        R.check(not missing, f"{name} {svc}: every variable application.yml reads is set (missing {sorted(missing)})")
-        unknown = {k for k in config_keys | provided
-                   if k not in placeholders and k not in properties and k not in SPRING_BOOT_SETTINGS}
-        R.check(not unknown, f"{name} {svc}: every variable set is one it reads (unknown {sorted(unknown)})")
+        tree = service_settings(svc)[2]
         queue = tree["esteira"]["aws"]["queues"][CONSUMES[svc]]
         env_queue = {**{k: v for m in configmaps.values() for k, v in m.items()}}.get(
             relaxed(f"esteira.aws.queues.{CONSUMES[svc]}"))
@@ -395,22 +355,10 @@ def check_database_files():
             "service-role.sql: the backup role only reads")
 
     template = yaml.load(open(os.path.join(ROOT, "deploy/cloudformation/esteira.yaml")), Loader=CfnLoader)
-    resources = template["Resources"]
-    secrets = {}
-    for rname, resource in resources.items():
-        if resource["Type"] == "AWS::SecretsManager::Secret":
-            secret_name = (resource["Properties"].get("Name") or {}).get("Fn::Sub", "")
-            generated = resource["Properties"].get("GenerateSecretString") or {}
-            secrets[secret_name.replace("${ResourcePrefix}", "esteira")] = (rname, generated)
-    readable = set()
-    for rname, resource in resources.items():
-        if rname == "ReadSecretsPolicy":
-            for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
-                for ref in as_list((statement if "Effect" in statement else {}).get("Resource", [])):
-                    if isinstance(ref, dict) and "Ref" in ref:
-                        readable.add(ref["Ref"])
+    secrets, readable = stack_secrets(template)
     for who, schema in list(SCHEMAS.items()) + [("backup", "backup")]:
-        rname, generated = secrets.get(f"esteira/database/{who}", (None, {}))
+        rname, props = secrets.get(f"esteira/database/{who}", (None, {}))
+        generated = props.get("GenerateSecretString") or {}
         template_text = generated.get("SecretStringTemplate", "{}")
         R.check(rname and json.loads(template_text).get("username") == f"esteira_{schema}"
                 and generated.get("GenerateStringKey") == "password",
@@ -420,7 +368,7 @@ def check_database_files():
     R.check(master and master not in readable,
             "cloudformation: the master user's secret is not readable by the services' readers")
 
-    settings = env_file_keys(os.path.join(ROOT, "deploy/ec2/esteira.env.example"))
+    settings = env_file_keys(open(os.path.join(ROOT, "deploy/ec2/esteira.env.example")).read())
     url = settings.get("DATABASE_URL", "")
     query = dict(part.split("=", 1) for part in url.partition("?")[2].split("&") if "=" in part)
     root_cert = query.get("sslrootcert", "")
@@ -436,7 +384,9 @@ def check_database_files():
 
 
 def check_kubernetes():
+    """Renders and checks every overlay; returns {overlay: objects} of the top-level overlays."""
     R.section("kubernetes: render every overlay and check the policy")
+    rendered = {}
     overlays = sorted(os.path.dirname(p) for p in glob.glob(os.path.join(ROOT, "k8s/overlays/*/kustomization.yaml")))
     extra = sorted(os.path.dirname(p) for p in glob.glob(os.path.join(ROOT, "k8s/overlays/*/*/kustomization.yaml")))
     R.check(len(overlays) >= 2, f"at least two overlays ({[os.path.basename(o) for o in overlays]})")
@@ -447,6 +397,7 @@ def check_kubernetes():
         if not R.check(objects is not None, f"kubectl kustomize {rel} renders: {error}"):
             continue
         if directory in overlays:
+            rendered[os.path.basename(directory)] = objects
             exempt += check_overlay(os.path.basename(directory), objects)
             check_database_k8s(os.path.basename(directory), objects)
         else:
@@ -455,6 +406,7 @@ def check_kubernetes():
             exempt += sum(1 for o in objects if o["kind"] in WORKLOAD_KINDS)
     R.end_section(f" ({exempt} third-party local-cluster workloads rendered but not held to the policy)"
                   if exempt else "")
+    return rendered
 
 
 # ---------------------------------------------------------------------------------------------- cloudformation
@@ -774,46 +726,24 @@ def check_cloudformation():
 # ---------------------------------------------------------------------------------------------- ec2
 
 
-def env_file_keys(path):
-    keys = {}
-    for line in open(path):
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            key, value = line.split("=", 1)
-            keys[key] = value
-    return keys
-
-
 def check_ec2():
     R.section("ec2: production compose file, systemd units, log shipping")
     base = os.path.join(ROOT, "deploy/ec2")
     compose = yaml.safe_load(open(os.path.join(base, "compose.yaml")))
-    settings = env_file_keys(os.path.join(base, "esteira.env.example"))
+    settings = env_file_keys(open(os.path.join(base, "esteira.env.example")).read())
     script = open(os.path.join(base, "esteira-secrets.sh")).read()
-    secret_vars = {"hubspot": "HUBSPOT_TOKEN", "api_keys": None, "foreign_objects": "ESTEIRA_FOREIGN_OBJECT_ID_SECRET",
-                   "callback": "ESTEIRA_CALLBACK_SECRET", "webhook": "CRM_WEBHOOK_SECRET"}
-    secret_vars.update({f"db_{schema}": ("DATABASE_USERNAME", "DATABASE_PASSWORD") for schema in SCHEMAS.values()})
     services = compose.get("services", {})
     R.check(set(services) == set(SERVICES), f"compose.yaml runs the four services and nothing else ({sorted(services)})")
     R.check(not settings.get("AWS_ENDPOINT_URL") and "AWS_ACCESS_KEY_ID" not in json.dumps(compose) + str(settings),
             "ec2: real AWS endpoints, no static credentials (instance profile)")
-    all_properties = set()
+    # What each service gets against what it reads: section 7 (check_settings).
     for svc in SERVICES:
-        placeholders, properties, _ = service_settings(svc)
-        all_properties |= placeholders | properties
         definition = services.get(svc, {})
         written = re.search(rf"^write {re.escape(svc)} (.*)$", script, re.M)
         written_vars = re.findall(r"\$(\w+)", written.group(1) if written else "")
-        secrets = set()
-        for v in written_vars:
-            value = secret_vars.get(v)
-            secrets |= set(value) if isinstance(value, tuple) else {value} if value else set()
         R.check(f"db_{SCHEMAS[svc]}" in written_vars and not any(v.startswith("db_") and v != f"db_{SCHEMAS[svc]}"
                                                                   for v in written_vars),
                 f"ec2 {svc}: gets its own database role's secret only ({written_vars})")
-        provided = set(settings) | set(definition.get("environment", {}) or {}) | secrets
-        missing = placeholders - provided
-        R.check(not missing, f"ec2 {svc}: every variable application.yml reads is set (missing {sorted(missing)})")
         R.check(f"/run/esteira/{svc}.env" in definition.get("env_file", []), f"ec2 {svc}: reads its own secrets file")
         image = definition.get("image", "")
         R.check(image.endswith(":${ESTEIRA_VERSION:?}") and f"/esteira/{svc}:" in image,
@@ -828,8 +758,6 @@ def check_ec2():
         R.check((definition.get("logging") or {}).get("driver") == "awslogs", f"ec2 {svc}: logs to CloudWatch")
         public = [p for p in definition.get("ports", []) if not str(p).startswith("127.0.0.1:")]
         R.check(bool(public) == (svc in PUBLIC_SERVICES), f"ec2 {svc}: only ingest and invoice publish a port ({public})")
-    unknown = {k for k in settings if k not in all_properties and k not in SPRING_BOOT_SETTINGS}
-    R.check(not unknown, f"ec2 esteira.env.example: every setting is one a service reads (unknown {sorted(unknown)})")
     unit = open(os.path.join(base, "systemd/esteira@.service")).read()
     stop = int(re.search(r"^TimeoutStopSec=(\d+)", unit, re.M).group(1))
     R.check(stop >= SQS_SHUTDOWN_SECONDS, f"ec2 esteira@.service: TimeoutStopSec {stop} covers the SQS shutdown")
@@ -907,7 +835,7 @@ def check_observability():
             plain = yaml.safe_load(open(os.path.join(ROOT, "deploy/prometheus/esteira-rules.yml")))
             R.check(rule.get("spec", {}).get("groups") == plain.get("groups"),
                     "the PrometheusRule and deploy/prometheus/esteira-rules.yml hold the same rules")
-    settings = env_file_keys(os.path.join(ROOT, "deploy/ec2/esteira.env.example"))
+    settings = env_file_keys(open(os.path.join(ROOT, "deploy/ec2/esteira.env.example")).read())
     R.check(settings.get("LOGGING_STRUCTURED_FORMAT_CONSOLE") == "ecs", "ec2: JSON (ECS) log lines")
     R.check("MANAGEMENT_TRACING_SAMPLING_PROBABILITY" in settings
             and "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT" in settings,
@@ -961,17 +889,16 @@ def check_observability():
     R.end_section()
 
 
-def check_ec2_as_code(verbose=False):
-    R.section("ec2 as code: launch template, scaling, backups, least privilege, bind addresses; mutation self-test")
-    inputs = check_ec2_code.load()
-    results = check_ec2_code.check(inputs)
+def check_with_self_test(module, inputs, verbose):
+    """A module's checks (check_ec2_code, check_settings) on the real files, then its mutation self-test."""
+    results = module.check(inputs)
     for result in results:
         R.check(result.ok, f"[{result.check}] {result.what}")
     checks = sorted({r.check for r in results})
     if verbose:
         print(f"   {len(results)} results in {len(checks)} checks: {', '.join(checks)}")
         print("   self-test, each mutation applied in memory to a copy of the real files:")
-    real, outcomes = check_ec2_code.self_test(inputs, verbose)
+    real, outcomes = module.self_test(inputs, verbose)
     R.check(not real, f"self-test: every check passes on the real files ({[r.what for r in real]})")
     for description, name, caught, failures in outcomes:
         R.check(caught, f"self-test: '{description}' makes [{name}] fail "
@@ -981,15 +908,28 @@ def check_ec2_as_code(verbose=False):
     R.end_section(f" ({len(outcomes)} mutations, {sum(c for _, _, c, _ in outcomes)} caught by their check)")
 
 
+def check_ec2_as_code(verbose=False):
+    R.section("ec2 as code: launch template, scaling, backups, least privilege, bind addresses; mutation self-test")
+    check_with_self_test(check_ec2_code, check_ec2_code.load(), verbose)
+
+
+def check_deployment_settings(rendered, verbose=False):
+    R.section("settings: every deployment sets what each service reads and nothing it does not; secrets wiring; "
+              "mutation self-test")
+    check_with_self_test(check_settings, check_settings.load(rendered), verbose)
+
+
 if __name__ == "__main__":
+    verbose = "-v" in sys.argv[1:]
     if "--ec2" in sys.argv[1:]:
-        check_ec2_as_code(verbose="-v" in sys.argv[1:])
+        check_ec2_as_code(verbose)
     else:
-        check_kubernetes()
+        overlays = check_kubernetes()
         check_cloudformation()
         check_ec2()
         check_database_files()
         check_observability()
-        check_ec2_as_code()
+        check_ec2_as_code(verbose)
+        check_deployment_settings(overlays, verbose)
     print(f"{R.passed} passed, {R.failed} failed")
     sys.exit(1 if R.failed else 0)

@@ -13,13 +13,12 @@ import os
 import re
 import subprocess
 import tempfile
-from collections import namedtuple
 
 import yaml
 
+import selftest
 from cfn import CfnLoader, as_list, statements
-
-Result = namedtuple("Result", "check ok what")
+from selftest import Result
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEMPLATE = "deploy/cloudformation/esteira.yaml"
@@ -557,11 +556,7 @@ def _statements(i, policy):
     return i.resources[policy]["Properties"]["PolicyDocument"]["Statement"]
 
 
-def _replace_text(path, old, new):
-    def mutate(i):
-        assert old in i.texts[path], f"{path} has no {old!r}"
-        i.texts[path] = i.texts[path].replace(old, new)
-    return mutate
+_replace_text = selftest.replace_text
 
 
 def _set_port(service, index, value):
@@ -682,19 +677,4 @@ MUTATIONS = [
 
 def self_test(inputs, verbose=False):
     """(real-failures, [(description, check, caught, failures)]) for the real inputs and every mutation."""
-    real = [r for r in check(inputs) if not r.ok]
-    outcomes = []
-    for description, name, mutate in MUTATIONS:
-        broken = inputs.copy()
-        try:
-            mutate(broken)
-            failures = [r for r in check(broken) if not r.ok]
-        except Exception as error:   # a mutation that no longer applies is a failed self-test, not a crash
-            failures = [Result("error", False, f"{type(error).__name__}: {error}")]
-        caught = any(r.check == name for r in failures)
-        outcomes.append((description, name, caught, failures))
-        if verbose:
-            print(f"  {'caught' if caught else 'MISSED'} {description} -> {name}")
-            for failure in failures:
-                print(f"      FAIL [{failure.check}] {failure.what}")
-    return real, outcomes
+    return selftest.self_test(check, MUTATIONS, inputs, verbose)
