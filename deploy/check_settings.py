@@ -10,7 +10,8 @@ Checks:
   reads-only      every variable set for a service is one it reads: a placeholder, the relaxed name of one of its
                   properties, an operator-named setting (OPERATOR_NAMED), Spring Boot's or the AWS SDK's own
   retired-names   no deployment file, comments and READMEs included, names an ESTEIRA_* variable that no service
-                  reads (a setting a service dropped or renamed), except the hosts' own (HOST_VARIABLES)
+                  reads (a setting a service dropped or renamed), except the hosts' own (HOST_VARIABLES) and, in
+                  Markdown only, the RETIRED ones (migration notes)
   operator-named  the stems of the operator-named settings are still in the services' application.yml
   shared-keys     keys every replica must share (SHARED_KEYS): a required Secret in k8s, on EKS from the stack's
                   generated secret, which the readers may read; written on EC2; a non-empty default in compose
@@ -62,6 +63,10 @@ SHARED_KEYS = {"ingest": {"ESTEIRA_FOREIGN_OBJECT_ID_SECRET": ("esteira-foreign-
 HOST_VARIABLES = {"ESTEIRA_BIND_ADDRESS", "ESTEIRA_VERSION", "ESTEIRA_REGISTRY", "ESTEIRA_RESOURCE_PREFIX",
                   "ESTEIRA_LOG_GROUP", "ESTEIRA_HEALTH_STRIKES", "ESTEIRA_DATABASE_WAIT_SECONDS",
                   "ESTEIRA_DATABASE_MASTER", "ESTEIRA_BACKUP_SCHEMAS"}
+# Variables the services no longer read, and what replaced them: named only in Markdown (migration notes), never
+# in a file that deploys.
+RETIRED = {"ESTEIRA_INGEST_MAXUPLOADSIZE": "ESTEIRA_INGEST_MAXSIZE_IMAGE, _INVOICE (and PRESIGN_MAXSIZE_...)",
+           "ESTEIRA_CALLBACK_SECRET": "ESTEIRA_INGEST_NOTIFICATIONS_CLIENTSECRETS_<CLIENT>"}
 # esteira-secrets.sh: what each of its shell variables holds (api_keys: the operator's keys, e.g. these).
 SCRIPT = "deploy/ec2/esteira-secrets.sh"
 SCRIPT_OUTPUTS = {"hubspot": ["HUBSPOT_TOKEN"], "webhook": ["CRM_WEBHOOK_SECRET"],
@@ -395,10 +400,13 @@ def check(inputs):
     for path, text in sorted(inputs.texts.items()):
         names = set(re.findall(r"\bESTEIRA_[A-Z0-9_]+", text))
         stale = {n for n in names if n not in read_anywhere and n not in HOST_VARIABLES
+                 and not (path.endswith(".md") and n in RETIRED)
                  and not any(n == stem or (n.startswith(stem) and re.fullmatch(p, n[len(stem):]))
                              for stem, p in operator_stems.items())
                  and not (n.endswith("_") and any(r.startswith(n) for r in read_anywhere))}
         ok("retired-names", not stale, f"{path}: names only variables a service or host reads (stale {sorted(stale)})")
+    revived = set(RETIRED) & read_anywhere
+    ok("retired-names", not revived, f"RETIRED: no service reads these again ({sorted(revived)})")
     everywhere = "\n".join(inputs.texts.values())
     for variable in sorted(HOST_VARIABLES):
         ok("retired-names", re.search(rf"\b{variable}\b", everywhere) is not None,
@@ -467,8 +475,12 @@ MUTATIONS = [
      lambda i: i.compose["services"]["ingest"]["environment"].pop("ESTEIRA_FOREIGN_OBJECT_ID_SECRET")),
     ("EC2 no longer writes ingest's foreign-object id key", "reads-all",
      _replace_text(SCRIPT, ' "$foreign_objects"', "")),
-    ("a README still names ESTEIRA_CALLBACK_SECRET", "retired-names",
-     _replace_text("deploy/README.md", "# Deploying Esteira", "# Deploying Esteira (ESTEIRA_CALLBACK_SECRET)")),
+    ("a README names a variable no service reads", "retired-names",
+     _replace_text("deploy/README.md", "# Deploying Esteira", "# Deploying Esteira (ESTEIRA_INGEST_MAXUPLOADSIZES)")),
+    ("esteira.env.example still mentions ESTEIRA_CALLBACK_SECRET", "retired-names",
+     _replace_text("deploy/ec2/esteira.env.example", "# ingest: SNS", "# ESTEIRA_CALLBACK_SECRET: signs callbacks\n# ingest: SNS")),
+    ("a service reads a retired variable again", "retired-names",
+     _replace_setting("ingest", "callback-timeout: 10s", "callback-timeout: ${ESTEIRA_CALLBACK_SECRET:10s}")),
     ("a comment in k8s names ESTEIRA_INGEST_MAXUPLOADSIZE", "retired-names",
      _replace_text("k8s/base/ingest.yaml", "# ingest: consumes", "# ESTEIRA_INGEST_MAXUPLOADSIZE\n# ingest: consumes")),
     ("ingest renames its client-secrets setting", "operator-named",
