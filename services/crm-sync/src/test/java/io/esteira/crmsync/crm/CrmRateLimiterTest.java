@@ -93,16 +93,16 @@ class CrmRateLimiterTest {
 
 	@Test
 	void shortWaitIsBackPressureNotAFailure() {
-		CrmRateLimiter.Settings settings = settings(20, 5, Duration.ZERO, 100_000, 10, Duration.ofSeconds(1));
+		// One token, refilled every 667 ms: the second replica waits for it (less the time the first call took,
+		// which on a loaded machine can be tens of milliseconds, hence no lower bound but "it waited").
+		CrmRateLimiter.Settings settings = settings(4, 1, Duration.ZERO, 100_000, 10, Duration.ofSeconds(1));
 		CrmRateLimiter first = this.buckets.limiter(settings);
 		CrmRateLimiter second = this.buckets.limiter(settings);
-		for (int i = 0; i < 5; i++) {
-			first.acquire(CrmRequestGate.Kind.STANDARD);
-		}
+		first.acquire(CrmRequestGate.Kind.STANDARD);
 
 		Duration waited = second.acquire(CrmRequestGate.Kind.STANDARD);
 
-		assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(50)).isLessThan(Duration.ofSeconds(1));
+		assertThat(waited).isPositive().isLessThan(Duration.ofSeconds(1));
 	}
 
 	@Test
