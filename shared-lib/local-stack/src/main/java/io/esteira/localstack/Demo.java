@@ -64,7 +64,7 @@ public final class Demo {
 				HttpResponse.BodyHandlers.ofByteArray(), true);
 		JsonNode crm = JSON.readTree(send(HttpRequest.newBuilder(URI.create(this.hubSpotUrl + "/__admin/requests")),
 				HttpResponse.BodyHandlers.ofString(), false).body());
-		JsonNode invoices = JSON.readTree(send(withKey(URI.create(this.invoiceUrl + "/api/invoices?size=20")),
+		JsonNode invoices = JSON.readTree(send(withKey(URI.create(this.invoiceUrl + "/api/invoices?size=20&count=true")),
 				HttpResponse.BodyHandlers.ofString(), false).body());
 		printTimeline("image", image);
 		printTimeline("invoice", invoice);
@@ -85,7 +85,7 @@ public final class Demo {
 
 	/** How many invoices the invoice API lists. */
 	public int invoiceCount() {
-		return JSON.readTree(send(withKey(URI.create(this.invoiceUrl + "/api/invoices?size=1")),
+		return JSON.readTree(send(withKey(URI.create(this.invoiceUrl + "/api/invoices?size=1&count=true")),
 				HttpResponse.BodyHandlers.ofString(), false).body()).path("totalElements").asInt();
 	}
 

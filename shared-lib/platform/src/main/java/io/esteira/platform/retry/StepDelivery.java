@@ -57,13 +57,20 @@ public final class StepDelivery {
 		return this.policy.maxAttempts();
 	}
 
+	/** The longest body {@link #decode(String)} reads: S3's notifications are 1 to 3 KB. */
+	public static final int MAX_EVENT_CHARS = 65_536;
+
+	/** The most records {@link #decode(String)} accepts in one message: S3 sends one. */
+	public static final int MAX_EVENT_RECORDS = 10;
+
 	/**
-	 * The S3 events in the message's body (none for {@code s3:TestEvent}).
-	 * @throws MalformedEventException when the body is not an S3 event notification, after making the message
-	 * visible at once
+	 * The S3 events in the message's body (none for {@code s3:TestEvent}), at most {@value #MAX_EVENT_RECORDS}
+	 * records in at most {@value #MAX_EVENT_CHARS} characters.
+	 * @throws MalformedEventException when the body is not an S3 event notification or is over a limit, after making
+	 * the message visible at once
 	 */
 	public List<S3ObjectEvent> decode(String body) {
-		return decode(body, Integer.MAX_VALUE, Integer.MAX_VALUE);
+		return decode(body, MAX_EVENT_CHARS, MAX_EVENT_RECORDS);
 	}
 
 	/**

@@ -77,6 +77,17 @@ class StepDeliveryTest {
 	}
 
 	@Test
+	void decodeWithoutLimitsStillRefusesWhatS3NeverSends() {
+		StepDelivery delivery = new StepDelivery(POLICY, "1", this.visibility);
+		String padded = S3Events.encode(anEvent("images/a.jpg"), "us-east-1").replace("{\"Records\"",
+				"{\"padding\":\"" + "x".repeat(StepDelivery.MAX_EVENT_CHARS) + "\",\"Records\"");
+
+		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(() -> delivery.decode(padded))
+			.withMessageContaining("more than " + StepDelivery.MAX_EVENT_CHARS);
+		assertThat(this.visibilityChanges).containsExactly(0);
+	}
+
+	@Test
 	void failedAttemptComesBackAfterThePolicysDelayUntilTheLastOneIsRecordedThenGoesOnAtOnce() {
 		StepDelivery first = new StepDelivery(POLICY, "1", this.visibility);
 		StepDelivery second = new StepDelivery(POLICY, "2", this.visibility);
