@@ -1,9 +1,5 @@
 package io.esteira.crmsync.photo;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,6 +18,7 @@ import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.contracts.s3.S3Events;
 import io.esteira.contracts.s3.S3ObjectEvent;
 import io.esteira.platform.observability.PipelineTracing;
+import io.esteira.testkit.TestProbes;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -269,13 +266,7 @@ class HostileEventInputTest {
 
 	/** The probes answer {@code UP}. */
 	private void assertHealthy() throws Exception {
-		for (String probe : List.of("/livez", "/readyz")) {
-			HttpResponse<String> answer = HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + probe)).build(),
-						HttpResponse.BodyHandlers.ofString());
-			assertThat(answer.statusCode()).as(probe).isEqualTo(200);
-			assertThat(answer.body()).as(probe).contains("\"UP\"");
-		}
+		TestProbes.assertUp(this.port);
 	}
 
 }

@@ -10,10 +10,10 @@ import java.util.UUID;
 import io.esteira.contracts.event.StepOutcome;
 import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
+import io.esteira.testkit.TestQueues;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.awaitility.Awaitility.await;
@@ -35,6 +35,8 @@ final class PipelineQueues {
 
 	private final String status;
 
+	private final TestQueues queues;
+
 	private final List<UploadStatusEvent> statusEvents = new ArrayList<>();
 
 	/** The queues purged and HubSpot's stand-in back to its defaults: a clean slate for one test. */
@@ -49,6 +51,7 @@ final class PipelineQueues {
 		this.imageEvents = infrastructure.queueUrl(IMAGE_EVENTS);
 		this.imageEventsDlq = infrastructure.deadLetterQueueUrl(IMAGE_EVENTS);
 		this.status = infrastructure.queueUrl(EsteiraInfrastructure.NAMES.queues().status());
+		this.queues = new TestQueues(infrastructure);
 	}
 
 	/** Sends a body as is: no message attributes, so no type header. */
@@ -111,16 +114,16 @@ final class PipelineQueues {
 
 	/** Waits until every image event sent so far has been deleted (acknowledged) or moved to the DLQ. */
 	void awaitImageEventsSettled() {
-		await().atMost(PATIENCE).until(() -> inQueue(this.imageEvents) == 0);
+		await().atMost(PATIENCE).until(() -> this.queues.messageCount(IMAGE_EVENTS) == 0);
 	}
 
 	/** Messages on the image-events queue: visible, in flight or delayed. */
 	int messageCountInImageEvents() {
-		return inQueue(this.imageEvents);
+		return this.queues.messageCount(IMAGE_EVENTS);
 	}
 
 	int deadLetterCount() {
-		return inQueue(this.imageEventsDlq);
+		return this.queues.deadLetterCount(IMAGE_EVENTS);
 	}
 
 	List<String> deadLetterBodies() {
@@ -130,16 +133,6 @@ final class PipelineQueues {
 			.stream()
 			.map(Message::body)
 			.toList();
-	}
-
-	private int inQueue(String url) {
-		Map<QueueAttributeName, String> attributes = this.sqs
-			.getQueueAttributes((request) -> request.queueUrl(url)
-				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
-			.attributes();
-		return attributes.values().stream().mapToInt(Integer::parseInt).sum();
 	}
 
 }

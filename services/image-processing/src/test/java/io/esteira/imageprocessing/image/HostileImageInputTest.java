@@ -1,9 +1,5 @@
 package io.esteira.imageprocessing.image;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +16,7 @@ import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.contracts.s3.S3Events;
 import io.esteira.contracts.s3.S3ObjectEvent;
 import io.esteira.imageprocessing.ImageFixtures;
+import io.esteira.testkit.TestProbes;
 import io.esteira.testkit.EsteiraInfrastructure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -87,13 +84,7 @@ class HostileImageInputTest {
 	/** No transient failure was retried, and the probes answer {@code UP}. */
 	private void assertHealthy() throws Exception {
 		assertThat(retries()).as("transient failures retried").isEqualTo(this.retriesBefore);
-		for (String probe : List.of("/livez", "/readyz")) {
-			HttpResponse<String> answer = HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + probe)).build(),
-						HttpResponse.BodyHandlers.ofString());
-			assertThat(answer.statusCode()).as(probe).isEqualTo(200);
-			assertThat(answer.body()).as(probe).contains("\"UP\"");
-		}
+		TestProbes.assertUp(this.port);
 	}
 
 	/** An upload, under a file name, and the outcome it must get: its status, reason and detected format. */

@@ -14,6 +14,7 @@ import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.contracts.s3.S3Events;
 import io.esteira.contracts.s3.S3ObjectEvent;
 import io.esteira.testkit.EsteiraInfrastructure;
+import io.esteira.testkit.TestQueues;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -55,6 +56,8 @@ final class ImagePipeline {
 
 	private final String imagesDeadLetterQueue;
 
+	private final TestQueues queues;
+
 	private final List<UploadStatusEvent> statusEvents = new ArrayList<>();
 
 	private final List<ImageProcessedEvent> imageEvents = new ArrayList<>();
@@ -73,6 +76,7 @@ final class ImagePipeline {
 		this.jdbc = jdbc;
 		this.imagesQueue = infra.queueUrl(IMAGES_QUEUE);
 		this.imagesDeadLetterQueue = infra.deadLetterQueueUrl(IMAGES_QUEUE);
+		this.queues = new TestQueues(infra);
 	}
 
 	/** The status events collected so far ({@link #collect()}). */
@@ -136,17 +140,8 @@ final class ImagePipeline {
 
 	/** Waits until every message sent to the images queue has been acknowledged (or dead-lettered). */
 	void awaitImagesQueueDrained() {
-		String url = this.imagesQueue;
 		// Generous: on a loaded 2-core machine a redelivery cycle alone takes several visibility timeouts.
-		await().atMost(Duration.ofSeconds(40)).until(() -> {
-			Map<QueueAttributeName, String> attributes = this.sqs
-				.getQueueAttributes((request) -> request.queueUrl(url)
-					.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-							QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-							QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
-				.attributes();
-			return attributes.values().stream().allMatch("0"::equals);
-		});
+		await().atMost(Duration.ofSeconds(40)).until(() -> this.queues.isSettled(IMAGES_QUEUE));
 	}
 
 	int deadLetterCount() {
