@@ -1,7 +1,6 @@
 package io.esteira.platform.security;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -11,9 +10,9 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.util.StringUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -25,6 +24,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * An unknown key is a failed authentication ({@link ApiRequestLimits#failed}: logged without the key, counted). A
  * remote address that has used up its failed authentications is answered {@code 429} with {@code Retry-After}
  * before its key is even hashed, so guessing keys from one address is slow whatever the guesses.
+ * <p>
+ * Where bearer tokens are accepted ({@link JwtProperties}), a request with {@code Authorization: Bearer …} is held to
+ * the same limit here, then authenticated by its token alone (its {@code X-Api-Key}, if any, is not looked at).
  */
 public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
@@ -37,7 +39,15 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
 	private final ApiRequestLimits limits;
 
+	/** Whether bearer tokens are accepted (another filter, after this one, authenticates them). */
+	private final boolean bearerTokens;
+
 	public ApiKeyAuthenticationFilter(ApiKeyProperties properties, ApiRequestLimits limits) {
+		this(properties, limits, false);
+	}
+
+	ApiKeyAuthenticationFilter(ApiKeyProperties properties, ApiRequestLimits limits, boolean bearerTokens) {
+		this.bearerTokens = bearerTokens;
 		this.keysByHash = properties.apiKeys()
 			.stream()
 			.collect(Collectors.toUnmodifiableMap((key) -> key.sha256().toLowerCase(), Function.identity()));
@@ -48,21 +58,22 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String presented = request.getHeader(HEADER);
-		if (presented != null && !presented.isBlank()) {
+		boolean token = this.bearerTokens
+				&& StringUtils.startsWithIgnoreCase(request.getHeader(HttpHeaders.AUTHORIZATION), "bearer");
+		if (token || (presented != null && !presented.isBlank())) {
 			long refused = this.limits.refusedAuthenticationSeconds(request);
 			if (refused > 0) {
 				SecurityProblems.tooManyRequests(request, response, refused,
 						"Too many failed authentications from this address; try again later.");
 				return;
 			}
+			if (token) {
+				chain.doFilter(request, response);
+				return;
+			}
 			ApiKeyProperties.ApiKey key = this.keysByHash.get(ApiKeyProperties.sha256(presented.strip()));
 			if (key != null) {
-				List<SimpleGrantedAuthority> authorities = key.scopes()
-					.stream()
-					.map((scope) -> new SimpleGrantedAuthority("SCOPE_" + scope))
-					.toList();
-				SecurityContextHolder.getContext()
-					.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(key.name(), null, authorities));
+				SecurityContextHolder.getContext().setAuthentication(key.principal().authenticated());
 			}
 			else {
 				this.limits.failed(request, ApiRequestLimits.Failure.UNKNOWN_KEY);

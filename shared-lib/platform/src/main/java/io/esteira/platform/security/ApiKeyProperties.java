@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -24,14 +25,34 @@ public record ApiKeyProperties(@DefaultValue List<ApiKey> apiKeys) {
 	 * @param name who holds it (shown in logs and audit, never the key; {@link #toString()} leaves the hash out)
 	 * @param sha256 lowercase hex SHA-256 of the key ({@code printf %s "$KEY" | sha256sum})
 	 * @param scopes what it may do, e.g. {@code uploads:write}, {@code uploads:read}, {@code invoices:read}
+	 * @param tenant the tenant its holder belongs to (default none; carried on {@link EsteiraPrincipal}, not enforced
+	 * yet)
+	 * @param customerDocument the one customer (CNPJ/CPF) its holder is restricted to (default none; carried on
+	 * {@link EsteiraPrincipal}, not enforced yet)
 	 */
-	public record ApiKey(String name, String sha256, @DefaultValue Set<String> scopes) {
+	public record ApiKey(String name, String sha256, @DefaultValue Set<String> scopes, String tenant,
+			String customerDocument) {
+
+		@ConstructorBinding
+		public ApiKey {
+		}
+
+		/** A key without tenant nor customer document. */
+		public ApiKey(String name, String sha256, Set<String> scopes) {
+			this(name, sha256, scopes, null, null);
+		}
+
+		/** Who calls with this key. */
+		public EsteiraPrincipal principal() {
+			return new EsteiraPrincipal(this.name, this.tenant, this.customerDocument, this.scopes);
+		}
 
 		/** Never the hash: a hash of a short or reused key can be reversed by guessing. */
 		@Override
 		public String toString() {
 			return "ApiKey[name=" + this.name + ", sha256=" + ((this.sha256 != null) ? "(set)" : "(none)")
-					+ ", scopes=" + this.scopes + "]";
+					+ ", scopes=" + this.scopes + ", tenant=" + this.tenant + ", customerDocument="
+					+ ((this.customerDocument != null) ? "(set)" : "(none)") + "]";
 		}
 
 	}

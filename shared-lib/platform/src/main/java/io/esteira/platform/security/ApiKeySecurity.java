@@ -9,6 +9,7 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -16,14 +17,15 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * Builds the security filter chain every Esteira REST API uses: stateless, {@code X-Api-Key} authentication, no
- * sessions, CSRF off (no cookies are ever issued), and RFC 9457 problem details for 401, 403 and 429. Each service
- * says which scopes its routes need.
+ * Builds the security filter chain every Esteira REST API uses: stateless, {@code X-Api-Key} authentication and, where
+ * {@code esteira.security.jwt.*} is set, bearer tokens (JWTs, {@link BearerTokens}) beside it, both making an
+ * {@link EsteiraPrincipal} with {@code SCOPE_<scope>} authorities; no sessions, CSRF off (no cookies are ever
+ * issued), and RFC 9457 problem details for 401, 403 and 429. Each service says which scopes its routes need.
  * <p>
  * Abuse limits ({@link ApiRequestLimits}, {@code esteira.security.rate-limit.*}): each authenticated client has a
- * request limit per replica; failed authentications (an unknown key, or none where one is needed) are logged and
- * counted, and an address that fails too often is answered {@code 429} for a while. Probes ({@code /livez},
- * {@code /readyz}) and actuator endpoints are never limited.
+ * request limit per replica; failed authentications (an unknown key, an invalid token, or neither where one is
+ * needed) are logged and counted, and an address that fails too often is answered {@code 429} for a while. Probes
+ * ({@code /livez}, {@code /readyz}) and actuator endpoints are never limited.
  */
 public final class ApiKeySecurity {
 
@@ -37,16 +39,23 @@ public final class ApiKeySecurity {
 		ApiRequestLimits limits = context.getBeanProvider(ApiRequestLimits.class)
 			.getIfAvailable(() -> new ApiRequestLimits(Binder.get(context.getEnvironment())
 				.bindOrCreate("esteira.security.rate-limit", RateLimitProperties.class), Metrics.globalRegistry));
-		ApiKeyAuthenticationFilter authentication = new ApiKeyAuthenticationFilter(keys, limits);
+		JwtProperties jwt = context.getBeanProvider(JwtProperties.class)
+			.getIfAvailable(() -> Binder.get(context.getEnvironment())
+				.bindOrCreate("esteira.security.jwt", JwtProperties.class));
+		ApiKeyAuthenticationFilter authentication = new ApiKeyAuthenticationFilter(keys, limits, jwt.enabled());
+		if (jwt.enabled()) {
+			new BearerTokens(jwt).configure(http, limits);
+		}
 		http.csrf((csrf) -> csrf.disable())
 			.httpBasic((basic) -> basic.disable())
 			.formLogin((form) -> form.disable())
 			.logout((logout) -> logout.disable())
 			.requestCache((cache) -> cache.disable())
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.addFilterBefore(authentication, AnonymousAuthenticationFilter.class)
-			.addFilterAfter(new ClientRateLimitFilter(limits, unlimited(context.getEnvironment())),
-					ApiKeyAuthenticationFilter.class)
+			// Before the bearer token filter: an address refused for its failures is refused whatever it presents.
+			.addFilterBefore(authentication, BearerTokenAuthenticationFilter.class)
+			.addFilterBefore(new ClientRateLimitFilter(limits, unlimited(context.getEnvironment())),
+					AnonymousAuthenticationFilter.class)
 			.authorizeHttpRequests(routes)
 			.exceptionHandling((errors) -> errors.authenticationEntryPoint((request, response, ex) -> {
 				// An unknown key was recorded when it was presented; no key at all is recorded here.

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The abuse limits of the REST APIs ({@link RateLimitProperties}, {@code esteira.security.rate-limit.*}), as Bucket4j
  * token buckets in this replica's memory:
  * <ul>
- * <li>one bucket per authenticated client (its API key's name), so there are as many as there are configured keys;
+ * <li>one bucket per authenticated client (its API key's name, or its token's principal claim);
  * a client over its limit is answered {@code 429} with {@code Retry-After};</li>
  * <li>one bucket of failed authentications per remote address, only for addresses that failed, in a map bounded by
  * {@code failed-authentications.tracked-addresses} (the address that failed least recently is forgotten first).</li>
@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  */
 public class ApiRequestLimits {
 
-	/** Counter of failed authentications, tag {@code reason}: {@code unknown-key} or {@code missing-key}. */
+	/**
+	 * Counter of failed authentications, tag {@code reason}: {@code unknown-key}, {@code missing-key} or
+	 * {@code invalid-token}.
+	 */
 	public static final String FAILURES = "esteira.security.authentication.failures";
 
 	/** Counter of requests answered 429, tag {@code limit}: {@code client} or {@code failed-authentications}. */
@@ -45,8 +48,11 @@ public class ApiRequestLimits {
 		/** An {@code X-Api-Key} that no configured key hashes to. */
 		UNKNOWN_KEY("unknown-key"),
 
-		/** No {@code X-Api-Key} on a route that needs one. */
-		MISSING_KEY("missing-key");
+		/** No {@code X-Api-Key} (nor bearer token) on a route that needs one. */
+		MISSING_KEY("missing-key"),
+
+		/** A bearer token that is not valid: bad signature or algorithm, expired, wrong issuer or audience. */
+		INVALID_TOKEN("invalid-token");
 
 		private final String tag;
 

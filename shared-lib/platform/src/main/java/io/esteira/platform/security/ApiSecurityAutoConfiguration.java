@@ -12,13 +12,16 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * The abuse limits {@link ApiKeySecurity#apiChain} applies ({@code esteira.security.rate-limit.*}), in a servlet web
- * application with Spring Security.
+ * The abuse limits {@link ApiKeySecurity#apiChain} applies ({@code esteira.security.rate-limit.*}) and its bearer token
+ * settings ({@code esteira.security.jwt.*}), in a servlet web application with Spring Security.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass(name = "org.springframework.security.web.SecurityFilterChain")
-@EnableConfigurationProperties(RateLimitProperties.class)
+// HttpSecurity (Spring Security's configuration, from spring-boot-starter-security): this starter brings Spring
+// Security's core and web jars to every service for the resource server, but only the services with the starter
+// build a chain.
+@ConditionalOnClass(name = "org.springframework.security.config.annotation.web.builders.HttpSecurity")
+@EnableConfigurationProperties({ RateLimitProperties.class, JwtProperties.class })
 public class ApiSecurityAutoConfiguration {
 
 	@Bean

@@ -32,10 +32,17 @@ final class SecurityProblems {
 		write(request, response, HttpStatus.UNAUTHORIZED, "missing-api-key", "A valid X-Api-Key header is required.");
 	}
 
+	/** 401 {@code invalid-token}, with {@code WWW-Authenticate: Bearer error="invalid_token"} (RFC 6750). */
+	static void invalidToken(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+		write(request, response, HttpStatus.UNAUTHORIZED, "invalid-token",
+				"The bearer token is not valid (signature, expiry, issuer or audience).");
+	}
+
 	/** 403 {@code insufficient-scope}. */
 	static void forbidden(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		write(request, response, HttpStatus.FORBIDDEN, "insufficient-scope",
-				"The API key does not have the scope this operation needs.");
+				"The API key or token does not have the scope this operation needs.");
 	}
 
 	/** 429 {@code rate-limited} with {@code Retry-After} in seconds. */

@@ -1,0 +1,132 @@
+package io.esteira.platform.security;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.web.client.RestTemplate;
+
+/**
+ * Bearer tokens in the chain {@link ApiKeySecurity#apiChain} builds, when {@link JwtProperties} enables them: Spring
+ * Security's OAuth2 resource server validates the JWT (signature by a key of the issuer's JWK set, asymmetric
+ * algorithms only; {@code exp} required, {@code exp}/{@code nbf} within the clock skew; {@code iss}; {@code aud} when
+ * audiences are set) and {@link #principal(Jwt)} makes the same {@link EsteiraPrincipal} and {@code SCOPE_<scope>}
+ * authorities an API key gets. A token that fails any of this is a failed authentication, reason
+ * {@code invalid-token}: logged without the token, counted, answered {@code 401} {@code invalid-token}.
+ */
+final class BearerTokens implements Converter<Jwt, AbstractAuthenticationToken> {
+
+	/** RSA, RSA-PSS and ECDSA: never {@code none}, never HMAC (a shared secret, or a public key used as one). */
+	static final Set<SignatureAlgorithm> ALGORITHMS = Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.RS384,
+			SignatureAlgorithm.RS512, SignatureAlgorithm.PS256, SignatureAlgorithm.PS384, SignatureAlgorithm.PS512,
+			SignatureAlgorithm.ES256, SignatureAlgorithm.ES384, SignatureAlgorithm.ES512);
+
+	/** The scope claim of Entra ID and some others, read when the configured one is absent. */
+	static final String SCP = "scp";
+
+	private final JwtProperties settings;
+
+	BearerTokens(JwtProperties settings) {
+		this.settings = settings;
+	}
+
+	/** Adds the resource server to the chain; {@code limits} records an invalid token. */
+	void configure(HttpSecurity http, ApiRequestLimits limits) throws Exception {
+		http.oauth2ResourceServer((server) -> server.authenticationEntryPoint((request, response, ex) -> {
+			limits.failed(request, ApiRequestLimits.Failure.INVALID_TOKEN);
+			SecurityProblems.invalidToken(request, response);
+		}).jwt((jwt) -> jwt.decoder(decoder()).jwtAuthenticationConverter(this)));
+	}
+
+	/**
+	 * The decoder: the JWK set is fetched at the first token (not at startup, so an identity provider that is down
+	 * does not stop the service), cached, and fetched again for an unknown key id.
+	 */
+	JwtDecoder decoder() {
+		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+		requests.setConnectTimeout(this.settings.jwkSetTimeout());
+		requests.setReadTimeout(this.settings.jwkSetTimeout());
+		RestTemplate rest = new RestTemplate(requests);
+		String jwkSetUri = this.settings.jwkSetUri();
+		NimbusJwtDecoder.JwkSetUriJwtDecoderBuilder builder = (jwkSetUri != null && !jwkSetUri.isBlank())
+				? NimbusJwtDecoder.withJwkSetUri(jwkSetUri) : NimbusJwtDecoder.withIssuerLocation(this.settings.issuerUri());
+		NimbusJwtDecoder decoder = builder.restOperations(rest)
+			.jwsAlgorithms((algorithms) -> {
+				algorithms.clear();
+				algorithms.addAll(ALGORITHMS);
+			})
+			.build();
+		decoder.setJwtValidator(validator());
+		return decoder;
+	}
+
+	private OAuth2TokenValidator<Jwt> validator() {
+		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+		JwtTimestampValidator time = new JwtTimestampValidator(this.settings.clockSkew());
+		time.setAllowEmptyExpiryClaim(false);
+		validators.add(time);
+		validators.add(new JwtIssuerValidator(this.settings.expectedIssuer()));
+		List<String> audiences = this.settings.audiences();
+		if (!audiences.isEmpty()) {
+			validators.add(new JwtClaimValidator<Collection<String>>(JwtClaimNames.AUD,
+					(audience) -> audience != null && audience.stream().anyMatch(audiences::contains)));
+		}
+		return new DelegatingOAuth2TokenValidator<>(validators);
+	}
+
+	@Override
+	public AbstractAuthenticationToken convert(Jwt jwt) {
+		return principal(jwt).authenticated();
+	}
+
+	/** The caller a valid token names; a token without the principal claim is invalid. */
+	EsteiraPrincipal principal(Jwt jwt) {
+		String name = text(jwt, this.settings.principalClaim());
+		if (name == null) {
+			throw new InvalidBearerTokenException("The token has no " + this.settings.principalClaim() + " claim");
+		}
+		return new EsteiraPrincipal(name, text(jwt, this.settings.tenantClaim()),
+				text(jwt, this.settings.customerDocumentClaim()), scopes(jwt));
+	}
+
+	/** A space-separated string or an array, in the scope claim or else in {@code scp}. */
+	private Set<String> scopes(Jwt jwt) {
+		Object claim = jwt.hasClaim(this.settings.scopeClaim()) ? jwt.getClaims().get(this.settings.scopeClaim())
+				: jwt.getClaims().get(SCP);
+		Set<String> scopes = new LinkedHashSet<>();
+		if (claim instanceof String spaced) {
+			scopes.addAll(List.of(spaced.strip().split("\\s+")));
+		}
+		else if (claim instanceof Collection<?> listed) {
+			listed.stream()
+				.filter(String.class::isInstance)
+				.map((scope) -> ((String) scope).strip())
+				.forEach(scopes::add);
+		}
+		scopes.removeIf(String::isEmpty);
+		return scopes;
+	}
+
+	private static String text(Jwt jwt, String claim) {
+		Object value = jwt.getClaims().get(claim);
+		return (value instanceof String text && !text.isBlank()) ? text : null;
+	}
+
+}
