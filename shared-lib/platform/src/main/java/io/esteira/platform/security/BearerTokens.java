@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
@@ -106,7 +107,7 @@ final class BearerTokens implements Converter<Jwt, AbstractAuthenticationToken> 
 				text(jwt, this.settings.customerDocumentClaim()), scopes(jwt));
 	}
 
-	/** A space-separated string or an array, in the scope claim or else in {@code scp}. */
+	/** A space-separated string or an array, in the scope claim or else in {@code scp}; the prefix taken off. */
 	private Set<String> scopes(Jwt jwt) {
 		Object claim = jwt.hasClaim(this.settings.scopeClaim()) ? jwt.getClaims().get(this.settings.scopeClaim())
 				: jwt.getClaims().get(SCP);
@@ -120,8 +121,12 @@ final class BearerTokens implements Converter<Jwt, AbstractAuthenticationToken> 
 				.map((scope) -> ((String) scope).strip())
 				.forEach(scopes::add);
 		}
-		scopes.removeIf(String::isEmpty);
-		return scopes;
+		String prefix = this.settings.scopePrefix();
+		return scopes.stream()
+			.map((scope) -> (prefix != null && !prefix.isEmpty() && scope.startsWith(prefix))
+					? scope.substring(prefix.length()) : scope)
+			.filter((scope) -> !scope.isEmpty())
+			.collect(Collectors.toSet());
 	}
 
 	private static String text(Jwt jwt, String claim) {

@@ -23,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code 5s})
  * @param scopeClaim the claim holding the scopes, a space-separated string or an array; {@code scp} is read when it is
  * absent (default {@code scope})
+ * @param scopePrefix a prefix taken off the scopes that start with it, e.g. Cognito's resource server identifier
+ * ({@code esteira/} turns {@code esteira/uploads:read} into {@code uploads:read}; default none)
  * @param tenantClaim the claim naming the caller's tenant (default {@code tenant})
  * @param customerDocumentClaim the claim naming the one customer (CNPJ/CPF) the caller is restricted to (default
  * {@code customer_document})
@@ -31,7 +33,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("esteira.security.jwt")
 public record JwtProperties(String issuerUri, String jwkSetUri, String issuer, @DefaultValue List<String> audiences,
 		@DefaultValue("60s") Duration clockSkew, @DefaultValue("5s") Duration jwkSetTimeout,
-		@DefaultValue("scope") String scopeClaim, @DefaultValue("tenant") String tenantClaim,
+		@DefaultValue("scope") String scopeClaim, String scopePrefix, @DefaultValue("tenant") String tenantClaim,
 		@DefaultValue("customer_document") String customerDocumentClaim, @DefaultValue("sub") String principalClaim) {
 
 	public JwtProperties {

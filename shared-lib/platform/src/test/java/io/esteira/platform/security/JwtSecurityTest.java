@@ -300,12 +300,28 @@ class JwtSecurityTest {
 				new EsteiraPrincipal("client-e", "globex", "52998224725", Set.of("uploads:read", "uploads:write")));
 		assertThat(principal.toString()).doesNotContain("52998224725");
 		assertThat(defaults.clockSkew()).isEqualTo(Duration.ofSeconds(60));
+		assertThat(defaults.scopeClaim()).isEqualTo("scope");
+		assertThat(defaults.principalClaim()).isEqualTo("sub");
 		assertThat(defaults.audiences()).isEmpty();
 		assertThat(settings(Map.of()).enabled()).isFalse();
 		assertThatThrownBy(() -> settings(Map.of("jwk-set-uri", BASE + "/jwks")))
 			.hasRootCauseInstanceOf(IllegalArgumentException.class)
 			.hasRootCauseMessage("esteira.security.jwt.jwk-set-uri needs esteira.security.jwt.issuer: "
 					+ "the iss every token must carry");
+	}
+
+	@Test
+	void aScopePrefixIsTakenOffTheScopesThatStartWithIt() {
+		JwtProperties cognito = settings(
+				Map.of("jwk-set-uri", BASE + "/jwks", "issuer", ISSUER, "scope-prefix", "esteira/"));
+		Jwt jwt = Jwt.withTokenValue("t")
+			.header("alg", "RS256")
+			.subject("client-f")
+			.claim("scope", "esteira/uploads:read  openid esteira/")
+			.build();
+
+		assertThat(new BearerTokens(cognito).principal(jwt).scopes()).containsExactlyInAnyOrder("uploads:read",
+				"openid");
 	}
 
 	private static JwtProperties settings(Map<String, String> values) {
@@ -463,7 +479,7 @@ class JwtSecurityTest {
 		@Bean
 		JwtProperties jwtProperties() {
 			return new JwtProperties(null, BASE + "/jwks", ISSUER, List.of(AUDIENCE, "another-audience"),
-					Duration.ofSeconds(60), Duration.ofSeconds(2), "scope", "custom:tenant",
+					Duration.ofSeconds(60), Duration.ofSeconds(2), "scope", null, "custom:tenant",
 					"custom:customer_document", "sub");
 		}
 
