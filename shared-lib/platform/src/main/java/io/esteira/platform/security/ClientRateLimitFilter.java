@@ -39,7 +39,7 @@ class ClientRateLimitFilter extends OncePerRequestFilter {
 			long wait = this.limits.clientWaitSeconds(client.getName());
 			if (wait > 0) {
 				SecurityProblems.tooManyRequests(request, response, wait,
-						"Too many requests from this API key; try again in " + wait + " s.");
+						"Too many requests from this client; try again in " + wait + " s.");
 				return;
 			}
 		}

@@ -29,7 +29,7 @@ final class SecurityProblems {
 
 	/** 401 {@code missing-api-key}. */
 	static void unauthorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
-		write(request, response, HttpStatus.UNAUTHORIZED, "missing-api-key", "A valid X-Api-Key header is required.");
+		write(request, response, HttpStatus.UNAUTHORIZED, "missing-api-key", "A valid X-Api-Key header or bearer token is required.");
 	}
 
 	/** 401 {@code invalid-token}, with {@code WWW-Authenticate: Bearer error="invalid_token"} (RFC 6750). */

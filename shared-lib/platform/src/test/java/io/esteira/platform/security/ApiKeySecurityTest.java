@@ -109,7 +109,7 @@ class ApiKeySecurityTest {
 			.andExpect(jsonPath("$.type").value("https://esteira.io/problems/rate-limited"))
 			.andExpect(jsonPath("$.title").value("Too Many Requests"))
 			.andExpect(jsonPath("$.status").value(429))
-			.andExpect(jsonPath("$.detail").value("Too many requests from this API key; try again in 20 s."))
+			.andExpect(jsonPath("$.detail").value("Too many requests from this client; try again in 20 s."))
 			.andExpect(jsonPath("$.instance").value("/api/things"));
 		assertThat(count(ApiRequestLimits.LIMITED, "limit", "client")).isEqualTo(1);
 

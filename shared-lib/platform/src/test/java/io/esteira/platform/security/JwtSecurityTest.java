@@ -247,7 +247,7 @@ class JwtSecurityTest {
 
 		callWithToken(token, "/api/things").andExpect(status().isTooManyRequests())
 			.andExpect(header().exists(HttpHeaders.RETRY_AFTER))
-			.andExpect(jsonPath("$.detail").value("Too many requests from this API key; try again in 20 s."));
+			.andExpect(jsonPath("$.detail").value("Too many requests from this client; try again in 20 s."));
 	}
 
 	@Test
