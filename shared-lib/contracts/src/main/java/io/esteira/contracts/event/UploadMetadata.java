@@ -25,6 +25,15 @@ public final class UploadMetadata {
 
 	public static final String EXTERNAL_REF = "esteira-external-ref";
 
+	/**
+	 * The customer's document (CNPJ or CPF, without punctuation) the upload was made for, when the uploader named
+	 * one: a principal restricted to that customer sees the import of the file.
+	 */
+	public static final String CUSTOMER_DOCUMENT = "esteira-customer-document";
+
+	/** The upload's tenant ({@link Tenants}); objects without it belong to {@link Tenants#DEFAULT}. */
+	public static final String TENANT = "esteira-tenant";
+
 	/** ingest's key layout: {@code <kind>/yyyy/MM/dd/{uploadId}.ext}. */
 	private static final Pattern INGEST_KEY = Pattern
 		.compile("(?:images|invoices)/\\d{4}/\\d{2}/\\d{2}/([0-9a-fA-F-]{36})(?:\\.[^/]*)?");
@@ -49,6 +58,22 @@ public final class UploadMetadata {
 			.findFirst()
 			.or(() -> uploadIdInKey(key))
 			.orElseGet(() -> nameBasedUploadId(bucket, key));
+	}
+
+	/**
+	 * The tenant an object in the uploads bucket belongs to: the {@link #TENANT} metadata ingest puts on it (key in
+	 * any case, value trimmed), else {@link Tenants#DEFAULT} — for objects another system dropped into the bucket, and
+	 * for a value that is not a {@linkplain Tenants#isValid well-formed} tenant id.
+	 * @param metadata the object's user metadata (keys without {@code x-amz-meta-}), empty when it is unknown
+	 */
+	public static String tenant(Map<String, String> metadata) {
+		return metadata.entrySet()
+			.stream()
+			.filter((entry) -> TENANT.equalsIgnoreCase(entry.getKey()) && entry.getValue() != null)
+			.map((entry) -> entry.getValue().strip())
+			.filter(Tenants::isValid)
+			.findFirst()
+			.orElse(Tenants.DEFAULT);
 	}
 
 	/**

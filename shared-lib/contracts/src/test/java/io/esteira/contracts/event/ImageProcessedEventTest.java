@@ -1,5 +1,8 @@
 package io.esteira.contracts.event;
 
+import java.time.Instant;
+import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,6 +25,7 @@ class ImageProcessedEventTest {
 		ImageProcessedEvent read = JSON.readValue(old, ImageProcessedEvent.class);
 
 		assertThat(read.run()).isEqualTo(1);
+		assertThat(read.tenant()).isEqualTo(Tenants.DEFAULT);
 		assertThat(read.uploadedAt()).isNull();
 		assertThat(read.renditions()).singleElement().extracting(ImageProcessedEvent.Rendition::width).isEqualTo(256);
 	}
@@ -31,6 +35,21 @@ class ImageProcessedEventTest {
 		ImageProcessedEvent read = JSON.readValue("{\"uploadId\":\"0b8f7c52-8a1d-4a55-9f0e-1c2d3e4f5a6b\",\"run\":3}",
 				ImageProcessedEvent.class);
 		assertThat(read.run()).isEqualTo(3);
+	}
+
+	@Test
+	void aTenantSurvivesTheQueue() {
+		ImageProcessedEvent read = JSON.readValue(
+				"{\"uploadId\":\"0b8f7c52-8a1d-4a55-9f0e-1c2d3e4f5a6b\",\"tenant\":\"acme\"}", ImageProcessedEvent.class);
+		assertThat(read.tenant()).isEqualTo("acme");
+	}
+
+	@Test
+	void anErasureEventSaysWhatItIs() {
+		UploadErasedEvent event = UploadErasedEvent.of(UUID.randomUUID(), "acme", Instant.parse("2026-12-06T10:00:00Z"));
+		String json = JSON.writeValueAsString(event);
+		assertThat(JSON.readTree(json).get("type").asString()).isEqualTo(UploadErasedEvent.TYPE);
+		assertThat(JSON.readValue(json, UploadErasedEvent.class)).isEqualTo(event);
 	}
 
 }

@@ -68,4 +68,22 @@ class UploadMetadataTest {
 			.isEqualTo(UploadMetadata.nameBasedUploadId("esteira-uploads", uuidNamed));
 	}
 
+	@Test
+	void anObjectsTenantIsItsMetadataElseTheDefault() {
+		assertThat(UploadMetadata.tenant(Map.of("Esteira-Tenant", " acme "))).isEqualTo("acme");
+		assertThat(UploadMetadata.tenant(Map.of())).isEqualTo(Tenants.DEFAULT);
+		assertThat(UploadMetadata.tenant(Map.of(UploadMetadata.TENANT, "Acme Corp"))).isEqualTo(Tenants.DEFAULT);
+		assertThat(UploadMetadata.tenant(Map.of(UploadMetadata.TENANT, "a".repeat(64)))).isEqualTo(Tenants.DEFAULT);
+	}
+
+	@Test
+	void tenantIdsAreShortLowerCaseNames() {
+		assertThat(Tenants.isValid("acme-2")).isTrue();
+		assertThat(Tenants.isValid("-acme")).isFalse();
+		assertThat(Tenants.isValid("ACME")).isFalse();
+		assertThat(Tenants.isValid(null)).isFalse();
+		assertThat(Tenants.orDefault(" ")).isEqualTo(Tenants.DEFAULT);
+		assertThat(Tenants.orDefault("acme")).isEqualTo("acme");
+	}
+
 }

@@ -7,6 +7,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
+import io.esteira.contracts.event.Tenants;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -25,16 +27,20 @@ public record ApiKeyProperties(@DefaultValue List<ApiKey> apiKeys) {
 	 * @param name who holds it (shown in logs and audit, never the key; {@link #toString()} leaves the hash out)
 	 * @param sha256 lowercase hex SHA-256 of the key ({@code printf %s "$KEY" | sha256sum})
 	 * @param scopes what it may do, e.g. {@code uploads:write}, {@code uploads:read}, {@code invoices:read}
-	 * @param tenant the tenant its holder belongs to (default none; carried on {@link EsteiraPrincipal}, not enforced
-	 * yet)
-	 * @param customerDocument the one customer (CNPJ/CPF) its holder is restricted to (default none; carried on
-	 * {@link EsteiraPrincipal}, not enforced yet)
+	 * @param tenant the tenant its holder belongs to ({@link Tenants#PATTERN}; default none, which is
+	 * {@link Tenants#DEFAULT})
+	 * @param customerDocument the one customer (CNPJ/CPF, punctuation optional) its holder is restricted to: it sees
+	 * only that customer's rows and cannot upload (default none)
 	 */
 	public record ApiKey(String name, String sha256, @DefaultValue Set<String> scopes, String tenant,
 			String customerDocument) {
 
 		@ConstructorBinding
 		public ApiKey {
+			if (tenant != null && !tenant.isBlank() && !Tenants.isValid(tenant)) {
+				throw new IllegalArgumentException(
+						"API key " + name + ": tenant must match " + Tenants.PATTERN + ", was '" + tenant + "'");
+			}
 		}
 
 		/** A key without tenant nor customer document. */

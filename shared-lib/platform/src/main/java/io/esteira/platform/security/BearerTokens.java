@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.esteira.contracts.event.Tenants;
+
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -103,8 +105,12 @@ final class BearerTokens implements Converter<Jwt, AbstractAuthenticationToken> 
 		if (name == null) {
 			throw new InvalidBearerTokenException("The token has no " + this.settings.principalClaim() + " claim");
 		}
-		return new EsteiraPrincipal(name, text(jwt, this.settings.tenantClaim()),
-				text(jwt, this.settings.customerDocumentClaim()), scopes(jwt));
+		String tenant = text(jwt, this.settings.tenantClaim());
+		if (tenant != null && !Tenants.isValid(tenant)) {
+			throw new InvalidBearerTokenException("The token's " + this.settings.tenantClaim()
+					+ " claim is not a tenant id (" + Tenants.PATTERN + ")");
+		}
+		return new EsteiraPrincipal(name, tenant, text(jwt, this.settings.customerDocumentClaim()), scopes(jwt));
 	}
 
 	/** A space-separated string or an array, in the scope claim or else in {@code scp}; the prefix taken off. */
