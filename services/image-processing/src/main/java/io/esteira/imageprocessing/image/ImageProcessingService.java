@@ -343,7 +343,7 @@ public class ImageProcessingService {
 					.map((r) -> new ImageProcessedEvent.Rendition(r.name(), r.bucket(), r.key(), r.width(), r.height(),
 							r.bytes(), r.contentType()))
 					.toList(),
-				processedAt, event.eventTime(), run));
+				processedAt, event.eventTime(), run, source.tenant()));
 	}
 
 	private ImageOutcome reject(ImageRecord record, SourceObject source, S3ObjectEvent event, String sha256,

@@ -18,6 +18,8 @@ import jakarta.persistence.OrderBy;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import io.esteira.contracts.event.Tenants;
+import io.esteira.contracts.event.UploadMetadata;
 import io.esteira.imageprocessing.thumbnail.Renditions;
 
 /**
@@ -34,6 +36,9 @@ class ImageRecord {
 
 	@Column(name = "upload_id", nullable = false, updatable = false)
 	private UUID uploadId;
+
+	/** The upload's tenant ({@link UploadMetadata#tenant}), from its object's metadata. */
+	private String tenant = Tenants.DEFAULT;
 
 	private String sourceBucket;
 
@@ -166,6 +171,7 @@ class ImageRecord {
 	}
 
 	private void source(SourceObject source, String sequencer, String sha256, Instant now) {
+		this.tenant = source.tenant();
 		this.sourceBucket = source.bucket();
 		this.sourceKey = source.key();
 		this.sourceEtag = source.eTag();
@@ -173,6 +179,10 @@ class ImageRecord {
 		this.sourceBytes = source.size();
 		this.sourceSha256 = sha256;
 		this.updatedAt = now;
+	}
+
+	String tenant() {
+		return this.tenant;
 	}
 
 	/** Handled in {@code run} (a redrive's); never moves back. */

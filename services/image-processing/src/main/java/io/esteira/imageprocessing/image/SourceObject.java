@@ -2,6 +2,8 @@ package io.esteira.imageprocessing.image;
 
 import java.util.Map;
 
+import io.esteira.contracts.event.UploadMetadata;
+
 /**
  * An object in the uploads bucket as S3 describes it, before its content is read.
  *
@@ -16,6 +18,11 @@ record SourceObject(String bucket, String key, String eTag, long size, Map<Strin
 	String metadata(String name) {
 		String value = this.metadata.get(name);
 		return (value == null || value.isBlank()) ? null : value.strip();
+	}
+
+	/** The upload's tenant: {@link UploadMetadata#tenant} of the metadata. */
+	String tenant() {
+		return UploadMetadata.tenant(this.metadata);
 	}
 
 }

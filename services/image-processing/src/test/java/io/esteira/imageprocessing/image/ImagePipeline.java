@@ -104,7 +104,7 @@ final class ImagePipeline {
 	static Map<String, String> uploadMetadata(UUID uploadId) {
 		return Map.of(UploadMetadata.UPLOAD_ID, uploadId.toString(), UploadMetadata.KIND, "image",
 				UploadMetadata.CRM_CONTACT_ID, "901", UploadMetadata.CUSTOMER_EMAIL, "ana@example.com",
-				UploadMetadata.CUSTOMER_PHONE, "+5511999990000");
+				UploadMetadata.CUSTOMER_PHONE, "+5511999990000", UploadMetadata.TENANT, "acme");
 	}
 
 	String put(String key, byte[] content, Map<String, String> metadata) {

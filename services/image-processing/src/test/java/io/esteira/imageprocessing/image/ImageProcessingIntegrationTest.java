@@ -17,6 +17,7 @@ import javax.imageio.ImageIO;
 
 import io.esteira.contracts.event.ImageProcessedEvent;
 import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.Tenants;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.contracts.s3.S3Events;
@@ -105,7 +106,8 @@ class ImageProcessingIntegrationTest {
 			.containsEntry("detected_format", "jpeg")
 			.containsEntry("original_width", 1024)
 			.containsEntry("original_height", 768)
-			.containsEntry("orientation", 1);
+			.containsEntry("orientation", 1)
+			.containsEntry("tenant", "acme");
 		assertThat((String) row.get("blur_hash")).hasSize(28);
 		assertThat((Integer) row.get("total_ms")).isNotNull().isGreaterThanOrEqualTo((Integer) row.get("decode_ms"));
 
@@ -131,6 +133,7 @@ class ImageProcessingIntegrationTest {
 		assertThat(processed.crmContactId()).isEqualTo("901");
 		assertThat(processed.customerEmail()).isEqualTo("ana@example.com");
 		assertThat(processed.customerPhone()).isEqualTo("+5511999990000");
+		assertThat(processed.tenant()).isEqualTo("acme");
 		// How late the photo already is, for crm-sync's batching: the S3 event's time.
 		assertThat(processed.uploadedAt()).isEqualTo(stored.eventTime());
 		assertThat(processed.renditions()).containsExactly(
@@ -336,8 +339,10 @@ class ImageProcessingIntegrationTest {
 
 		ImageProcessedEvent processed = this.pipeline.awaitImageEvent(derived);
 		assertThat(processed.crmContactId()).isNull();
+		assertThat(processed.tenant()).isEqualTo(Tenants.DEFAULT);
 		assertThat(processed.renditions().getFirst().key()).isEqualTo("thumbnails/" + derived + "/256.jpg");
-		assertThat(this.pipeline.row(derived)).containsEntry("status", "PROCESSED");
+		assertThat(this.pipeline.row(derived)).containsEntry("status", "PROCESSED")
+			.containsEntry("tenant", Tenants.DEFAULT);
 		// Each step names the object, so that ingest can register the upload it has never seen.
 		this.pipeline.awaitStatus(derived, "thumbnail", StepOutcome.SUCCEEDED);
 		assertThat(this.pipeline.statusEvents()).filteredOn((e) -> e.uploadId().equals(derived))
