@@ -45,6 +45,14 @@ final class SecurityProblems {
 				"The API key or token does not have the scope this operation needs.");
 	}
 
+	/** 503 {@code identity-provider-unavailable} with {@code Retry-After} in seconds. */
+	static void identityProviderUnavailable(HttpServletRequest request, HttpServletResponse response,
+			long retryAfterSeconds) throws IOException {
+		response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+		write(request, response, HttpStatus.SERVICE_UNAVAILABLE, "identity-provider-unavailable",
+				"The bearer token could not be checked: the identity provider's keys are unavailable. Try again later.");
+	}
+
 	/** 429 {@code rate-limited} with {@code Retry-After} in seconds. */
 	static void tooManyRequests(HttpServletRequest request, HttpServletResponse response, long retryAfterSeconds,
 			String detail) throws IOException {

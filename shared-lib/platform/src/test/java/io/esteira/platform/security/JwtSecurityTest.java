@@ -135,6 +135,11 @@ class JwtSecurityTest {
 	}
 
 	@Test
+	void anAccessTokenTypedAsRfc9068SaysIsAccepted() throws Exception {
+		callWithToken(signTyped("at+jwt"), "/api/things").andExpect(status().isOk());
+	}
+
+	@Test
 	void aValidTokenReachesAProtectedRouteAsItsSubjectWithItsScopesTenantAndCustomerDocument() throws Exception {
 		String token = rs256((claims) -> claims.subject("client-a")
 			.claim("scope", "uploads:read invoices:read")
@@ -207,6 +212,10 @@ class JwtSecurityTest {
 				Arguments.of("a key of another JWK set with the same kid",
 						sign(IMPOSTOR_SAME_KID, JWSAlgorithm.RS256, claims((claims) -> claims.subject("client-t")))),
 				Arguments.of("no subject", rs256((claims) -> claims.subject(null))),
+				Arguments.of("a tenant that is not a tenant id", rs256((claims) -> claims.claim("custom:tenant", "Acme Corp"))),
+				Arguments.of("a Cognito ID token", rs256((claims) -> claims.claim("token_use", "id"))),
+				Arguments.of("a Keycloak ID token", rs256((claims) -> claims.claim("typ", "ID"))),
+				Arguments.of("a header type that is not an access token's", signTyped("logout+jwt")),
 				Arguments.of("not a JWT at all", "not-a-jwt"),
 				Arguments.of("a JWT header only", valid.substring(0, valid.indexOf('.'))));
 	}
@@ -385,6 +394,20 @@ class JwtSecurityTest {
 				new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
 		try {
 			jwt.sign((key instanceof ECKey ec) ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key));
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return jwt.serialize();
+	}
+
+	/** A valid token's claims under another header {@code typ}. */
+	static String signTyped(String type) {
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(RSA.getKeyID())
+			.type(new JOSEObjectType(type))
+			.build(), claims((claims) -> claims.subject("client-t")));
+		try {
+			jwt.sign(new RSASSASigner(RSA));
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException(ex);
