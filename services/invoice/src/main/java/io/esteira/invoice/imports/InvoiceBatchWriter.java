@@ -48,10 +48,11 @@ class InvoiceBatchWriter {
 
 	private static final String INSERT = """
 			INSERT INTO invoices (issuer_key, series, number, customer, customer_document, amount, currency,
-			                      issue_date, due_date, access_key, authorization_status, items, upload_id, created_at)
+			                      issue_date, due_date, access_key, authorization_status, items, upload_id, created_at,
+			                      tenant)
 			SELECT r.issuer_key, r.series, r.number, r.customer, r.customer_document, r.amount::numeric(15, 2),
 			       r.currency, r.issue_date::date, r.due_date::date, r.access_key, r.authorization_status,
-			       r.items::jsonb, ?, ?
+			       r.items::jsonb, ?, ?, ?
 			FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
 			            ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
 			     AS r(issuer_key, series, number, customer, customer_document, amount, currency, issue_date, due_date,
@@ -63,7 +64,7 @@ class InvoiceBatchWriter {
 
 	private static final String COPY = """
 			COPY invoices (issuer_key, series, number, customer, customer_document, amount, currency, issue_date,
-			               due_date, access_key, authorization_status, items, upload_id, created_at) FROM STDIN
+			               due_date, access_key, authorization_status, items, upload_id, created_at, tenant) FROM STDIN
 			""";
 
 	/** PostgreSQL's unique_violation. */
@@ -74,7 +75,8 @@ class InvoiceBatchWriter {
 			SELECT i.issuer_key, i.series, i.number, i.customer, i.customer_document, i.amount, i.currency,
 			       i.issue_date, i.due_date, i.access_key
 			FROM unnest(?::text[], ?::text[], ?::text[]) AS k(issuer_key, series, number)
-			JOIN invoices i ON i.issuer_key = k.issuer_key AND i.series = k.series AND i.number = k.number
+			JOIN invoices i ON i.tenant = ? AND i.issuer_key = k.issuer_key AND i.series = k.series
+			                   AND i.number = k.number
 			""";
 
 	private final JdbcTemplate jdbc;
@@ -87,10 +89,11 @@ class InvoiceBatchWriter {
 	}
 
 	/**
-	 * Stores a batch and counts each invoice as accepted, duplicate or conflict.
+	 * Stores a batch in {@code tenant} and counts each invoice as accepted, duplicate or conflict. Invoices are unique
+	 * per tenant: another tenant's invoices are never compared, counted or reported.
 	 * @param defaultIssuer the issuer of invoices that name none
 	 */
-	void write(List<ParsedRecord.Valid> batch, String defaultIssuer, UUID uploadId, Instant createdAt,
+	void write(List<ParsedRecord.Valid> batch, String defaultIssuer, String tenant, UUID uploadId, Instant createdAt,
 			ImportTally tally) {
 		if (batch.isEmpty()) {
 			return;
@@ -110,19 +113,19 @@ class InvoiceBatchWriter {
 		Map<Key, Stored> stored = new HashMap<>();
 		List<ParsedRecord.Valid> candidates = List.copyOf(firsts.values());
 		if (tally.duplicates() + tally.conflicts() > tally.accepted()) {
-			stored.putAll(stored(candidates, issuer));
+			stored.putAll(stored(candidates, issuer, tenant));
 			candidates = candidates.stream().filter((invoice) -> !stored.containsKey(Key.of(invoice, issuer))).toList();
 		}
 		Set<Key> inserted;
 		if (candidates.isEmpty()) {
 			inserted = Set.of();
 		}
-		else if (tally.duplicates() + tally.conflicts() == 0 && copy(candidates, issuer, uploadId, createdAt)) {
+		else if (tally.duplicates() + tally.conflicts() == 0 && copy(candidates, issuer, tenant, uploadId, createdAt)) {
 			// All of the candidates were stored.
 			inserted = candidates.stream().map((invoice) -> Key.of(invoice, issuer)).collect(Collectors.toSet());
 		}
 		else {
-			inserted = insert(candidates, issuer, uploadId, createdAt);
+			inserted = insert(candidates, issuer, tenant, uploadId, createdAt);
 		}
 		firsts.forEach((key, invoice) -> {
 			if (inserted.contains(key)) {
@@ -139,7 +142,7 @@ class InvoiceBatchWriter {
 			.filter((invoice) -> !stored.containsKey(Key.of(invoice, issuer)))
 			.toList();
 		if (!unknown.isEmpty()) {
-			stored.putAll(stored(unknown, issuer));
+			stored.putAll(stored(unknown, issuer, tenant));
 		}
 		// File order, so that the error report lists conflicts as the file has them.
 		alreadyStored.sort(Comparator.comparingInt(ParsedRecord.Valid::index));
@@ -156,25 +159,26 @@ class InvoiceBatchWriter {
 	}
 
 	private Set<Key> insert(List<ParsedRecord.Valid> invoices, Function<ParsedRecord.Valid, String> issuer,
-			UUID uploadId, Instant createdAt) {
+			String tenant, UUID uploadId, Instant createdAt) {
 		Set<Key> inserted = new HashSet<>();
 		this.jdbc.query((connection) -> {
 			PreparedStatement statement = connection.prepareStatement(INSERT);
 			statement.setObject(1, uploadId);
 			statement.setObject(2, OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC));
-			setColumn(connection, statement, 3, invoices, issuer);
-			setColumn(connection, statement, 4, invoices, ParsedRecord.Valid::series);
-			setColumn(connection, statement, 5, invoices, ParsedRecord.Valid::number);
-			setColumn(connection, statement, 6, invoices, ParsedRecord.Valid::customer);
-			setColumn(connection, statement, 7, invoices, ParsedRecord.Valid::customerDocument);
-			setColumn(connection, statement, 8, invoices, (invoice) -> invoice.amount().toPlainString());
-			setColumn(connection, statement, 9, invoices, ParsedRecord.Valid::currency);
-			setColumn(connection, statement, 10, invoices, (invoice) -> invoice.issueDate().toString());
-			setColumn(connection, statement, 11, invoices,
+			statement.setString(3, tenant);
+			setColumn(connection, statement, 4, invoices, issuer);
+			setColumn(connection, statement, 5, invoices, ParsedRecord.Valid::series);
+			setColumn(connection, statement, 6, invoices, ParsedRecord.Valid::number);
+			setColumn(connection, statement, 7, invoices, ParsedRecord.Valid::customer);
+			setColumn(connection, statement, 8, invoices, ParsedRecord.Valid::customerDocument);
+			setColumn(connection, statement, 9, invoices, (invoice) -> invoice.amount().toPlainString());
+			setColumn(connection, statement, 10, invoices, ParsedRecord.Valid::currency);
+			setColumn(connection, statement, 11, invoices, (invoice) -> invoice.issueDate().toString());
+			setColumn(connection, statement, 12, invoices,
 					(invoice) -> (invoice.dueDate() != null) ? invoice.dueDate().toString() : null);
-			setColumn(connection, statement, 12, invoices, ParsedRecord.Valid::accessKey);
-			setColumn(connection, statement, 13, invoices, ParsedRecord.Valid::authorizationStatus);
-			setColumn(connection, statement, 14, invoices,
+			setColumn(connection, statement, 13, invoices, ParsedRecord.Valid::accessKey);
+			setColumn(connection, statement, 14, invoices, ParsedRecord.Valid::authorizationStatus);
+			setColumn(connection, statement, 15, invoices,
 					(invoice) -> invoice.items().isEmpty() ? "[]" : this.json.writeValueAsString(invoice.items()));
 			return statement;
 		}, (row) -> {
@@ -188,7 +192,7 @@ class InvoiceBatchWriter {
 	 * @return {@code false}, with nothing written, when one of them breaks a unique constraint
 	 */
 	private boolean copy(List<ParsedRecord.Valid> invoices, Function<ParsedRecord.Valid, String> issuer,
-			UUID uploadId, Instant createdAt) {
+			String tenant, UUID uploadId, Instant createdAt) {
 		StringBuilder rows = new StringBuilder(invoices.size() * 160);
 		String upload = uploadId.toString();
 		String created = OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC).toString();
@@ -205,7 +209,8 @@ class InvoiceBatchWriter {
 			field(rows, invoice.accessKey()).append('\t');
 			field(rows, invoice.authorizationStatus()).append('\t');
 			field(rows, invoice.items().isEmpty() ? "[]" : this.json.writeValueAsString(invoice.items())).append('\t');
-			rows.append(upload).append('\t').append(created).append('\n');
+			rows.append(upload).append('\t').append(created).append('\t');
+			field(rows, tenant).append('\n');
 		}
 		Boolean copied = this.jdbc.execute((ConnectionCallback<Boolean>) (connection) -> {
 			try (Statement statement = connection.createStatement()) {
@@ -253,13 +258,15 @@ class InvoiceBatchWriter {
 		return row;
 	}
 
-	private Map<Key, Stored> stored(List<ParsedRecord.Valid> invoices, Function<ParsedRecord.Valid, String> issuer) {
+	private Map<Key, Stored> stored(List<ParsedRecord.Valid> invoices, Function<ParsedRecord.Valid, String> issuer,
+			String tenant) {
 		Map<Key, Stored> stored = new HashMap<>();
 		this.jdbc.query((connection) -> {
 			PreparedStatement statement = connection.prepareStatement(SELECT_STORED);
 			setColumn(connection, statement, 1, invoices, issuer);
 			setColumn(connection, statement, 2, invoices, ParsedRecord.Valid::series);
 			setColumn(connection, statement, 3, invoices, ParsedRecord.Valid::number);
+			statement.setString(4, tenant);
 			return statement;
 		}, (row) -> {
 			stored.put(new Key(row.getString("issuer_key"), row.getString("series"), row.getString("number")),

@@ -5,10 +5,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.esteira.invoice.access.CallerScope;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,14 +39,19 @@ class InvoiceImportRepository {
 	 * Claims the import of {@code uploadId}'s object at {@code eTag}. A second delivery of the same event finds the
 	 * row of the first (waiting for its transaction if it is still running) and gets {@code false}; an object
 	 * written again under the same upload (another ETag), or one whose import FAILED (a redrive), is imported again.
+	 * @param owner the tenant and customer the object's metadata names (known: the object was read)
 	 * @return whether this caller should run the import
 	 */
-	boolean claim(UUID uploadId, String bucket, String objectKey, String eTag, int run, Instant startedAt) {
+	boolean claim(UUID uploadId, ImportOwner owner, String bucket, String objectKey, String eTag, int run,
+			Instant startedAt) {
 		return this.jdbc.sql("""
-				INSERT INTO invoice_imports (upload_id, bucket, object_key, e_tag, status, started_at, run)
-				VALUES (:uploadId, :bucket, :objectKey, :eTag, 'PROCESSING', :startedAt, :run)
+				INSERT INTO invoice_imports (upload_id, tenant, customer_document, bucket, object_key, e_tag, status,
+				                             started_at, run)
+				VALUES (:uploadId, :tenant, :customerDocument, :bucket, :objectKey, :eTag, 'PROCESSING', :startedAt,
+				        :run)
 				ON CONFLICT (upload_id) DO UPDATE
-				  SET bucket = excluded.bucket, object_key = excluded.object_key, e_tag = excluded.e_tag,
+				  SET tenant = excluded.tenant, customer_document = excluded.customer_document,
+				      bucket = excluded.bucket, object_key = excluded.object_key, e_tag = excluded.e_tag,
 				      status = excluded.status, accepted = 0, duplicates = 0, conflicts = 0, rejected = 0,
 				      errors = '[]', started_at = excluded.started_at, finished_at = NULL,
 				      format = NULL, error_report_key = NULL, parse_store_millis = NULL, total_errors = 0,
@@ -50,6 +59,8 @@ class InvoiceImportRepository {
 				  WHERE invoice_imports.e_tag IS DISTINCT FROM excluded.e_tag OR invoice_imports.status = 'FAILED'
 				""")
 			.param("uploadId", uploadId)
+			.param("tenant", owner.tenant())
+			.param("customerDocument", owner.customerDocument())
 			.param("bucket", bucket)
 			.param("objectKey", objectKey)
 			.param("eTag", eTag)
@@ -78,16 +89,23 @@ class InvoiceImportRepository {
 	/**
 	 * Records the import of {@code uploadId}'s object at {@code eTag} as FAILED with {@code reason}, unless that
 	 * object version's import finished (COMPLETED, COMPLETED_WITH_ERRORS, REJECTED).
+	 * @param owner the tenant and customer the object's metadata names; when {@link ImportOwner#UNKNOWN} (the metadata
+	 * could not be read) a recorded import keeps its owner, and a new one is {@link ImportOwner#UNKNOWN_TENANT}'s
+	 * (visible to admins only) rather than another tenant's
 	 * @return whether it was recorded
 	 */
-	boolean fail(UUID uploadId, String bucket, String objectKey, String eTag, String reason, Instant failedAt) {
+	boolean fail(UUID uploadId, ImportOwner owner, String bucket, String objectKey, String eTag, String reason,
+			Instant failedAt) {
 		return this.jdbc.sql("""
-				INSERT INTO invoice_imports (upload_id, bucket, object_key, e_tag, status, errors, total_errors,
-				                             started_at, finished_at)
-				VALUES (:uploadId, :bucket, :objectKey, :eTag, 'FAILED', CAST(:errors AS jsonb), 1, :failedAt,
-				        :failedAt)
+				INSERT INTO invoice_imports (upload_id, tenant, customer_document, bucket, object_key, e_tag, status,
+				                             errors, total_errors, started_at, finished_at)
+				VALUES (:uploadId, COALESCE(CAST(:tenant AS text), :unknownTenant), CAST(:customerDocument AS text),
+				        :bucket, :objectKey, :eTag, 'FAILED', CAST(:errors AS jsonb), 1, :failedAt, :failedAt)
 				ON CONFLICT (upload_id) DO UPDATE
-				  SET bucket = excluded.bucket, object_key = excluded.object_key, e_tag = excluded.e_tag,
+				  SET tenant = COALESCE(CAST(:tenant AS text), invoice_imports.tenant),
+				      customer_document = CASE WHEN CAST(:tenant AS text) IS NULL THEN invoice_imports.customer_document
+				                               ELSE excluded.customer_document END,
+				      bucket = excluded.bucket, object_key = excluded.object_key, e_tag = excluded.e_tag,
 				      status = 'FAILED', accepted = 0, duplicates = 0, conflicts = 0, rejected = 0,
 				      errors = excluded.errors, total_errors = 1, finished_at = excluded.finished_at,
 				      format = NULL, error_report_key = NULL, parse_store_millis = NULL
@@ -97,6 +115,9 @@ class InvoiceImportRepository {
 			.param("bucket", bucket)
 			.param("objectKey", objectKey)
 			.param("eTag", eTag)
+			.param("tenant", owner.tenant())
+			.param("unknownTenant", ImportOwner.UNKNOWN_TENANT)
+			.param("customerDocument", owner.customerDocument())
 			.param("errors", this.json.writeValueAsString(List.of(ImportError.of(null, null, null, reason))))
 			.param("failedAt", utc(failedAt))
 			.update() == 1;
@@ -127,14 +148,20 @@ class InvoiceImportRepository {
 			.update();
 	}
 
-	Optional<ImportSummary> find(UUID uploadId) {
+	/**
+	 * The import of {@code uploadId}, if the caller may see it: in its scope's tenant and, for a customer-scoped
+	 * caller, made for its customer ({@code customer_document}).
+	 */
+	Optional<ImportSummary> find(CallerScope scope, UUID uploadId) {
+		List<String> conditions = new ArrayList<>(List.of("upload_id = :uploadId"));
+		Map<String, Object> params = new HashMap<>(Map.of("uploadId", uploadId));
+		scope.addConditions(conditions, params, "customer_document");
 		return this.jdbc.sql("""
 				SELECT upload_id, bucket, object_key, e_tag, status, accepted, duplicates, conflicts, rejected,
 				       errors::text AS errors, started_at, finished_at,
 				       format, error_report_key, parse_store_millis, total_errors
 				FROM invoice_imports
-				WHERE upload_id = :uploadId
-				""").param("uploadId", uploadId).query(this::summary).optional();
+				WHERE\s""" + String.join(" AND ", conditions)).params(params).query(this::summary).optional();
 	}
 
 	private ImportSummary summary(ResultSet row, int rowNum) throws SQLException {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
+import io.esteira.invoice.access.CallerScope;
 import io.esteira.invoice.config.InvoiceProperties;
 import io.esteira.platform.aws.EsteiraAwsProperties;
 import io.esteira.contracts.event.PipelineNames;
@@ -147,20 +148,21 @@ public class InvoiceImportService {
 		try (object) {
 			GetObjectResponse response = object.response();
 			UUID uploadId = uploadId(event, response);
+			ImportOwner owner = ImportOwner.of(response.metadata());
 			// The rest of the transaction, and what its outbox sends after the commit, continues the upload's trace.
 			this.tracing.continueInTransaction(uploadId, response.metadata(), IMPORT_STEP);
 			String eTag = Optional.ofNullable(S3Events.unquoteETag(response.eTag())).orElse(event.eTag());
 			Instant startedAt = this.clock.instant();
-			if (!this.imports.claim(uploadId, event.bucket(), event.key(), eTag, redriveRun, startedAt)) {
+			if (!this.imports.claim(uploadId, owner, event.bucket(), event.key(), eTag, redriveRun, startedAt)) {
 				object.abort();
 				if (redriveRun > 1 && this.imports.takeRun(uploadId, eTag, redriveRun)) {
-					reportAgain(new Step(uploadId, event, attempt), redriveRun);
+					reportAgain(new Step(uploadId, owner, event, attempt), redriveRun);
 					return;
 				}
 				logger.info("Upload {} (ETag {}) is already imported; redelivered event ignored", uploadId, eTag);
 				return;
 			}
-			Step step = new Step(uploadId, event, attempt);
+			Step step = new Step(uploadId, owner, event, attempt);
 			// The step's start under its own name: ingest times the step from it and its end.
 			publish(step, IMPORT_STEP, StepOutcome.STARTED, UploadStatus.PROCESSING, null);
 			ErrorReport report = new ErrorReport(this.properties.errorReport());
@@ -175,7 +177,7 @@ public class InvoiceImportService {
 
 	/** A redrive of a finished import: its outcome, as recorded, for the new run; nothing is imported again. */
 	private void reportAgain(Step step, int run) {
-		ImportSummary done = this.imports.find(step.uploadId()).orElseThrow();
+		ImportSummary done = this.imports.find(CallerScope.UNRESTRICTED, step.uploadId()).orElseThrow();
 		UploadStatus status = UploadStatus.valueOf(done.status());
 		publish(step, IMPORT_STEP, StepOutcome.STARTED, UploadStatus.PROCESSING, null);
 		publish(step, IMPORT_STEP, (status == UploadStatus.REJECTED) ? StepOutcome.REJECTED : StepOutcome.SUCCEEDED,
@@ -204,7 +206,7 @@ public class InvoiceImportService {
 				// Refused from its size, unread: an object can reach the bucket without ingest's checks.
 				throw InputLimitExceededException.fileSize(maxFileSize);
 			}
-			store(object, uploadId, startedAt, tally, (detected) -> format[0] = detected);
+			store(object, uploadId, step.owner().tenant(), startedAt, tally, (detected) -> format[0] = detected);
 		}
 		catch (UnsupportedFormatException ex) {
 			this.jdbc.sql("ROLLBACK TO SAVEPOINT invoice_rows").update();
@@ -243,7 +245,7 @@ public class InvoiceImportService {
 				format[0], (System.nanoTime() - started) / 1_000_000, tally.summary());
 	}
 
-	private void store(ResponseInputStream<GetObjectResponse> object, UUID uploadId, Instant createdAt,
+	private void store(ResponseInputStream<GetObjectResponse> object, UUID uploadId, String tenant, Instant createdAt,
 			ImportTally tally, Consumer<InvoiceFileParser.Format> detected) {
 		int batchSize = this.properties.batchSize();
 		String issuerKey = this.properties.issuerKey();
@@ -256,7 +258,7 @@ public class InvoiceImportService {
 					batch.add(invoice);
 					if (batch.size() >= batchSize) {
 						long writeStarted = System.nanoTime();
-						this.writer.write(batch, issuerKey, uploadId, createdAt, tally);
+						this.writer.write(batch, issuerKey, tenant, uploadId, createdAt, tally);
 						writeNanos[0] += System.nanoTime() - writeStarted;
 						batch.clear();
 					}
@@ -265,7 +267,7 @@ public class InvoiceImportService {
 			}
 		}, detected);
 		long writeStarted = System.nanoTime();
-		this.writer.write(batch, issuerKey, uploadId, createdAt, tally);
+		this.writer.write(batch, issuerKey, tenant, uploadId, createdAt, tally);
 		writeNanos[0] += System.nanoTime() - writeStarted;
 		logger.debug("Upload {}: {} ms reading and validating, {} ms writing", uploadId,
 				(System.nanoTime() - started - writeNanos[0]) / 1_000_000, writeNanos[0] / 1_000_000);
@@ -292,24 +294,32 @@ public class InvoiceImportService {
 	 */
 	@Transactional
 	public boolean fail(S3ObjectEvent event, int attempt, String reason) {
-		UUID uploadId = uploadIdOf(event);
-		if (!this.imports.fail(uploadId, event.bucket(), event.key(), event.eTag(), reason, this.clock.instant())) {
+		Step step = stepOf(event, attempt);
+		if (!this.imports.fail(step.uploadId(), step.owner(), event.bucket(), event.key(), event.eTag(), reason,
+				this.clock.instant())) {
 			return false;
 		}
-		publish(new Step(uploadId, event, attempt), IMPORT_STEP, StepOutcome.FAILED, UploadStatus.FAILED, reason);
+		publish(step, IMPORT_STEP, StepOutcome.FAILED, UploadStatus.FAILED, reason);
 		return true;
 	}
 
-	/** The upload an event's object belongs to, found without reading the object (S3 may be what failed). */
-	private UUID uploadIdOf(S3ObjectEvent event) {
+	/**
+	 * The upload an event's object belongs to, and its owner, found without reading the object (S3 may be what
+	 * failed): from its metadata, else the upload id from the key and the owner {@linkplain ImportOwner#UNKNOWN
+	 * unknown}.
+	 */
+	private Step stepOf(S3ObjectEvent event, int attempt) {
 		try {
-			return uploadId(event, this.s3.headObject((request) -> request.bucket(event.bucket()).key(event.key())));
+			HeadObjectResponse head = this.s3.headObject((request) -> request.bucket(event.bucket()).key(event.key()));
+			return new Step(UploadMetadata.uploadId(event.bucket(), event.key(), head.metadata()),
+					ImportOwner.of(head.metadata()), event, attempt);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("s3://{}/{}: no metadata ({}); upload id from the key", event.bucket(), event.key(),
 					ex.toString());
-			return UploadMetadata.uploadIdInKey(event.key())
-				.orElseGet(() -> UploadMetadata.nameBasedUploadId(event.bucket(), event.key()));
+			return new Step(UploadMetadata.uploadIdInKey(event.key())
+				.orElseGet(() -> UploadMetadata.nameBasedUploadId(event.bucket(), event.key())), ImportOwner.UNKNOWN,
+					event, attempt);
 		}
 	}
 
@@ -328,12 +338,8 @@ public class InvoiceImportService {
 		return UploadMetadata.uploadId(event.bucket(), event.key(), response.metadata());
 	}
 
-	private static UUID uploadId(S3ObjectEvent event, HeadObjectResponse response) {
-		return UploadMetadata.uploadId(event.bucket(), event.key(), response.metadata());
-	}
-
-	/** One run of the import step: the upload, the event that started it and its attempt number. */
-	private record Step(UUID uploadId, S3ObjectEvent event, int attempt) {
+	/** One run of the import step: the upload, its owner, the event that started it and its attempt number. */
+	private record Step(UUID uploadId, ImportOwner owner, S3ObjectEvent event, int attempt) {
 	}
 
 }

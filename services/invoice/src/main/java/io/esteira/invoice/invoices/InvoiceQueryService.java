@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
 
+import io.esteira.invoice.access.CallerScope;
 import io.esteira.invoice.config.InvoiceProperties;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,10 +44,15 @@ class InvoiceQueryService {
 			row.getObject("upload_id", UUID.class), row.getObject("created_at", OffsetDateTime.class).toInstant(),
 			null);
 
+	/**
+	 * The columns naming an invoice's customers, as a customer-scoped caller's document is compared: the recipient's
+	 * CPF/CNPJ and the issuer's ({@code issuer_key}: the issuer document, or the configured default issuer, which is
+	 * not a document). Both are stored without punctuation, upper case, as {@code EsteiraPrincipal} holds it.
+	 */
+	private static final String[] CUSTOMER_COLUMNS = { "customer_document", "issuer_key" };
+
 	private static final TypeReference<List<InvoiceView.Item>> ITEMS = new TypeReference<>() {
 	};
-
-	private final InvoiceRepository invoices;
 
 	private final JdbcClient jdbc;
 
@@ -53,8 +60,7 @@ class InvoiceQueryService {
 
 	private final long maxOffsetRows;
 
-	InvoiceQueryService(InvoiceRepository invoices, JdbcClient jdbc, JsonMapper json, InvoiceProperties properties) {
-		this.invoices = invoices;
+	InvoiceQueryService(JdbcClient jdbc, JsonMapper json, InvoiceProperties properties) {
 		this.jdbc = jdbc;
 		this.json = json;
 		this.maxOffsetRows = properties.paging().maxOffsetRows();
@@ -64,9 +70,11 @@ class InvoiceQueryService {
 	 * An offset page in the order {@code sort} names ({@code null}: the listing's order), ties broken by number,
 	 * series and id so pages never overlap. Pages starting beyond {@code max-offset-rows} are refused
 	 * ({@link OffsetPagingLimitException}: cursor paging serves them).
+	 * @param scope the invoices the caller may see
 	 * @param count whether to count the matching invoices too (a second query that reads all of them)
 	 */
-	PageResponse<InvoiceView> search(InvoiceSearch search, int page, int size, String sort, boolean count) {
+	PageResponse<InvoiceView> search(CallerScope scope, InvoiceSearch search, int page, int size, String sort,
+			boolean count) {
 		long offset = (long) page * size;
 		if (offset > this.maxOffsetRows) {
 			throw new OffsetPagingLimitException(page, size, this.maxOffsetRows);
@@ -74,7 +82,7 @@ class InvoiceQueryService {
 		String order = order(sort);
 		List<String> conditions = new ArrayList<>();
 		Map<String, Object> params = new HashMap<>();
-		search.addConditions(conditions, params);
+		addConditions(scope, search, conditions, params);
 		String where = where(conditions);
 		Long total = count
 				? this.jdbc.sql("SELECT count(*) FROM invoices" + where).params(params).query(Long.class).single()
@@ -108,19 +116,21 @@ class InvoiceQueryService {
 	 * A keyset page: the invoices after {@code cursor} ({@code null} for the first page). Straight into views, no
 	 * transaction, no entities (the listing is the API's hot path). After a cursor, the rest of its date and the
 	 * earlier dates are two index range scans of at most one page each, so a deep page costs what the first one does.
+	 * A cursor is taken only by the query (scope and filters) that returned it.
 	 */
 	@Transactional(propagation = Propagation.SUPPORTS)
-	CursorPage<InvoiceView> searchAfter(InvoiceSearch search, String cursor, int size) {
+	CursorPage<InvoiceView> searchAfter(CallerScope scope, InvoiceSearch search, String cursor, int size) {
 		List<String> conditions = new ArrayList<>();
 		Map<String, Object> params = new HashMap<>();
-		search.addConditions(conditions, params);
+		addConditions(scope, search, conditions, params);
+		String query = InvoiceCursor.fingerprint(scope, search);
 		params.put("limit", size + 1);
 		String sql;
 		if (cursor == null || cursor.isBlank()) {
 			sql = "SELECT " + COLUMNS + " FROM invoices" + where(conditions) + " ORDER BY " + ORDER + " LIMIT :limit";
 		}
 		else {
-			InvoiceCursor.decode(cursor).addParams(params);
+			InvoiceCursor.decode(cursor, query).addParams(params);
 			sql = "(SELECT " + COLUMNS + " FROM invoices" + where(conditions, InvoiceCursor.SAME_DATE_AFTER)
 					+ " ORDER BY number, series, id LIMIT :limit) UNION ALL (SELECT " + COLUMNS + " FROM invoices"
 					+ where(conditions, InvoiceCursor.EARLIER_DATES) + " ORDER BY " + ORDER + " LIMIT :limit)"
@@ -131,7 +141,17 @@ class InvoiceQueryService {
 			return new CursorPage<>(rows, size, null);
 		}
 		List<InvoiceView> page = rows.subList(0, size);
-		return new CursorPage<>(page, size, InvoiceCursor.after(page.getLast()).encode());
+		return new CursorPage<>(page, size, InvoiceCursor.after(page.getLast(), query).encode());
+	}
+
+	/**
+	 * The caller's scope (its tenant, or every tenant for an admin; a customer-scoped caller's invoices, issued to or
+	 * by its customer) and the filters.
+	 */
+	private static void addConditions(CallerScope scope, InvoiceSearch search, List<String> conditions,
+			Map<String, Object> params) {
+		scope.addConditions(conditions, params, CUSTOMER_COLUMNS);
+		search.addConditions(conditions, params);
 	}
 
 	private static String where(List<String> conditions, String more) {
@@ -144,45 +164,48 @@ class InvoiceQueryService {
 		return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
 	}
 
-	/** Count and total per customer (name) or per issue month, largest total first; at most 1000 groups. */
-	List<InvoiceTotals> summary(String groupBy, LocalDate from, LocalDate to) {
+	/**
+	 * Count and total per customer (name) or per issue month of the invoices the caller may see, largest total first;
+	 * at most 1000 groups.
+	 */
+	List<InvoiceTotals> summary(CallerScope scope, String groupBy, LocalDate from, LocalDate to) {
 		String key = switch (groupBy) {
 			case "customer" -> "customer";
 			case "month" -> "to_char(issue_date, 'YYYY-MM')";
 			default -> throw new InvalidInvoiceQueryException("'groupBy' must be customer or month");
 		};
-		return this.jdbc.sql("SELECT " + key + " AS key, count(*) AS count, sum(amount) AS total FROM invoices"
-				+ " WHERE issue_date >= COALESCE(CAST(:from AS date), '-infinity')"
-				+ " AND issue_date <= COALESCE(CAST(:to AS date), 'infinity')"
-				+ " GROUP BY 1 ORDER BY total DESC, key LIMIT 1000")
-			.param("from", from)
-			.param("to", to)
+		List<String> conditions = new ArrayList<>();
+		Map<String, Object> params = new HashMap<>();
+		addConditions(scope, new InvoiceSearch(null, from, to), conditions, params);
+		return this.jdbc
+			.sql("SELECT " + key + " AS key, count(*) AS count, sum(amount) AS total FROM invoices" + where(conditions)
+					+ " GROUP BY 1 ORDER BY total DESC, key LIMIT 1000")
+			.params(params)
 			.query((row, n) -> new InvoiceTotals(row.getString("key"), row.getLong("count"),
 					row.getBigDecimal("total")))
 			.list();
 	}
 
-	InvoiceView find(UUID id) {
-		return this.invoices.findById(id)
-			.map(Invoice::toView)
-			.map(this::withItems)
-			.orElseThrow(() -> new InvoiceNotFoundException(id));
+	/** The invoice with {@code id}, if the caller may see it; one that exists but is not visible is just as absent. */
+	InvoiceView find(CallerScope scope, UUID id) {
+		return findOne(scope, "id = :id", Map.of("id", id)).orElseThrow(() -> new InvoiceNotFoundException(id));
 	}
 
-	InvoiceView findByAccessKey(String accessKey) {
-		return this.invoices.findByAccessKey(accessKey)
-			.map(Invoice::toView)
-			.map(this::withItems)
+	/** The invoice with the NF-e access key, if the caller may see it (the same key may be stored in other tenants). */
+	InvoiceView findByAccessKey(CallerScope scope, String accessKey) {
+		return findOne(scope, "access_key = :accessKey", Map.of("accessKey", accessKey))
 			.orElseThrow(() -> new InvoiceNotFoundException(accessKey));
 	}
 
-	/** Items live in a jsonb column the entity does not map; they are read only for single invoices. */
-	private InvoiceView withItems(InvoiceView view) {
-		String items = this.jdbc.sql("SELECT items::text FROM invoices WHERE id = :id")
-			.param("id", view.id())
-			.query(String.class)
-			.single();
-		return view.withItems(this.json.readValue(items, ITEMS));
+	/** One invoice, with its items (a jsonb column read only for single invoices), within the caller's scope. */
+	private Optional<InvoiceView> findOne(CallerScope scope, String condition, Map<String, Object> values) {
+		List<String> conditions = new ArrayList<>(List.of(condition));
+		Map<String, Object> params = new HashMap<>(values);
+		scope.addConditions(conditions, params, CUSTOMER_COLUMNS);
+		return this.jdbc.sql("SELECT " + COLUMNS + ", items::text AS items FROM invoices" + where(conditions))
+			.params(params)
+			.query((row, n) -> VIEW.mapRow(row, n).withItems(this.json.readValue(row.getString("items"), ITEMS)))
+			.optional();
 	}
 
 }

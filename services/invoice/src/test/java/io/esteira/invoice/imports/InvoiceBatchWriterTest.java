@@ -102,8 +102,8 @@ class InvoiceBatchWriterTest {
 	}
 
 	private void write(List<ParsedRecord.Valid> batch, ImportTally tally) {
-		this.transactions.executeWithoutResult((status) -> this.writer.write(batch, "default", UUID.randomUUID(),
-				Instant.parse("2026-03-02T10:00:00Z"), tally));
+		this.transactions.executeWithoutResult((status) -> this.writer.write(batch, "default", "default",
+				UUID.randomUUID(), Instant.parse("2026-03-02T10:00:00Z"), tally));
 	}
 
 	/** A tally keeping 10 errors, with a report as the service makes it. */

@@ -73,7 +73,7 @@ class InvoiceImportServiceTest {
 			.build();
 		given(this.s3.getObject(any(Consumer.class)))
 			.willReturn(new ResponseInputStream<>(response, AbortableInputStream.create(new Unreadable())));
-		given(this.imports.claim(eq(uploadId), anyString(), anyString(), anyString(), anyInt(), any()))
+		given(this.imports.claim(eq(uploadId), any(), anyString(), anyString(), anyString(), anyInt(), any()))
 			.willReturn(true);
 
 		this.service.importObject(new S3ObjectEvent("ObjectCreated:Put", Instant.now(), "esteira-uploads",
