@@ -28,7 +28,7 @@ public final class IngestApi {
 	/** May only read. */
 	public static final String READER_KEY = "test-reader-key";
 
-	/** May use the admin endpoints only. */
+	/** May use the admin endpoints, and read the uploads of every tenant. */
 	public static final String ADMIN_KEY = "test-admin-key";
 
 	/** Another client that may upload, with a callback secret of its own ({@code partner}). */
@@ -36,6 +36,33 @@ public final class IngestApi {
 
 	/** A client that may upload but has no callback secret ({@code guest}). */
 	public static final String GUEST_KEY = "test-guest-key";
+
+	/** Tenant {@code beta}'s client: uploads (with CRM fields), reads, erases. */
+	public static final String BETA_KEY = "test-beta-key";
+
+	/** Restricted to the customer {@link #BETA_CUSTOMER_DOCUMENT} of tenant {@code beta}. */
+	public static final String BETA_CUSTOMER_KEY = "test-beta-customer-key";
+
+	/** The customer document of {@link #BETA_CUSTOMER_KEY}, as configured (with punctuation). */
+	public static final String BETA_CUSTOMER_DOCUMENT = "12.345.678/0001-95";
+
+	/** The default tenant's client that may erase ({@code uploads:delete}). */
+	public static final String ERASER_KEY = "test-eraser-key";
+
+	/** Uploads and reads, without {@code crm:write}. */
+	public static final String NO_CRM_KEY = "test-no-crm-key";
+
+	/** {@code printf %s test-beta-key | sha256sum} */
+	static final String BETA_KEY_SHA256 = "55cfa7dc8b9783e1226a46608953bf1ffdc230bd1b8925b5bfe2f1c7edad7ee7";
+
+	/** {@code printf %s test-beta-customer-key | sha256sum} */
+	static final String BETA_CUSTOMER_KEY_SHA256 = "e486f0ead2bf6e6f557261cfadb03091116114b3d3da180f8409552bf0e578c8";
+
+	/** {@code printf %s test-eraser-key | sha256sum} */
+	static final String ERASER_KEY_SHA256 = "9087d474466776edaa36ce36119343fdcc080c94c8e8e2e7bbc85e0e467195f8";
+
+	/** {@code printf %s test-no-crm-key | sha256sum} */
+	static final String NO_CRM_KEY_SHA256 = "54d85f561d6b6742e530aa68870e3242e01af3186c3af84013188f128862fef1";
 
 	/** {@code printf %s test-partner-key | sha256sum} */
 	static final String PARTNER_KEY_SHA256 = "5b00e4f12d5e18ca5eb49068451b332fa4e3a5bac9d23872599fc4849e5a26d9";
@@ -103,6 +130,15 @@ public final class IngestApi {
 			.toEntity(String.class));
 	}
 
+	/** Uploads a file and answers its id; fails unless the upload was accepted (202). */
+	public java.util.UUID uploaded(String apiKey, String kind, byte[] content, Map<String, String> fields) {
+		Response accepted = upload(apiKey, kind, "file", content, fields);
+		if (accepted.status() != 202) {
+			throw new AssertionError("upload not accepted: " + accepted.status() + " " + accepted.text());
+		}
+		return java.util.UUID.fromString(accepted.body().path("id").asString());
+	}
+
 	public Response get(String apiKey, String path) {
 		return exchange(this.http.get()
 			.uri(path)
@@ -113,6 +149,14 @@ public final class IngestApi {
 
 	public Response post(String apiKey, String path) {
 		return exchange(this.http.post()
+			.uri(path)
+			.headers((headers) -> apiKey(headers, apiKey))
+			.retrieve()
+			.toEntity(String.class));
+	}
+
+	public Response delete(String apiKey, String path) {
+		return exchange(this.http.delete()
 			.uri(path)
 			.headers((headers) -> apiKey(headers, apiKey))
 			.retrieve()
@@ -149,7 +193,10 @@ public final class IngestApi {
 			HttpRequest.BodyPublisher body) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + rawPath))
 			.method(method, body);
-		if (apiKey != null) {
+		if (apiKey != null && isToken(apiKey)) {
+			request.header(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
+		}
+		else if (apiKey != null) {
 			request.header("X-Api-Key", apiKey);
 		}
 		if (contentType != null) {
@@ -170,10 +217,19 @@ public final class IngestApi {
 		}
 	}
 
+	/** An API key as {@code X-Api-Key}; a JWT ({@link TestTokens}) as {@code Authorization: Bearer}. */
 	private static void apiKey(HttpHeaders headers, String apiKey) {
-		if (apiKey != null) {
+		if (apiKey != null && isToken(apiKey)) {
+			headers.setBearerAuth(apiKey);
+		}
+		else if (apiKey != null) {
 			headers.set("X-Api-Key", apiKey);
 		}
+	}
+
+	/** A JWT: three base64url parts, the header's JSON beginning {@code eyJ}. */
+	private static boolean isToken(String credential) {
+		return credential.startsWith("eyJ") && credential.chars().filter((c) -> c == '.').count() == 2;
 	}
 
 	private static Response exchange(ResponseEntity<String> entity) {

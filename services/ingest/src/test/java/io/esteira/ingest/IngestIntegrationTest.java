@@ -13,7 +13,9 @@ import org.springframework.context.annotation.Import;
 /**
  * {@link EsteiraTest} with the API keys the tests use ({@link IngestApi#WRITER_KEY}, {@link IngestApi#READER_KEY},
  * {@link IngestApi#ADMIN_KEY}, and the writers {@link IngestApi#PARTNER_KEY} and {@link IngestApi#GUEST_KEY}, the
- * latter without a callback secret).
+ * latter without a callback secret; tenant beta's {@link IngestApi#BETA_KEY} and customer-scoped
+ * {@link IngestApi#BETA_CUSTOMER_KEY}, {@link IngestApi#ERASER_KEY} with {@code uploads:delete},
+ * {@link IngestApi#NO_CRM_KEY} without {@code crm:write}), and bearer tokens of {@link TestTokens}' identity provider.
  * SNS and callbacks are sent to the test kit's WireMock ({@link TestNotifications}); callback hosts resolve through
  * {@link TestCallbackResolver}; the clock is a {@link TestClock}.
  * Every class that uses it shares one application context.
@@ -21,22 +23,36 @@ import org.springframework.context.annotation.Import;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@Import({ TestClock.Setup.class, TestCallbackResolver.Setup.class })
+@Import({ TestClock.Setup.class, TestCallbackResolver.Setup.class, TestTokens.Setup.class })
 @EsteiraTest(properties = { "esteira.security.api-keys[0].name=writer",
 		"esteira.security.api-keys[0].sha256=" + IngestApi.WRITER_KEY_SHA256,
-		"esteira.security.api-keys[0].scopes=uploads:write,uploads:read",
+		"esteira.security.api-keys[0].scopes=uploads:write,uploads:read,crm:write",
 		"esteira.security.api-keys[1].name=reader",
 		"esteira.security.api-keys[1].sha256=" + IngestApi.READER_KEY_SHA256,
 		"esteira.security.api-keys[1].scopes=uploads:read",
 		"esteira.security.api-keys[2].name=admin",
 		"esteira.security.api-keys[2].sha256=" + IngestApi.ADMIN_KEY_SHA256,
-		"esteira.security.api-keys[2].scopes=admin",
+		"esteira.security.api-keys[2].scopes=admin,uploads:read",
 		"esteira.security.api-keys[3].name=partner",
 		"esteira.security.api-keys[3].sha256=" + IngestApi.PARTNER_KEY_SHA256,
-		"esteira.security.api-keys[3].scopes=uploads:write,uploads:read",
+		"esteira.security.api-keys[3].scopes=uploads:write,uploads:read,crm:write",
 		"esteira.security.api-keys[4].name=guest",
 		"esteira.security.api-keys[4].sha256=" + IngestApi.GUEST_KEY_SHA256,
-		"esteira.security.api-keys[4].scopes=uploads:write,uploads:read",
+		"esteira.security.api-keys[4].scopes=uploads:write,uploads:read,crm:write",
+		// Tenants and customers (issue 17): tenant beta's client, a customer-scoped key of beta, a client that may
+		// erase in the default tenant, a client without crm:write. Bearer tokens: TestTokens.
+		"esteira.security.api-keys[5].name=beta", "esteira.security.api-keys[5].sha256=" + IngestApi.BETA_KEY_SHA256,
+		"esteira.security.api-keys[5].scopes=uploads:write,uploads:read,uploads:delete,crm:write",
+		"esteira.security.api-keys[5].tenant=beta",
+		"esteira.security.api-keys[6].name=beta-customer",
+		"esteira.security.api-keys[6].sha256=" + IngestApi.BETA_CUSTOMER_KEY_SHA256,
+		"esteira.security.api-keys[6].scopes=uploads:write,uploads:read,uploads:delete",
+		"esteira.security.api-keys[6].tenant=beta",
+		"esteira.security.api-keys[6].customer-document=" + IngestApi.BETA_CUSTOMER_DOCUMENT,
+		"esteira.security.api-keys[7].name=eraser", "esteira.security.api-keys[7].sha256=" + IngestApi.ERASER_KEY_SHA256,
+		"esteira.security.api-keys[7].scopes=uploads:write,uploads:read,uploads:delete,crm:write",
+		"esteira.security.api-keys[8].name=no-crm", "esteira.security.api-keys[8].sha256=" + IngestApi.NO_CRM_KEY_SHA256,
+		"esteira.security.api-keys[8].scopes=uploads:write,uploads:read",
 		// SNS and callbacks go to the test kit's WireMock (TestNotifications stubs it); fast retries.
 		"spring.cloud.aws.sns.endpoint=${esteira.crm.hubspot.base-url}",
 		"esteira.ingest.notifications.topic-arn=" + TestNotifications.TOPIC_ARN,

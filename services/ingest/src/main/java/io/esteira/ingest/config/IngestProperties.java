@@ -29,13 +29,16 @@ import org.springframework.util.unit.DataSize;
  * @param deadLetters the admin move of dead-lettered messages back to their queues
  * @param queueMetrics the queue depth gauge
  * @param foreignObjects objects other systems wrote to the uploads bucket
+ * @param retention how long originals are kept
+ * @param erasure LGPD erasure ({@code DELETE /api/uploads/{id}}, {@code DELETE /api/customers})
  */
 @ConfigurationProperties("esteira.ingest")
 public record IngestProperties(@DefaultValue MaxSize maxSize, @DefaultValue AllowedTypes allowedTypes,
 		@DefaultValue("AES256") String serverSideEncryption, @DefaultValue("5m") Duration permalinkExpiry,
 		@DefaultValue("") String publicS3Endpoint, @DefaultValue Presign presign, @DefaultValue Listing listing,
 		@DefaultValue Notifications notifications, @DefaultValue Stuck stuck, @DefaultValue DeadLetters deadLetters,
-		@DefaultValue QueueMetrics queueMetrics, @DefaultValue ForeignObjects foreignObjects) {
+		@DefaultValue QueueMetrics queueMetrics, @DefaultValue ForeignObjects foreignObjects,
+		@DefaultValue Retention retention, @DefaultValue Erasure erasure) {
 
 	/** A size limit for each upload kind. */
 	public interface SizePerKind {
@@ -204,6 +207,32 @@ public record IngestProperties(@DefaultValue MaxSize maxSize, @DefaultValue Allo
 			idSecret = (idSecret != null) ? idSecret : Secret.NONE;
 		}
 
+	}
+
+	/**
+	 * Retention of originals: a scheduled job (safe on several replicas) deletes the original of every upload older
+	 * than its kind's period from the uploads bucket (the S3 lifecycle rule of the CloudFormation stack does the same
+	 * on AWS), marks it on the row and clears the customer's contact data there. Renditions and permalinks stay.
+	 *
+	 * @param enabled whether the job runs (default {@code true})
+	 * @param imageOriginals how long an image's original is kept (default {@code 180d})
+	 * @param invoiceOriginals how long an invoice's original is kept (default {@code 1830d}, about 5 years: Brazil
+	 * requires keeping NF-e that long)
+	 * @param interval time between runs on each replica (default {@code 1h})
+	 * @param batchSize uploads expired per transaction (default 100)
+	 */
+	public record Retention(@DefaultValue("true") boolean enabled, @DefaultValue("180d") Duration imageOriginals,
+			@DefaultValue("1830d") Duration invoiceOriginals, @DefaultValue("1h") Duration interval,
+			@DefaultValue("100") int batchSize) {
+	}
+
+	/**
+	 * LGPD erasure.
+	 *
+	 * @param maxPerRequest most uploads one {@code DELETE /api/customers} erases (default 1000); the answer says
+	 * {@code "remaining": true} when more are left, for another request
+	 */
+	public record Erasure(@DefaultValue("1000") int maxPerRequest) {
 	}
 
 }

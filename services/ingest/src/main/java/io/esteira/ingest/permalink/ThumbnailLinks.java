@@ -3,16 +3,16 @@ package io.esteira.ingest.permalink;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 
 import io.esteira.contracts.event.Thumbnails;
-import io.esteira.contracts.event.UploadMetadata;
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.ingest.storage.S3Objects;
 import io.esteira.ingest.upload.Upload;
+import io.esteira.ingest.upload.UploadErasedException;
 import io.esteira.ingest.upload.UploadRepository;
 import io.esteira.platform.aws.EsteiraAwsProperties;
+import io.esteira.platform.security.EsteiraPrincipal;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import org.springframework.stereotype.Component;
@@ -47,11 +47,20 @@ class ThumbnailLinks {
 		this.expiry = properties.permalinkExpiry();
 	}
 
-	/** @throws ThumbnailNotFoundException if there is no such upload or no such thumbnail */
-	URI presignedUrl(UUID uploadId, String rendition) {
+	/**
+	 * @param caller who asks, {@code null} when anonymous (the link is a capability URL): a caller that may not see
+	 * the upload (another tenant's, unless admin) gets the same 404 as for a missing upload
+	 * @throws ThumbnailNotFoundException if there is no such upload or no such thumbnail
+	 * @throws UploadErasedException (410) if the upload was erased
+	 */
+	URI presignedUrl(UUID uploadId, String rendition, EsteiraPrincipal caller) {
 		Upload upload = this.uploads.findById(uploadId)
+			.filter((found) -> caller == null || found.isVisibleTo(caller))
 			.orElseThrow(() -> new ThumbnailNotFoundException(uploadId, rendition));
-		String key = renditionOwners(upload).stream()
+		if (upload.isErased()) {
+			throw UploadErasedException.gone(uploadId);
+		}
+		String key = upload.renditionOwners().stream()
 			.flatMap((owner) -> Thumbnails.EXTENSIONS.stream()
 				.map((extension) -> Thumbnails.key(owner, rendition, extension)))
 			.filter((candidate) -> this.objects.head(this.bucket, candidate).isPresent())
@@ -67,16 +76,6 @@ class ThumbnailLinks {
 		catch (URISyntaxException ex) {
 			throw new IllegalStateException("The SDK presigned an invalid URL", ex);
 		}
-	}
-
-	/**
-	 * The ids image-processing may have written the upload's renditions under: its own, and for an object that carries
-	 * no upload id of its own (not ingest's key layout), the name-based id the services give such objects.
-	 */
-	private static List<UUID> renditionOwners(Upload upload) {
-		UUID nameBased = UploadMetadata.nameBasedUploadId(upload.bucket(), upload.objectKey());
-		boolean ownId = upload.id().equals(nameBased) || UploadMetadata.uploadIdInKey(upload.objectKey()).isPresent();
-		return ownId ? List.of(upload.id()) : List.of(upload.id(), nameBased);
 	}
 
 }

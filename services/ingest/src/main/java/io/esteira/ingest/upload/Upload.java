@@ -1,9 +1,13 @@
 package io.esteira.ingest.upload;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
+import io.esteira.contracts.event.Tenants;
+import io.esteira.contracts.event.UploadMetadata;
 import io.esteira.contracts.event.UploadStatus;
+import io.esteira.platform.security.EsteiraPrincipal;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -59,6 +63,18 @@ public class Upload {
 
 	private boolean awaitingObject;
 
+	/** The tenant it belongs to ({@code io.esteira.contracts.event.Tenants}). */
+	private String tenant;
+
+	/** The customer's CNPJ or CPF (normalized, {@link CustomerDocuments}), when the uploader named one. */
+	private String customerDocument;
+
+	/** When it was erased at its customer's request; {@code null} if it was not. */
+	private Instant erasedAt;
+
+	/** When its original object was deleted (erasure of an image, or retention); {@code null} while it is kept. */
+	private Instant originalDeletedAt;
+
 	private Instant stuckSince;
 
 	private String stuckReason;
@@ -75,7 +91,7 @@ public class Upload {
 
 	public Upload(UUID id, UploadKind kind, String bucket, String objectKey, String originalFilename,
 			String contentType, long sizeBytes, String sha256, Customer customer, String callbackUrl, String client,
-			boolean awaitingObject, Instant createdAt) {
+			boolean awaitingObject, Instant createdAt, String tenant, String customerDocument) {
 		this.id = id;
 		this.kind = kind;
 		this.status = UploadStatus.RECEIVED;
@@ -94,6 +110,84 @@ public class Upload {
 		this.awaitingObject = awaitingObject;
 		this.createdAt = createdAt;
 		this.updatedAt = createdAt;
+		this.tenant = Tenants.orDefault(tenant);
+		this.customerDocument = customerDocument;
+	}
+
+	/**
+	 * Erases an image upload (LGPD): clears every personal datum the row holds (customer e-mail, phone, CRM contact
+	 * id, external reference, customer document, file name, callback URL) and marks it erased; its original and
+	 * renditions are deleted after the transaction. Its steps stay, as a tombstone.
+	 */
+	public void erase(Instant now) {
+		clearContactData();
+		this.externalRef = null;
+		this.customerDocument = null;
+		this.originalFilename = null;
+		this.callbackUrl = null;
+		this.stuckSince = null;
+		this.stuckReason = null;
+		this.erasedAt = now;
+		this.originalDeletedAt = now;
+		this.updatedAt = now;
+	}
+
+	/**
+	 * Erases the customer's contact data only (e-mail, phone, CRM contact id), as for an invoice upload, whose fiscal
+	 * records (the object, the customer document, the invoices) must be kept.
+	 */
+	public void eraseContactData(Instant now) {
+		clearContactData();
+		this.updatedAt = now;
+	}
+
+	private void clearContactData() {
+		this.customerEmail = null;
+		this.customerPhone = null;
+		this.crmContactId = null;
+	}
+
+	/** Whether it was erased ({@link #erase}). */
+	public boolean isErased() {
+		return this.erasedAt != null;
+	}
+
+	public Instant erasedAt() {
+		return this.erasedAt;
+	}
+
+	/** When its original object was deleted; {@code null} while the uploads bucket keeps it. */
+	public Instant originalDeletedAt() {
+		return this.originalDeletedAt;
+	}
+
+	public String tenant() {
+		return this.tenant;
+	}
+
+	/** The customer's CNPJ or CPF, normalized; {@code null} when none was named. */
+	public String customerDocument() {
+		return this.customerDocument;
+	}
+
+	/**
+	 * Whether {@code caller} may see this upload: its tenant's (or any, as an admin), and, for a customer-scoped
+	 * caller, only its customer's. Anything else is answered as if the upload did not exist.
+	 */
+	public boolean isVisibleTo(EsteiraPrincipal caller) {
+		return caller.canSee(this.tenant)
+				&& (!caller.isCustomerScoped() || caller.customerDocument().equals(this.customerDocument));
+	}
+
+	/**
+	 * The ids image-processing may have written the upload's renditions under ({@code Thumbnails.key}): its own, and
+	 * for an object that carries no upload id of its own (not ingest's key layout), the name-based id the services
+	 * give such objects.
+	 */
+	public List<UUID> renditionOwners() {
+		UUID nameBased = UploadMetadata.nameBasedUploadId(this.bucket, this.objectKey);
+		boolean ownId = this.id.equals(nameBased) || UploadMetadata.uploadIdInKey(this.objectKey).isPresent();
+		return ownId ? List.of(this.id) : List.of(this.id, nameBased);
 	}
 
 	/**

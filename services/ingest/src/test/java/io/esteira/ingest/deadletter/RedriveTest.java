@@ -315,7 +315,8 @@ class RedriveTest {
 		IngestProperties p = this.properties;
 		return new IngestProperties(p.maxSize(), p.allowedTypes(), p.serverSideEncryption(),
 				p.permalinkExpiry(), p.publicS3Endpoint(), p.presign(), p.listing(), p.notifications(), p.stuck(),
-				new IngestProperties.DeadLetters(move), p.queueMetrics(), p.foreignObjects());
+				new IngestProperties.DeadLetters(move), p.queueMetrics(), p.foreignObjects(), p.retention(),
+				p.erasure());
 	}
 
 	@Test

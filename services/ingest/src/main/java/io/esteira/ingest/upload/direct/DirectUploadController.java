@@ -1,14 +1,15 @@
 package io.esteira.ingest.upload.direct;
 
 import java.net.URI;
-import java.security.Principal;
 
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.ingest.upload.UploadLinks;
+import io.esteira.platform.security.EsteiraPrincipal;
 import jakarta.validation.Valid;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -25,8 +26,9 @@ class DirectUploadController {
 
 	/** 201: the upload exists (awaiting its object); {@code Location} is its status. */
 	@PostMapping(path = "/api/uploads/presign", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<PresignedUpload> presign(@Valid @RequestBody PresignRequest request, Principal client) {
-		DirectUploads.Presigned presigned = this.directUploads.presign(request, client.getName());
+	ResponseEntity<PresignedUpload> presign(@Valid @RequestBody PresignRequest request,
+			@AuthenticationPrincipal EsteiraPrincipal caller) {
+		DirectUploads.Presigned presigned = this.directUploads.presign(request, caller);
 		URI statusUrl = UploadLinks.statusUrl(presigned.id());
 		return ResponseEntity.created(statusUrl)
 			.body(new PresignedUpload(presigned.id(), UploadStatus.RECEIVED, statusUrl, "PUT", presigned.uploadUrl(),

@@ -9,14 +9,18 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import io.esteira.ingest.config.IngestProperties;
+import io.esteira.ingest.upload.CustomerDocuments;
 import io.esteira.ingest.upload.UnsupportedUploadTypeException;
+import io.esteira.ingest.upload.UploadNotAllowedException;
 import io.esteira.ingest.upload.UploadTooLargeException;
 import io.esteira.ingest.upload.registration.CallbackUrls;
 import io.esteira.ingest.upload.registration.ContentTypes;
 import io.esteira.ingest.upload.registration.NewUpload;
+import io.esteira.ingest.upload.registration.UploadPermissions;
 import io.esteira.ingest.upload.registration.UploadRegistration;
 import io.esteira.ingest.upload.registration.UploadSizes;
 import io.esteira.ingest.upload.registration.UploadStorage;
+import io.esteira.platform.security.EsteiraPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -72,18 +76,23 @@ class DirectUploads {
 	}
 
 	/**
-	 * @param client the authenticated client asking (the API key name)
+	 * @param caller the authenticated client asking: its name signs callbacks, its tenant owns the upload, which
+	 * carries it in the signed object metadata
+	 * @throws UploadNotAllowedException if the caller may not make this upload
 	 * @throws UnsupportedUploadTypeException if the declared type is not accepted for the kind
 	 * @throws UploadTooLargeException if the declared size is over its kind's {@code esteira.ingest.presign.max-size.*}
 	 */
 	@Transactional
-	Presigned presign(PresignRequest request, String client) {
+	Presigned presign(PresignRequest request, EsteiraPrincipal caller) {
+		UploadPermissions.requireMayUpload(caller, request.kind(), request.customer());
+		String customerDocument = CustomerDocuments.normalize("customerDocument", request.customerDocument());
+		String client = caller.getName();
 		String contentType = ContentTypes.normalize(request.contentType());
 		this.contentTypes.requireAccepted(request.kind(), contentType);
 		this.sizes.requireDeclaredWithin(request.kind(), request.sizeBytes());
 		String callbackUrl = this.callbackUrls.check(request.callbackUrl(), client);
 		NewUpload upload = NewUpload.presigned(request.kind(), request.filename(), contentType, request.sizeBytes(),
-				request.customer(), callbackUrl, client, this.clock.instant());
+				request.customer(), customerDocument, callbackUrl, client, caller.tenantId(), this.clock.instant());
 		this.registration.register(upload);
 		PutObjectRequest put = PutObjectRequest.builder()
 			.bucket(this.registration.bucket())

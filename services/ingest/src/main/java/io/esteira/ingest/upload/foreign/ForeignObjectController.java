@@ -2,9 +2,11 @@ package io.esteira.ingest.upload.foreign;
 
 import java.util.UUID;
 
+import io.esteira.contracts.event.Tenants;
 import io.esteira.ingest.upload.UploadLinks;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.springframework.http.HttpStatus;
@@ -26,8 +28,13 @@ class ForeignObjectController {
 		this.foreignObjects = foreignObjects;
 	}
 
-	/** @param key the object's key in the uploads bucket */
-	record RegisterObject(@NotBlank @Size(max = 1024) String key) {
+	/**
+	 * @param key the object's key in the uploads bucket
+	 * @param tenant the tenant the upload belongs to; absent: the object's {@code esteira-tenant} metadata, else the
+	 * default tenant
+	 */
+	record RegisterObject(@NotBlank @Size(max = 1024) String key,
+			@Size(max = 63) @Pattern(regexp = Tenants.PATTERN) String tenant) {
 	}
 
 	record RegisteredObject(UUID id, String key, boolean created) {
@@ -35,7 +42,7 @@ class ForeignObjectController {
 
 	@PostMapping("/api/admin/objects")
 	ResponseEntity<RegisteredObject> register(@Valid @RequestBody RegisterObject request) {
-		ForeignObjects.Registered registered = this.foreignObjects.register(request.key());
+		ForeignObjects.Registered registered = this.foreignObjects.register(request.key(), request.tenant());
 		return ResponseEntity.status(registered.created() ? HttpStatus.CREATED : HttpStatus.OK)
 			.location(UploadLinks.statusUrl(registered.uploadId()))
 			.body(new RegisteredObject(registered.uploadId(), request.key(), registered.created()));

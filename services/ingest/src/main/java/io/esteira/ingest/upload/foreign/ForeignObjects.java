@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.esteira.contracts.event.Tenants;
 import io.esteira.contracts.event.UploadMetadata;
 import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.ingest.storage.S3Objects;
@@ -67,14 +68,16 @@ class ForeignObjects implements UnknownUploads {
 
 	/**
 	 * Registers an object an operator names ({@code POST /api/admin/objects}).
+	 * @param tenant the tenant it is registered for; {@code null}: the one in its metadata, else
+	 * {@link Tenants#DEFAULT}
 	 * @throws InvalidUploadException if the key is under neither prefix, or there is no such object
 	 */
-	Registered register(String key) {
+	Registered register(String key, String tenant) {
 		String bucket = this.registration.bucket();
 		UploadKind kind = kindOf(key);
 		HeadObjectResponse object = this.objects.head(bucket, key)
 			.orElseThrow(() -> new InvalidUploadException("key: no such object in the uploads bucket."));
-		return save(bucket, key, kind, object, idOf(bucket, key, object), "object found in the bucket");
+		return save(bucket, key, kind, object, idOf(bucket, key, object), "object found in the bucket", tenant);
 	}
 
 	/**
@@ -115,7 +118,7 @@ class ForeignObjects implements UnknownUploads {
 		}
 		try {
 			save(bucket, key, kind, object.get(), id,
-					"object found in the bucket, first reported by " + event.service() + "/" + event.step());
+					"object found in the bucket, first reported by " + event.service() + "/" + event.step(), null);
 		}
 		catch (DataIntegrityViolationException ex) {
 			// another report about the same object registered it at the same moment
@@ -148,10 +151,11 @@ class ForeignObjects implements UnknownUploads {
 
 	/**
 	 * Registers the upload unless the object has one (under whichever id). It is dated when the object was written
-	 * (never later than now), so the registration comes before the services' reports on the timeline.
+	 * (never later than now), so the registration comes before the services' reports on the timeline. Its tenant is
+	 * {@code tenant} when an admin named one, else the object's {@code esteira-tenant} metadata, else the default.
 	 */
 	private Registered save(String bucket, String key, UploadKind kind, HeadObjectResponse object, UUID id,
-			String reason) {
+			String reason, String tenant) {
 		Registered registered = this.transaction.execute((status) -> {
 			Optional<Upload> known = this.uploads.findByObjectKey(key);
 			if (known.isPresent()) {
@@ -166,7 +170,7 @@ class ForeignObjects implements UnknownUploads {
 			String contentType = (object.contentType() != null) ? ContentTypes.normalize(object.contentType())
 					: "application/octet-stream";
 			this.registration.register(NewUpload.foundInBucket(id, kind, key, contentType, object.contentLength(),
-					reason, written));
+					reason, written, (tenant != null) ? tenant : UploadMetadata.tenant(object.metadata())));
 			return new Registered(id, true);
 		});
 		if (registered.created()) {

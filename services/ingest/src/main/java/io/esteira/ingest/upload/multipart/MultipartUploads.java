@@ -14,19 +14,23 @@ import java.util.UUID;
 import io.esteira.contracts.event.StepOutcome;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.ingest.upload.Customer;
+import io.esteira.ingest.upload.CustomerDocuments;
 import io.esteira.ingest.upload.InvalidUploadException;
 import io.esteira.ingest.upload.StorageUnavailableException;
 import io.esteira.ingest.upload.UnsupportedUploadTypeException;
 import io.esteira.ingest.upload.UploadKind;
+import io.esteira.ingest.upload.UploadNotAllowedException;
 import io.esteira.ingest.upload.UploadTooLargeException;
 import io.esteira.ingest.upload.registration.CallbackUrls;
 import io.esteira.ingest.upload.registration.ContentTypes;
 import io.esteira.ingest.upload.registration.NewUpload;
+import io.esteira.ingest.upload.registration.UploadPermissions;
 import io.esteira.ingest.upload.registration.UploadRegistration;
 import io.esteira.ingest.upload.registration.UploadSizes;
 import io.esteira.ingest.upload.registration.UploadStorage;
 import io.esteira.ingest.upload.timeline.UploadTimeline;
 import io.esteira.platform.observability.PipelineTracing;
+import io.esteira.platform.security.EsteiraPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -82,30 +86,35 @@ class MultipartUploads {
 	 * A file as received, before any check.
 	 *
 	 * @param originalFilename as the client named it; kept for display only
-	 * @param client the authenticated client sending it (the API key name)
+	 * @param customerDocument the customer's CNPJ or CPF as the client wrote it, {@code null} for none
+	 * @param caller the authenticated client sending it: its name signs callbacks, its tenant owns the upload
 	 */
 	record Received(UploadKind kind, String originalFilename, long size, InputStreamSource content, Customer customer,
-			String callbackUrl, String client) {
+			String customerDocument, String callbackUrl, EsteiraPrincipal caller) {
 	}
 
 	/**
 	 * Checks, registers and stores an upload.
 	 * @return the new upload's id
+	 * @throws UploadNotAllowedException if the caller may not make this upload
 	 * @throws UploadTooLargeException if the file is over its kind's limit
 	 * @throws UnsupportedUploadTypeException if its bytes are not a type accepted for its kind
 	 * @throws StorageUnavailableException if S3 did not take it (the upload is then FAILED)
 	 */
 	UUID accept(Received received) throws IOException {
+		UploadPermissions.requireMayUpload(received.caller(), received.kind(), received.customer());
+		String customerDocument = CustomerDocuments.normalize("customerDocument", received.customerDocument());
 		if (received.size() == 0) {
 			throw new InvalidUploadException("The file is empty.");
 		}
 		this.sizes.requireReceivedWithin(received.kind(), received.size());
-		String callbackUrl = this.callbackUrls.check(received.callbackUrl(), received.client());
+		String client = received.caller().getName();
+		String callbackUrl = this.callbackUrls.check(received.callbackUrl(), client);
 		String contentType = this.detector.detect(received.content());
 		this.contentTypes.requireAccepted(received.kind(), contentType);
 		NewUpload upload = NewUpload.multipart(received.kind(), received.originalFilename(), contentType,
-				received.size(), sha256(received.content()), received.customer(), callbackUrl, received.client(),
-				this.clock.instant());
+				received.size(), sha256(received.content()), received.customer(), customerDocument, callbackUrl,
+				client, received.caller().tenantId(), this.clock.instant());
 		UUID id = upload.id();
 		String bucket = this.registration.bucket();
 		// Every log line about this upload names it (JSON logs: the uploadId field).

@@ -18,10 +18,13 @@ public record UploadPage(List<Summary> items, String nextCursor) {
 	 *
 	 * @param stuckSince when the stuck-upload check marked it, {@code null} if it is not stuck
 	 * @param stuckReason the stage it waits on and its last step, when stuck
+	 * @param tenant the tenant it belongs to
+	 * @param erasedAt when it was erased at its customer's request, {@code null} if it was not
 	 */
-	public record Summary(UUID id, String kind, UploadStatus status, String originalFilename, String contentType,
-			long sizeBytes, String customerEmail, String customerPhone, String crmContactId, String externalRef,
-			Instant stuckSince, String stuckReason, Instant createdAt, Instant updatedAt) {
+	public record Summary(UUID id, String tenant, String kind, UploadStatus status, String originalFilename,
+			String contentType, long sizeBytes, String customerEmail, String customerPhone, String crmContactId,
+			String externalRef, Instant stuckSince, String stuckReason, Instant erasedAt, Instant createdAt,
+			Instant updatedAt) {
 	}
 
 }

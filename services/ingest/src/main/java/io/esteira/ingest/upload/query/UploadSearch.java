@@ -21,6 +21,7 @@ import io.esteira.ingest.upload.UploadKind;
 import io.esteira.ingest.upload.UploadNotFoundException;
 import io.esteira.ingest.upload.UploadRepository;
 import io.esteira.ingest.upload.timeline.UploadTimeline;
+import io.esteira.platform.security.EsteiraPrincipal;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -49,10 +50,15 @@ class UploadSearch {
 		this.settings = properties.listing();
 	}
 
-	/** @throws UploadNotFoundException if there is no such upload */
+	/**
+	 * @throws UploadNotFoundException if there is no such upload, or the caller may not see it (another tenant's,
+	 * another customer's): the same answer
+	 */
 	@Transactional(readOnly = true)
-	UploadView find(UUID id) {
-		Upload upload = this.uploads.findById(id).orElseThrow(() -> new UploadNotFoundException(id));
+	UploadView find(UUID id, EsteiraPrincipal caller) {
+		Upload upload = this.uploads.findById(id)
+			.filter((found) -> found.isVisibleTo(caller))
+			.orElseThrow(() -> new UploadNotFoundException(id));
 		return UploadView.of(upload, this.timeline.stepsOf(id));
 	}
 
@@ -62,21 +68,39 @@ class UploadSearch {
 	 * @param customer matches the customer e-mail (ignoring case), phone, CRM contact id or external reference
 	 * @param from created at or after
 	 * @param to created before
+	 * @param tenant only this tenant's (an admin's filter; other callers see their own tenant's only anyway)
 	 */
-	record Filter(UploadStatus status, UploadKind kind, String customer, Instant from, Instant to) {
+	record Filter(UploadStatus status, UploadKind kind, String customer, Instant from, Instant to, String tenant) {
 	}
 
+	/**
+	 * The page of uploads the caller may see: its tenant's (every tenant's for an admin), and only its customer's
+	 * for a customer-scoped caller.
+	 */
 	@Transactional(readOnly = true)
-	UploadPage search(Filter filter, String cursor, Integer limit) {
+	UploadPage search(Filter filter, EsteiraPrincipal caller, String cursor, Integer limit) {
 		int size = (limit != null) ? limit : this.settings.defaultLimit();
 		if (size < 1 || size > this.settings.maxLimit()) {
 			throw new InvalidUploadException("limit: must be between 1 and " + this.settings.maxLimit() + ".");
 		}
 		StringBuilder sql = new StringBuilder("""
-				select id, kind, status, original_filename, content_type, size_bytes, customer_email, customer_phone,
-				       crm_contact_id, external_ref, stuck_since, stuck_reason, created_at, updated_at
+				select id, tenant, kind, status, original_filename, content_type, size_bytes, customer_email,
+				       customer_phone, crm_contact_id, external_ref, stuck_since, stuck_reason, erased_at, created_at,
+				       updated_at
 				from uploads where true""");
 		Map<String, Object> params = new LinkedHashMap<>();
+		if (!caller.isAdmin()) {
+			sql.append(" and tenant = :callerTenant");
+			params.put("callerTenant", caller.tenantId());
+		}
+		if (caller.isCustomerScoped()) {
+			sql.append(" and customer_document = :customerDocument");
+			params.put("customerDocument", caller.customerDocument());
+		}
+		if (filter.tenant() != null && !filter.tenant().isBlank()) {
+			sql.append(" and tenant = :tenant");
+			params.put("tenant", filter.tenant().strip());
+		}
 		if (filter.status() != null) {
 			sql.append(" and status = :status");
 			params.put("status", filter.status().name());
@@ -116,12 +140,12 @@ class UploadSearch {
 	}
 
 	private static UploadPage.Summary summary(ResultSet rs, int row) throws SQLException {
-		return new UploadPage.Summary(rs.getObject("id", UUID.class), rs.getString("kind"),
+		return new UploadPage.Summary(rs.getObject("id", UUID.class), rs.getString("tenant"), rs.getString("kind"),
 				UploadStatus.valueOf(rs.getString("status")), rs.getString("original_filename"),
 				rs.getString("content_type"), rs.getLong("size_bytes"), rs.getString("customer_email"),
 				rs.getString("customer_phone"), rs.getString("crm_contact_id"), rs.getString("external_ref"),
-				instant(rs, "stuck_since"), rs.getString("stuck_reason"), instant(rs, "created_at"),
-				instant(rs, "updated_at"));
+				instant(rs, "stuck_since"), rs.getString("stuck_reason"), instant(rs, "erased_at"),
+				instant(rs, "created_at"), instant(rs, "updated_at"));
 	}
 
 	private static Instant instant(ResultSet rs, String column) throws SQLException {

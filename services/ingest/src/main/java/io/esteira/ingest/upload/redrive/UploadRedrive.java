@@ -7,12 +7,15 @@ import java.util.UUID;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.contracts.s3.S3Events;
 import io.esteira.ingest.storage.S3Objects;
+import io.esteira.ingest.upload.OriginalExpiredException;
 import io.esteira.ingest.upload.RedriveRequested;
 import io.esteira.ingest.upload.Upload;
+import io.esteira.ingest.upload.UploadErasedException;
 import io.esteira.ingest.upload.UploadNotFoundException;
 import io.esteira.ingest.upload.UploadNotRedrivableException;
 import io.esteira.ingest.upload.UploadRepository;
 import io.esteira.ingest.upload.timeline.UploadTimeline;
+import io.esteira.platform.security.EsteiraPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -61,11 +64,16 @@ class UploadRedrive {
 	}
 
 	/**
-	 * @throws UploadNotFoundException if there is no such upload
+	 * @throws UploadNotFoundException if there is no such upload, or the caller may not see it (the same answer)
+	 * @throws UploadErasedException (409) if it was erased
+	 * @throws OriginalExpiredException if the retention job deleted its original
 	 * @throws UploadNotRedrivableException if it is not FAILED or NEEDS_REVIEW, or its object is gone
 	 */
-	Outcome retry(UUID id) {
-		Upload current = this.uploads.findById(id).orElseThrow(() -> new UploadNotFoundException(id));
+	Outcome retry(UUID id, EsteiraPrincipal caller) {
+		Upload current = this.uploads.findById(id)
+			.filter((found) -> found.isVisibleTo(caller))
+			.orElseThrow(() -> new UploadNotFoundException(id));
+		requireOriginal(current);
 		if (current.isRedriving()) {
 			return new Outcome(id, current.status(), current.redrives() + 1, false);
 		}
@@ -76,6 +84,7 @@ class UploadRedrive {
 			.orElseThrow(() -> new UploadNotRedrivableException(id, "its object is no longer in the uploads bucket"));
 		return this.transaction.execute((status) -> {
 			Upload upload = this.uploads.findForUpdate(id).orElseThrow(() -> new UploadNotFoundException(id));
+			requireOriginal(upload);
 			if (upload.isRedriving()) {
 				// another request won the race
 				return new Outcome(id, upload.status(), upload.redrives() + 1, false);
@@ -91,6 +100,16 @@ class UploadRedrive {
 			logger.info("Upload {}: {} -> PROCESSING, redrive run {}", id, before, run);
 			return new Outcome(id, upload.status(), run, true);
 		});
+	}
+
+	/** An erased upload, or one whose original expired, has nothing left to run again. */
+	private static void requireOriginal(Upload upload) {
+		if (upload.isErased()) {
+			throw UploadErasedException.conflict(upload.id());
+		}
+		if (upload.originalDeletedAt() != null) {
+			throw new OriginalExpiredException(upload.id());
+		}
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.esteira.contracts.event.Tenants;
 import io.esteira.contracts.event.UploadMetadata;
 import io.esteira.ingest.upload.Customer;
 import io.esteira.ingest.upload.UploadKind;
@@ -29,9 +30,20 @@ final class ObjectMetadata {
 	}
 
 	static Map<String, String> of(UUID uploadId, UploadKind kind, Customer customer) {
+		return of(uploadId, kind, customer, Tenants.DEFAULT, null);
+	}
+
+	/**
+	 * @param tenant always put ({@link UploadMetadata#TENANT}): the processing services hand it on
+	 * @param customerDocument put when present ({@link UploadMetadata#CUSTOMER_DOCUMENT}), already normalized
+	 */
+	static Map<String, String> of(UUID uploadId, UploadKind kind, Customer customer, String tenant,
+			String customerDocument) {
 		Map<String, String> metadata = new LinkedHashMap<>();
 		metadata.put(UploadMetadata.UPLOAD_ID, uploadId.toString());
 		metadata.put(UploadMetadata.KIND, kind.value());
+		metadata.put(UploadMetadata.TENANT, Tenants.orDefault(tenant));
+		putIfPresent(metadata, UploadMetadata.CUSTOMER_DOCUMENT, customerDocument);
 		putIfPresent(metadata, UploadMetadata.CRM_CONTACT_ID, customer.crmContactId());
 		putIfPresent(metadata, UploadMetadata.CUSTOMER_EMAIL, customer.email());
 		putIfPresent(metadata, UploadMetadata.CUSTOMER_PHONE, customer.phone());

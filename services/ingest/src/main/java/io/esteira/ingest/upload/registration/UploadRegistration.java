@@ -33,7 +33,8 @@ public class UploadRegistration {
 	public Upload register(NewUpload upload) {
 		Upload saved = this.uploads.save(new Upload(upload.id(), upload.kind(), this.bucket, upload.key(),
 				upload.filename(), upload.contentType(), upload.size(), upload.sha256(), upload.customer(),
-				upload.callbackUrl(), upload.client(), upload.awaitingObject(), upload.createdAt()));
+				upload.callbackUrl(), upload.client(), upload.awaitingObject(), upload.createdAt(), upload.tenant(),
+				upload.customerDocument()));
 		this.timeline.registered(saved, upload.firstStep(), upload.reason());
 		return saved;
 	}

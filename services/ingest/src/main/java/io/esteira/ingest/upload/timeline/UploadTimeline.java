@@ -15,6 +15,7 @@ import io.esteira.contracts.event.PipelineNames;
 import io.esteira.contracts.event.StepOutcome;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.contracts.event.UploadStatusEvent;
+import io.esteira.ingest.upload.ObjectsDeletionRequested;
 import io.esteira.ingest.upload.Upload;
 import io.esteira.ingest.upload.UploadFinished;
 import io.esteira.ingest.upload.UploadRepository;
@@ -200,6 +201,12 @@ public class UploadTimeline {
 		measureRuns(earlier, step);
 		if (!PipelineNames.Services.INGEST.equals(event.service())) {
 			upload.objectSeen();
+			if (upload.isErased()) {
+				// A service was still at work when the upload was erased: whatever it wrote goes too (at least once).
+				logger.info("Upload {} was erased; {} {} reported late, its objects are deleted again", upload.id(),
+						event.service(), event.step());
+				this.events.publishEvent(ObjectsDeletionRequested.everything(upload));
+			}
 		}
 		UploadStatus before = upload.status();
 		if (upload.isFromEarlierRun(event.occurredAt())) {
@@ -212,7 +219,7 @@ public class UploadTimeline {
 			logger.info("Upload {}: {} -> {} ({} {} {})", upload.id(), before, upload.status(), event.service(),
 					event.step(), event.outcome());
 			this.metrics.entered(upload.kind(), upload.status());
-			if (upload.status().isTerminal()) {
+			if (upload.status().isTerminal() && !upload.isErased()) {
 				// Stored in the outbox with this transaction: notifications only for a committed terminal status.
 				this.events.publishEvent(UploadFinished.of(upload, event.reason()));
 			}

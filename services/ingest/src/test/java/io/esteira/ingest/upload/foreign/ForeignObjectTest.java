@@ -153,7 +153,7 @@ class ForeignObjectTest {
 		putForeign(key, TestFiles.anInvoiceJson(), Map.of());
 		UUID legacy = nameBased(key);
 		this.registration.register(NewUpload.foundInBucket(legacy, UploadKind.INVOICE, key, "application/json",
-				TestFiles.anInvoiceJson().length, "object found in the bucket", Instant.now()));
+				TestFiles.anInvoiceJson().length, "object found in the bucket", Instant.now(), null));
 
 		// a redelivered report under the name-based id, and one under the keyed id (services that derive it)
 		report(processing(legacy).forObject(BUCKET, key));
