@@ -45,10 +45,11 @@ JVM_SETTINGS = {"JAVA_TOOL_OPTIONS"}
 # Settings whose names the operator chooses (list indexes, map keys): application.yml names them only in comments, by
 # their stem; what follows the stem must match the pattern. Client names: letters and digits only, as Spring binds
 # ESTEIRA_INGEST_NOTIFICATIONS_CLIENTSECRETS_LOCAL_DEMO to no client at all (it reads "_" as a nesting level).
+API_KEY_FIELDS = r"\d+_(NAME|SHA256|SCOPES|TENANT|CUSTOMERDOCUMENT)"
 OPERATOR_NAMED = {
-    "ingest": {"ESTEIRA_SECURITY_APIKEYS_": r"\d+_(NAME|SHA256|SCOPES)",
+    "ingest": {"ESTEIRA_SECURITY_APIKEYS_": API_KEY_FIELDS,
                "ESTEIRA_INGEST_NOTIFICATIONS_CLIENTSECRETS_": r"[A-Z0-9]+"},
-    "invoice": {"ESTEIRA_SECURITY_APIKEYS_": r"\d+_(NAME|SHA256|SCOPES)"},
+    "invoice": {"ESTEIRA_SECURITY_APIKEYS_": API_KEY_FIELDS},
 }
 CALLBACK_STEM = "ESTEIRA_INGEST_NOTIFICATIONS_CLIENTSECRETS_"
 # Callback keys as an operator writes them (client -> key), and the variables ingest must get from them.

@@ -35,7 +35,10 @@ public final class LocalStack implements AutoCloseable {
 	/** The demo API key the local stack configures (and only the local stack). */
 	public static final String DEMO_API_KEY = "esteira-demo-key";
 
-	/** The demo's key for the admin endpoints (dead-letter queues, foreign objects); as in docker-compose.yml. */
+	/**
+	 * The demo's operator key: the admin endpoints (dead-letter queues, foreign objects), every tenant, and LGPD erasure
+	 * ({@code uploads:delete}); as in docker-compose.yml.
+	 */
 	public static final String DEMO_ADMIN_KEY = "esteira-demo-admin-key";
 
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
@@ -209,10 +212,11 @@ public final class LocalStack implements AutoCloseable {
 		properties.put("esteira.crm.public-base-url", url(EsteiraService.INGEST));
 		properties.put("esteira.security.api-keys[0].name", "local-demo");
 		properties.put("esteira.security.api-keys[0].sha256", ApiKeyProperties.sha256(DEMO_API_KEY));
-		properties.put("esteira.security.api-keys[0].scopes", "uploads:write,uploads:read,invoices:read");
+		// The demo key acts as the chatbot: its image uploads name CRM contacts (crmContactId), hence crm:write.
+		properties.put("esteira.security.api-keys[0].scopes", "uploads:write,uploads:read,invoices:read,crm:write");
 		properties.put("esteira.security.api-keys[1].name", "local-demo-admin");
 		properties.put("esteira.security.api-keys[1].sha256", ApiKeyProperties.sha256(DEMO_ADMIN_KEY));
-		properties.put("esteira.security.api-keys[1].scopes", "admin");
+		properties.put("esteira.security.api-keys[1].scopes", "admin,uploads:delete");
 		if (service == EsteiraService.INGEST) {
 			// Callbacks to a receiver on this machine (plain http, loopback); ingest allows neither by default. The
 			// demo key's signing secret, if wanted, comes from the environment the services inherit:
@@ -440,7 +444,7 @@ public final class LocalStack implements AutoCloseable {
 				  SQS (ElasticMQ)   %s      S3 (S3Proxy)  %s   (access key %s, secret %s)
 				  PostgreSQL        %s
 				  logs              %s
-				  demo API key      X-Api-Key: %s   (admin endpoints: X-Api-Key: %s)
+				  demo API key      X-Api-Key: %s   (admin endpoints, erasure: X-Api-Key: %s)
 
 				Try it (another terminal):
 				  curl -s -H 'X-Api-Key: %s' -F kind=image -F crmContactId=123 -F file=@%s %s/api/uploads
