@@ -50,7 +50,13 @@ OPERATOR_NAMED = {
     "ingest": {"ESTEIRA_SECURITY_APIKEYS_": API_KEY_FIELDS,
                "ESTEIRA_INGEST_NOTIFICATIONS_CLIENTSECRETS_": r"[A-Z0-9]+"},
     "invoice": {"ESTEIRA_SECURITY_APIKEYS_": API_KEY_FIELDS},
+    # One HubSpot connection per tenant (esteira.crm.tenants.<tenant>.*, a map: `tenants: {}` in application.yml).
+    "crm-sync": {"ESTEIRA_CRM_TENANTS_": r"[A-Z0-9]+_(TOKEN|BASEURL|PORTALID|DEFAULTOWNERID|RATELIMIT_REQUESTS)"},
 }
+# Settings of the shared platform library (@ConfigurationProperties records, not in application.yml) a service binds:
+# their relaxed names come from the record's components, e.g. ESTEIRA_SECURITY_JWT_ISSUERURI.
+PLATFORM_PROPERTIES = {svc: ["shared-lib/platform/src/main/java/io/esteira/platform/security/JwtProperties.java"]
+                       for svc in ("ingest", "invoice")}
 CALLBACK_STEM = "ESTEIRA_INGEST_NOTIFICATIONS_CLIENTSECRETS_"
 # Callback keys as an operator writes them (client -> key), and the variables ingest must get from them.
 SAMPLE_CLIENTS = {"chatbot": "key-one", "local-demo": "key-two"}
@@ -160,13 +166,15 @@ class Inputs:
     """What the checks read: each service's application.yml text, the rendered overlays, both compose files, the
     EC2 files, the template, and the text of every deployment file."""
 
-    def __init__(self, settings, overlays, compose, ec2_compose, texts, template):
+    def __init__(self, settings, overlays, compose, ec2_compose, texts, template, platform=None):
         self.settings, self.overlays, self.compose, self.ec2_compose = settings, overlays, compose, ec2_compose
         self.texts, self.template = texts, template
+        self.platform = platform or {}   # {path: Java source} of PLATFORM_PROPERTIES
 
     def copy(self):
         return Inputs(dict(self.settings), copy.deepcopy(self.overlays), copy.deepcopy(self.compose),
-                      copy.deepcopy(self.ec2_compose), dict(self.texts), copy.deepcopy(self.template))
+                      copy.deepcopy(self.ec2_compose), dict(self.texts), copy.deepcopy(self.template),
+                      dict(self.platform))
 
     def objects(self, overlay, kind, name=None):
         return [o for o in self.overlays.get(overlay) or [] if o.get("kind") == kind
@@ -193,7 +201,19 @@ def load(overlays):
                 except UnicodeDecodeError:
                     pass
     template = yaml.load(open(os.path.join(ROOT, "deploy/cloudformation/esteira.yaml")), Loader=CfnLoader)
-    return Inputs(settings, overlays, compose, ec2_compose, texts, template)
+    platform = {path: open(os.path.join(ROOT, path)).read() for paths in PLATFORM_PROPERTIES.values() for path in paths}
+    return Inputs(settings, overlays, compose, ec2_compose, texts, template, platform)
+
+
+def record_settings(source):
+    """Relaxed names of a @ConfigurationProperties("prefix") record's components (its constructor's parameters)."""
+    prefix = re.search(r'@ConfigurationProperties\("([^"]+)"\)', source)
+    record = re.search(r"\brecord\s+\w+\s*\((.*?)\)\s*(?:implements[^{]*)?\{", source, re.S)
+    if not prefix or not record:
+        return set()
+    parameters = re.sub(r"@\w+(\([^)]*\))?", "", re.sub(r"<[^<>]*>", "", record.group(1)))
+    names = [part.split()[-1] for part in parameters.split(",") if part.split()]
+    return {relaxed(f"{prefix.group(1)}.{name}") for name in names}
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -254,11 +274,14 @@ def check(inputs):
         return condition
 
     parsed = {svc: parse_settings(text) for svc, text in inputs.settings.items()}
-    read_anywhere = set().union(*(p | props for p, props, _ in parsed.values()))
+    platform = {svc: set().union(*(record_settings(inputs.platform.get(path, "")) for path in paths))
+                for svc, paths in PLATFORM_PROPERTIES.items()}
+    read_anywhere = set().union(*(p | props for p, props, _ in parsed.values()), *platform.values())
 
     def reads(svc, variable):
         placeholders, properties, _ = parsed[svc]
-        return (variable in placeholders or variable in properties or variable in SPRING_BOOT_SETTINGS
+        return (variable in placeholders or variable in properties or variable in platform.get(svc, set())
+                or variable in SPRING_BOOT_SETTINGS
                 or variable in SDK_SETTINGS or variable in JVM_SETTINGS
                 or any(variable.startswith(stem) and re.fullmatch(pattern, variable[len(stem):])
                        for stem, pattern in OPERATOR_NAMED.get(svc, {}).items()))
@@ -273,7 +296,8 @@ def check(inputs):
     # operator-named: the stems are still in the services' application.yml (comments name them).
     for svc, stems in OPERATOR_NAMED.items():
         for stem in stems:
-            ok("operator-named", stem in inputs.settings[svc],
+            # Named in a comment, or the map property itself (esteira.crm.tenants: {} -> ESTEIRA_CRM_TENANTS).
+            ok("operator-named", stem in inputs.settings[svc] or stem.rstrip("_") in parsed[svc][1],
                f"{svc}: application.yml still names the operator-named setting {stem}...")
 
     # Kubernetes: each overlay's Deployments.

@@ -3,7 +3,9 @@
 # and starts it: deploy/README.md's former EC2 hand steps 3 and 4, as code. The stack's launch template runs it at
 # boot; on a hand-made instance run it the same way:
 #   sudo /opt/esteira-bundle/install.sh /etc/esteira/stack.env
-# stack.env holds the stack's values, one KEY=value a line (the user data writes it), every key in `required` below.
+# stack.env holds the stack's values, one KEY=value a line (the user data writes it), every key in `required` below;
+# optional: IMAGE_ORIGINAL_RETENTION_DAYS (default 180) and INVOICE_ORIGINAL_RETENTION_DAYS (1830), the stack's S3
+# retention of originals, and JWT_ISSUER_URI, JWT_AUDIENCES (bearer tokens for ingest and invoice; empty = off).
 # Idempotent: a second run reinstalls the files and restarts the services with them.
 #   install.sh --render <stack.env> <dir>   only writes esteira.env and compose.env into <dir> (no root, no network
 #                                            when ESTEIRA_BIND_ADDRESS is set): deploy/check.sh runs it offline.
@@ -20,6 +22,11 @@ while IFS= read -r line; do
 done < "$stack_env"
 for key in "${required[@]}"; do
   [ -n "${!key:-}" ] || { echo "install.sh: $stack_env sets no $key" >&2; exit 2; }
+done
+image_days=${IMAGE_ORIGINAL_RETENTION_DAYS:-180}
+invoice_days=${INVOICE_ORIGINAL_RETENTION_DAYS:-1830}
+for days in "$image_days" "$invoice_days"; do
+  [[ $days =~ ^[1-9][0-9]*$ ]] || { echo "install.sh: retention '$days' is not a number of days" >&2; exit 2; }
 done
 log() { echo "esteira-install: $*"; }
 
@@ -76,7 +83,14 @@ render() {   # render <dir>: the services' settings and the host's, from the exa
     "ESTEIRA_AWS_QUEUES_IMAGEEVENTS=$ESTEIRA_RESOURCE_PREFIX-image-events" \
     "ESTEIRA_AWS_QUEUES_STATUS=$ESTEIRA_RESOURCE_PREFIX-status" \
     "ESTEIRA_CRM_PUBLICBASEURL=$PUBLIC_BASE_URL" \
-    "ESTEIRA_INGEST_SERVERSIDEENCRYPTION=$SERVER_SIDE_ENCRYPTION"
+    "ESTEIRA_INGEST_SERVERSIDEENCRYPTION=$SERVER_SIDE_ENCRYPTION" \
+    "ESTEIRA_INGEST_RETENTION_IMAGEORIGINALS=${image_days}d" \
+    "ESTEIRA_INGEST_RETENTION_INVOICEORIGINALS=${invoice_days}d"
+  # Bearer tokens only when the stack names an issuer (an empty issuer would still be a setting).
+  if [ -n "${JWT_ISSUER_URI:-}" ]; then
+    echo "ESTEIRA_SECURITY_JWT_ISSUERURI=$JWT_ISSUER_URI" >> "$dir/esteira.env"
+    [ -z "${JWT_AUDIENCES:-}" ] || echo "ESTEIRA_SECURITY_JWT_AUDIENCES=$JWT_AUDIENCES" >> "$dir/esteira.env"
+  fi
   fill "$here/compose.env.example" "$dir/compose.env" \
     "ESTEIRA_REGISTRY=$ESTEIRA_REGISTRY" \
     "ESTEIRA_VERSION=$ESTEIRA_VERSION" \
