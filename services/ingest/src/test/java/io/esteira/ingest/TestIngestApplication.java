@@ -19,7 +19,7 @@ public final class TestIngestApplication {
 		new SpringApplicationBuilder(IngestApplication.class).initializers(new EsteiraTestInitializer())
 			.properties("esteira.security.api-keys[0].name=demo",
 					"esteira.security.api-keys[0].sha256=" + ApiKeyProperties.sha256("esteira-demo-key"),
-					"esteira.security.api-keys[0].scopes=uploads:write,uploads:read,invoices:read",
+					"esteira.security.api-keys[0].scopes=uploads:write,uploads:read,uploads:delete,crm:write,invoices:read",
 					// callbacks to a receiver on this machine (a client secret comes from the environment:
 					// ESTEIRA_INGEST_NOTIFICATIONS_CLIENTSECRETS_DEMO)
 					"esteira.ingest.notifications.insecure-callback-hosts=localhost",

@@ -88,6 +88,7 @@ class StatusPageTest {
 		assertThat(dom).containsPattern("stuck since [^<]+: no progress for 30 min at image-processing; "
 				+ "last step ingest/received SUCCEEDED at ");
 		assertThat(dom).contains("<p id=\"error\" role=\"alert\"></p>");
+		assertThat(dom).as("the caller's tenant, from /api/me").contains("reader · tenant default");
 
 		Path screenshot = Paths.get("target", "surefire-reports", "status-page.png").toAbsolutePath();
 		Files.createDirectories(screenshot.getParent());

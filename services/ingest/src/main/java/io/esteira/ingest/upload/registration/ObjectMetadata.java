@@ -29,10 +29,6 @@ final class ObjectMetadata {
 	private ObjectMetadata() {
 	}
 
-	static Map<String, String> of(UUID uploadId, UploadKind kind, Customer customer) {
-		return of(uploadId, kind, customer, Tenants.DEFAULT, null);
-	}
-
 	/**
 	 * @param tenant always put ({@link UploadMetadata#TENANT}): the processing services hand it on
 	 * @param customerDocument put when present ({@link UploadMetadata#CUSTOMER_DOCUMENT}), already normalized

@@ -14,11 +14,11 @@ import io.esteira.contracts.event.UploadStatusEvent;
 import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
 import io.esteira.ingest.TestFiles;
+import io.esteira.ingest.TestObjects;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sqs.model.Message;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -76,9 +76,9 @@ class ErasureTest {
 		assertThat(strings(erased.body().path("erased"))).contains("original", "renditions", "customerEmail",
 				"customerPhone", "crmContactId", "customerDocument");
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-			assertThat(exists(UPLOADS, originalKey)).as("original").isFalse();
-			assertThat(exists(OUTPUT, Thumbnails.key(id, "64", "jpg"))).as("rendition 64").isFalse();
-			assertThat(exists(OUTPUT, Thumbnails.key(id, "256", "jpg"))).as("rendition 256").isFalse();
+			assertThat(TestObjects.exists(UPLOADS, originalKey)).as("original").isFalse();
+			assertThat(TestObjects.exists(OUTPUT, Thumbnails.key(id, "64", "jpg"))).as("rendition 64").isFalse();
+			assertThat(TestObjects.exists(OUTPUT, Thumbnails.key(id, "256", "jpg"))).as("rendition 256").isFalse();
 		});
 		IngestApi.Response permalink = this.api.get(null, Thumbnails.permalinkPath(id, "256"));
 		assertThat(permalink.status()).isEqualTo(410);
@@ -111,7 +111,7 @@ class ErasureTest {
 	void aLateReportAboutAnErasedUploadDeletesItsRenditionsAgain() {
 		UUID id = this.api.uploaded(IngestApi.ERASER_KEY, "image", TestFiles.aPng(), Map.of());
 		assertThat(this.api.delete(IngestApi.ERASER_KEY, "/api/uploads/" + id).status()).isEqualTo(200);
-		await().atMost(Duration.ofSeconds(20)).until(() -> !exists(UPLOADS, objectKeyOf(id)));
+		await().atMost(Duration.ofSeconds(20)).until(() -> !TestObjects.exists(UPLOADS, objectKeyOf(id)));
 
 		// image-processing was still at work: it writes a rendition, then reports.
 		renditions(id, "256");
@@ -122,7 +122,7 @@ class ErasureTest {
 				.messageBody(JSON.writeValueAsString(late)));
 
 		await().atMost(Duration.ofSeconds(20))
-			.untilAsserted(() -> assertThat(exists(OUTPUT, Thumbnails.key(id, "256", "jpg"))).isFalse());
+			.untilAsserted(() -> assertThat(TestObjects.exists(OUTPUT, Thumbnails.key(id, "256", "jpg"))).isFalse());
 	}
 
 	@Test
@@ -143,7 +143,7 @@ class ErasureTest {
 		assertThat(upload.path("customerPhone").isNull()).isTrue();
 		assertThat(upload.path("customerDocument").asString()).isEqualTo("11144477735");
 		assertThat(upload.path("erasedAt").isNull()).isTrue();
-		assertThat(exists(UPLOADS, key)).as("the invoice's original is kept").isTrue();
+		assertThat(TestObjects.exists(UPLOADS, key)).as("the invoice's original is kept").isTrue();
 		assertThat(this.api.get(null, Thumbnails.permalinkPath(id, "256")).status()).isNotEqualTo(410);
 	}
 
@@ -197,19 +197,6 @@ class ErasureTest {
 			this.infra.s3Client()
 				.putObject((put) -> put.bucket(OUTPUT).key(Thumbnails.key(id, size, "jpg")),
 						RequestBody.fromBytes(TestFiles.aJpeg()));
-		}
-	}
-
-	private boolean exists(String bucket, String key) {
-		try {
-			this.infra.s3Client().headObject((head) -> head.bucket(bucket).key(key));
-			return true;
-		}
-		catch (S3Exception ex) {
-			if (ex.statusCode() == 404) {
-				return false;
-			}
-			throw ex;
 		}
 	}
 

@@ -148,6 +148,28 @@ class ForeignObjectTest {
 	}
 
 	@Test
+	void anAdminRegistersAForeignObjectForATenantOrTheOneInItsMetadata() {
+		String named = "invoices/erp-export/" + UUID.randomUUID() + ".json";
+		String tagged = "invoices/erp-export/" + UUID.randomUUID() + ".json";
+		putForeign(named, TestFiles.anInvoiceJson(), Map.of());
+		putForeign(tagged, TestFiles.anInvoiceJson(), Map.of(UploadMetadata.TENANT, "beta"));
+
+		IngestApi.Response forBeta = this.api.postJson(IngestApi.ADMIN_KEY, "/api/admin/objects",
+				Map.of("key", named, "tenant", "beta"));
+		IngestApi.Response fromMetadata = this.api.postJson(IngestApi.ADMIN_KEY, "/api/admin/objects",
+				Map.of("key", tagged));
+
+		for (IngestApi.Response registered : java.util.List.of(forBeta, fromMetadata)) {
+			assertThat(registered.status()).as(registered.text()).isEqualTo(201);
+			String path = "/api/uploads/" + registered.body().path("id").asString();
+			assertThat(this.api.get(IngestApi.BETA_KEY, path).body().path("tenant").asString()).isEqualTo("beta");
+			assertThat(this.api.get(IngestApi.READER_KEY, path).status()).isEqualTo(404);
+		}
+		assertThat(this.api.postJson(IngestApi.ADMIN_KEY, "/api/admin/objects",
+				Map.of("key", named, "tenant", "Not A Tenant")).status()).isEqualTo(400);
+	}
+
+	@Test
 	void anObjectRegisteredUnderItsNameBasedIdBeforeIdsWereKeyedKeepsItsUpload() {
 		String key = "invoices/erp-export/" + UUID.randomUUID() + ".json";
 		putForeign(key, TestFiles.anInvoiceJson(), Map.of());

@@ -26,13 +26,24 @@ class ObjectMetadataTest {
 	}
 
 	@Test
-	void absentValuesAreLeftOutAndIdAndKindAreAlwaysThere() {
+	void absentValuesAreLeftOutAndIdKindAndTenantAreAlwaysThere() {
 		UUID id = UUID.randomUUID();
 
-		Map<String, String> metadata = ObjectMetadata.of(id, UploadKind.INVOICE, new Customer(null, null, "77", null));
+		Map<String, String> metadata = ObjectMetadata.of(id, UploadKind.INVOICE, new Customer(null, null, "77", null),
+				null, null);
 
 		assertThat(metadata).containsOnly(Map.entry(UploadMetadata.UPLOAD_ID, id.toString()),
-				Map.entry(UploadMetadata.KIND, "invoice"), Map.entry(UploadMetadata.CRM_CONTACT_ID, "77"));
+				Map.entry(UploadMetadata.KIND, "invoice"), Map.entry(UploadMetadata.TENANT, "default"),
+				Map.entry(UploadMetadata.CRM_CONTACT_ID, "77"));
+	}
+
+	@Test
+	void theTenantAndTheCustomerDocumentAreCarried() {
+		Map<String, String> metadata = ObjectMetadata.of(UUID.randomUUID(), UploadKind.INVOICE,
+				new Customer(null, null, null, null), "acme", "12345678000195");
+
+		assertThat(metadata).containsEntry(UploadMetadata.TENANT, "acme")
+			.containsEntry(UploadMetadata.CUSTOMER_DOCUMENT, "12345678000195");
 	}
 
 	@Test
@@ -40,7 +51,7 @@ class ObjectMetadataTest {
 		String longRef = "ç".repeat(100);
 
 		Map<String, String> metadata = ObjectMetadata.of(UUID.randomUUID(), UploadKind.IMAGE,
-				new Customer("ana@example.com", null, null, longRef));
+				new Customer("ana@example.com", null, null, longRef), "default", null);
 
 		assertThat(metadata).containsKey(UploadMetadata.CUSTOMER_EMAIL).doesNotContainKey(UploadMetadata.EXTERNAL_REF);
 	}

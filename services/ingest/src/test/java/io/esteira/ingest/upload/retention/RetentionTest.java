@@ -10,11 +10,11 @@ import io.esteira.contracts.event.Thumbnails;
 import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
 import io.esteira.ingest.TestFiles;
+import io.esteira.ingest.TestObjects;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -70,8 +70,9 @@ class RetentionTest {
 		assertThat(expired.path("originalDeletedAt").isNull()).isFalse();
 		assertThat(expired.path("customerEmail").isNull()).isTrue();
 		assertThat(expired.path("customerPhone").isNull()).isTrue();
-		await().atMost(Duration.ofSeconds(20)).until(() -> !exists("esteira-uploads", oldKey));
-		assertThat(exists("esteira-output", Thumbnails.key(old, "256", "jpg"))).as("renditions stay").isTrue();
+		await().atMost(Duration.ofSeconds(20)).until(() -> !TestObjects.exists("esteira-uploads", oldKey));
+		assertThat(TestObjects.exists("esteira-output", Thumbnails.key(old, "256", "jpg"))).as("renditions stay")
+			.isTrue();
 		assertThat(this.api.get(null, Thumbnails.permalinkPath(old, "256")).status()).isEqualTo(302);
 		IngestApi.Response retry = this.api.post(IngestApi.WRITER_KEY, "/api/uploads/" + old + "/retry");
 		assertThat(retry.status()).isEqualTo(409);
@@ -81,7 +82,7 @@ class RetentionTest {
 		assertThat(upload(recent).path("originalDeletedAt").isNull()).isTrue();
 		assertThat(upload(oldInvoice).path("customerEmail").asString()).as("invoices are kept for 1830 days")
 			.isEqualTo("old@example.com");
-		assertThat(exists("esteira-uploads", upload(oldInvoice).path("objectKey").asString())).isTrue();
+		assertThat(TestObjects.exists("esteira-uploads", upload(oldInvoice).path("objectKey").asString())).isTrue();
 
 		assertThat(this.retention.expireOriginals()).as("nothing left to expire").isZero();
 	}
@@ -95,19 +96,6 @@ class RetentionTest {
 
 	private JsonNode upload(UUID id) {
 		return this.api.get(IngestApi.ADMIN_KEY, "/api/uploads/" + id).body();
-	}
-
-	private boolean exists(String bucket, String key) {
-		try {
-			this.infra.s3Client().headObject((head) -> head.bucket(bucket).key(key));
-			return true;
-		}
-		catch (S3Exception ex) {
-			if (ex.statusCode() == 404) {
-				return false;
-			}
-			throw ex;
-		}
 	}
 
 }
