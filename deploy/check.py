@@ -12,7 +12,9 @@
    secret everywhere (k8s, CloudFormation, EC2), the master secret kept from the services, and TLS verify-full with
    the RDS CA bundle mounted on EKS and EC2.
 6. EC2 as code (deploy/check_ec2_code.py): launch template, Auto Scaling group, scaling metric math, backups, least
-   privilege of the new roles, the EC2 bind addresses; then its self-test: every mutation in check_ec2_code.MUTATIONS,
+   privilege of the new roles, the EC2 bind addresses; LGPD: the services' expected permissions (EXPECTED_PERMISSIONS:
+   erasure, retention, per-tenant HubSpot tokens, no version deletes), the buckets' retention lifecycle, retention and
+   bearer-token settings reaching ingest/invoice; then its self-test: every mutation in check_ec2_code.MUTATIONS,
    applied in memory to a copy of the real files, must make its own check fail.
 7. Settings (deploy/check_settings.py), in every deployment (k8s overlays, docker-compose.yml, EC2): every setting a
    service reads is set and every variable set is one it reads; no deployment file names a retired ESTEIRA_*

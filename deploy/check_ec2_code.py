@@ -1,4 +1,6 @@
-"""Offline checks of the EC2 path as code (issue 18) and of the EC2 bind addresses (issue 16); run by deploy/check.py.
+"""Offline checks of the EC2 path as code (issue 18), of the EC2 bind addresses (issue 16) and of the LGPD wiring
+(issue 17: the services' permissions for erasure, retention and per-tenant CRM tokens, the buckets' retention
+lifecycle, retention and bearer-token settings reaching ingest and invoice); run by deploy/check.py.
 
 check(inputs) returns one Result per property and subject; MUTATIONS break one property each, in memory, on a copy of
 the real inputs (template, compose file, scripts): self_test() runs every check on each broken copy and expects the
@@ -22,7 +24,7 @@ from selftest import Result
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEMPLATE = "deploy/cloudformation/esteira.yaml"
-TEXT_FILES = ["deploy/ec2/install.sh", "deploy/ec2/bundle.sh", "deploy/ec2/esteira.env.example",
+TEXT_FILES = ["k8s/base/ingest.yaml", "deploy/ec2/install.sh", "deploy/ec2/bundle.sh", "deploy/ec2/esteira.env.example",
               "deploy/ec2/compose.env.example", "deploy/ec2/systemd/esteira@.service",
               "deploy/ec2/systemd/esteira-health.timer", "deploy/ec2/esteira-health.sh"]
 # The queues more instances drain faster (deploy/README.md, "Scaling on EC2"), and each target's documented number:
@@ -47,6 +49,36 @@ SAMPLE_STACK = {"ESTEIRA_RESOURCE_PREFIX": "esteira", "AWS_REGION": "us-east-1",
                 "NOTIFICATIONS_TOPIC_ARN": "arn:aws:sns:us-east-1:111122223333:esteira-notifications",
                 "PUBLIC_BASE_URL": "https://esteira.example.com", "LOG_GROUP": "/esteira/ec2",
                 "SERVER_SIDE_ENCRYPTION": "aws:kms", "AUTOSCALING_GROUP": "esteira-ec2"}
+
+
+# Issue 17 (LGPD): what each service's policy must allow, and must not. (policy, action, resource, allowed); resource
+# as the template writes it, None = any. ingest erases and expires originals and renditions and tells crm-sync through
+# esteira-image-events; crm-sync reads each tenant's HubSpot token (one secret per tenant, <prefix>/hubspot/<tenant>).
+# Nobody deletes object versions: the lifecycle's noncurrent-version window is the recovery window, and an invoice
+# cannot be destroyed before its 5 years by a service's credentials.
+TENANT_TOKENS = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${ResourcePrefix}/hubspot/*"
+EXPECTED_PERMISSIONS = [
+    ("IngestPolicy", "s3:DeleteObject", {"Fn::Sub": "${UploadsBucket.Arn}/images/*"}, True),
+    ("IngestPolicy", "s3:DeleteObject", {"Fn::Sub": "${UploadsBucket.Arn}/invoices/*"}, True),
+    ("IngestPolicy", "s3:DeleteObject", {"Fn::Sub": "${OutputBucket.Arn}/thumbnails/*"}, True),
+    ("IngestPolicy", "s3:ListBucket", {"Fn::GetAtt": ["OutputBucket", "Arn"]}, True),
+    ("IngestPolicy", "sqs:SendMessage", {"Fn::GetAtt": ["ImageEventsQueue", "Arn"]}, True),
+    ("IngestPolicy", "sqs:GetQueueUrl", {"Fn::GetAtt": ["ImageEventsQueue", "Arn"]}, True),
+    ("CrmSyncPolicy", "secretsmanager:GetSecretValue", {"Fn::Sub": TENANT_TOKENS}, True),
+    ("IngestPolicy", "s3:DeleteObjectVersion", None, False),
+    ("ImageProcessingPolicy", "s3:DeleteObjectVersion", None, False),
+    ("InvoicePolicy", "s3:DeleteObjectVersion", None, False),
+    ("CrmSyncPolicy", "s3:DeleteObjectVersion", None, False),
+    ("InvoicePolicy", "s3:DeleteObject", None, False),
+    ("CrmSyncPolicy", "secretsmanager:GetSecretValue", "*", False),
+]
+# Retention of originals: the uploads bucket's prefix -> (parameter, its default, ingest's variable).
+RETENTION = {"images/": ("ImageOriginalRetentionDays", 180, "ESTEIRA_INGEST_RETENTION_IMAGEORIGINALS",
+                         "IMAGE_ORIGINAL_RETENTION_DAYS"),
+             "invoices/": ("InvoiceOriginalRetentionDays", 1830, "ESTEIRA_INGEST_RETENTION_INVOICEORIGINALS",
+                           "INVOICE_ORIGINAL_RETENTION_DAYS")}
+RETENTION_SAMPLE = {"IMAGE_ORIGINAL_RETENTION_DAYS": "90", "INVOICE_ORIGINAL_RETENTION_DAYS": "1900",
+                    "JWT_ISSUER_URI": "https://issuer.example.com/pool", "JWT_AUDIENCES": "client-a,client-b"}
 
 
 class Inputs:
@@ -486,7 +518,101 @@ def check(inputs):
                      and f"$staging/{f}" not in inputs.texts["deploy/ec2/bundle.sh"])
     ok("install", inputs.bundle and not missing,
        f"bundle.sh packs every file install.sh installs (missing {missing})")
+    check_lgpd(inputs, ok)
     return results
+
+
+def grants(inputs, policy, action, resource):
+    """Whether the managed policy allows action on resource (None: on any resource)."""
+    document = ((inputs.resources.get(policy) or {}).get("Properties") or {}).get("PolicyDocument") or {}
+    for statement in statements(document):
+        if statement.get("Effect") != "Allow" or action not in as_list(statement.get("Action", [])):
+            continue
+        if resource is None or resource in as_list(statement.get("Resource", [])):
+            return True
+    return False
+
+
+def check_lgpd(inputs, ok):
+    """Issue 17: service permissions for erasure, retention and per-tenant CRM tokens; the buckets' lifecycle; the
+    retention and bearer-token settings reaching ingest and invoice on EC2 (install.sh) and EKS (ingest-config)."""
+    for policy, action, resource, allowed in EXPECTED_PERMISSIONS:
+        granted = grants(inputs, policy, action, resource)
+        ok("service-permissions", granted == allowed,
+           f"{policy}: {'allows' if allowed else 'does not allow'} {action} on {resource or 'any resource'} "
+           f"({'granted' if granted else 'not granted'})")
+
+    params = inputs.template.get("Parameters") or {}
+
+    def rules(bucket):
+        props = (inputs.resources.get(bucket) or {}).get("Properties") or {}
+        return ((props.get("LifecycleConfiguration") or {}).get("Rules") or []), props
+
+    uploads, uploads_props = rules("UploadsBucket")
+    for prefix, (parameter, default, _, _) in RETENTION.items():
+        matching = [r for r in uploads if r.get("Prefix") == prefix and r.get("Status") == "Enabled"]
+        expiring = [r for r in matching if r.get("ExpirationInDays") == {"Ref": parameter}]
+        ok("retention", len(expiring) == 1 and int((params.get(parameter) or {}).get("Default", 0)) == default,
+           f"UploadsBucket: originals under {prefix} expire after {parameter} (default {default}) "
+           f"({[r.get('ExpirationInDays') for r in matching]}, default {(params.get(parameter) or {}).get('Default')})")
+        transition = min([t.get("TransitionInDays", 0) for r in matching for t in r.get("Transitions") or []] or [0])
+        ok("retention", int((params.get(parameter) or {}).get("MinValue", 0)) > transition,
+           f"{parameter}: its MinValue is above the {transition}-day transition (S3 refuses expiry before it)")
+    everything = [r for r in uploads if not r.get("Prefix") and not r.get("Filter")]
+    ok("retention", not any("ExpirationInDays" in r or "ExpirationDate" in r for r in everything),
+       "UploadsBucket: no rule expires every object regardless of its prefix (each kind has its own retention)")
+    for bucket in ("UploadsBucket", "OutputBucket"):
+        bucket_rules, props = rules(bucket)
+        versioned = (props.get("VersioningConfiguration") or {}).get("Status") == "Enabled"
+        unbounded = [r.get("Id") for r in bucket_rules if (r.get("NoncurrentVersionExpiration") or {}).get(
+            "NoncurrentDays") != {"Ref": "NoncurrentVersionExpirationDays"}]
+        ok("retention", not versioned or (bucket_rules and not unbounded),
+           f"{bucket}: versioned, so every rule deletes noncurrent (erased) versions after "
+           f"NoncurrentVersionExpirationDays (not: {unbounded})")
+        ok("retention", any((r.get("AbortIncompleteMultipartUpload") or {}).get("DaysAfterInitiation")
+                            for r in bucket_rules if not r.get("Prefix")),
+           f"{bucket}: incomplete multipart uploads are aborted")
+    output, _ = rules("OutputBucket")
+    thumbnails = [r for r in output if (r.get("Prefix") or "").startswith("thumbnails") or not r.get("Prefix")]
+    ok("retention", not any("ExpirationInDays" in r or "ExpirationDate" in r for r in thumbnails),
+       "OutputBucket: renditions (thumbnails/) never expire: CRM links point at them")
+    ok("retention", int((params.get("NoncurrentVersionExpirationDays") or {}).get("Default", 999)) <= 30,
+       f"NoncurrentVersionExpirationDays: an erased object is gone within a month by default "
+       f"({(params.get('NoncurrentVersionExpirationDays') or {}).get('Default')})")
+
+    # The same numbers reach ingest: on EC2 through stack.env and install.sh, on EKS/kind in ingest-config.
+    for name, text in user_data(inputs):
+        written = heredoc(text, "/etc/esteira/stack.env")
+        for _, (parameter, _, _, key) in RETENTION.items():
+            ok("retention", written.get(key) == "${" + parameter + "}",
+               f"{name}: stack.env passes {parameter} as {key} ({written.get(key)})")
+        for key, parameter in (("JWT_ISSUER_URI", "JwtIssuerUri"), ("JWT_AUDIENCES", "JwtAudiences")):
+            ok("bearer-tokens", written.get(key) == "${" + parameter + "}" and parameter in params
+               and (params[parameter] or {}).get("Default") == "",
+               f"{name}: stack.env passes the optional {parameter} (default empty) as {key} ({written.get(key)})")
+    files, _ = render(inputs, RETENTION_SAMPLE)
+    env = files.get("esteira.env", {})
+    for _, (_, _, variable, key) in RETENTION.items():
+        ok("retention", env.get(variable) == RETENTION_SAMPLE[key] + "d",
+           f"install.sh --render: {key}={RETENTION_SAMPLE[key]} becomes {variable}={RETENTION_SAMPLE[key]}d "
+           f"({env.get(variable)}; {files.get('error', '')})")
+    plain = render(inputs)[0].get("esteira.env", {})
+    for _, (_, default, variable, _) in RETENTION.items():
+        ok("retention", plain.get(variable) == f"{default}d",
+           f"install.sh --render: without it in stack.env, {variable} is the stack's default {default}d "
+           f"({plain.get(variable)})")
+    ok("bearer-tokens", env.get("ESTEIRA_SECURITY_JWT_ISSUERURI") == RETENTION_SAMPLE["JWT_ISSUER_URI"]
+       and env.get("ESTEIRA_SECURITY_JWT_AUDIENCES") == RETENTION_SAMPLE["JWT_AUDIENCES"],
+       f"install.sh --render: JWT_ISSUER_URI and JWT_AUDIENCES become ESTEIRA_SECURITY_JWT_ISSUERURI/_AUDIENCES "
+       f"({env.get('ESTEIRA_SECURITY_JWT_ISSUERURI')}, {env.get('ESTEIRA_SECURITY_JWT_AUDIENCES')})")
+    ok("bearer-tokens", not any(k.startswith("ESTEIRA_SECURITY_JWT_") for k in plain),
+       f"install.sh --render: no bearer-token setting when the stack names no issuer "
+       f"({sorted(k for k in plain if k.startswith('ESTEIRA_SECURITY_JWT_'))})")
+    config = next((d.get("data") or {} for d in yaml.safe_load_all(inputs.texts["k8s/base/ingest.yaml"])
+                   if d and d.get("kind") == "ConfigMap" and d["metadata"]["name"] == "ingest-config"), {})
+    for _, (parameter, default, variable, _) in RETENTION.items():
+        ok("retention", config.get(variable) == f"{default}d",
+           f"k8s ingest-config: {variable} is {default}d, the stack's default {parameter} ({config.get(variable)})")
 
 
 _cache = {}
@@ -507,19 +633,22 @@ def bash_syntax(text):
     return subprocess.run(["bash", "-n"], input=text, capture_output=True, text=True)
 
 
-def render(inputs):
+def render(inputs, extra=None):
+    """install.sh --render on SAMPLE_STACK plus extra stack.env keys."""
     return _render(*(inputs.texts[p] for p in ("deploy/ec2/install.sh", "deploy/ec2/esteira.env.example",
-                                                "deploy/ec2/compose.env.example")))
+                                                "deploy/ec2/compose.env.example")),
+                   "".join(f"{k}={v}\n" for k, v in (extra or {}).items()))
 
 
 @cached
-def _render(install, esteira_env, compose_env):
+def _render(install, esteira_env, compose_env, extra=""):
     """Runs the (possibly mutated) install.sh --render on a sample stack.env: ({file: settings}, 0.0.0.0 refused)."""
     with tempfile.TemporaryDirectory() as work:
         for name, text in (("install.sh", install), ("esteira.env.example", esteira_env),
                            ("compose.env.example", compose_env)):
             open(os.path.join(work, name), "w").write(text)
-        open(os.path.join(work, "stack.env"), "w").write("".join(f"{k}={v}\n" for k, v in SAMPLE_STACK.items()))
+        open(os.path.join(work, "stack.env"), "w").write("".join(f"{k}={v}\n" for k, v in SAMPLE_STACK.items())
+                                                          + extra)
         out = os.path.join(work, "out")
         os.mkdir(out)
         run = lambda address: subprocess.run(["bash", os.path.join(work, "install.sh"), "--render", "stack.env", out],
@@ -658,6 +787,63 @@ MUTATIONS = [
     ("the instance role trusted by Lambda too", "least-privilege",
      lambda i: i.resources["Ec2Role"]["Properties"]["AssumeRolePolicyDocument"]["Statement"].append(
          {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})),
+    ("ingest may not delete renditions (an erasure leaves them)", "service-permissions",
+     lambda i: next(s for s in _statements(i, "IngestPolicy") if s.get("Sid") == "EraseRenditions").update(
+         Action=["s3:GetObject"])),
+    ("ingest may not delete invoice originals (retention)", "service-permissions",
+     lambda i: next(s for s in _statements(i, "IngestPolicy") if s.get("Sid") == "EraseAndExpireOriginals")[
+         "Resource"].pop(1)),
+    ("ingest may delete object versions", "service-permissions",
+     lambda i: next(s for s in _statements(i, "IngestPolicy") if s.get("Sid") == "EraseAndExpireOriginals")[
+         "Action"].append("s3:DeleteObjectVersion")),
+    ("ingest may no longer send to esteira-image-events (erasure events)", "service-permissions",
+     lambda i: next(s for s in _statements(i, "IngestPolicy") if s.get("Sid") == "RedriveToSourceQueues")[
+         "Resource"].remove({"Fn::GetAtt": ["ImageEventsQueue", "Arn"]})),
+    ("crm-sync reads the tenants' tokens under another name", "service-permissions",
+     lambda i: next(s for s in _statements(i, "CrmSyncPolicy") if s.get("Sid") == "ReadTenantHubspotTokens").update(
+         Resource={"Fn::Sub": TENANT_TOKENS.replace("/hubspot/*", "/crm/*")})),
+    ("crm-sync reads every secret", "service-permissions",
+     lambda i: next(s for s in _statements(i, "CrmSyncPolicy") if s.get("Sid") == "ReadTenantHubspotTokens").update(
+         Resource="*")),
+    ("images expire after a fixed 730 days", "retention",
+     lambda i: next(r for r in i.resources["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+                    if r.get("Prefix") == "images/").update(ExpirationInDays=730)),
+    ("one expiry for every upload again", "retention",
+     lambda i: next(r for r in i.resources["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+                    if not r.get("Prefix")).update(ExpirationInDays={"Ref": "ImageOriginalRetentionDays"},
+                                                   ExpiredObjectDeleteMarker=None)),
+    ("invoices kept 1 year by default", "retention",
+     lambda i: i.template["Parameters"]["InvoiceOriginalRetentionDays"].update(Default=365)),
+    ("an image retention shorter than its tiering transition", "retention",
+     lambda i: i.template["Parameters"]["ImageOriginalRetentionDays"].update(MinValue=1)),
+    ("renditions expire", "retention",
+     lambda i: next(r for r in i.resources["OutputBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+                    if r.get("Prefix") == "thumbnails/").update(ExpirationInDays=365)),
+    ("erased renditions kept as noncurrent versions forever", "retention",
+     lambda i: next(r for r in i.resources["OutputBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+                    if r.get("Prefix") == "thumbnails/").pop("NoncurrentVersionExpiration")),
+    ("erased invoices' versions kept 90 days", "retention",
+     lambda i: next(r for r in i.resources["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+                    if r.get("Prefix") == "invoices/").update(NoncurrentVersionExpiration={"NoncurrentDays": 90})),
+    ("multipart uploads never aborted", "retention",
+     lambda i: next(r for r in i.resources["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+                    if not r.get("Prefix")).pop("AbortIncompleteMultipartUpload")),
+    ("stack.env without the image retention", "retention",
+     lambda i: _lt(i)["UserData"]["Fn::Base64"].update(
+         {"Fn::Sub": re.sub(r"IMAGE_ORIGINAL_RETENTION_DAYS=.*\n", "", _lt(i)["UserData"]["Fn::Base64"]["Fn::Sub"])})),
+    ("install.sh ignores the stack's image retention", "retention",
+     _replace_text("deploy/ec2/install.sh", "IMAGEORIGINALS=${image_days}d", "IMAGEORIGINALS=180d")),
+    ("ingest-config's invoice retention is not the stack's default", "retention",
+     _replace_text("k8s/base/ingest.yaml", 'ESTEIRA_INGEST_RETENTION_INVOICEORIGINALS: "1830d"',
+                   'ESTEIRA_INGEST_RETENTION_INVOICEORIGINALS: "365d"')),
+    ("stack.env without the JWT issuer", "bearer-tokens",
+     lambda i: _lt(i)["UserData"]["Fn::Base64"].update(
+         {"Fn::Sub": re.sub(r"JWT_ISSUER_URI=.*\n", "", _lt(i)["UserData"]["Fn::Base64"]["Fn::Sub"])})),
+    ("install.sh writes an empty issuer when the stack names none", "bearer-tokens",
+     _replace_text("deploy/ec2/install.sh", 'if [ -n "${JWT_ISSUER_URI:-}" ]; then',
+                   'JWT_ISSUER_URI=${JWT_ISSUER_URI:-}; if true; then')),
+    ("install.sh drops the audiences", "bearer-tokens",
+     _replace_text("deploy/ec2/install.sh", '[ -z "${JWT_AUDIENCES:-}" ] ||', "false &&")),
     ("ingest published on every interface", "compose-bind", _set_port("ingest", 0, "8080:8080")),
     ("invoice published on 0.0.0.0", "compose-bind", _set_port("invoice", 0, "0.0.0.0:8082:8082")),
     ("a management port on the bind address", "compose-bind",

@@ -8,11 +8,13 @@ in memory, on a copy of the real inputs: self_test() expects that mutation's own
 Checks:
   reads-all       every ${VAR} a service's application.yml reads is set for it, in every deployment
   reads-only      every variable set for a service is one it reads: a placeholder, the relaxed name of one of its
-                  properties, an operator-named setting (OPERATOR_NAMED), Spring Boot's or the AWS SDK's own
+                  properties, an operator-named setting (OPERATOR_NAMED), a shared platform record's component
+                  (PLATFORM_PROPERTIES: esteira.security.jwt.*), Spring Boot's or the AWS SDK's own
   retired-names   no deployment file, comments and READMEs included, names an ESTEIRA_* variable that no service
                   reads (a setting a service dropped or renamed), except the hosts' own (HOST_VARIABLES) and, in
                   Markdown only, the RETIRED ones (migration notes)
-  operator-named  the stems of the operator-named settings are still in the services' application.yml
+  operator-named  the stems of the operator-named settings are still in the services' application.yml (named in a
+                  comment, or the map property itself, e.g. esteira.crm.tenants)
   shared-keys     keys every replica must share (SHARED_KEYS): a required Secret in k8s, on EKS from the stack's
                   generated secret, which the readers may read; written on EC2; a non-empty default in compose
   callback-keys   ingest's per-client callback keys: the optional Secret esteira-callback-secrets in k8s, filled on
@@ -508,6 +510,20 @@ MUTATIONS = [
      _replace_setting("ingest", "callback-timeout: 10s", "callback-timeout: ${ESTEIRA_CALLBACK_SECRET:10s}")),
     ("a comment in k8s names ESTEIRA_INGEST_MAXUPLOADSIZE", "retired-names",
      _replace_text("k8s/base/ingest.yaml", "# ingest: consumes", "# ESTEIRA_INGEST_MAXUPLOADSIZE\n# ingest: consumes")),
+    ("kind's ingest ConfigMap sets a misspelt bearer-token issuer", "reads-only",
+     lambda i: i.objects("kind", "ConfigMap", "ingest-config")[0]["data"].update(
+         ESTEIRA_SECURITY_JWT_ISSUERURL="https://issuer.example.com")),
+    ("image-processing gets the bearer-token issuer (it has no API)", "reads-only",
+     lambda i: i.compose["services"]["image-processing"]["environment"].update(
+         ESTEIRA_SECURITY_JWT_ISSUERURI="https://issuer.example.com")),
+    ("the platform renames JwtProperties.issuerUri (install.sh still writes ..._ISSUERURI)", "retired-names",
+     lambda i: i.platform.update({p: t.replace("String issuerUri,", "String issuerUrl,") for p, t in
+                                  i.platform.items() if "String issuerUri," in t} or {"missing": 1 / 0})),
+    ("a per-tenant CRM setting crm-sync does not have (..._TENANTS_ACME_SECRET)", "retired-names",
+     _replace_text("deploy/ec2/esteira.env.example", "ESTEIRA_CRM_TENANTS_<TENANT>_TOKEN=",
+                   "ESTEIRA_CRM_TENANTS_ACME_SECRET=")),
+    ("crm-sync drops its per-tenant connections (esteira.crm.tenants)", "operator-named",
+     _replace_setting("crm-sync", "    tenants: {}\n", "    connections: {}\n")),
     ("ingest renames its client-secrets setting", "operator-named",
      _replace_setting("ingest", "ESTEIRA_INGEST_NOTIFICATIONS_CLIENTSECRETS_", "ESTEIRA_INGEST_CALLBACKKEYS_")),
     ("the foreign-object id Secret optional on eks", "shared-keys",
