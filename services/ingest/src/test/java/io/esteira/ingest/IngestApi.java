@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.UUID;
 
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpHeaders;
@@ -131,12 +132,12 @@ public final class IngestApi {
 	}
 
 	/** Uploads a file and answers its id; fails unless the upload was accepted (202). */
-	public java.util.UUID uploaded(String apiKey, String kind, byte[] content, Map<String, String> fields) {
+	public UUID uploaded(String apiKey, String kind, byte[] content, Map<String, String> fields) {
 		Response accepted = upload(apiKey, kind, "file", content, fields);
 		if (accepted.status() != 202) {
 			throw new AssertionError("upload not accepted: " + accepted.status() + " " + accepted.text());
 		}
-		return java.util.UUID.fromString(accepted.body().path("id").asString());
+		return UUID.fromString(accepted.body().path("id").asString());
 	}
 
 	public Response get(String apiKey, String path) {

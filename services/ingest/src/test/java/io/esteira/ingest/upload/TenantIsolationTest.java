@@ -163,6 +163,9 @@ class TenantIsolationTest {
 			assertThat(this.api.get(customer, "/api/uploads/" + ofAnother).status()).isEqualTo(404);
 			assertThat(this.api.get(customer, "/api/uploads/" + ofNobody).status()).isEqualTo(404);
 		}
+		assertThat(listedIds(IngestApi.BETA_KEY, "/api/uploads?limit=100&customer=12.345.678/0001-95"))
+			.as("the listing's customer filter matches the document too").contains(ofTheCustomer.toString())
+			.doesNotContain(ofAnother.toString(), ofNobody.toString());
 		IngestApi.Response me = this.api.get(IngestApi.BETA_CUSTOMER_KEY, "/api/me");
 		assertThat(me.body().path("tenant").asString()).isEqualTo("beta");
 		assertThat(me.body().path("customerScoped").asBoolean()).isTrue();

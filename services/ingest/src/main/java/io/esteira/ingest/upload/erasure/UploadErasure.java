@@ -76,13 +76,12 @@ class UploadErasure {
 	 * @throws UploadNotFoundException if there is no such upload, or the caller may not see it (the same answer)
 	 */
 	ErasureReport erase(UUID id, EsteiraPrincipal caller) {
-		ErasureReport report = this.transaction.execute((status) -> {
+		return this.transaction.execute((status) -> {
 			Upload upload = this.uploads.findForUpdate(id)
 				.filter((found) -> found.isVisibleTo(caller))
 				.orElseThrow(() -> new UploadNotFoundException(id));
 			return (upload.kind() == UploadKind.IMAGE) ? eraseImage(upload) : eraseInvoiceContact(upload);
 		});
-		return report;
 	}
 
 	private ErasureReport eraseImage(Upload upload) {

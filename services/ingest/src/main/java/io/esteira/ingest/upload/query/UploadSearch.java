@@ -65,7 +65,8 @@ class UploadSearch {
 	/**
 	 * Filters; each {@code null} means any.
 	 *
-	 * @param customer matches the customer e-mail (ignoring case), phone, CRM contact id or external reference
+	 * @param customer matches the customer e-mail (ignoring case), phone, CRM contact id, external reference or
+	 * customer document (with or without punctuation)
 	 * @param from created at or after
 	 * @param to created before
 	 * @param tenant only this tenant's (an admin's filter; other callers see their own tenant's only anyway)
@@ -111,7 +112,8 @@ class UploadSearch {
 		}
 		if (filter.customer() != null && !filter.customer().isBlank()) {
 			sql.append(" and (lower(customer_email) = lower(:customer) or customer_phone = :customer"
-					+ " or crm_contact_id = :customer or external_ref = :customer)");
+					+ " or crm_contact_id = :customer or external_ref = :customer"
+					+ " or customer_document = upper(regexp_replace(:customer, '[\\s./-]', '', 'g')))");
 			params.put("customer", filter.customer().strip());
 		}
 		if (filter.from() != null) {

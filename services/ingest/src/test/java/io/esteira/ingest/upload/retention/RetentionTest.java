@@ -70,6 +70,7 @@ class RetentionTest {
 		assertThat(expired.path("originalDeletedAt").isNull()).isFalse();
 		assertThat(expired.path("customerEmail").isNull()).isTrue();
 		assertThat(expired.path("customerPhone").isNull()).isTrue();
+		assertThat(expired.path("steps").findValuesAsString("step")).contains("original-expired");
 		await().atMost(Duration.ofSeconds(20)).until(() -> !TestObjects.exists("esteira-uploads", oldKey));
 		assertThat(TestObjects.exists("esteira-output", Thumbnails.key(old, "256", "jpg"))).as("renditions stay")
 			.isTrue();
