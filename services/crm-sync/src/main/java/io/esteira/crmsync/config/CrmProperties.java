@@ -2,6 +2,7 @@ package io.esteira.crmsync.config;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -32,6 +33,11 @@ import org.springframework.validation.annotation.Validated;
  * @param retry pauses and claims around retries (the retry policy is {@code esteira.retry.steps.crm-sync.*})
  * @param task the task for the contact's owner
  * @param note the note on the contact
+ * @param tenants the HubSpot connection of each tenant other than the default one (which the global
+ * {@code hubspot} or {@code webhook} connection serves, unless {@code tenants.default} is set); an upload of a tenant
+ * without one needs review
+ * @param secrets how secret references ({@code env:}, {@code file:}, {@code aws-secretsmanager:}) are read
+ * @param erasure the note recorded on a contact whose photo was erased at the customer's request
  */
 @Validated
 @ConfigurationProperties("esteira.crm")
@@ -40,7 +46,67 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 		@DefaultValue("esteira_photo_url") @NotBlank String photoProperty,
 		@DefaultValue("true") boolean createProperty, @DefaultValue @Valid HubSpot hubspot,
 		@DefaultValue @Valid Webhook webhook, @DefaultValue @Valid RateLimit rateLimit,
-		@DefaultValue @Valid Batch batch, @DefaultValue @Valid Retry retry, @DefaultValue @Valid Task task, @DefaultValue @Valid Note note) {
+		@DefaultValue @Valid Batch batch, @DefaultValue @Valid Retry retry, @DefaultValue @Valid Task task, @DefaultValue @Valid Note note,
+		Map<String, @Valid Tenant> tenants, @DefaultValue @Valid Secrets secrets, @DefaultValue @Valid Erasure erasure) {
+
+	public CrmProperties {
+		tenants = (tenants != null) ? Map.copyOf(tenants) : Map.of();
+	}
+
+	/**
+	 * One tenant's HubSpot connection ({@code esteira.crm.tenants.<tenant>.*}). Each tenant's HubSpot account has its
+	 * own rate limit: its token bucket is {@code <rate-limit.key>:<tenant>}, and a batch never mixes tenants.
+	 *
+	 * @param token a secret <em>reference</em>, never a value: {@code env:NAME}, {@code file:/path} (a mounted
+	 * secret) or {@code aws-secretsmanager:<secret-id>} (name or ARN); read when needed, cached for
+	 * {@code secrets.cache-ttl}
+	 * @param baseUrl HubSpot's API root for this tenant (default: {@code esteira.crm.hubspot.base-url})
+	 * @param portalId the tenant's HubSpot account (portal) id, for operators and logs (optional)
+	 * @param defaultOwnerId the HubSpot owner who gets the task when the contact has no owner (optional: no task then)
+	 * @param rateLimit this account's limit (default: {@code esteira.crm.rate-limit.requests})
+	 */
+	public record Tenant(@NotBlank @Pattern(regexp = "(env:|file:|aws-secretsmanager:).+",
+			message = "must be a secret reference: env:NAME, file:/path or aws-secretsmanager:<secret-id>") String token,
+			String baseUrl, String portalId, String defaultOwnerId, @DefaultValue TenantRateLimit rateLimit) {
+
+		/** Never the reference's target; the reference itself names no secret value. */
+		@Override
+		public String toString() {
+			return "Tenant[token=" + this.token + ", baseUrl=" + this.baseUrl + ", portalId=" + this.portalId
+					+ ", defaultOwnerId=" + this.defaultOwnerId + ", rateLimit=" + this.rateLimit + "]";
+		}
+
+	}
+
+	/**
+	 * A tenant's own rate limit ({@code esteira.crm.tenants.<tenant>.rate-limit.*}).
+	 *
+	 * @param requests requests per {@code esteira.crm.rate-limit.period} for that account, every instance together
+	 * (default: {@code esteira.crm.rate-limit.requests})
+	 */
+	public record TenantRateLimit(@Min(2) Integer requests) {
+	}
+
+	/**
+	 * How secret references are read ({@code esteira.crm.secrets.*}).
+	 *
+	 * @param cacheTtl how long a value read is kept before it is read again (default 5 min: a rotated key is used
+	 * within that time)
+	 * @param awsEndpoint AWS Secrets Manager's endpoint (default: AWS's for the region; an emulator's URL otherwise)
+	 * @param timeout how long a Secrets Manager request may take (default 5 s)
+	 */
+	public record Secrets(@DefaultValue("5m") @NotNull Duration cacheTtl, String awsEndpoint,
+			@DefaultValue("5s") @NotNull Duration timeout) {
+	}
+
+	/**
+	 * The note recorded on a contact whose photo was erased at the customer's request ({@code esteira.crm.erasure.*}).
+	 * It says nothing of the customer.
+	 *
+	 * @param note default {@code Photo removed at the customer's request (LGPD).}
+	 */
+	public record Erasure(@DefaultValue("Photo removed at the customer's request (LGPD).") @NotBlank String note) {
+	}
 
 	/** The CRM adapters. */
 	public enum Adapter {

@@ -23,33 +23,29 @@ import org.springframework.stereotype.Component;
  * search (or a few). For each upload: by the contact id it carried (which must exist); otherwise by email (exact
  * match, unique in the CRM); otherwise by phone (normalised to E.164, {@link BrazilianPhoneNumbers}). One match is
  * the contact; several are {@link ContactResolution.Ambiguous} (never a guess); none at all is
- * {@link ContactResolution.NotFound}. Reasons name no email or phone: they travel to ingest's timeline.
+ * {@link ContactResolution.NotFound}. Reasons name no email, phone or contact id: they travel to ingest's timeline.
  * {@link io.esteira.crmsync.crm.CrmUnavailableException} propagates: the whole batch is tried again.
  */
 @Component
 public class ContactResolver {
 
-	private final CrmClient crm;
+	/** The reason when the contact id the upload named is not the CRM's: the id is not repeated. */
+	public static final String NO_SUCH_CONTACT = "the upload's CRM contact was not found in the CRM";
 
-	public ContactResolver(CrmClient crm) {
-		this.crm = crm;
-	}
-
-	/** A resolution for every query. */
-	public Map<ContactQuery, ContactResolution> resolve(Collection<ContactQuery> queries) {
+	/** A resolution for every query, asked of {@code crm} (the tenant's CRM). */
+	public Map<ContactQuery, ContactResolution> resolve(CrmClient crm, Collection<ContactQuery> queries) {
 		Set<ContactQuery> pending = new LinkedHashSet<>(queries);
 		Map<ContactQuery, ContactResolution> resolved = new LinkedHashMap<>();
 
 		List<ContactQuery> byId = pending.stream().filter((query) -> query.contactId() != null).toList();
 		if (!byId.isEmpty()) {
 			Lookup<Map<String, CrmContact>> contacts = lookup(
-					() -> this.crm.findContacts(byId.stream().map(ContactQuery::contactId).toList()));
+					() -> crm.findContacts(byId.stream().map(ContactQuery::contactId).toList()));
 			for (ContactQuery query : byId) {
 				resolved.put(query, contacts.failure().<ContactResolution>map(ContactResolution.NotFound::new)
 					.orElseGet(() -> Optional.ofNullable(contacts.value().get(query.contactId()))
 						.<ContactResolution>map((contact) -> new ContactResolution.Found(contact, "id"))
-						.orElseGet(() -> new ContactResolution.NotFound(
-								"contact " + query.contactId() + " not found in the CRM"))));
+						.orElseGet(() -> new ContactResolution.NotFound(NO_SUCH_CONTACT))));
 			}
 			pending.removeAll(byId);
 		}
@@ -57,7 +53,7 @@ public class ContactResolver {
 		List<ContactQuery> byEmail = pending.stream().filter((query) -> query.email() != null).toList();
 		if (!byEmail.isEmpty()) {
 			Lookup<Map<String, CrmContact>> contacts = lookup(
-					() -> this.crm.findContactsByEmail(byEmail.stream().map(ContactQuery::email).toList()));
+					() -> crm.findContactsByEmail(byEmail.stream().map(ContactQuery::email).toList()));
 			for (ContactQuery query : byEmail) {
 				CrmContact contact = contacts.value().get(query.email().toLowerCase(Locale.ROOT));
 				if (contact != null) {
@@ -85,7 +81,7 @@ public class ContactResolver {
 		}
 		if (!phones.isEmpty()) {
 			Lookup<Map<PhoneNumber, List<CrmContact>>> contacts = lookup(
-					() -> this.crm.findContactsByPhone(phones.values()));
+					() -> crm.findContactsByPhone(phones.values()));
 			phones.forEach((query, phone) -> resolved.put(query,
 					contacts.failure().<ContactResolution>map(ContactResolution.NotFound::new)
 						.orElseGet(() -> decide(contacts.value().getOrDefault(phone, List.of()), "phone")
@@ -116,8 +112,10 @@ public class ContactResolver {
 		if (ids.size() == 1) {
 			return Optional.of(new ContactResolution.Found(matches.getFirst(), by));
 		}
+		// The candidates are kept for the review (crm_syncs.candidates), never named in the reason: it travels to
+		// ingest's timeline, where the uploader would learn other people's contact ids.
 		return Optional.of(new ContactResolution.Ambiguous(ids,
-				ids.size() + " CRM contacts match the upload's " + by + ": " + String.join(", ", ids)));
+				ids.size() + " CRM contacts match the upload's " + by));
 	}
 
 	/** A lookup's answer, or the CRM's refusal to run it (a person has to look at those uploads). */

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
+import io.esteira.contracts.event.Tenants;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,18 +44,31 @@ public class CrmAvailability implements HealthIndicator {
 
 	private final Timer tokenWaits;
 
+	private final String tenant;
+
+	/** The default tenant's CRM (the global connection). */
 	public CrmAvailability(Clock clock, MeterRegistry meters) {
+		this(clock, meters, Tenants.DEFAULT);
+	}
+
+	/** One tenant's CRM: its meters carry the tag {@code tenant}. */
+	public CrmAvailability(Clock clock, MeterRegistry meters, String tenant) {
 		this.clock = clock;
 		this.meters = meters;
+		this.tenant = tenant;
 		this.tokenWaits = Timer.builder("esteira.crm.ratelimit.wait")
 			.description("Time a CRM call waited for a rate-limit token")
+			.tag("tenant", tenant)
 			.publishPercentileHistogram()
 			.register(meters);
 		this.dailyLimitReached = Counter.builder("esteira.crm.daily.limit.reached")
 			.description("Times the CRM's daily request quota was found used up (the consumer pauses until reset)")
+			.tag("tenant", tenant)
 			.register(meters);
 		Gauge.builder("esteira.crm.paused", this, (availability) -> availability.currentPause().isPresent() ? 1 : 0)
 			.description("1 while calls to the CRM are paused (daily quota used up, token refused)")
+			.tag("tenant", tenant)
+			.strongReference(true)
 			.register(meters);
 	}
 
@@ -99,7 +113,7 @@ public class CrmAvailability implements HealthIndicator {
 
 	/** Counts a "too many requests" (from the CRM or from our own bucket). */
 	public void rateLimited(String source) {
-		this.meters.counter("esteira.crm.rate.limited", "source", source).increment();
+		this.meters.counter("esteira.crm.rate.limited", "source", source, "tenant", this.tenant).increment();
 	}
 
 	/** Called with the new pause (or none) whenever it changes. */

@@ -32,6 +32,15 @@ public interface CrmClient {
 	 */
 	Map<String, CrmOutcome<String>> updateContactProperty(String property, Map<String, String> values);
 
+	/**
+	 * Clears one property on each contact <em>only if it still holds the value expected</em> (a newer value, e.g.
+	 * a later photo's link, is left alone); clearing twice is harmless.
+	 * @param expected the value each contact's property must hold to be cleared, by contact id
+	 * @return by contact id: done with {@code true} when cleared, {@code false} when it held something else (or the
+	 * CRM no longer has the contact)
+	 */
+	Map<String, CrmOutcome<Boolean>> clearContactProperty(String property, Map<String, String> expected);
+
 	/** Creates tasks associated with their contacts; the outcome (the CRM's id) by the task's marker. */
 	Map<String, CrmOutcome<String>> createTasks(List<CrmTask> tasks);
 

@@ -8,6 +8,15 @@ package io.esteira.crmsync.crm;
  */
 public sealed interface CrmOutcome<T> {
 
+	/** This outcome with a done item's value mapped; a refusal or failure as it is. */
+	default <U> CrmOutcome<U> map(java.util.function.Function<T, U> mapper) {
+		return switch (this) {
+			case Done<T> done -> new Done<>(mapper.apply(done.value()));
+			case Refused<T> refused -> new Refused<>(refused.reason());
+			case Unavailable<T> unavailable -> new Unavailable<>(unavailable.failure());
+		};
+	}
+
 	/** The CRM did it. */
 	record Done<T>(T value) implements CrmOutcome<T> {
 	}

@@ -52,6 +52,15 @@ class CrmSync implements Persistable<UUID> {
 	/** The upload's pipeline run this was recorded in (1, or a redrive's); a later run's event looks again. */
 	private int run = 1;
 
+	/** The upload's tenant: whose CRM connection and contacts. */
+	private String tenant = io.esteira.contracts.event.Tenants.DEFAULT;
+
+	/** When the upload's erasure was recorded ({@link CrmSyncStatus#ERASED}). */
+	private Instant erasedAt;
+
+	/** When the erasure's photo property was handled on the contact (cleared, or found showing a newer photo). */
+	private Instant photoClearedAt;
+
 	@Transient
 	private boolean isNew = true;
 
@@ -70,6 +79,7 @@ class CrmSync implements Persistable<UUID> {
 		this.recordedAt = now;
 		this.attempts = attempts;
 		this.run = Math.max(1, photo.run());
+		this.tenant = photo.tenant();
 	}
 
 	static CrmSync synced(PhotoLink photo, Instant now, int attempts) {
@@ -91,6 +101,61 @@ class CrmSync implements Persistable<UUID> {
 	CrmSync withCandidates(java.util.List<String> ids) {
 		this.candidates = String.join(",", ids);
 		return this;
+	}
+
+	/**
+	 * An erasure of an upload never synced here (its image event never came, or comes later): recorded so that a
+	 * late image event does nothing.
+	 */
+	static CrmSync erased(PhotoLink photo, Instant now) {
+		CrmSync sync = new CrmSync(photo, CrmSyncStatus.ERASED, ERASED_REASON, now, 0);
+		sync.erasedAt = now;
+		sync.photoClearedAt = now;
+		return sync;
+	}
+
+	/** What an erased upload's row says instead of what it said before (nothing of the customer). */
+	static final String ERASED_REASON = "erased at the customer's request (LGPD)";
+
+	/**
+	 * Erased at the customer's request: final, and nothing of the customer is kept (the candidates, reasons and
+	 * errors the CRM gave). The contact id of a linked upload stays: the CRM's record of which contact's photo was
+	 * cleared and noted (an id in the tenant's CRM, no e-mail or phone).
+	 * @param linked whether the upload's link was put on the contact ({@link CrmSyncStatus#SYNCED})
+	 */
+	void erase(Instant now, boolean linked) {
+		this.status = CrmSyncStatus.ERASED;
+		this.erasedAt = now;
+		this.reason = ERASED_REASON;
+		this.candidates = null;
+		this.lastError = null;
+		this.ownerId = null;
+		if (!linked) {
+			// Its link was never on a contact: nothing to clear there, and no contact to keep.
+			this.contactId = null;
+			this.photoClearedAt = now;
+		}
+	}
+
+	/** The photo property was handled on the contact (cleared, or it showed a newer photo). */
+	void photoCleared(Instant now) {
+		this.photoClearedAt = now;
+	}
+
+	Instant photoClearedAt() {
+		return this.photoClearedAt;
+	}
+
+	String link() {
+		return this.link;
+	}
+
+	String property() {
+		return this.property;
+	}
+
+	String tenant() {
+		return this.tenant;
 	}
 
 	static CrmSync needsReview(PhotoLink photo, String reason, Instant now, int attempts) {

@@ -38,13 +38,13 @@ interface CrmSyncRepository extends JpaRepository<CrmSync, UUID> {
 	@Query(value = "delete from crm_sync_claims where token = :token", nativeQuery = true)
 	int releaseClaims(UUID token);
 
-	/** The newest sync of the contact from an image processed after {@code occurredAt}, if any. */
-	Optional<CrmSync> findFirstByContactIdAndStatusAndEventOccurredAtAfterOrderByEventOccurredAtDesc(String contactId,
-			CrmSyncStatus status, Instant occurredAt);
+	/** The newest sync of the tenant's contact from an image processed after {@code occurredAt}, if any. */
+	Optional<CrmSync> findFirstByTenantAndContactIdAndStatusAndEventOccurredAtAfterOrderByEventOccurredAtDesc(
+			String tenant, String contactId, CrmSyncStatus status, Instant occurredAt);
 
-	default Optional<CrmSync> findNewerSync(String contactId, Instant occurredAt) {
-		return findFirstByContactIdAndStatusAndEventOccurredAtAfterOrderByEventOccurredAtDesc(contactId,
-				CrmSyncStatus.SYNCED, occurredAt);
+	default Optional<CrmSync> findNewerSync(String tenant, String contactId, Instant occurredAt) {
+		return findFirstByTenantAndContactIdAndStatusAndEventOccurredAtAfterOrderByEventOccurredAtDesc(tenant,
+				contactId, CrmSyncStatus.SYNCED, occurredAt);
 	}
 
 }

@@ -16,6 +16,12 @@ public enum CrmSyncStatus {
 	 * Retries ran out (the message went to the dead-letter queue); the only status that is not final: a message
 	 * redriven from the dead-letter queue tries again.
 	 */
-	FAILED
+	FAILED,
+
+	/**
+	 * Erased at the customer's request (LGPD, {@code UploadErasedEvent}): the photo property cleared on the contact,
+	 * a note recorded there, nothing of the customer kept. Final: a later image event of the upload does nothing.
+	 */
+	ERASED
 
 }

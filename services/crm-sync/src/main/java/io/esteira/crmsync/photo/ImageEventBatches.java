@@ -7,14 +7,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.esteira.crmsync.config.CrmProperties;
+import io.esteira.crmsync.crm.CrmConnection;
+import io.esteira.crmsync.crm.CrmConnections;
 import io.esteira.crmsync.crm.CrmUnavailableException;
 import io.esteira.platform.retry.RetryPolicies;
 import io.esteira.platform.retry.RetryPolicy;
@@ -28,7 +32,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Gathers the polls of the image-events consumer into batches for the CRM and hands each batch to
- * {@link PhotoLinkService} and then {@link OwnerNotifications}, then to {@link ImageEventSettlement}. A batch is
+ * {@link PhotoLinkService} and then {@link OwnerNotifications} (erasures to {@link PhotoErasures}), one tenant at a
+ * time, then to {@link ImageEventSettlement}. A batch is
  * handled when it holds {@code esteira.crm.batch.max-events} events, {@value #DRAINED_GRACE_MILLIS} ms after a poll
  * came back short (the queue had no more: at low load batching adds next to no wait; the grace lets the other polls
  * the container runs at the same time join), or when {@code esteira.crm.batch.window} has passed since its first
@@ -51,6 +56,10 @@ class ImageEventBatches implements DisposableBean {
 	static final long DRAINED_GRACE_MILLIS = 20;
 
 	private final PhotoLinkService photoLinks;
+
+	private final PhotoErasures erasures;
+
+	private final CrmConnections connections;
 
 	private final OwnerNotifications notifications;
 
@@ -90,10 +99,12 @@ class ImageEventBatches implements DisposableBean {
 	/** When the gathered polls, holding a late photo, are handled (nanoTime); {@code 0} when none is late. */
 	private long lateDeadlineAt;
 
-	ImageEventBatches(PhotoLinkService photoLinks, OwnerNotifications notifications,
-			ImageEventSettlement settlement, RetryPolicies retryPolicies, CrmProperties settings,
-			MeterRegistry meters, Clock clock) {
+	ImageEventBatches(PhotoLinkService photoLinks, PhotoErasures erasures, CrmConnections connections,
+			OwnerNotifications notifications, ImageEventSettlement settlement, RetryPolicies retryPolicies,
+			CrmProperties settings, MeterRegistry meters, Clock clock) {
 		this.photoLinks = photoLinks;
+		this.erasures = erasures;
+		this.connections = connections;
 		this.notifications = notifications;
 		this.settlement = settlement;
 		this.retry = retryPolicies.forStep(PhotoLinkService.STEP);
@@ -289,12 +300,35 @@ class ImageEventBatches implements DisposableBean {
 		}
 	}
 
+	/**
+	 * Handles a batch one tenant at a time: each tenant has its own CRM account, key and rate limit, so no CRM
+	 * request ever mixes tenants. Within a tenant, erasures go first: an image event of an upload erased in the same
+	 * batch then does nothing.
+	 */
 	private void settle(List<ImageEventDelivery> deliveries) {
-		PhotoLinkService.Result result = this.photoLinks.sync(deliveries, this.retry.maxAttempts());
-		Map<ImageEventDelivery, Verdict> verdicts = new LinkedHashMap<>(result.verdicts());
-		if (!result.synced().isEmpty()) {
-			Map<UUID, CrmUnavailableException> failures = this.notifications
-				.notifyOwners(result.synced().values());
+		Map<String, List<ImageEventDelivery>> byTenant = deliveries.stream()
+			.collect(Collectors.groupingBy(ImageEventDelivery::tenant, LinkedHashMap::new, Collectors.toList()));
+		Map<ImageEventDelivery, Verdict> verdicts = new LinkedHashMap<>();
+		byTenant.forEach((tenant, ofTenant) -> verdicts.putAll(settle(tenant, ofTenant)));
+		this.settlement.settle(verdicts, this.retry);
+	}
+
+	private Map<ImageEventDelivery, Verdict> settle(String tenant, List<ImageEventDelivery> deliveries) {
+		Map<ImageEventDelivery, Verdict> verdicts = new LinkedHashMap<>();
+		List<ImageEventDelivery> erasures = deliveries.stream().filter((delivery) -> delivery.erasure() != null).toList();
+		if (!erasures.isEmpty()) {
+			verdicts.putAll(this.erasures.erase(tenant, erasures));
+		}
+		List<ImageEventDelivery> images = deliveries.stream().filter((delivery) -> delivery.erasure() == null).toList();
+		if (images.isEmpty()) {
+			return verdicts;
+		}
+		PhotoLinkService.Result result = this.photoLinks.sync(tenant, images, this.retry.maxAttempts());
+		verdicts.putAll(result.verdicts());
+		Optional<CrmConnection> connection = this.connections.forTenant(tenant);
+		if (!result.synced().isEmpty() && connection.isPresent()) {
+			Map<UUID, CrmUnavailableException> failures = this.notifications.notifyOwners(connection.get(),
+					result.synced().values());
 			result.synced().forEach((delivery, uploadId) -> {
 				CrmUnavailableException failure = failures.get(uploadId);
 				if (failure != null) {
@@ -302,7 +336,7 @@ class ImageEventBatches implements DisposableBean {
 				}
 			});
 		}
-		this.settlement.settle(verdicts, this.retry);
+		return verdicts;
 	}
 
 	@Override

@@ -51,6 +51,8 @@ class ImageEventSettlement {
 
 	private final PhotoLinkService photoLinks;
 
+	private final PhotoErasures erasures;
+
 	private final SqsAsyncClient sqs;
 
 	private final CrmProperties settings;
@@ -59,9 +61,10 @@ class ImageEventSettlement {
 
 	private final CrmAvailability availability;
 
-	ImageEventSettlement(PhotoLinkService photoLinks, SqsAsyncClient sqs, CrmProperties settings,
-			MeterRegistry meters, CrmAvailability availability) {
+	ImageEventSettlement(PhotoLinkService photoLinks, PhotoErasures erasures, SqsAsyncClient sqs,
+			CrmProperties settings, MeterRegistry meters, CrmAvailability availability) {
 		this.photoLinks = photoLinks;
+		this.erasures = erasures;
 		this.sqs = sqs;
 		this.settings = settings;
 		this.meters = meters;
@@ -71,7 +74,7 @@ class ImageEventSettlement {
 	void settle(Map<ImageEventDelivery, Verdict> verdicts, RetryPolicy retry) {
 		List<Message<String>> done = new ArrayList<>();
 		verdicts.forEach((delivery, verdict) -> {
-			String uploadId = (delivery.event() != null) ? String.valueOf(delivery.event().uploadId()) : "unknown";
+			String uploadId = (delivery.uploadId() != null) ? String.valueOf(delivery.uploadId()) : "unknown";
 			try (MDC.MDCCloseable logged = MDC.putCloseable(PipelineTracing.UPLOAD_ID, uploadId)) {
 				switch (verdict) {
 					case Verdict.Done ignored -> done.add(delivery.message());
@@ -98,13 +101,14 @@ class ImageEventSettlement {
 	private void retry(ImageEventDelivery delivery, CrmUnavailableException failure, RetryPolicy retry) {
 		StepDelivery step = new StepDelivery(retry, Integer.toString(delivery.attempt()),
 				visibility(delivery.message()));
-		if (step.retryLater(() -> this.photoLinks.fail(delivery, failure.getMessage()),
-				floor(failure))) {
-			logger.warn("Upload {}: attempt {} of {} failed ({}); retrying in {} s", delivery.event().uploadId(),
+		Runnable giveUp = (delivery.erasure() != null) ? () -> this.erasures.fail(delivery, failure.getMessage())
+				: () -> this.photoLinks.fail(delivery, failure.getMessage());
+		if (step.retryLater(giveUp, floor(failure))) {
+			logger.warn("Upload {}: attempt {} of {} failed ({}); retrying in {} s", delivery.uploadId(),
 					delivery.attempt(), step.maxAttempts(), failure.getMessage(), step.retryDelaySeconds());
 		}
 		else {
-			logger.warn("Upload {}: attempt {} of {} failed ({}); giving up", delivery.event().uploadId(),
+			logger.warn("Upload {}: attempt {} of {} failed ({}); giving up", delivery.uploadId(),
 					delivery.attempt(), step.maxAttempts(), failure.getMessage());
 		}
 	}

@@ -4,8 +4,10 @@ import java.util.List;
 
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.esteira.contracts.event.ImageProcessedEvent;
+import io.esteira.contracts.event.UploadErasedEvent;
 import io.esteira.crmsync.config.CrmProperties;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.messaging.Message;
@@ -16,7 +18,8 @@ import org.springframework.stereotype.Component;
  * (SQS's most), handed to {@link ImageEventBatches}, which gathers the polls of a short window into one batch for
  * the CRM and settles every message itself (acknowledgement mode {@code MANUAL}): deleted when handled, made visible
  * after the retry policy's delay when the CRM failed it, sent again (not counted as an attempt) when it only had to
- * wait. The method returns when its messages are settled. A body that is not an {@link ImageProcessedEvent} (or is
+ * wait. The method returns when its messages are settled. The queue also carries {@link UploadErasedEvent}s (an upload
+ * erased at the customer's request, LGPD), told apart by their top-level {@code "type":"upload-erased"}. A body that is not an {@link ImageProcessedEvent} (or is
  * longer than {@code esteira.crm.batch.max-message-chars}) is settled alone, on its way to the dead-letter queue: it
  * never holds back the rest of its poll.
  */
@@ -62,7 +65,21 @@ class ImageEventsListener {
 					+ this.maxBodyChars);
 		}
 		try {
-			ImageProcessedEvent event = this.json.readValue(body, ImageProcessedEvent.class);
+			JsonNode tree = this.json.readTree(body);
+			if (tree == null || !tree.isObject()) {
+				return ImageEventDelivery.of(message, null, "empty image event");
+			}
+			JsonNode type = tree.get("type");
+			if (type != null && !type.isNull()) {
+				// Image events have no type; an erasure says so.
+				if (!UploadErasedEvent.TYPE.equals(type.asString())) {
+					return ImageEventDelivery.of(message, null, "not an image event nor an erasure (another type)");
+				}
+				UploadErasedEvent erasure = this.json.treeToValue(tree, UploadErasedEvent.class);
+				return (erasure.uploadId() != null) ? ImageEventDelivery.ofErasure(message, erasure)
+						: ImageEventDelivery.of(message, null, "erasure without uploadId");
+			}
+			ImageProcessedEvent event = this.json.treeToValue(tree, ImageProcessedEvent.class);
 			return (event != null) ? ImageEventDelivery.of(message, event, null)
 					: ImageEventDelivery.of(message, null, "empty image event");
 		}

@@ -14,10 +14,12 @@ import java.util.function.Function;
 
 import io.esteira.crmsync.config.CrmProperties;
 import io.esteira.crmsync.crm.CrmClient;
+import io.esteira.crmsync.crm.CrmConnection;
 import io.esteira.crmsync.crm.CrmNote;
 import io.esteira.crmsync.crm.CrmOutcome;
 import io.esteira.crmsync.crm.CrmTask;
 import io.esteira.crmsync.crm.CrmUnavailableException;
+import io.esteira.platform.logging.PersonalData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,43 +49,66 @@ class OwnerNotifications {
 
 	private final JdbcClient jdbc;
 
-	private final CrmClient crm;
-
 	private final CrmProperties settings;
 
 	private final Clock clock;
 
-	OwnerNotifications(JdbcClient jdbc, CrmClient crm, CrmProperties settings, Clock clock) {
+	OwnerNotifications(JdbcClient jdbc, CrmProperties settings, Clock clock) {
 		this.jdbc = jdbc;
-		this.crm = crm;
 		this.settings = settings;
 		this.clock = clock;
 	}
 
 	/**
-	 * Creates what is missing for these {@link CrmSyncStatus#SYNCED} uploads (others are left alone).
+	 * Creates what is missing for these {@link CrmSyncStatus#SYNCED} uploads (others are left alone), through their
+	 * tenant's connection. The task goes to the contact's owner, else the connection's default owner
+	 * ({@code esteira.crm.tenants.<t>.default-owner-id}); with neither, there is no task.
 	 * @return why, for the uploads whose task or note could not be created now (to be tried again)
 	 */
-	Map<UUID, CrmUnavailableException> notifyOwners(Collection<UUID> uploadIds) {
+	Map<UUID, CrmUnavailableException> notifyOwners(CrmConnection connection, Collection<UUID> uploadIds) {
+		CrmClient crm = connection.client();
 		Map<UUID, CrmUnavailableException> failures = new LinkedHashMap<>();
-		List<Row> rows = rows(uploadIds);
+		List<Row> rows = rows(uploadIds, CrmSyncStatus.SYNCED);
 		CrmProperties.Task task = this.settings.task();
 		if (task.enabled()) {
-			List<Row> missing = rows.stream().filter((row) -> row.ownerId() != null && row.taskId() == null).toList();
-			ensure(Kind.TASK, missing, Row::taskClaimedAt, failures, (batch) -> this.crm.createTasks(batch.stream()
-				.map((row) -> new CrmTask(row.contactId(), row.ownerId(), fill(task.subject(), row),
+			List<Row> missing = rows.stream()
+				.filter((row) -> connection.ownerOr(row.ownerId()) != null && row.taskId() == null)
+				.toList();
+			ensure(Kind.TASK, missing, Row::taskClaimedAt, failures, (batch) -> crm.createTasks(batch.stream()
+				.map((row) -> new CrmTask(row.contactId(), connection.ownerOr(row.ownerId()), fill(task.subject(), row),
 						withMarker(fill(task.body(), row), marker(row.uploadId())), this.clock.instant(),
 						marker(row.uploadId())))
-				.toList()), this.crm::findTask);
+				.toList()), crm::findTask);
 		}
 		CrmProperties.Note note = this.settings.note();
 		if (note.enabled()) {
 			List<Row> missing = rows.stream().filter((row) -> row.noteId() == null).toList();
-			ensure(Kind.NOTE, missing, Row::noteClaimedAt, failures, (batch) -> this.crm.createNotes(batch.stream()
+			ensure(Kind.NOTE, missing, Row::noteClaimedAt, failures, (batch) -> crm.createNotes(batch.stream()
 				.map((row) -> new CrmNote(row.contactId(), withMarker(fill(note.body(), row), marker(row.uploadId())),
 						this.clock.instant(), marker(row.uploadId())))
-				.toList()), this.crm::findNote);
+				.toList()), crm::findNote);
 		}
+		return failures;
+	}
+
+	/**
+	 * Records the erasure note ({@code esteira.crm.erasure.note}, nothing of the customer) on the contact of each of
+	 * these {@link CrmSyncStatus#ERASED} uploads whose photo property was handled, once per upload, as the owner's
+	 * note is: claim, create, store the id.
+	 * @return why, for the uploads whose note could not be created now (to be tried again)
+	 */
+	Map<UUID, CrmUnavailableException> noteErasures(CrmConnection connection, Collection<UUID> uploadIds) {
+		CrmClient crm = connection.client();
+		Map<UUID, CrmUnavailableException> failures = new LinkedHashMap<>();
+		List<Row> missing = rows(uploadIds, CrmSyncStatus.ERASED).stream()
+			.filter((row) -> row.contactId() != null && row.erasureNoteId() == null)
+			.toList();
+		String body = this.settings.erasure().note();
+		ensure(Kind.ERASURE_NOTE, missing, Row::erasureNoteClaimedAt, failures, (batch) -> crm.createNotes(batch
+			.stream()
+			.map((row) -> new CrmNote(row.contactId(), withMarker(body, Kind.ERASURE_NOTE.marker(row.uploadId())),
+					this.clock.instant(), Kind.ERASURE_NOTE.marker(row.uploadId())))
+			.toList()), crm::findNote);
 		return failures;
 	}
 
@@ -122,7 +147,7 @@ class OwnerNotifications {
 			return;
 		}
 		for (Row row : toCreate) {
-			switch (outcomes.get(marker(row.uploadId()))) {
+			switch (outcomes.get(kind.marker(row.uploadId()))) {
 				case CrmOutcome.Done<String> done -> {
 					store(row.uploadId(), kind, done.value());
 					logger.info("{} {} created for upload {}", kind.label, done.value(), row.uploadId());
@@ -131,7 +156,7 @@ class OwnerNotifications {
 					// Refused for good (e.g. the owner no longer exists): nothing was created, retrying will not help.
 					release(row.uploadId(), kind);
 					this.jdbc.sql("update crm_syncs set last_error = :error where upload_id = :id")
-						.param("error", kind.label + " not created: " + refused.reason())
+						.param("error", PersonalData.mask(kind.label + " not created: " + refused.reason()))
 						.param("id", row.uploadId())
 						.update();
 					logger.warn("{} for upload {} refused by the CRM: {}", kind.label, row.uploadId(),
@@ -166,7 +191,7 @@ class OwnerNotifications {
 			}
 			return true;
 		}
-		Optional<String> existing = find.apply(marker(uploadId));
+		Optional<String> existing = find.apply(kind.marker(uploadId));
 		if (existing.isPresent()) {
 			store(uploadId, kind, existing.get());
 			logger.info("{} {} of upload {} found in the CRM by its marker; not created again", kind.label,
@@ -218,14 +243,17 @@ class OwnerNotifications {
 			.update();
 	}
 
-	private List<Row> rows(Collection<UUID> uploadIds) {
+	private List<Row> rows(Collection<UUID> uploadIds, CrmSyncStatus status) {
 		if (uploadIds.isEmpty()) {
 			return List.of();
 		}
 		return this.jdbc.sql("""
-				select upload_id, status, contact_id, owner_id, link, task_id, task_claimed_at, note_id, note_claimed_at
-				from crm_syncs where upload_id in (:ids) and status = 'SYNCED' order by upload_id""")
+				select upload_id, status, contact_id, owner_id, link, task_id, task_claimed_at, note_id, note_claimed_at,
+				       erasure_note_id, erasure_note_claimed_at
+				from crm_syncs where upload_id in (:ids) and status = :status
+				  and (status <> 'ERASED' or photo_cleared_at is not null) order by upload_id""")
 			.param("ids", List.copyOf(uploadIds))
+			.param("status", status.name())
 			.query(Row.class)
 			.list();
 	}
@@ -247,7 +275,10 @@ class OwnerNotifications {
 
 	private enum Kind {
 
-		TASK("Task", "task_id", "task_claimed_at"), NOTE("Note", "note_id", "note_claimed_at");
+		TASK("Task", "task_id", "task_claimed_at"), NOTE("Note", "note_id", "note_claimed_at"),
+
+		/** The note that the photo was removed at the customer's request; its own marker. */
+		ERASURE_NOTE("Erasure note", "erasure_note_id", "erasure_note_claimed_at");
 
 		final String label;
 
@@ -261,10 +292,16 @@ class OwnerNotifications {
 			this.claimColumn = claimColumn;
 		}
 
+		String marker(UUID uploadId) {
+			return (this == ERASURE_NOTE) ? "esteiraerased" + uploadId.toString().replace("-", "")
+					: OwnerNotifications.marker(uploadId);
+		}
+
 	}
 
 	record Row(UUID uploadId, CrmSyncStatus status, String contactId, String ownerId, String link, String taskId,
-			Instant taskClaimedAt, String noteId, Instant noteClaimedAt) {
+			Instant taskClaimedAt, String noteId, Instant noteClaimedAt, String erasureNoteId,
+			Instant erasureNoteClaimedAt) {
 	}
 
 }

@@ -18,6 +18,7 @@ import java.util.function.UnaryOperator;
 import io.esteira.contracts.event.ImageProcessedEvent;
 import io.esteira.contracts.event.PipelineNames;
 import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.Tenants;
 import io.esteira.contracts.event.Thumbnails;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.contracts.event.UploadStatusEvent;
@@ -26,8 +27,11 @@ import io.esteira.crmsync.contact.ContactQuery;
 import io.esteira.crmsync.contact.ContactResolution;
 import io.esteira.crmsync.contact.ContactResolver;
 import io.esteira.crmsync.crm.CrmClient;
+import io.esteira.crmsync.crm.CrmConnection;
+import io.esteira.crmsync.crm.CrmConnections;
 import io.esteira.crmsync.crm.CrmOutcome;
 import io.esteira.crmsync.crm.CrmUnavailableException;
+import io.esteira.platform.logging.PersonalData;
 import io.esteira.platform.observability.PipelineTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +109,7 @@ public class PhotoLinkService {
 
 	private final ContactResolver contacts;
 
-	private final CrmClient crm;
+	private final CrmConnections connections;
 
 	private final ApplicationEventPublisher events;
 
@@ -117,12 +121,12 @@ public class PhotoLinkService {
 
 	private final PipelineTracing tracing;
 
-	PhotoLinkService(CrmSyncRepository syncs, ContactResolver contacts, CrmClient crm,
+	PhotoLinkService(CrmSyncRepository syncs, ContactResolver contacts, CrmConnections connections,
 			ApplicationEventPublisher events, CrmProperties settings, Clock clock, TransactionTemplate transactions,
 			PipelineTracing tracing) {
 		this.syncs = syncs;
 		this.contacts = contacts;
-		this.crm = crm;
+		this.connections = connections;
 		this.events = events;
 		this.settings = settings;
 		this.clock = clock;
@@ -131,14 +135,16 @@ public class PhotoLinkService {
 	}
 
 	/**
-	 * Syncs the photo links of a batch of deliveries (events already parsed), in short transactions around the CRM
-	 * calls.
+	 * Syncs the photo links of a batch of deliveries (events already parsed) of one tenant, in short transactions
+	 * around the CRM calls, through the tenant's CRM connection; a tenant without one needs review, with no CRM call.
+	 * @param tenant the tenant of every delivery (a batch never mixes tenants: each has its own CRM account)
 	 * @param maxAttempts the step's retry policy's attempts in all (a {@code FAILED} upload delivered again within
 	 * them was redriven from the dead-letter queue, and is tried again)
 	 * @return a verdict for every delivery, and the uploads now {@link CrmSyncStatus#SYNCED} whose owner may still
 	 * have to be told ({@link OwnerNotifications})
 	 */
-	Result sync(List<ImageEventDelivery> deliveries, int maxAttempts) {
+	Result sync(String tenant, List<ImageEventDelivery> deliveries, int maxAttempts) {
+		Optional<CrmConnection> connection = this.connections.forTenant(tenant);
 		Map<ImageEventDelivery, Verdict> verdicts = new LinkedHashMap<>();
 		Map<ImageEventDelivery, UUID> synced = new LinkedHashMap<>();
 		Map<UUID, Run> runs = new LinkedHashMap<>();
@@ -179,10 +185,13 @@ public class PhotoLinkService {
 					// Never sent to the CRM, where one absurd value could fail the whole batch's request.
 					implausible(delivery.event(), run.started).ifPresent((reason) -> needsReview(run, reason, null));
 				}
+				if (run.isOpen() && connection.isEmpty()) {
+					needsReview(run, noConnection(tenant), null);
+				}
 			}
 			List<Run> open = runs.values().stream().filter(Run::isOpen).toList();
 			if (!open.isEmpty()) {
-				resolveAndUpdate(open, token);
+				resolveAndUpdate(connection.orElseThrow().client(), open, token);
 			}
 		}
 		catch (CrmUnavailableException ex) {
@@ -207,8 +216,13 @@ public class PhotoLinkService {
 	record Result(Map<ImageEventDelivery, Verdict> verdicts, Map<ImageEventDelivery, UUID> synced) {
 	}
 
-	private void resolveAndUpdate(List<Run> open, UUID token) {
-		Map<ContactQuery, ContactResolution> resolutions = this.contacts.resolve(open.stream()
+	/** The reason of an upload whose tenant has no CRM connection (a malformed tenant id is not repeated). */
+	static String noConnection(String tenant) {
+		return "no CRM connection for tenant " + (Tenants.isValid(tenant) ? tenant : "(malformed tenant id)");
+	}
+
+	private void resolveAndUpdate(CrmClient crm, List<Run> open, UUID token) {
+		Map<ContactQuery, ContactResolution> resolutions = this.contacts.resolve(crm, open.stream()
 			.map((run) -> new ContactQuery(run.photo.contactId(), run.event().customerEmail(),
 					run.event().customerPhone()))
 			.toList());
@@ -235,16 +249,17 @@ public class PhotoLinkService {
 			String contactId = run.photo.contactId();
 			if (updates.containsKey(contactId)) {
 				run.end(new Verdict.Defer(SAME_CONTACT_DELAY,
-						"a newer image of contact " + contactId + " is in the same batch"), null);
+						"a newer image of contact " + shown(contactId) + " is in the same batch"), null);
 				continue;
 			}
 			Optional<Verdict> claimed = this.transactions.execute((tx) -> {
-				Optional<Duration> held = claim("contact:" + contactId, token);
+				Optional<Duration> held = claim(contactClaim(run.photo.tenant(), contactId), token);
 				if (held.isPresent()) {
 					return Optional.<Verdict>of(new Verdict.Defer(held.get(),
-							"contact " + contactId + " is being synced by another delivery"));
+							"contact " + shown(contactId) + " is being synced by another delivery"));
 				}
-				this.syncs.findNewerSync(contactId, run.photo.occurredAt()).ifPresent((newer) -> run.newer = newer);
+				this.syncs.findNewerSync(run.photo.tenant(), contactId, run.photo.occurredAt())
+					.ifPresent((newer) -> run.newer = newer);
 				return Optional.<Verdict>empty();
 			});
 			if (claimed.isPresent()) {
@@ -262,7 +277,7 @@ public class PhotoLinkService {
 		}
 		Map<String, String> values = new LinkedHashMap<>();
 		updates.forEach((contactId, run) -> values.put(contactId, run.photo.link()));
-		Map<String, CrmOutcome<String>> outcomes = this.crm.updateContactProperty(this.settings.photoProperty(),
+		Map<String, CrmOutcome<String>> outcomes = crm.updateContactProperty(this.settings.photoProperty(),
 				values);
 		updates.forEach((contactId, run) -> {
 			switch (outcomes.get(contactId)) {
@@ -271,7 +286,7 @@ public class PhotoLinkService {
 						(sync) -> sync.resolvedBy(run.found.by(), run.found.contact().ownerId()));
 				case CrmOutcome.Unavailable<String> unavailable -> run.end(Verdict.of(unavailable.failure()), null);
 				case null -> run.end(Verdict.of(new CrmUnavailableException(
-						"the CRM said nothing of contact " + contactId, null)), null);
+						"the CRM said nothing of contact " + shown(contactId), null)), null);
 			}
 		});
 	}
@@ -289,6 +304,11 @@ public class PhotoLinkService {
 		Optional<CrmSync> recorded = this.syncs.findById(uploadId);
 		if (recorded.isPresent()) {
 			CrmSync sync = recorded.get();
+			if (sync.status() == CrmSyncStatus.ERASED) {
+				logger.info("Upload {} was erased at the customer's request; image event {} ignored", uploadId,
+						run.event().eventId());
+				return Optional.of(sync.status());
+			}
 			boolean laterRun = run.photo.run() > sync.run();
 			if (laterRun && (sync.status() == CrmSyncStatus.SYNCED || sync.status() == CrmSyncStatus.SUPERSEDED)) {
 				reportAgain(run, sync);
@@ -322,7 +342,7 @@ public class PhotoLinkService {
 		Instant now = this.clock.instant();
 		report(run, StepOutcome.STARTED, null, null, run.started);
 		String reason = (sync.status() == CrmSyncStatus.SYNCED)
-				? "run " + run.photo.run() + ": photo link already on contact " + sync.contactId() : sync.reason();
+				? "run " + run.photo.run() + ": photo link already on the contact" : sync.reason();
 		report(run, (sync.status() == CrmSyncStatus.SYNCED) ? StepOutcome.SUCCEEDED : StepOutcome.SKIPPED,
 				UploadStatus.COMPLETED, reason, now);
 		sync.reportedInRun(run.photo.run());
@@ -347,15 +367,17 @@ public class PhotoLinkService {
 		record(run, (now) -> {
 			this.syncs.save(CrmSync.synced(run.photo, now, run.delivery.attempt())
 				.resolvedBy(run.found.by(), run.found.contact().ownerId()));
-			report(run, StepOutcome.SUCCEEDED, UploadStatus.COMPLETED, "photo link set on contact "
-					+ run.photo.contactId() + " (found by " + run.found.by() + ")", now);
-			logger.info("Photo link of upload {} set on contact {} (found by {})", run.photo.uploadId(),
-					run.photo.contactId(), run.found.by());
+			report(run, StepOutcome.SUCCEEDED, UploadStatus.COMPLETED,
+					"photo link set on the contact (found by " + run.found.by() + ")", now);
+			logger.info("Photo link of upload {} set on contact {} of tenant {} (found by {})", run.photo.uploadId(),
+					shown(run.photo.contactId()), run.photo.tenant(), run.found.by());
 			return CrmSyncStatus.SYNCED;
 		});
 	}
 
-	private void needsReview(Run run, String reason, UnaryOperator<CrmSync> details) {
+	private void needsReview(Run run, String given, UnaryOperator<CrmSync> details) {
+		// A CRM's message may quote a value it refused: no e-mail or phone goes to the timeline or the log.
+		String reason = PersonalData.mask(given);
 		record(run, (now) -> {
 			CrmSync sync = CrmSync.needsReview(run.photo, reason, now, run.delivery.attempt());
 			this.syncs.save((details != null) ? details.apply(sync) : sync);
@@ -367,11 +389,11 @@ public class PhotoLinkService {
 
 	private void superseded(Run run) {
 		record(run, (now) -> {
-			String reason = "contact " + run.photo.contactId() + " already shows the newer image of upload "
-					+ run.newer.uploadId();
+			String reason = "the contact already shows a newer image";
 			this.syncs.save(CrmSync.superseded(run.photo, reason, now, run.delivery.attempt()));
 			report(run, StepOutcome.SKIPPED, UploadStatus.COMPLETED, reason, now);
-			logger.info("Photo link of upload {} not sent: {}", run.photo.uploadId(), reason);
+			logger.info("Photo link of upload {} not sent: contact {} already shows the newer image of upload {}",
+					run.photo.uploadId(), shown(run.photo.contactId()), run.newer.uploadId());
 			return CrmSyncStatus.SUPERSEDED;
 		});
 	}
@@ -411,7 +433,7 @@ public class PhotoLinkService {
 		}
 		this.tracing.continueInTransaction(photo.uploadId(), delivery.traceContext(), STEP);
 		Instant now = this.clock.instant();
-		String reason = "gave up after " + attempt + " attempts: " + lastError;
+		String reason = PersonalData.mask("gave up after " + attempt + " attempts: " + lastError);
 		this.syncs.save(CrmSync.failed(photo, reason, now, attempt));
 		this.events.publishEvent(new UploadStatusEvent(UUID.randomUUID(), photo.uploadId(), SERVICE, STEP,
 				StepOutcome.FAILED, UploadStatus.FAILED, reason, attempt, now));
@@ -432,7 +454,25 @@ public class PhotoLinkService {
 			contactId = contactId.strip();
 		}
 		return new PhotoLink(event.uploadId(), (contactId == null || contactId.isEmpty()) ? null : contactId,
-				this.settings.photoProperty(), permalink(event.uploadId()), event.occurredAt(), event.run());
+				this.settings.photoProperty(), permalink(event.uploadId()), event.occurredAt(), event.run(),
+				event.tenant());
+	}
+
+	/** The claim of a tenant's contact: contact ids are per CRM account, so two tenants may have the same. */
+	static String contactClaim(String tenant, String contactId) {
+		return "contact:" + tenant + ":" + contactId;
+	}
+
+	/**
+	 * A contact id as logs and messages show it: a CRM's id as it is, a webhook receiver's {@code email:...} or
+	 * {@code phone:...} reference without the address or number.
+	 */
+	static String shown(String contactId) {
+		if (contactId == null) {
+			return null;
+		}
+		int colon = contactId.indexOf(':');
+		return (colon > 0) ? contactId.substring(0, colon) + ":(hidden)" : PersonalData.mask(contactId);
 	}
 
 	/**
@@ -454,7 +494,7 @@ public class PhotoLinkService {
 				? "the image event's " + field + " has " + value.length() + " characters, more than " + max : null;
 	}
 
-	private String permalink(UUID uploadId) {
+	String permalink(UUID uploadId) {
 		String base = this.settings.publicBaseUrl();
 		while (base.endsWith("/")) {
 			base = base.substring(0, base.length() - 1);

@@ -1,6 +1,7 @@
 package io.esteira.crmsync.config;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -8,6 +9,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.esteira.crmsync.crm.CrmClient;
 import io.esteira.crmsync.crm.CrmOutcome;
 import io.esteira.crmsync.crm.CrmRequestGate;
+import io.esteira.crmsync.crm.SecretReferences;
 import io.esteira.testkit.EsteiraInfrastructure;
 import io.esteira.testkit.TestHubSpot;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,7 +83,7 @@ class CrmAdapterSelectionTest {
 		CrmProperties crm = new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("esteira.crm",
 				CrmProperties.class);
 		return new CrmSyncConfiguration().crmClient(RestClient.builder(), crm, CrmRequestGate.OPEN,
-				Clock.systemUTC());
+				Clock.systemUTC(), new SecretReferences(Duration.ofMinutes(5), System::getenv, null, Clock.systemUTC()));
 	}
 
 }

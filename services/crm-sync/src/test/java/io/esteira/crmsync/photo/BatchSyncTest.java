@@ -118,7 +118,8 @@ class BatchSyncTest {
 		sendTogether(missingEvent, presentEvent);
 
 		assertThat(this.queues.awaitStatusEvent(missingEvent.uploadId()).reason())
-			.isEqualTo("contact " + missing + " not found in the CRM");
+			.isEqualTo("the upload's CRM contact was not found in the CRM")
+			.doesNotContain(missing);
 		assertThat(this.queues.awaitStatusEvent(presentEvent.uploadId()).status()).isEqualTo(UploadStatus.COMPLETED);
 		this.queues.awaitImageEventsSettled();
 		assertThat(this.hubSpot.findAll(postRequestedFor(urlPathEqualTo(READ)))).hasSize(1);

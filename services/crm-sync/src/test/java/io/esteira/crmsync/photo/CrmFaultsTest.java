@@ -104,7 +104,7 @@ class CrmFaultsTest {
 		assertThat(Duration.between(patches.get(0).getLoggedDate().toInstant(),
 				patches.get(1).getLoggedDate().toInstant()))
 			.isGreaterThanOrEqualTo(Duration.ofSeconds(3));
-		assertThat(this.meters.get("esteira.crm.rate.limited").tag("source", "crm").counter().count())
+		assertThat(this.meters.get("esteira.crm.rate.limited").tag("source", "crm").tag("tenant", "default").counter().count())
 			.isGreaterThanOrEqualTo(1);
 	}
 
@@ -251,7 +251,9 @@ class CrmFaultsTest {
 
 	@Test
 	void dailyLimitPausesTheConsumerUntilResetAndRaisesTheMetric() {
-		double reachedBefore = this.meters.get("esteira.crm.daily.limit.reached").counter().count();
+		double reachedBefore = this.meters.get("esteira.crm.daily.limit.reached").tag("tenant", "default")
+			.counter()
+			.count();
 		String contactId = aContactId();
 		this.hubSpot.stubFor(HubSpotStubs.updateOf(contactId)
 			.willReturn(json(429, "{\"status\":\"error\",\"message\":\"You have reached your daily limit.\","
@@ -262,9 +264,9 @@ class CrmFaultsTest {
 		assertThat(this.availability.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 		assertThat(this.availability.currentPause()).hasValueSatisfying(
 				(pause) -> assertThat(pause.until()).isAfter(java.time.Instant.now()));
-		assertThat(this.meters.get("esteira.crm.daily.limit.reached").counter().count())
+		assertThat(this.meters.get("esteira.crm.daily.limit.reached").tag("tenant", "default").counter().count())
 			.isEqualTo(reachedBefore + 1);
-		assertThat(this.meters.get("esteira.crm.paused").gauge().value()).isEqualTo(1);
+		assertThat(this.meters.get("esteira.crm.paused").tag("tenant", "default").gauge().value()).isEqualTo(1);
 		String nextContact = aContactId();
 		ImageProcessedEvent next = anImageOfContact(nextContact);
 		send(next);

@@ -7,8 +7,9 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.esteira.contracts.event.ImageProcessedEvent;
+import io.esteira.contracts.event.UploadErasedEvent;
 
-/** "Image processed" events as image-processing publishes them. */
+/** "Image processed" events as image-processing publishes them, and erasures as ingest does. */
 final class ImageEvents {
 
 	private ImageEvents() {
@@ -53,6 +54,18 @@ final class ImageEvents {
 				List.of(new ImageProcessedEvent.Rendition("256", "esteira-output", "thumbnails/" + uploadId + "/256.jpg",
 						256, 192, 18_432, "image/jpeg")),
 				occurredAt, Instant.now().minusMillis(300).truncatedTo(ChronoUnit.MICROS), 1);
+	}
+
+	/** The same event as an upload of {@code tenant} makes it. */
+	static ImageProcessedEvent ofTenant(ImageProcessedEvent event, String tenant) {
+		return new ImageProcessedEvent(event.eventId(), event.uploadId(), event.sourceBucket(), event.sourceKey(),
+				event.crmContactId(), event.customerEmail(), event.customerPhone(), event.renditions(),
+				event.occurredAt(), event.uploadedAt(), event.run(), tenant);
+	}
+
+	/** The erasure ingest publishes when the upload of {@code event} is erased at its customer's request. */
+	static UploadErasedEvent erasureOf(ImageProcessedEvent event) {
+		return UploadErasedEvent.of(event.uploadId(), event.tenant(), Instant.now().truncatedTo(ChronoUnit.MICROS));
 	}
 
 	/**

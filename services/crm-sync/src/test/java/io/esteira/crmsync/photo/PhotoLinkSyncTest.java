@@ -75,7 +75,7 @@ class PhotoLinkSyncTest {
 		send(event);
 
 		// The contact is claimed just before the update: from then on HubSpot takes 900 ms to answer.
-		awaitClaim("contact:" + contactId);
+		awaitClaim(PhotoLinkService.contactClaim("default", contactId));
 		assertThat(this.jdbc.sql("select count(*) from pg_locks where locktype = 'advisory'").query(Long.class).single())
 			.isZero();
 		assertThat(this.jdbc.sql("select count(*) from pg_stat_activity where datname = current_database()"
@@ -225,13 +225,13 @@ class PhotoLinkSyncTest {
 		UploadStatusEvent status = this.queues.awaitStatusEvent(event.uploadId());
 		assertThat(status.outcome()).isEqualTo(StepOutcome.NEEDS_REVIEW);
 		assertThat(status.status()).isEqualTo(UploadStatus.NEEDS_REVIEW);
-		assertThat(status.reason()).isEqualTo("contact " + contactId + " not found in the CRM");
+		assertThat(status.reason()).isEqualTo("the upload's CRM contact was not found in the CRM");
 		this.queues.awaitImageEventsSettled();
 		assertThat(patchesOf(contactId)).isEmpty();
 		assertThat(this.queues.deadLetterCount()).isZero();
 		assertThat(row(event.uploadId())).hasValueSatisfying((row) -> {
 			assertThat(row.status()).isEqualTo("NEEDS_REVIEW");
-			assertThat(row.reason()).isEqualTo("contact " + contactId + " not found in the CRM");
+			assertThat(row.reason()).isEqualTo("the upload's CRM contact was not found in the CRM");
 		});
 	}
 
@@ -281,7 +281,7 @@ class PhotoLinkSyncTest {
 			.until(() -> this.queues.statusEventsFor(event.uploadId()), (reports) -> reports.size() >= 2);
 		assertThat(ends.get(1).outcome()).isEqualTo(StepOutcome.SUCCEEDED);
 		assertThat(ends.get(1).status()).isEqualTo(UploadStatus.COMPLETED);
-		assertThat(ends.get(1).reason()).isEqualTo("run 2: photo link already on contact " + contactId);
+		assertThat(ends.get(1).reason()).isEqualTo("run 2: photo link already on the contact");
 		this.queues.awaitImageEventsSettled();
 		assertThat(patchesOf(contactId)).hasSize(1);
 		assertThat(this.queues.allStatusEventsFor(event.uploadId()))
@@ -303,7 +303,8 @@ class PhotoLinkSyncTest {
 		UploadStatusEvent status = this.queues.awaitStatusEvent(older.uploadId());
 		assertThat(status.outcome()).isEqualTo(StepOutcome.SKIPPED);
 		assertThat(status.status()).isEqualTo(UploadStatus.COMPLETED);
-		assertThat(status.reason()).contains(newer.uploadId().toString());
+		// Neither the other upload nor the contact is named: the reason goes to this upload's timeline.
+		assertThat(status.reason()).isEqualTo("the contact already shows a newer image");
 		this.queues.awaitImageEventsSettled();
 		assertThat(patchesOf(contactId)).singleElement()
 			.satisfies((request) -> assertThat(request.getBodyAsString()).contains(newer.uploadId().toString()));

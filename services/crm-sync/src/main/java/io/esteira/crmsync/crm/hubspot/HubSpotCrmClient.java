@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -79,15 +80,33 @@ public class HubSpotCrmClient implements CrmClient {
 
 	private final RestClient http;
 
-	private final String token;
+	/** The key, read when a request needs it: a value, or a secret reference read (and cached) elsewhere. */
+	private final Supplier<String> tokens;
+
+	/** The setting that holds the key, named in messages. */
+	private final String tokenSetting;
+
+	/** The key last read, masked in whatever HubSpot echoes back. */
+	private volatile String token = "";
 
 	private final Paths paths;
 
 	private final CrmRequestGate gate;
 
 	public HubSpotCrmClient(RestClient http, String token, Paths paths, CrmRequestGate gate) {
+		this(http, () -> token, "esteira.crm.hubspot.token", paths, gate);
+	}
+
+	/**
+	 * @param tokens the key, asked for before each request (may throw {@link CrmUnavailableException} when a secret
+	 * cannot be read now)
+	 * @param tokenSetting the setting that holds it, for messages
+	 */
+	public HubSpotCrmClient(RestClient http, Supplier<String> tokens, String tokenSetting, Paths paths,
+			CrmRequestGate gate) {
 		this.http = http;
-		this.token = (token != null) ? token.strip() : "";
+		this.tokens = tokens;
+		this.tokenSetting = tokenSetting;
 		this.paths = paths;
 		this.gate = gate;
 	}
@@ -98,6 +117,18 @@ public class HubSpotCrmClient implements CrmClient {
 	 */
 	public static HubSpotCrmClient create(RestClient.Builder builder, String baseUrl, String token,
 			String apiVersion, Duration connectTimeout, Duration readTimeout, CrmRequestGate gate) {
+		return create(builder, baseUrl, () -> token, "esteira.crm.hubspot.token", apiVersion, connectTimeout,
+				readTimeout, gate);
+	}
+
+	/**
+	 * A client for the API at {@code baseUrl} whose key is read before each request ({@code tokens}: a secret
+	 * reference's value, cached by its reader).
+	 * @param tokenSetting the setting that holds the key, for messages
+	 */
+	public static HubSpotCrmClient create(RestClient.Builder builder, String baseUrl, Supplier<String> tokens,
+			String tokenSetting, String apiVersion, Duration connectTimeout, Duration readTimeout,
+			CrmRequestGate gate) {
 		RestClient http = builder.clone()
 			.baseUrl(baseUrl)
 			// HTTP/1.1: with its default (HTTP/2) the JDK client tries an h2c upgrade on plain http, and WireMock
@@ -106,7 +137,7 @@ public class HubSpotCrmClient implements CrmClient {
 				.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1))
 				.build(HttpClientSettings.defaults().withTimeouts(connectTimeout, readTimeout)))
 			.build();
-		return new HubSpotCrmClient(http, token, new Paths(apiVersion), gate);
+		return new HubSpotCrmClient(http, tokens, tokenSetting, new Paths(apiVersion), gate);
 	}
 
 	@Override
@@ -204,6 +235,50 @@ public class HubSpotCrmClient implements CrmClient {
 			Action action = new Action("update contacts", "update of " + count(chunk.size(), "contact"));
 			outcomes.putAll(itemOutcomes(action, this.paths.batch("contacts", "update"), Map.of("inputs", inputs),
 					chunk, HubSpotObject::id, (error) -> error.contextValues("ids")));
+		}
+		return outcomes;
+	}
+
+	/**
+	 * Reads the property of the contacts (batch read), then sets it to {@code ""} (batch update) on those that still
+	 * hold the expected value: HubSpot has no conditional update, so the caller keeps newer writes of the same
+	 * contact out meanwhile (crm-sync's contact claim).
+	 */
+	@Override
+	public Map<String, CrmOutcome<Boolean>> clearContactProperty(String property, Map<String, String> expected) {
+		Map<String, CrmOutcome<Boolean>> outcomes = new LinkedHashMap<>();
+		List<String> ids = expected.keySet().stream().filter(HubSpotCrmClient::isContactId).toList();
+		expected.keySet().stream().filter((id) -> !isContactId(id)).forEach((id) -> outcomes.put(id,
+				new CrmOutcome.Done<>(false)));
+		for (List<String> chunk : chunks(ids, BATCH_LIMIT)) {
+			Map<String, Object> body = Map.of("properties", List.of(property), "inputs",
+					chunk.stream().map((id) -> Map.of("id", id)).toList());
+			BatchAnswer answer;
+			try {
+				answer = send(new Action("read contacts", "read of " + count(chunk.size(), "contact")),
+						CrmRequestGate.Kind.STANDARD, HttpMethod.POST, this.paths.batch("contacts", "read"), body,
+						BatchAnswer.class);
+			}
+			catch (CrmRejectedException ex) {
+				chunk.forEach((id) -> outcomes.put(id, new CrmOutcome.Refused<>(ex.getMessage())));
+				continue;
+			}
+			Map<String, String> clear = new LinkedHashMap<>();
+			Map<String, String> current = new LinkedHashMap<>();
+			answer.resultList().forEach((object) -> current.put(object.id(), object.property(property)));
+			for (String id : chunk) {
+				if (expected.get(id).equals(current.get(id))) {
+					clear.put(id, "");
+				}
+				else {
+					// A newer photo, nothing, or a contact HubSpot no longer has: nothing of this upload to clear.
+					outcomes.put(id, new CrmOutcome.Done<>(false));
+				}
+			}
+			if (!clear.isEmpty()) {
+				updateContactProperty(property, clear)
+					.forEach((id, outcome) -> outcomes.put(id, outcome.map((updated) -> true)));
+			}
 		}
 		return outcomes;
 	}
@@ -446,13 +521,17 @@ public class HubSpotCrmClient implements CrmClient {
 	 */
 	private <T> T send(Action action, CrmRequestGate.Kind kind, HttpMethod method, String uri, Object body,
 			Class<T> type) {
-		if (this.token.isEmpty()) {
-			throw new CrmUnavailableException("no HubSpot key configured (esteira.crm.hubspot.token)", null);
+		String key = this.tokens.get();
+		key = (key != null) ? key.strip() : "";
+		if (key.isEmpty()) {
+			throw new CrmUnavailableException("no HubSpot key configured (" + this.tokenSetting + ")", null);
 		}
+		this.token = key;
 		this.gate.beforeRequest(kind);
+		String bearer = key;
 		RestClient.RequestBodySpec request = this.http.method(method)
 			.uri(uri)
-			.headers((headers) -> headers.setBearerAuth(this.token))
+			.headers((headers) -> headers.setBearerAuth(bearer))
 			.accept(MediaType.APPLICATION_JSON);
 		if (body != null) {
 			request.contentType(MediaType.APPLICATION_JSON).body(body);
@@ -499,12 +578,12 @@ public class HubSpotCrmClient implements CrmClient {
 		}
 		if (code == HttpStatus.UNAUTHORIZED.value()) {
 			return new CrmUnavailableException(CrmUnavailableException.Reason.CREDENTIALS_REFUSED,
-					"HubSpot refused the key (401) on the " + action.noun() + "; check esteira.crm.hubspot.token",
+					"HubSpot refused the key (401) on the " + action.noun() + "; check " + this.tokenSetting,
 					null, null);
 		}
 		if (code == HttpStatus.FORBIDDEN.value()) {
 			return new CrmUnavailableException("HubSpot refused the key (403) on the " + action.noun()
-					+ "; check the scopes of esteira.crm.hubspot.token", null);
+					+ "; check the scopes of " + this.tokenSetting, null);
 		}
 		if (code == HttpStatus.CONFLICT.value() && action.noun().startsWith("creation of contact property")) {
 			return new ConflictException();

@@ -49,7 +49,8 @@ import org.springframework.web.client.RestClient;
  * </ul>
  * Types: {@code contact.property.updated} ({@code contact}, {@code property}, {@code value}), {@code task.created}
  * ({@code contact}, {@code owner}, {@code subject}, {@code body}, {@code dueAt}), {@code note.created}
- * ({@code contact}, {@code body}, {@code timestamp}). The receiver resolves contacts: the contact reference is the id
+ * ({@code contact}, {@code body}, {@code timestamp}), {@code contact.property.cleared} ({@code contact},
+ * {@code property}, {@code ifValue}: clear it only if it still holds that value). The receiver resolves contacts: the contact reference is the id
  * the upload carried, or {@code email:<address>} / {@code phone:<E.164>}. Answers: 2xx success (a JSON {@code id} in
  * the answer is kept as the task's or note's id), 429 rate limited, 401/403 credentials refused, 5xx and I/O errors
  * unavailable, other 4xx rejected for review.
@@ -139,6 +140,27 @@ public class WebhookCrmClient implements CrmClient {
 			post("contact.property.updated", contactId + "|" + property + "|" + value, payload);
 			return contactId;
 		})));
+		return outcomes;
+	}
+
+	/**
+	 * {@code contact.property.cleared} ({@code contact}, {@code property}, {@code ifValue}): the receiver clears the
+	 * property only if it still holds {@code ifValue} (a webhook cannot be read first).
+	 */
+	@Override
+	public Map<String, CrmOutcome<Boolean>> clearContactProperty(String property, Map<String, String> expected) {
+		Map<String, CrmOutcome<Boolean>> outcomes = new LinkedHashMap<>();
+		expected.forEach((contactId, value) -> {
+			CrmOutcome<String> outcome = each(() -> {
+				Map<String, Object> payload = new LinkedHashMap<>();
+				payload.put("contact", contactId);
+				payload.put("property", property);
+				payload.put("ifValue", value);
+				post("contact.property.cleared", contactId + "|" + property + "|" + value, payload);
+				return contactId;
+			});
+			outcomes.put(contactId, outcome.map((cleared) -> true));
+		});
 		return outcomes;
 	}
 
