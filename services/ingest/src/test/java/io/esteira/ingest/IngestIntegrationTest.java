@@ -72,6 +72,8 @@ import org.springframework.context.annotation.Import;
 		// visibility, so a test can tell the policy's delay from a plain redelivery).
 		"esteira.retry.steps.status.max-attempts=3", "esteira.retry.steps.status.initial-interval=4s",
 		"esteira.retry.steps.status.backoff-rate=1.5", "esteira.retry.steps.status.jitter=NONE",
+		// A customer-wide erasure takes 3 uploads per request, so a test sees "remaining".
+		"esteira.ingest.erasure.max-per-request=3",
 		// The stuck check runs when a test calls it.
 		"esteira.ingest.stuck.check-interval=1h",
 		// Queue depths are read often enough for a test to see them change.

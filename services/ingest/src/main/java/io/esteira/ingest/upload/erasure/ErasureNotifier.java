@@ -1,7 +1,6 @@
 package io.esteira.ingest.upload.erasure;
 
 import io.esteira.contracts.event.UploadErasedEvent;
-import io.esteira.ingest.upload.UploadErased;
 import io.esteira.platform.aws.EsteiraAwsProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,9 +11,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
- * Tells CRM sync that an image upload was erased: an {@link UploadErasedEvent} on the image-events queue
- * ({@code esteira.aws.queues.image-events}), beside the image-processed events, from the outbox once the erasure
- * committed (sent again after a failure: CRM sync handles an upload's erasure idempotently).
+ * Tells CRM sync that an image upload was erased: the {@link UploadErasedEvent} the erasure published goes to the
+ * image-events queue ({@code esteira.aws.queues.image-events}), beside the image-processed events, from the outbox once
+ * the erasure committed. A send that failed is sent again with the same {@code eventId}, so CRM sync can drop
+ * duplicates.
  */
 @Component
 class ErasureNotifier {
@@ -34,9 +34,8 @@ class ErasureNotifier {
 	}
 
 	@TransactionalEventListener
-	void on(UploadErased erased) {
-		String body = this.json
-			.writeValueAsString(UploadErasedEvent.of(erased.uploadId(), erased.tenant(), erased.erasedAt()));
+	void on(UploadErasedEvent erased) {
+		String body = this.json.writeValueAsString(erased);
 		String url = this.sqs.getQueueUrl((request) -> request.queueName(this.queue)).join().queueUrl();
 		this.sqs.sendMessage((send) -> send.queueUrl(url).messageBody(body)).join();
 		logger.info("Upload {}: erasure sent to {} for CRM sync", erased.uploadId(), this.queue);

@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.UploadErasedEvent;
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.ingest.upload.CustomerDocuments;
 import io.esteira.ingest.upload.InvalidUploadException;
 import io.esteira.ingest.upload.ObjectsDeletionRequested;
 import io.esteira.ingest.upload.Upload;
-import io.esteira.ingest.upload.UploadErased;
 import io.esteira.ingest.upload.UploadKind;
 import io.esteira.ingest.upload.UploadNotFoundException;
 import io.esteira.ingest.upload.UploadRepository;
@@ -33,7 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Erases uploads at their customer's request (LGPD). An image upload: in one transaction its personal data is cleared
  * and it is marked erased ({@link Upload#erase}), a step {@code ingest/erased} goes on its timeline (which stays, as a
  * tombstone), and the deletion of its original and renditions ({@link ObjectsDeletionRequested}) and the message to
- * CRM sync ({@link UploadErased}) go into the outbox; no S3, SQS or HTTP call runs inside the transaction. An invoice
+ * CRM sync ({@link UploadErasedEvent}) go into the outbox; no S3, SQS or HTTP call runs inside the transaction. An invoice
  * upload: only the customer's contact data is erased, the object and the invoices are kept (NF-e must be kept for 5
  * years). Erasing again changes nothing and answers the same report.
  */
@@ -91,7 +91,7 @@ class UploadErasure {
 			this.timeline.recordOwnStep(upload.id(), ERASED, StepOutcome.SUCCEEDED,
 					"erased at the customer's request (LGPD): personal data, original and renditions deleted");
 			this.events.publishEvent(ObjectsDeletionRequested.everything(upload));
-			this.events.publishEvent(new UploadErased(upload.id(), upload.tenant(), now));
+			this.events.publishEvent(UploadErasedEvent.of(upload.id(), upload.tenant(), now));
 			logger.info("Upload {} (image, tenant {}) erased", upload.id(), upload.tenant());
 		}
 		return ErasureReport.image(upload.id());

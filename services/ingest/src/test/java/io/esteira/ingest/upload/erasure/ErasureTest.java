@@ -180,6 +180,27 @@ class ErasureTest {
 		assertThat(this.api.delete(IngestApi.WRITER_KEY, "/api/customers?email=a@b.c").status()).isEqualTo(403);
 	}
 
+	@Test
+	void aCustomerWideErasureIsBoundedAndSaysWhenMoreRemain() {
+		// esteira.ingest.erasure.max-per-request=3 in the test context
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			ids.add(this.api.uploaded(IngestApi.ERASER_KEY, "image", TestFiles.aPng(),
+					Map.of("customerPhone", "+55 31 94444-0000")).toString());
+		}
+
+		IngestApi.Response first = this.api.delete(IngestApi.ERASER_KEY, "/api/customers?phone=55-31-94444-0000");
+		IngestApi.Response second = this.api.delete(IngestApi.ERASER_KEY, "/api/customers?phone=5531944440000");
+
+		assertThat(first.body().path("erasedCount").asInt()).as(first.text()).isEqualTo(3);
+		assertThat(first.body().path("remaining").asBoolean()).isTrue();
+		assertThat(second.body().path("erasedCount").asInt()).isEqualTo(1);
+		assertThat(second.body().path("remaining").asBoolean()).isFalse();
+		List<String> erased = new ArrayList<>(strings(first.body().path("erased")));
+		erased.addAll(strings(second.body().path("erased")));
+		assertThat(erased).containsExactlyInAnyOrderElementsOf(ids);
+	}
+
 	private String objectKeyOf(UUID id) {
 		return this.api.get(IngestApi.ADMIN_KEY, "/api/uploads/" + id).body().path("objectKey").asString();
 	}
