@@ -136,9 +136,9 @@ class PhotoErasures {
 		UUID uploadId = erasure.uploadId();
 		this.syncs.lockUntilCommit("crm-sync:upload:" + uploadId);
 		Instant now = this.clock.instant();
-		if (this.syncs.claim("upload:" + uploadId, token, now, now.minus(this.settings.retry().syncLease())) != 1) {
-			return Optional.of(new Verdict.Defer(this.settings.retry().syncLease(),
-					"upload " + uploadId + " is being synced by another delivery"));
+		Optional<Duration> held = this.photoLinks.claim("upload:" + uploadId, token);
+		if (held.isPresent()) {
+			return Optional.of(new Verdict.Defer(held.get(), "upload " + uploadId + " is being synced by another delivery"));
 		}
 		Optional<CrmSync> recorded = this.syncs.findById(uploadId);
 		if (recorded.isEmpty()) {
@@ -177,9 +177,9 @@ class PhotoErasures {
 		if (toClear.containsKey(sync.contactId())) {
 			return Optional.of(new Verdict.Defer(SAME_CONTACT_DELAY, "another erasure of the contact is in the batch"));
 		}
-		if (this.syncs.claim(contactClaim, token, now, now.minus(this.settings.retry().syncLease())) != 1) {
-			return Optional.of(new Verdict.Defer(this.settings.retry().syncLease(),
-					"the contact is being synced by another delivery"));
+		Optional<Duration> contactHeld = this.photoLinks.claim(contactClaim, token);
+		if (contactHeld.isPresent()) {
+			return Optional.of(new Verdict.Defer(contactHeld.get(), "the contact is being synced by another delivery"));
 		}
 		toClear.put(sync.contactId(), sync);
 		return Optional.empty();

@@ -350,8 +350,11 @@ public class PhotoLinkService {
 				run.photo.run(), sync.status());
 	}
 
-	/** Claims {@code key}; when another delivery holds it, the rest of its lease. */
-	private Optional<Duration> claim(String key, UUID token) {
+	/**
+	 * Claims {@code key} ({@code upload:<id>}, {@link #contactClaim}) for the delivery of {@code token}; when another
+	 * delivery holds it, the rest of its lease.
+	 */
+	Optional<Duration> claim(String key, UUID token) {
 		Instant now = this.clock.instant();
 		Duration lease = this.settings.retry().syncLease();
 		if (this.syncs.claim(key, token, now, now.minus(lease)) == 1) {

@@ -132,14 +132,8 @@ public class WebhookCrmClient implements CrmClient {
 	@Override
 	public Map<String, CrmOutcome<String>> updateContactProperty(String property, Map<String, String> values) {
 		Map<String, CrmOutcome<String>> outcomes = new LinkedHashMap<>();
-		values.forEach((contactId, value) -> outcomes.put(contactId, each(() -> {
-			Map<String, Object> payload = new LinkedHashMap<>();
-			payload.put("contact", contactId);
-			payload.put("property", property);
-			payload.put("value", value);
-			post("contact.property.updated", contactId + "|" + property + "|" + value, payload);
-			return contactId;
-		})));
+		values.forEach((contactId, value) -> outcomes.put(contactId,
+				propertyAction("contact.property.updated", contactId, property, "value", value)));
 		return outcomes;
 	}
 
@@ -150,18 +144,23 @@ public class WebhookCrmClient implements CrmClient {
 	@Override
 	public Map<String, CrmOutcome<Boolean>> clearContactProperty(String property, Map<String, String> expected) {
 		Map<String, CrmOutcome<Boolean>> outcomes = new LinkedHashMap<>();
-		expected.forEach((contactId, value) -> {
-			CrmOutcome<String> outcome = each(() -> {
-				Map<String, Object> payload = new LinkedHashMap<>();
-				payload.put("contact", contactId);
-				payload.put("property", property);
-				payload.put("ifValue", value);
-				post("contact.property.cleared", contactId + "|" + property + "|" + value, payload);
-				return contactId;
-			});
-			outcomes.put(contactId, outcome.map((cleared) -> true));
-		});
+		expected.forEach((contactId, value) -> outcomes.put(contactId,
+				propertyAction("contact.property.cleared", contactId, property, "ifValue", value)
+					.map((cleared) -> true)));
 		return outcomes;
+	}
+
+	/** One signed POST about a contact's property: {@code contact}, {@code property} and {@code field = value}. */
+	private CrmOutcome<String> propertyAction(String type, String contactId, String property, String field,
+			String value) {
+		return each(() -> {
+			Map<String, Object> payload = new LinkedHashMap<>();
+			payload.put("contact", contactId);
+			payload.put("property", property);
+			payload.put(field, value);
+			post(type, contactId + "|" + property + "|" + value, payload);
+			return contactId;
+		});
 	}
 
 	@Override

@@ -258,6 +258,27 @@ class HubSpotCrmClientTest {
 	}
 
 	@Test
+	void clearingReadsThePropertyAndClearsOnlyTheContactsThatStillHoldTheLink() {
+		this.hubSpot.stubFor(post(urlPathEqualTo(READ)).atPriority(1).willReturn(json(200, """
+				{"status":"COMPLETE","results":[
+				  {"id":"123","properties":{"esteira_photo_url":"https://esteira.example/files/u1/256"}},
+				  {"id":"456","properties":{"esteira_photo_url":"https://esteira.example/files/newer/256"}}]}""")));
+		Map<String, String> expected = new LinkedHashMap<>();
+		expected.put("123", LINK);
+		expected.put("456", "https://esteira.example/files/u2/256");
+		expected.put("789", "https://esteira.example/files/u3/256");
+
+		Map<String, CrmOutcome<Boolean>> outcomes = this.client.clearContactProperty("esteira_photo_url", expected);
+
+		assertThat(outcomes).containsOnly(Map.entry("123", new CrmOutcome.Done<>(true)),
+				Map.entry("456", new CrmOutcome.Done<>(false)), Map.entry("789", new CrmOutcome.Done<>(false)));
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(READ)).withRequestBody(equalToJson("""
+				{"properties":["esteira_photo_url"],"inputs":[{"id":"123"},{"id":"456"},{"id":"789"}]}""")));
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(UPDATE)).withRequestBody(equalToJson("""
+				{"inputs":[{"id":"123","properties":{"esteira_photo_url":""}}]}""")));
+	}
+
+	@Test
 	void oneFailedItemOfABatchUpdateHasItsOwnOutcome() {
 		this.hubSpot.stubFor(post(urlPathEqualTo(UPDATE)).atPriority(1).willReturn(json(207, """
 				{"status":"COMPLETE",

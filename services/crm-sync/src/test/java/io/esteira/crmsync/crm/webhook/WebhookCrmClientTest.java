@@ -93,6 +93,17 @@ class WebhookCrmClientTest {
 	}
 
 	@Test
+	void photoClearingAsksTheReceiverToClearOnlyWhileThePropertyHoldsTheErasedLink() {
+		Map<String, CrmOutcome<Boolean>> outcomes = this.client.clearContactProperty("esteira_photo_url",
+				Map.of("123", LINK));
+
+		assertThat(outcomes).containsExactly(Map.entry("123", new CrmOutcome.Done<>(true)));
+		this.receiver.verify(1, postRequestedFor(urlPathEqualTo(HOOK)).withRequestBody(equalToJson("""
+				{"type":"contact.property.cleared","contact":"123","property":"esteira_photo_url",
+				 "ifValue":"https://esteira.example/files/u1/256"}""", true, true)));
+	}
+
+	@Test
 	void tamperedBodyNoLongerMatchesTheSignature() {
 		this.client.updateContactProperty("esteira_photo_url", Map.of("123", LINK));
 
