@@ -31,9 +31,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Erases uploads at their customer's request (LGPD). An image upload: in one transaction its personal data is cleared
- * and it is marked erased ({@link Upload#erase}), a step {@code ingest/erased} goes on its timeline (which stays, as a
- * tombstone), and the deletion of its original and renditions ({@link ObjectsDeletionRequested}) and the message to
- * CRM sync ({@link UploadErasedEvent}) go into the outbox; no S3, SQS or HTTP call runs inside the transaction. An invoice
+ * and it is marked erased ({@link Upload#erase}), the reasons of its steps are cleared and a step {@code ingest/erased}
+ * goes on its timeline (which stays, as a tombstone), and the deletion of its original and renditions
+ * ({@link ObjectsDeletionRequested}) and the message to CRM sync ({@link UploadErasedEvent}) go into the outbox; no S3,
+ * SQS or HTTP call runs inside the transaction. An invoice
  * upload: only the customer's contact data is erased, the object and the invoices are kept (NF-e must be kept for 5
  * years). Erasing again changes nothing and answers the same report.
  */
@@ -88,6 +89,7 @@ class UploadErasure {
 		if (!upload.isErased()) {
 			Instant now = this.clock.instant();
 			upload.erase(now);
+			this.timeline.clearReasons(upload.id());
 			this.timeline.recordOwnStep(upload.id(), ERASED, StepOutcome.SUCCEEDED,
 					"erased at the customer's request (LGPD): personal data, original and renditions deleted");
 			this.events.publishEvent(ObjectsDeletionRequested.everything(upload));

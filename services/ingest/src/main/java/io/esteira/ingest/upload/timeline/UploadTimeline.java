@@ -134,6 +134,16 @@ public class UploadTimeline {
 		return run;
 	}
 
+	/**
+	 * Clears the reasons of every step the upload has so far, in the caller's transaction: an erased upload's timeline
+	 * stays as a tombstone (services, steps, outcomes, times) without the personal data a reason may carry (a
+	 * customer's e-mail, a CRM contact id).
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public void clearReasons(UUID uploadId) {
+		this.steps.clearReasons(uploadId);
+	}
+
 	/** Every step report of the upload, oldest first, as received. */
 	@Transactional(readOnly = true)
 	public List<TimelineStep> stepsOf(UUID uploadId) {

@@ -62,6 +62,10 @@ class ErasureTest {
 		UUID id = this.api.uploaded(IngestApi.ERASER_KEY, "image", TestFiles.aPng(), CUSTOMER);
 		String originalKey = objectKeyOf(id);
 		renditions(id, "64", "256");
+		// what CRM sync reported about the contact is on the timeline
+		report(new UploadStatusEvent(UUID.randomUUID(), id, "crm-sync", "crm-sync", StepOutcome.SUCCEEDED,
+				UploadStatus.COMPLETED, "contact 9901 (ana.lgpd@example.com) updated", 1, Instant.now()));
+		await().atMost(Duration.ofSeconds(20)).until(() -> stepsNamed(id, "crm-sync") == 1);
 
 		assertThat(this.api.delete(IngestApi.WRITER_KEY, "/api/uploads/" + id).status())
 			.as("uploads:delete is needed").isEqualTo(403);
@@ -115,11 +119,8 @@ class ErasureTest {
 
 		// image-processing was still at work: it writes a rendition, then reports.
 		renditions(id, "256");
-		UploadStatusEvent late = new UploadStatusEvent(UUID.randomUUID(), id, "image-processing", "thumbnail",
-				StepOutcome.SUCCEEDED, UploadStatus.PROCESSING, null, 1, Instant.now());
-		this.infra.sqsClient()
-			.sendMessage((send) -> send.queueUrl(this.infra.queueUrl("esteira-status"))
-				.messageBody(JSON.writeValueAsString(late)));
+		report(new UploadStatusEvent(UUID.randomUUID(), id, "image-processing", "thumbnail", StepOutcome.SUCCEEDED,
+				UploadStatus.PROCESSING, null, 1, Instant.now()));
 
 		await().atMost(Duration.ofSeconds(20))
 			.untilAsserted(() -> assertThat(TestObjects.exists(OUTPUT, Thumbnails.key(id, "256", "jpg"))).isFalse());
@@ -199,6 +200,12 @@ class ErasureTest {
 		List<String> erased = new ArrayList<>(strings(first.body().path("erased")));
 		erased.addAll(strings(second.body().path("erased")));
 		assertThat(erased).containsExactlyInAnyOrderElementsOf(ids);
+	}
+
+	private void report(UploadStatusEvent event) {
+		this.infra.sqsClient()
+			.sendMessage((send) -> send.queueUrl(this.infra.queueUrl("esteira-status"))
+				.messageBody(JSON.writeValueAsString(event)));
 	}
 
 	private String objectKeyOf(UUID id) {
