@@ -12,6 +12,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Pattern;
 
+import io.esteira.crmsync.crm.SecretReferences;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -59,20 +61,21 @@ public record CrmProperties(@DefaultValue("hubspot") @NotNull Adapter adapter,
 	 *
 	 * @param token a secret <em>reference</em>, never a value: {@code env:NAME}, {@code file:/path} (a mounted
 	 * secret) or {@code aws-secretsmanager:<secret-id>} (name or ARN); read when needed, cached for
-	 * {@code secrets.cache-ttl}
+	 * {@code secrets.cache-ttl}. A value is refused at startup ({@code CrmSyncConfiguration}, without repeating it:
+	 * a validation message would)
 	 * @param baseUrl HubSpot's API root for this tenant (default: {@code esteira.crm.hubspot.base-url})
 	 * @param portalId the tenant's HubSpot account (portal) id, for operators and logs (optional)
 	 * @param defaultOwnerId the HubSpot owner who gets the task when the contact has no owner (optional: no task then)
 	 * @param rateLimit this account's limit (default: {@code esteira.crm.rate-limit.requests})
 	 */
-	public record Tenant(@NotBlank @Pattern(regexp = "(env:|file:|aws-secretsmanager:).+",
-			message = "must be a secret reference: env:NAME, file:/path or aws-secretsmanager:<secret-id>") String token,
+	public record Tenant(@NotBlank String token,
 			String baseUrl, String portalId, String defaultOwnerId, @DefaultValue TenantRateLimit rateLimit) {
 
-		/** Never the reference's target; the reference itself names no secret value. */
+		/** The reference (it names no secret), never a value written there by mistake. */
 		@Override
 		public String toString() {
-			return "Tenant[token=" + this.token + ", baseUrl=" + this.baseUrl + ", portalId=" + this.portalId
+			return "Tenant[token=" + (SecretReferences.isReference(this.token) ? this.token : "(not a reference)")
+					+ ", baseUrl=" + this.baseUrl + ", portalId=" + this.portalId
 					+ ", defaultOwnerId=" + this.defaultOwnerId + ", rateLimit=" + this.rateLimit + "]";
 		}
 

@@ -116,13 +116,10 @@ class CrmSyncConfiguration {
 	CrmConnections crmConnections(CrmClient crmClient, CrmProperties crm, SecretReferences secrets,
 			RestClient.Builder restClientBuilder, ProxyManager<String> crmRateLimitBuckets, Clock clock,
 			MeterRegistry meters) {
+		checkTenants(crm);
 		Map<String, CrmConnection> connections = new LinkedHashMap<>();
 		connections.put(Tenants.DEFAULT, new CrmConnection(Tenants.DEFAULT, crmClient, null, null));
 		crm.tenants().forEach((tenant, connection) -> {
-			if (!Tenants.isValid(tenant)) {
-				throw new IllegalStateException("esteira.crm.tenants." + tenant + ": not a tenant id (" + Tenants.PATTERN
-						+ ")");
-			}
 			int requests = (connection.rateLimit() != null && connection.rateLimit().requests() != null)
 					? connection.rateLimit().requests() : crm.rateLimit().requests();
 			CrmRateLimiter limiter = rateLimiter(crmRateLimitBuckets, crm.rateLimit(),
@@ -142,6 +139,23 @@ class CrmSyncConfiguration {
 					crm.rateLimit().period());
 		});
 		return new CrmConnections(connections);
+	}
+
+	/**
+	 * Tenant ids as tenants have them, and keys named by reference: a key written as a value is refused, and not
+	 * repeated in the message (a validation message would print it).
+	 */
+	static void checkTenants(CrmProperties crm) {
+		crm.tenants().forEach((tenant, connection) -> {
+			if (!Tenants.isValid(tenant)) {
+				throw new IllegalStateException("esteira.crm.tenants." + tenant + ": not a tenant id (" + Tenants.PATTERN
+						+ ")");
+			}
+			if (!SecretReferences.isReference(connection.token())) {
+				throw new IllegalStateException("esteira.crm.tenants." + tenant + ".token must be a secret reference "
+						+ "(env:NAME, file:/path or aws-secretsmanager:<secret-id>), not the key itself");
+			}
+		});
 	}
 
 	private static CrmRateLimiter rateLimiter(ProxyManager<String> buckets, CrmProperties.RateLimit limit, String key,

@@ -150,6 +150,10 @@ class PhotoErasures {
 			return Optional.of(Verdict.DONE);
 		}
 		CrmSync sync = recorded.get();
+		if (!sync.tenant().equals(erasure.tenant())) {
+			// Never another tenant's CRM: ingest and the image event disagree, a person has to look.
+			return Optional.of(new Verdict.Dead("erasure of upload " + uploadId + " names another tenant than its sync"));
+		}
 		if (sync.status() != CrmSyncStatus.ERASED) {
 			boolean linked = sync.status() == CrmSyncStatus.SYNCED;
 			sync.erase(now, linked);

@@ -21,6 +21,7 @@ import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class CrmPropertiesTest {
 
@@ -149,6 +150,31 @@ class CrmPropertiesTest {
 			.contains("token=(set)")
 			.doesNotContain("pat-na1-very-secret");
 		assertThat(crm.hubspot().toString()).doesNotContain("pat-na1-very-secret");
+	}
+
+	@Test
+	void aTenantsConnectionNamesItsKeyByReferenceAndDefaultsToTheGlobalSettings() {
+		CrmProperties crm = bind(Map.of("esteira.crm.tenants.acme.token", "aws-secretsmanager:esteira/hubspot/acme",
+				"esteira.crm.tenants.acme.portal-id", "4455667", "esteira.crm.tenants.acme.rate-limit.requests", "190"));
+
+		assertThat(crm.tenants()).containsOnlyKeys("acme");
+		CrmProperties.Tenant acme = crm.tenants().get("acme");
+		assertThat(acme.token()).isEqualTo("aws-secretsmanager:esteira/hubspot/acme");
+		assertThat(acme.baseUrl()).isNull();
+		assertThat(acme.portalId()).isEqualTo("4455667");
+		assertThat(acme.rateLimit().requests()).isEqualTo(190);
+		assertThat(bind(Map.of()).tenants()).isEmpty();
+		assertThat(bind(Map.of()).secrets().cacheTtl()).isEqualTo(Duration.ofMinutes(5));
+	}
+
+	@Test
+	void aTenantsKeyWrittenAsAValueIsRefusedAtStartUpWithoutRepeatingIt() {
+		CrmProperties crm = bind(Map.of("esteira.crm.tenants.acme.token", "pat-na1-acme-in-clear"));
+
+		assertThatIllegalStateException().isThrownBy(() -> CrmSyncConfiguration.checkTenants(crm))
+			.withMessage("esteira.crm.tenants.acme.token must be a secret reference (env:NAME, file:/path or "
+					+ "aws-secretsmanager:<secret-id>), not the key itself");
+		assertThat(crm.toString()).doesNotContain("pat-na1-acme-in-clear");
 	}
 
 	/** Binds and validates as Spring Boot does for {@code @Validated} properties. */
