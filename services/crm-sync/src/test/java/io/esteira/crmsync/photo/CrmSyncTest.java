@@ -13,7 +13,7 @@ import io.esteira.testkit.EsteiraTest;
  * three attempts as the test queues' {@code maxReceiveCount}, short backoffs without jitter (1 s, then 2 s) and
  * timeouts, a sync lease as long as the test queues' visibility timeout (3 s). No outage pause (the tests fail HubSpot
  * on purpose, and count the attempts): {@code CrmOutageTest} has one. Tenants {@code acme} and {@code globex} have CRM
- * connections of their own; the default tenant has the global one.
+ * connections of their own, {@code hooli} one whose key cannot be read; the default tenant has the global one.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -32,7 +32,9 @@ import io.esteira.testkit.EsteiraTest;
 		"esteira.crm.tenants.acme.default-owner-id=" + CrmSyncTest.ACME_DEFAULT_OWNER,
 		"esteira.crm.tenants.globex.token=env:ESTEIRA_TEST_GLOBEX_TOKEN",
 		"esteira.crm.tenants.globex.base-url=${esteira.crm.hubspot.base-url}" + CrmSyncTest.GLOBEX_PATH,
-		"esteira.crm.tenants.globex.rate-limit.requests=50" })
+		"esteira.crm.tenants.globex.rate-limit.requests=50",
+		// A tenant whose mounted key is missing: its uploads are retried, never sent without a key.
+		"esteira.crm.tenants.hooli.token=file:${java.io.tmpdir}/esteira-crm-sync-tests/no-such-key" })
 @interface CrmSyncTest {
 
 	String TOKEN = "pat-na1-5e3c7a2b-test-token";

@@ -15,8 +15,11 @@ import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -42,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * review without any call.
  */
 @CrmSyncTest
+@ExtendWith(OutputCaptureExtension.class)
 class TenantConnectionsTest {
 
 	private static final String ACME_TOKEN = "pat-na1-acme-test-token";
@@ -119,6 +123,21 @@ class TenantConnectionsTest {
 		this.queues.awaitImageEventsSettled();
 		assertThat(this.hubSpot.findAll(anyRequestedFor(anyUrl()))).isEmpty();
 		assertThat(this.queues.deadLetterCount()).isZero();
+	}
+
+	@Test
+	void aKeyThatCannotBeReadIsRetriedAsAFailedAttemptAndNeverSentWithout(CapturedOutput output) {
+		ImageProcessedEvent hooli = ofTenant(anImageOfContact(aContactId()), "hooli");
+
+		this.queues.sendRawImageEvent(this.queues.toJson(hooli));
+
+		UploadStatusEvent status = this.queues.awaitStatusEvent(hooli.uploadId());
+		assertThat(status.outcome()).isEqualTo(StepOutcome.FAILED);
+		assertThat(status.attempt()).isEqualTo(3);
+		assertThat(status.reason()).contains("the secret of esteira.crm.tenants.hooli.token could not be read: file ")
+			.contains("no-such-key cannot be read");
+		assertThat(this.hubSpot.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+		assertThat(output.getOut()).contains("the secret of esteira.crm.tenants.hooli.token could not be read");
 	}
 
 	/** Every request naming the upload's contact went to its tenant's account with its key, and named no other's. */
