@@ -178,7 +178,9 @@ api_benchmark() {
   load_invoices
 
   local filter="from=2025-01-01&to=2025-12-31&minAmount=100"
-  local where="issue_date >= DATE '2025-01-01' AND issue_date <= DATE '2025-12-31' AND amount >= 100"
+  # The key has no tenant: the service adds the default tenant's condition to every query (CallerScope).
+  local where="tenant = 'default' AND issue_date >= DATE '2025-01-01' AND issue_date <= DATE '2025-12-31'
+    AND amount >= 100"
   # The cursor of the invoice 3/4 down the matching ones, at most the 300,000th.
   local matching offset cursorrow cursor
   matching=$(psql -d "$db" -Atc "SELECT count(*) FROM invoice.invoices WHERE $where")
@@ -187,8 +189,14 @@ api_benchmark() {
   cursorrow=$(psql -d "$db" -AtF ' ' -c "SELECT issue_date, number, series, id FROM invoice.invoices
     WHERE $where ORDER BY issue_date DESC, number, series, id OFFSET $offset LIMIT 1")
   read -r cdate cnumber cseries cid <<< "$cursorrow"
-  cursor=$(printf '{"issueDate":"%s","number":"%s","series":"%s","id":"%s"}' "$cdate" "$cnumber" "$cseries" "$cid" |
-    base64 -w0 | tr '+/' '-_' | tr -d '=')
+  # A cursor is bound to its query (InvoiceCursor.query, a digest of the caller's scope and the filters): taken from
+  # a first page of the same query, then pointed at the deep row.
+  local query
+  query=$(curl -sf -H "X-Api-Key: $key" "http://127.0.0.1:$port/api/invoices?cursor=&size=1&$filter" |
+    sed -n 's/.*"nextCursor":"\([^"]*\)".*/\1/p' | tr -- '-_' '+/' |
+    awk '{ while (length($0) % 4) $0 = $0 "="; print }' | base64 -d | sed -n 's/.*"query":"\([^"]*\)".*/\1/p')
+  cursor=$(printf '{"issueDate":"%s","number":"%s","series":"%s","id":"%s","query":"%s"}' "$cdate" "$cnumber" \
+    "$cseries" "$cid" "$query" | base64 -w0 | tr '+/' '-_' | tr -d '=')
   echo "filter: $matching of $rows invoices match; deep page after the ${offset}th ($cdate, number $cnumber)"
 
   local first="http://127.0.0.1:$port/api/invoices?cursor=&size=20&$filter"
