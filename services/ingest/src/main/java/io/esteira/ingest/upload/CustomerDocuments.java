@@ -1,7 +1,8 @@
 package io.esteira.ingest.upload;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
+
+import io.esteira.contracts.event.UploadMetadata;
 
 /**
  * Customer documents (CPF, 11 digits; CNPJ, 14 characters, letters allowed since the alphanumeric CNPJ) as the rows
@@ -12,8 +13,6 @@ public final class CustomerDocuments {
 
 	/** The longest value accepted before normalizing ({@code 12.345.678/0001-95} has 18 characters). */
 	public static final int MAX_LENGTH = 32;
-
-	private static final Pattern PUNCTUATION = Pattern.compile("[\\s./-]");
 
 	private static final Pattern VALID = Pattern.compile("[0-9]{11}|[0-9A-Z]{12}[0-9]{2}");
 
@@ -31,7 +30,7 @@ public final class CustomerDocuments {
 		if (document.length() > MAX_LENGTH) {
 			throw new InvalidUploadException(field + ": longer than " + MAX_LENGTH + " characters.");
 		}
-		String normalized = PUNCTUATION.matcher(document).replaceAll("").toUpperCase(Locale.ROOT);
+		String normalized = UploadMetadata.normalizeDocument(document);
 		if (!VALID.matcher(normalized).matches()) {
 			throw new InvalidUploadException(
 					field + ": must be a CPF (11 digits) or a CNPJ (14 characters), punctuation allowed.");

@@ -1,7 +1,8 @@
 package io.esteira.invoice.brazil;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
+
+import io.esteira.contracts.event.UploadMetadata;
 
 /**
  * Check digits of Brazilian fiscal identifiers.
@@ -18,8 +19,6 @@ import java.util.regex.Pattern;
  */
 public final class BrazilianDocuments {
 
-	private static final Pattern PUNCTUATION = Pattern.compile("[\\s./-]");
-
 	private static final Pattern CNPJ = Pattern.compile("[0-9A-Z]{12}[0-9]{2}");
 
 	private static final Pattern CPF = Pattern.compile("[0-9]{11}");
@@ -31,7 +30,7 @@ public final class BrazilianDocuments {
 
 	/** The document without dots, slashes, dashes and spaces, upper case; {@code null} stays {@code null}. */
 	public static String normalize(String document) {
-		return (document != null) ? PUNCTUATION.matcher(document).replaceAll("").toUpperCase(Locale.ROOT) : null;
+		return UploadMetadata.normalizeDocument(document);
 	}
 
 	/** Whether {@code document} (normalized or punctuated) is a CNPJ with valid check digits. */

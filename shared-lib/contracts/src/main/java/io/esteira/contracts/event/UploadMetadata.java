@@ -1,6 +1,7 @@
 package io.esteira.contracts.event;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,6 +31,18 @@ public final class UploadMetadata {
 	 * one: a principal restricted to that customer sees the import of the file.
 	 */
 	public static final String CUSTOMER_DOCUMENT = "esteira-customer-document";
+
+	private static final Pattern DOCUMENT_PUNCTUATION = Pattern.compile("[\\s./-]");
+
+	/**
+	 * A customer document (CNPJ or CPF) as every service keeps and compares it: without dots, slashes, hyphens and
+	 * spaces, in upper case (the alphanumeric CNPJ has letters); {@code null} stays {@code null}. It does not check
+	 * that it is a valid document.
+	 */
+	public static String normalizeDocument(String document) {
+		return (document != null) ? DOCUMENT_PUNCTUATION.matcher(document).replaceAll("").toUpperCase(Locale.ROOT)
+				: null;
+	}
 
 	/** The upload's tenant ({@link Tenants}); objects without it belong to {@link Tenants#DEFAULT}. */
 	public static final String TENANT = "esteira-tenant";

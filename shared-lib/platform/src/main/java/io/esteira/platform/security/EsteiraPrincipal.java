@@ -1,11 +1,11 @@
 package io.esteira.platform.security;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 import io.esteira.contracts.event.Tenants;
+import io.esteira.contracts.event.UploadMetadata;
 
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.AuthenticatedPrincipal;
@@ -36,7 +36,7 @@ public record EsteiraPrincipal(String name, String tenant, String customerDocume
 	public EsteiraPrincipal {
 		scopes = Set.copyOf(scopes);
 		customerDocument = (customerDocument == null || customerDocument.isBlank()) ? null
-				: customerDocument.replaceAll("[\\s./-]", "").toUpperCase(Locale.ROOT);
+				: UploadMetadata.normalizeDocument(customerDocument);
 	}
 
 	/** The caller's tenant: {@link #tenant()}, or {@link Tenants#DEFAULT} when the key or token names none. */
