@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import tools.jackson.databind.JsonNode;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -189,6 +190,78 @@ class PipelineEndToEndTest {
 
 		for (EsteiraService service : EsteiraService.values()) {
 			assertThat(scrape(service)).contains("application=\"" + service.id() + "\"");
+		}
+	}
+
+	@Test
+	@Order(Integer.MAX_VALUE - 2) // near the end: it creates a HubSpot task and a note, and the tests above count them
+	void erasingAnImageUploadDeletesItsObjectsAnswersGoneAndClearsThePhotoOnTheCrmContact() throws Exception {
+		var hubSpot = stack.infrastructure().hubSpot().server();
+		var s3 = stack.infrastructure().s3Client();
+		Demo demo = new Demo(stack.ingestUrl(), stack.invoiceUrl(), LocalStack.DEMO_API_KEY,
+				stack.infrastructure().hubSpot().baseUrl());
+		String email = "apagar@example.com";
+		String id = demo.upload(samples.resolve("photo.jpg"),
+				Map.of("kind", "image", "crmContactId", "321", "customerEmail", email));
+		JsonNode synced = demo.awaitTerminal(id);
+		assertThat(synced.path("status").asString()).as("upload %s", synced).isEqualTo("COMPLETED");
+		String originalKey = synced.path("objectKey").asString();
+		// The contact shows the link crm-sync wrote, so the erasure finds its own photo there and clears it.
+		Matcher written = Pattern.compile("\"esteira_photo_url\":\"([^\"]+)\"")
+			.matcher(hubSpot.findAll(postRequestedFor(urlPathEqualTo(UPDATE)).withRequestBody(WireMock.containing("\"321\"")))
+				.getFirst()
+				.getBodyAsString());
+		assertThat(written.find()).isTrue();
+		hubSpot.stubFor(post(urlPathEqualTo(READ)).atPriority(1)
+			.withRequestBody(WireMock.containing("\"321\""))
+			.withRequestBody(WireMock.containing("esteira_photo_url"))
+			.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+				.withBody("{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"321\",\"properties\":"
+						+ "{\"esteira_photo_url\":\"" + written.group(1) + "\"}}]}")));
+
+		HttpResponse<String> erased = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/api/uploads/" + id))
+				.header("X-Api-Key", LocalStack.DEMO_ADMIN_KEY)
+				.DELETE()
+				.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+		var clearing = postRequestedFor(urlPathEqualTo(UPDATE)).withRequestBody(WireMock.containing("\"321\""))
+			.withRequestBody(WireMock.containing("\"esteira_photo_url\":\"\""));
+		var note = postRequestedFor(urlPathEqualTo(NOTES)).withRequestBody(WireMock.containing("\"321\""))
+			.withRequestBody(WireMock.containing("LGPD"));
+		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+			hubSpot.verify(1, clearing);
+			hubSpot.verify(1, note);
+			assertThat(objectExists("esteira-uploads", originalKey)).as("original").isFalse();
+			assertThat(s3.listObjectsV2((list) -> list.bucket("esteira-output").prefix("thumbnails/" + id + "/"))
+				.contents()).as("renditions").isEmpty();
+		});
+		HttpResponse<String> permalink = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/files/" + id + "/256")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(permalink.statusCode()).isEqualTo(410);
+		assertThat(hubSpot.findAll(note).getFirst().getBodyAsString()).doesNotContain(email);
+
+		// The timeline is a tombstone: the steps are kept, the customer is not.
+		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+			JsonNode upload = demo.awaitTerminal(id);
+			assertThat(upload.path("steps")).extracting((step) -> step.path("step").asString()).contains("erased");
+			assertThat(upload.path("steps"))
+				.filteredOn((step) -> "crm-sync".equals(step.path("service").asString()))
+				.extracting((step) -> step.path("reason").asString(""))
+				.contains("photo removed from the CRM contact");
+			assertThat(upload.toString()).doesNotContain(email, "contact 321");
+		});
+	}
+
+	private static boolean objectExists(String bucket, String key) {
+		try {
+			stack.infrastructure().s3Client().headObject((request) -> request.bucket(bucket).key(key));
+			return true;
+		}
+		catch (NoSuchKeyException ex) {
+			return false;
 		}
 	}
 
