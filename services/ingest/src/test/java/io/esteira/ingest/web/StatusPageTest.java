@@ -16,6 +16,7 @@ import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.stuck.StuckUploads;
 import io.esteira.ingest.IngestIntegrationTest;
 import io.esteira.ingest.TestFiles;
+import io.esteira.ingest.TestTokens;
 import io.esteira.contracts.event.StepOutcome;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.contracts.event.UploadStatusEvent;
@@ -65,6 +66,10 @@ class StatusPageTest {
 		assumeThat(Files.isExecutable(CHROMIUM)).as("Debian package chromium installed").isTrue();
 		UUID image = anUpload("image", TestFiles.aPng(), Map.of("customerEmail", "ana@example.com"));
 		UUID invoice = anUpload("invoice", TestFiles.anInvoiceJson(), Map.of("externalRef", "nf-export-7"));
+		IngestApi.Response another = this.api.upload(IngestApi.BETA_KEY, "image", "file", TestFiles.aPng(),
+				Map.of("customerEmail", "bia@example.com"));
+		assertThat(another.status()).isEqualTo(202);
+		UUID theirs = UUID.fromString(another.body().path("id").asString());
 		new TestQueues(EsteiraInfrastructure.shared()).send("esteira-status",
 				JsonMapper.builder().build().writeValueAsString(new UploadStatusEvent(UUID.randomUUID(), invoice,
 						"invoice", "invoice-import", StepOutcome.SUCCEEDED, UploadStatus.COMPLETED_WITH_ERRORS,
@@ -89,6 +94,13 @@ class StatusPageTest {
 				+ "last step ingest/received SUCCEEDED at ");
 		assertThat(dom).contains("<p id=\"error\" role=\"alert\"></p>");
 		assertThat(dom).as("the caller's tenant, from /api/me").contains("reader · tenant default");
+		assertThat(dom).as("another tenant's upload").doesNotContain(theirs.toString(), "bia@example.com");
+
+		// Tenant beta's bearer token (a JWT pasted in the field): beta's upload only.
+		String betaToken = TestTokens.token("beta-operator", "beta", null, "uploads:read");
+		String asBeta = chromium("--dump-dom", "http://localhost:" + this.port + "/status#key=" + betaToken);
+		assertThat(asBeta).contains("data-upload-id=\"" + theirs + "\"", "beta-operator · tenant beta")
+			.doesNotContain(image.toString(), invoice.toString());
 
 		Path screenshot = Paths.get("target", "surefire-reports", "status-page.png").toAbsolutePath();
 		Files.createDirectories(screenshot.getParent());
