@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -14,6 +13,7 @@ import io.esteira.crmsync.crm.AwsSecretsManager;
 import io.esteira.crmsync.crm.CrmAvailability;
 import io.esteira.crmsync.crm.CrmCallGate;
 import io.esteira.crmsync.crm.CrmClient;
+import io.esteira.crmsync.crm.CrmKey;
 import io.esteira.crmsync.crm.CrmConnection;
 import io.esteira.crmsync.crm.CrmConnections;
 import io.esteira.crmsync.crm.CrmRateLimiter;
@@ -129,7 +129,7 @@ class CrmSyncConfiguration {
 					: crm.hubspot().baseUrl();
 			String setting = "esteira.crm.tenants." + tenant + ".token";
 			CrmClient client = HubSpotCrmClient.create(restClientBuilder, baseUrl,
-					secrets.supplier(connection.token(), setting), setting, crm.hubspot().apiVersion(),
+					secrets.key(connection.token(), setting), setting, crm.hubspot().apiVersion(),
 					crm.hubspot().connectTimeout(), crm.hubspot().readTimeout(), gate);
 			connections.put(tenant, new CrmConnection(tenant, client, connection.portalId(),
 					connection.defaultOwnerId()));
@@ -196,8 +196,8 @@ class CrmSyncConfiguration {
 		}
 		String setting = "esteira.crm.hubspot.token";
 		// A value, or (like the tenants') a reference to one.
-		Supplier<String> token = SecretReferences.isReference(hubSpot.token())
-				? secrets.supplier(hubSpot.token(), setting) : hubSpot::token;
+		CrmKey token = SecretReferences.isReference(hubSpot.token()) ? secrets.key(hubSpot.token(), setting)
+				: hubSpot::token;
 		return HubSpotCrmClient.create(builder, hubSpot.baseUrl(), token, setting, hubSpot.apiVersion(),
 				hubSpot.connectTimeout(), hubSpot.readTimeout(), gate);
 	}

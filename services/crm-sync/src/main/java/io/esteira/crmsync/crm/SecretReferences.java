@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@code aws-secretsmanager:<secret-id>}: the secret's {@code SecretString} in AWS Secrets Manager (a name or an
  * ARN; {@link AwsSecretsManager}, the SDK's default credentials chain).</li>
  * </ul>
- * A value read is kept for {@code cacheTtl} (default 5 min), so a rotated secret is seen within that time and Secrets
- * Manager is asked at most once per period per secret. A reference that cannot be read throws
+ * A value read is kept for {@code cacheTtl} (default 5 min), so a rotated secret is seen within that time (at once when the
+ * CRM refused the cached key: {@link CrmKey#refused()}) and Secrets Manager is asked at most once per period per
+ * secret. A reference that cannot be read throws
  * {@link CrmUnavailableException} ({@code TRANSIENT}: the uploads concerned are retried, not failed at once) and logs
  * why, never a value.
  */
@@ -65,9 +65,31 @@ public class SecretReferences {
 		return value != null && (value.startsWith(ENV) || value.startsWith(FILE) || value.startsWith(AWS));
 	}
 
-	/** The secret {@code reference} names, read when asked (and cached); {@code setting} names it in messages. */
-	public Supplier<String> supplier(String reference, String setting) {
-		return () -> resolve(reference, setting);
+	/**
+	 * The secret {@code reference} names as a CRM key: read when asked (and cached), read again after the CRM refused
+	 * it; {@code setting} names it in messages.
+	 */
+	public CrmKey key(String reference, String setting) {
+		return new CrmKey() {
+
+			@Override
+			public String get() {
+				return resolve(reference, setting);
+			}
+
+			@Override
+			public void refused() {
+				forget(reference);
+			}
+
+		};
+	}
+
+	/** Drops the cached value of {@code reference}: the next {@link #resolve} reads it again. */
+	public void forget(String reference) {
+		if (this.cache.remove(reference) != null) {
+			logger.info("The CRM refused the key read from {}; it is read again at the next request", reference);
+		}
 	}
 
 	/**

@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.esteira.crmsync.crm.CrmClient;
+import io.esteira.crmsync.crm.CrmKey;
 import io.esteira.crmsync.crm.CrmContact;
 import io.esteira.crmsync.crm.CrmNote;
 import io.esteira.crmsync.crm.CrmOutcome;
@@ -81,7 +81,7 @@ public class HubSpotCrmClient implements CrmClient {
 	private final RestClient http;
 
 	/** The key, read when a request needs it: a value, or a secret reference read (and cached) elsewhere. */
-	private final Supplier<String> tokens;
+	private final CrmKey tokens;
 
 	/** The setting that holds the key, named in messages. */
 	private final String tokenSetting;
@@ -99,10 +99,10 @@ public class HubSpotCrmClient implements CrmClient {
 
 	/**
 	 * @param tokens the key, asked for before each request (may throw {@link CrmUnavailableException} when a secret
-	 * cannot be read now)
+	 * cannot be read now) and told when HubSpot refuses it (401), so that a rotated secret is read again
 	 * @param tokenSetting the setting that holds it, for messages
 	 */
-	public HubSpotCrmClient(RestClient http, Supplier<String> tokens, String tokenSetting, Paths paths,
+	public HubSpotCrmClient(RestClient http, CrmKey tokens, String tokenSetting, Paths paths,
 			CrmRequestGate gate) {
 		this.http = http;
 		this.tokens = tokens;
@@ -126,7 +126,7 @@ public class HubSpotCrmClient implements CrmClient {
 	 * reference's value, cached by its reader).
 	 * @param tokenSetting the setting that holds the key, for messages
 	 */
-	public static HubSpotCrmClient create(RestClient.Builder builder, String baseUrl, Supplier<String> tokens,
+	public static HubSpotCrmClient create(RestClient.Builder builder, String baseUrl, CrmKey tokens,
 			String tokenSetting, String apiVersion, Duration connectTimeout, Duration readTimeout,
 			CrmRequestGate gate) {
 		RestClient http = builder.clone()
@@ -577,6 +577,7 @@ public class HubSpotCrmClient implements CrmClient {
 			return new NotFoundException();
 		}
 		if (code == HttpStatus.UNAUTHORIZED.value()) {
+			this.tokens.refused();
 			return new CrmUnavailableException(CrmUnavailableException.Reason.CREDENTIALS_REFUSED,
 					"HubSpot refused the key (401) on the " + action.noun() + "; check " + this.tokenSetting,
 					null, null);

@@ -1,5 +1,9 @@
 package io.esteira.crmsync.crm.hubspot;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,10 +25,12 @@ import io.esteira.crmsync.crm.CrmRequestGate;
 import io.esteira.crmsync.crm.CrmTask;
 import io.esteira.crmsync.crm.CrmUnavailableException;
 import io.esteira.crmsync.crm.PhoneNumber;
+import io.esteira.crmsync.crm.SecretReferences;
 import io.esteira.testkit.EsteiraInfrastructure;
 import io.esteira.testkit.TestHubSpot;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
@@ -398,6 +404,27 @@ class HubSpotCrmClientTest {
 		assertThat(failure.pausesTheConsumer()).isTrue();
 		assertThat(failure).hasMessageContaining("401").hasMessageContaining("esteira.crm.hubspot.token");
 		assertThat(this.gate.failures).containsExactly(failure);
+	}
+
+	@Test
+	void aKeyRotatedInTheVaultIsReadAgainRightAfterHubSpotRefusedTheCachedOne(@TempDir Path folder) throws IOException {
+		Path mounted = folder.resolve("hubspot-token");
+		Files.writeString(mounted, "pat-na1-revoked");
+		// An hour of cache: only the refusal can make the client read the file again.
+		SecretReferences secrets = new SecretReferences(Duration.ofHours(1), (name) -> null, null, Clock.systemUTC());
+		HubSpotCrmClient rotating = HubSpotCrmClient.create(RestClient.builder(), this.hubSpot.baseUrl(),
+				secrets.key("file:" + mounted, "esteira.crm.tenants.acme.token"), "esteira.crm.tenants.acme.token",
+				TestHubSpot.API_VERSION, Duration.ofSeconds(1), Duration.ofSeconds(2), this.gate);
+		this.hubSpot.stubFor(post(urlPathEqualTo(READ)).atPriority(1)
+			.withHeader("Authorization", equalTo("Bearer pat-na1-revoked"))
+			.willReturn(json(401, "{\"status\":\"error\",\"category\":\"INVALID_AUTHENTICATION\"}")));
+		catchThrowableOfType(CrmUnavailableException.class, () -> rotating.findContacts(List.of("123")));
+
+		Files.writeString(mounted, "pat-na1-rotated");
+		assertThat(rotating.findContacts(List.of("123"))).containsKey("123");
+
+		this.hubSpot.verify(1, postRequestedFor(urlPathEqualTo(READ)).withHeader("Authorization",
+				equalTo("Bearer pat-na1-rotated")));
 	}
 
 	@Test
