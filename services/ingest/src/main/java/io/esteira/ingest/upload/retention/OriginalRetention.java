@@ -23,7 +23,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Deletes originals whose retention period ended ({@code esteira.ingest.retention.image-originals}, default 180 days;
  * {@code invoice-originals}, default 1830 days): in small batches, each one transaction that marks the rows
- * ({@code original_deleted_at}), clears the customer's contact data (e-mail, phone, CRM contact id), records a step
+ * ({@code original_deleted_at}), clears the customer's contact data (e-mail, phone, CRM contact id; an image's
+ * customer document too — an invoice's stays with its fiscal records), records a step
  * {@code ingest/original-expired} and puts the deletion of the originals into the outbox
  * ({@link ObjectsDeletionRequested}), so the objects go after the commit and again after a failure. Safe on several
  * replicas: rows are claimed with {@code FOR UPDATE SKIP LOCKED} and the update only takes rows not marked yet. The
@@ -94,7 +95,9 @@ class OriginalRetention {
 		Instant now = this.clock.instant();
 		List<Expired> expired = this.jdbc.sql("""
 				update uploads set original_deleted_at = :now, customer_email = null, customer_phone = null,
-				       crm_contact_id = null, version = version + 1
+				       crm_contact_id = null,
+				       customer_document = case when kind = 'image' then null else customer_document end,
+				       version = version + 1
 				where id in (select id from uploads
 				             where original_deleted_at is null
 				               and ((kind = 'image' and created_at < :imageCutoff)

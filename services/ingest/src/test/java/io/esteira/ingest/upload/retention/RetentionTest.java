@@ -52,11 +52,12 @@ class RetentionTest {
 	@Test
 	void anOldImagesOriginalIsDeletedAndItsContactDataClearedWhileItsRenditionsStay() {
 		UUID old = this.api.uploaded(IngestApi.WRITER_KEY, "image", TestFiles.aPng(),
-				Map.of("customerEmail", "old@example.com", "customerPhone", "+55 11 90000-0000"));
+				Map.of("customerEmail", "old@example.com", "customerPhone", "+55 11 90000-0000", "customerDocument",
+						"111.444.777-35"));
 		UUID recent = this.api.uploaded(IngestApi.WRITER_KEY, "image", TestFiles.aPng(),
 				Map.of("customerEmail", "recent@example.com"));
 		UUID oldInvoice = this.api.uploaded(IngestApi.WRITER_KEY, "invoice", TestFiles.anInvoiceJson(),
-				Map.of("customerEmail", "old@example.com"));
+				Map.of("customerEmail", "old@example.com", "customerDocument", "111.444.777-35"));
 		createdDaysAgo(old, 181);
 		createdDaysAgo(oldInvoice, 181);
 		this.infra.s3Client()
@@ -70,6 +71,7 @@ class RetentionTest {
 		assertThat(expired.path("originalDeletedAt").isNull()).isFalse();
 		assertThat(expired.path("customerEmail").isNull()).isTrue();
 		assertThat(expired.path("customerPhone").isNull()).isTrue();
+		assertThat(expired.path("customerDocument").isNull()).isTrue();
 		assertThat(expired.path("steps").findValuesAsString("step")).contains("original-expired");
 		await().atMost(Duration.ofSeconds(20)).until(() -> !TestObjects.exists("esteira-uploads", oldKey));
 		assertThat(TestObjects.exists("esteira-output", Thumbnails.key(old, "256", "jpg"))).as("renditions stay")
@@ -83,6 +85,8 @@ class RetentionTest {
 		assertThat(upload(recent).path("originalDeletedAt").isNull()).isTrue();
 		assertThat(upload(oldInvoice).path("customerEmail").asString()).as("invoices are kept for 1830 days")
 			.isEqualTo("old@example.com");
+		assertThat(upload(oldInvoice).path("customerDocument").asString()).as("kept with the fiscal records")
+			.isEqualTo("11144477735");
 		assertThat(TestObjects.exists("esteira-uploads", upload(oldInvoice).path("objectKey").asString())).isTrue();
 
 		assertThat(this.retention.expireOriginals()).as("nothing left to expire").isZero();
