@@ -125,7 +125,8 @@ public record IngestProperties(@DefaultValue MaxSize maxSize, @DefaultValue Allo
 	 * ({@code localhost}, {@code *.svc.cluster.local}) whose addresses may be internal, or networks
 	 * ({@code 10.20.0.0/16}, {@code fd12:3456::/48}, a bare address) whose addresses are allowed. A cloud metadata
 	 * address is allowed only by an entry that is exactly that address. Empty (the default): only public addresses
-	 * @param callbackTimeout connect and read timeout of one callback request (default {@code 10s})
+	 * @param callbackTimeout the longest one callback request may take, from connecting to the answer's headers; also
+	 * the connect and read timeout (default {@code 10s})
 	 * @param checkInterval how often failed deliveries are looked at for a retry (default {@code 2s}); how they are
 	 * retried is the {@code notified} step's retry policy, {@code esteira.retry.steps.notified.*}
 	 */

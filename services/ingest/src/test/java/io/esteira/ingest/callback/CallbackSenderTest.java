@@ -1,7 +1,13 @@
 package io.esteira.ingest.callback;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,6 +90,41 @@ class CallbackSenderTest {
 
 		assertThat(status).isEqualTo(302);
 		assertThat(this.receiver.getAllServeEvents()).hasSize(1);
+	}
+
+	@Test
+	void aReceiverTricklingItsAnswerIsCutOffAtTheDeadline() throws Exception {
+		// Reads the request, then sends a header byte every 200 ms (each read well within the 700 ms timeout) for up
+		// to 30 s: without a deadline for the whole answer, the delivery would wait all that time.
+		try (ServerSocket trickler = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Thread.ofVirtual().start(() -> trickle(trickler));
+			CallbackTargets targets = targets((host) -> List.of(InetAddress.ofLiteral("127.0.0.1")),
+					"receiver.invalid");
+			CallbackTarget target = targets.check("http://receiver.invalid:" + trickler.getLocalPort() + "/hook");
+			long started = System.nanoTime();
+
+			assertThatExceptionOfType(InterruptedIOException.class)
+				.isThrownBy(() -> this.sender.post(target, Map.of(), BODY))
+				.withMessageContaining("within");
+
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+		}
+	}
+
+	private static void trickle(ServerSocket server) {
+		try (Socket socket = server.accept()) {
+			socket.getInputStream().read(new byte[8192]);
+			OutputStream out = socket.getOutputStream();
+			out.write("HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+			for (int i = 0; i < 150; i++) {
+				out.write('a');
+				out.flush();
+				Thread.sleep(200);
+			}
+		}
+		catch (IOException | InterruptedException ex) {
+			// the client hung up: what the test expects
+		}
 	}
 
 	/** Plain http and internal addresses allowed for {@code host} only, as the local receivers of tests. */
