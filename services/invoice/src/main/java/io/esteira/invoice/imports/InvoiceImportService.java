@@ -332,7 +332,6 @@ public class InvoiceImportService {
 			.forObject(step.event().bucket(), step.event().key()));
 	}
 
-	/** The upload id ingest put on the object; objects dropped in by others get one derived from their name. */
 	/** The upload the object belongs to ({@link UploadMetadata#uploadId}, as every service derives it). */
 	private static UUID uploadId(S3ObjectEvent event, GetObjectResponse response) {
 		return UploadMetadata.uploadId(event.bucket(), event.key(), response.metadata());
