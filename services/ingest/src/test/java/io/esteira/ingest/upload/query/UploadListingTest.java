@@ -41,7 +41,7 @@ class UploadListingTest {
 		this.api = new IngestApi(this.port);
 		this.jdbc.sql("truncate uploads cascade").update();
 		upload("image", TestFiles.aPng(), Map.of("customerEmail", "Ana@Example.com"));
-		upload("invoice", TestFiles.anInvoiceJson(), Map.of("crmContactId", "77"));
+		upload("invoice", TestFiles.anInvoiceJson(), Map.of("crmContactId", "77", "customerPhone", "+55 11 98765-4321"));
 		upload("image", TestFiles.aJpeg(), Map.of("externalRef", "pedido-9"));
 		upload("invoice", TestFiles.anInvoiceCsv(), Map.of("customerEmail", "ana@example.com"));
 		upload("image", TestFiles.aGif(), Map.of());
@@ -93,6 +93,10 @@ class UploadListingTest {
 		assertThat(ids(list(Map.of("customer", "ana@example.com"), null))).containsExactly(this.ids.get(3),
 				this.ids.get(0));
 		assertThat(ids(list(Map.of("customer", "77"), null))).containsExactly(this.ids.get(1));
+		// a phone matches by its digits, however it is written
+		assertThat(ids(list(Map.of("customer", "55-11-98765-4321"), null))).containsExactly(this.ids.get(1));
+		assertThat(ids(list(Map.of("customer", "5511987654321"), null))).containsExactly(this.ids.get(1));
+		assertThat(ids(list(Map.of("customer", "11987654321"), null))).isEmpty();
 		assertThat(ids(list(Map.of("customer", "pedido-9"), null))).containsExactly(this.ids.get(2));
 		assertThat(ids(list(Map.of("from", this.base.plus(1, ChronoUnit.DAYS).toString(), "to",
 				this.base.plus(3, ChronoUnit.DAYS).toString()), null)))
