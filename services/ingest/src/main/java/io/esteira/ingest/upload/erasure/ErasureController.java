@@ -12,8 +12,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code DELETE /api/uploads/{id}} and {@code DELETE /api/customers?email=|phone=|document=} (scope
- * {@code uploads:delete}): LGPD erasure in the caller's tenant ({@link UploadErasure}). 200 with a report of what was
- * erased and what was kept; 404 for another tenant's upload, as for a missing one.
+ * {@code uploads:delete}): LGPD erasure in the caller's tenant ({@link UploadErasure}; an admin names another with
+ * {@code ?tenant=}). 200 with a report of what was erased and what was kept; 404 for another tenant's upload, as for a
+ * missing one.
  */
 @RestController
 class ErasureController {
@@ -33,9 +34,9 @@ class ErasureController {
 	@DeleteMapping("/api/customers")
 	CustomerErasureReport eraseCustomer(@RequestParam(required = false) String email,
 			@RequestParam(required = false) String phone, @RequestParam(required = false) String document,
-			@AuthenticationPrincipal EsteiraPrincipal caller) {
+			@RequestParam(required = false) String tenant, @AuthenticationPrincipal EsteiraPrincipal caller) {
 		return this.erasure.eraseCustomer(new UploadErasure.CustomerMatch(blankToNull(email), blankToNull(phone),
-				blankToNull(document)), caller);
+				blankToNull(document)), blankToNull(tenant), caller);
 	}
 
 	private static String blankToNull(String value) {

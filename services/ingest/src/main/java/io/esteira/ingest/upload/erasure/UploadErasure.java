@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.esteira.contracts.event.StepOutcome;
+import io.esteira.contracts.event.Tenants;
 import io.esteira.contracts.event.UploadErasedEvent;
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.ingest.upload.CustomerDocuments;
@@ -145,15 +146,25 @@ class UploadErasure {
 	 * Erases every upload of a customer in the caller's tenant (each as {@link #erase} does, in its own transaction):
 	 * image uploads are erased, invoice uploads keep their fiscal records. At most
 	 * {@code esteira.ingest.erasure.max-per-request} per call.
+	 * @param tenant the tenant to erase in: an admin's choice; for any other caller its own tenant or nothing erased
+	 * (another tenant's customers are not there for it); {@code null}: the caller's tenant
 	 */
-	CustomerErasureReport eraseCustomer(CustomerMatch match, EsteiraPrincipal caller) {
+	CustomerErasureReport eraseCustomer(CustomerMatch match, String tenant, EsteiraPrincipal caller) {
 		Map.Entry<String, Object> condition = match.condition();
+		if (tenant != null && !Tenants.isValid(tenant)) {
+			throw new InvalidUploadException("tenant: not a tenant id.");
+		}
+		String within = (tenant == null) ? caller.tenantId() : tenant;
+		if (!caller.isAdmin() && !within.equals(caller.tenantId())) {
+			return new CustomerErasureReport(0, List.of(), 0, List.of(), false, "Nothing erased: "
+					+ "no upload of another tenant is within the caller's reach.");
+		}
 		Map<String, Object> params = new LinkedHashMap<>();
 		StringBuilder sql = new StringBuilder("select id from uploads where tenant = :tenant and erased_at is null")
 			.append(" and (kind = 'image' or customer_email is not null or customer_phone is not null")
 			.append(" or crm_contact_id is not null) and ")
 			.append(condition.getKey());
-		params.put("tenant", caller.tenantId());
+		params.put("tenant", within);
 		params.put("match", condition.getValue());
 		if (caller.isCustomerScoped()) {
 			sql.append(" and customer_document = :customerDocument");
@@ -170,7 +181,7 @@ class UploadErasure {
 			(("image".equals(report.kind())) ? erased : kept).add(id);
 		}
 		logger.info("Customer erasure in tenant {}: {} image uploads erased, {} invoice uploads kept{}",
-				caller.tenantId(), erased.size(), kept.size(), (ids.size() > max) ? ", more remain" : "");
+				within, erased.size(), kept.size(), (ids.size() > max) ? ", more remain" : "");
 		return new CustomerErasureReport(erased.size(), erased, kept.size(), kept, ids.size() > max,
 				"Image uploads: " + ErasureReport.IMAGE_REASON + " Invoice uploads: " + ErasureReport.INVOICE_REASON);
 	}

@@ -15,6 +15,7 @@ import io.esteira.ingest.IngestApi;
 import io.esteira.ingest.IngestIntegrationTest;
 import io.esteira.ingest.TestFiles;
 import io.esteira.ingest.TestObjects;
+import io.esteira.ingest.TestTokens;
 import io.esteira.testkit.EsteiraInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,6 +180,31 @@ class ErasureTest {
 			.isEqualTo(400);
 		assertThat(this.api.delete(IngestApi.ERASER_KEY, "/api/customers").status()).isEqualTo(400);
 		assertThat(this.api.delete(IngestApi.WRITER_KEY, "/api/customers?email=a@b.c").status()).isEqualTo(403);
+	}
+
+	@Test
+	void anAdminErasesACustomerInTheTenantItNamesAndNoOneElseCan() {
+		UUID theirs = this.api.uploaded(IngestApi.BETA_KEY, "image", TestFiles.aPng(),
+				Map.of("customerEmail", "caio.lgpd@example.com"));
+		UUID mine = this.api.uploaded(IngestApi.ERASER_KEY, "image", TestFiles.aPng(),
+				Map.of("customerEmail", "caio.lgpd@example.com"));
+		String operator = TestTokens.token("dpo", null, null, "admin", "uploads:delete", "uploads:read");
+
+		IngestApi.Response notMine = this.api.delete(IngestApi.ERASER_KEY,
+				"/api/customers?email=caio.lgpd@example.com&tenant=beta");
+		assertThat(notMine.status()).isEqualTo(200);
+		assertThat(notMine.body().path("erasedCount").asInt()).isZero();
+		assertThat(this.api.get(IngestApi.BETA_KEY, "/api/uploads/" + theirs).body().path("erasedAt").isNull())
+			.as("beta's upload, untouched by another tenant's key").isTrue();
+		assertThat(this.api.delete(operator, "/api/customers?email=caio.lgpd@example.com&tenant=Not_A_Tenant")
+			.status()).isEqualTo(400);
+
+		IngestApi.Response erased = this.api.delete(operator, "/api/customers?email=caio.lgpd@example.com&tenant=beta");
+
+		assertThat(erased.status()).as(erased.text()).isEqualTo(200);
+		assertThat(strings(erased.body().path("erased"))).containsExactly(theirs.toString());
+		assertThat(this.api.get(IngestApi.ERASER_KEY, "/api/uploads/" + mine).body().path("erasedAt").isNull())
+			.as("the same e-mail in the default tenant stays").isTrue();
 	}
 
 	@Test
