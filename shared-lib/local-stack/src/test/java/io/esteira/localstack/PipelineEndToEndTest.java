@@ -207,10 +207,9 @@ class PipelineEndToEndTest {
 		assertThat(synced.path("status").asString()).as("upload %s", synced).isEqualTo("COMPLETED");
 		String originalKey = synced.path("objectKey").asString();
 		// The contact shows the link crm-sync wrote, so the erasure finds its own photo there and clears it.
+		var update = postRequestedFor(urlPathEqualTo(UPDATE)).withRequestBody(WireMock.containing("\"321\""));
 		Matcher written = Pattern.compile("\"esteira_photo_url\":\"([^\"]+)\"")
-			.matcher(hubSpot.findAll(postRequestedFor(urlPathEqualTo(UPDATE)).withRequestBody(WireMock.containing("\"321\"")))
-				.getFirst()
-				.getBodyAsString());
+			.matcher(hubSpot.findAll(update).getFirst().getBodyAsString());
 		assertThat(written.find()).isTrue();
 		hubSpot.stubFor(post(urlPathEqualTo(READ)).atPriority(1)
 			.withRequestBody(WireMock.containing("\"321\""))

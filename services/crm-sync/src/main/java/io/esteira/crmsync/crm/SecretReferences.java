@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@code aws-secretsmanager:<secret-id>}: the secret's {@code SecretString} in AWS Secrets Manager (a name or an
  * ARN; {@link AwsSecretsManager}, the SDK's default credentials chain).</li>
  * </ul>
- * A value read is kept for {@code cacheTtl} (default 5 min), so a rotated secret is seen within that time (at once when the
- * CRM refused the cached key: {@link CrmKey#refused()}) and Secrets Manager is asked at most once per period per
- * secret. A reference that cannot be read throws
+ * A value read is kept for {@code cacheTtl} (default 5 min), so a rotated secret is seen within that time (at once
+ * when the CRM refused the cached key: {@link CrmKey#refused()}) and Secrets Manager is asked at most once per period
+ * per secret. A reference that cannot be read throws
  * {@link CrmUnavailableException} ({@code TRANSIENT}: the uploads concerned are retried, not failed at once) and logs
  * why, never a value.
  */

@@ -41,7 +41,8 @@ class UploadListingTest {
 		this.api = new IngestApi(this.port);
 		this.jdbc.sql("truncate uploads cascade").update();
 		upload("image", TestFiles.aPng(), Map.of("customerEmail", "Ana@Example.com"));
-		upload("invoice", TestFiles.anInvoiceJson(), Map.of("crmContactId", "77", "customerPhone", "+55 11 98765-4321"));
+		upload("invoice", TestFiles.anInvoiceJson(),
+				Map.of("crmContactId", "77", "customerPhone", "+55 11 98765-4321"));
 		upload("image", TestFiles.aJpeg(), Map.of("externalRef", "pedido-9"));
 		upload("invoice", TestFiles.anInvoiceCsv(), Map.of("customerEmail", "ana@example.com"));
 		upload("image", TestFiles.aGif(), Map.of());
