@@ -56,6 +56,7 @@ public final class ApiKeySecurity {
 			.addFilterBefore(authentication, BearerTokenAuthenticationFilter.class)
 			.addFilterBefore(new ClientRateLimitFilter(limits, unlimited(context.getEnvironment())),
 					AnonymousAuthenticationFilter.class)
+			.addFilterBefore(new CallerLogContext(), AnonymousAuthenticationFilter.class)
 			.authorizeHttpRequests(routes)
 			.exceptionHandling((errors) -> errors.authenticationEntryPoint((request, response, ex) -> {
 				// An unknown key was recorded when it was presented; no key at all is recorded here.

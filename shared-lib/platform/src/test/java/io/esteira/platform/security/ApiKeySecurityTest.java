@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.Filter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -223,6 +224,18 @@ class ApiKeySecurityTest {
 	}
 
 	@Test
+	void theCallersTenantAndNameAreInTheLoggingContextWhileItsRequestIsServed() throws Exception {
+		advance(Duration.ofMinutes(2));
+
+		this.mvc.perform(get("/api/who").header("X-Api-Key", READER_KEY))
+			.andExpect(status().isOk())
+			.andExpect(content().string("default/reader"));
+
+		assertThat(MDC.get(CallerLogContext.TENANT)).as("removed after the request").isNull();
+		assertThat(MDC.get(CallerLogContext.CLIENT)).isNull();
+	}
+
+	@Test
 	void defaultsAreGenerous() {
 		RateLimitProperties defaults = new Binder(new MapConfigurationPropertySource(Map.of()))
 			.bindOrCreate("esteira.security.rate-limit", RateLimitProperties.class);
@@ -296,7 +309,7 @@ class ApiKeySecurityTest {
 		@Bean
 		SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
 			return ApiKeySecurity.apiChain(http, keys(),
-					(routes) -> routes.requestMatchers(HttpMethod.GET, "/api/things")
+					(routes) -> routes.requestMatchers(HttpMethod.GET, "/api/things", "/api/who")
 						.hasAuthority("SCOPE_uploads:read")
 						.requestMatchers("/public/**", "/livez", "/readyz", "/actuator/**")
 						.permitAll()
@@ -317,6 +330,12 @@ class ApiKeySecurityTest {
 		@GetMapping({ "/api/things", "/public/thing", "/livez", "/readyz", "/actuator/prometheus" })
 		String thing() {
 			return "ok";
+		}
+
+		/** The caller as the logging context holds it while the request is served. */
+		@GetMapping("/api/who")
+		String who() {
+			return MDC.get(CallerLogContext.TENANT) + "/" + MDC.get(CallerLogContext.CLIENT);
 		}
 
 	}

@@ -41,6 +41,7 @@ import jakarta.servlet.Filter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -148,6 +149,15 @@ class JwtSecurityTest {
 
 		callWithToken(token, "/api/me").andExpect(status().isOk())
 			.andExpect(content().string("client-a|acme|11222333000181|[invoices:read, uploads:read]"));
+	}
+
+	@Test
+	void aTokensTenantAndSubjectAreInTheLoggingContextWhileItsRequestIsServed() throws Exception {
+		String token = rs256((claims) -> claims.subject("client-log").claim("scope", "uploads:read")
+			.claim("custom:tenant", "acme"));
+
+		callWithToken(token, "/api/log-context").andExpect(status().isOk())
+			.andExpect(content().string("acme/client-log"));
 	}
 
 	@Test
@@ -511,7 +521,7 @@ class JwtSecurityTest {
 			ApiKeyProperties keys = new ApiKeyProperties(List.of(new ApiKeyProperties.ApiKey("reader",
 					ApiKeyProperties.sha256(READER_KEY), Set.of("uploads:read"), "acme", "11222333000181")));
 			return ApiKeySecurity.apiChain(http, keys,
-					(routes) -> routes.requestMatchers(HttpMethod.GET, "/api/things", "/api/me")
+					(routes) -> routes.requestMatchers(HttpMethod.GET, "/api/things", "/api/me", "/api/log-context")
 						.hasAuthority("SCOPE_uploads:read")
 						.anyRequest()
 						.denyAll());
@@ -533,6 +543,11 @@ class JwtSecurityTest {
 				.orElseThrow();
 			return caller.name() + "|" + caller.tenant() + "|" + caller.customerDocument() + "|"
 					+ new TreeSet<>(caller.scopes());
+		}
+
+		@GetMapping("/api/log-context")
+		String logContext() {
+			return MDC.get(CallerLogContext.TENANT) + "/" + MDC.get(CallerLogContext.CLIENT);
 		}
 
 	}
