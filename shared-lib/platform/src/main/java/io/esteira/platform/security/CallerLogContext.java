@@ -22,8 +22,8 @@ class CallerLogContext extends OncePerRequestFilter {
 	/** The MDC key of the caller's tenant. */
 	static final String TENANT = "tenant";
 
-	/** The MDC key of the caller's name. */
-	static final String CLIENT = "client";
+	/** The MDC key of the caller's name ({@code client} would clash with ECS's {@code client.*} fields). */
+	static final String CLIENT = "caller";
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
