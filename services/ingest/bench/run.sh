@@ -69,7 +69,7 @@ listing() { # customer, digits: the SQL UploadSearch builds for a caller of tena
   echo "select id, tenant, kind, status, original_filename, content_type, size_bytes, customer_email,
     customer_phone, crm_contact_id, external_ref, stuck_since, stuck_reason, erased_at, created_at, updated_at
     from uploads where true and tenant = 't4' and (lower(customer_email) = lower('$1') or crm_contact_id = '$1'
-    or external_ref = '$1' or customer_document = upper(regexp_replace('$1', '[\\s./-]', '', 'g'))$phone)
+    or external_ref = '$1' or customer_document = '$(printf '%s' "$1" | tr -d ' ./-' | tr '[:lower:]' '[:upper:]')'$phone)
     order by created_at desc, id desc limit 21"
 }
 erasure() { # condition: the selection UploadErasure makes for DELETE /api/customers in tenant t4

@@ -50,9 +50,6 @@ class NotificationFailures implements AsyncConfigurer, AsyncUncaughtExceptionHan
 			if (cause.getMessage() != null) {
 				summary.append(": ").append(cause.getMessage().strip());
 			}
-			if (cause.getCause() == cause) {
-				break;
-			}
 		}
 		return summary.toString();
 	}

@@ -14,7 +14,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Puts the authenticated caller in the logging context for the rest of its request: MDC keys {@value #TENANT} (its
- * tenant) and {@value #CLIENT} (its API key's name or its token's principal), so that every line logged while serving
+ * tenant) and {@value #CALLER} (its API key's name or its token's principal), so that every line logged while serving
  * it can be found per tenant and per client (structured logs carry them as fields). Anonymous requests add nothing.
  */
 class CallerLogContext extends OncePerRequestFilter {
@@ -23,7 +23,7 @@ class CallerLogContext extends OncePerRequestFilter {
 	static final String TENANT = "tenant";
 
 	/** The MDC key of the caller's name ({@code client} would clash with ECS's {@code client.*} fields). */
-	static final String CLIENT = "caller";
+	static final String CALLER = "caller";
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -34,7 +34,7 @@ class CallerLogContext extends OncePerRequestFilter {
 			return;
 		}
 		try (MDC.MDCCloseable tenant = MDC.putCloseable(TENANT, caller.get().tenantId());
-				MDC.MDCCloseable client = MDC.putCloseable(CLIENT, caller.get().name())) {
+				MDC.MDCCloseable client = MDC.putCloseable(CALLER, caller.get().name())) {
 			chain.doFilter(request, response);
 		}
 	}

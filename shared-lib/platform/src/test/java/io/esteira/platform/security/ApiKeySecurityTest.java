@@ -232,7 +232,7 @@ class ApiKeySecurityTest {
 			.andExpect(content().string("default/reader"));
 
 		assertThat(MDC.get(CallerLogContext.TENANT)).as("removed after the request").isNull();
-		assertThat(MDC.get(CallerLogContext.CLIENT)).isNull();
+		assertThat(MDC.get(CallerLogContext.CALLER)).isNull();
 	}
 
 	@Test
@@ -335,7 +335,7 @@ class ApiKeySecurityTest {
 		/** The caller as the logging context holds it while the request is served. */
 		@GetMapping("/api/who")
 		String who() {
-			return MDC.get(CallerLogContext.TENANT) + "/" + MDC.get(CallerLogContext.CLIENT);
+			return MDC.get(CallerLogContext.TENANT) + "/" + MDC.get(CallerLogContext.CALLER);
 		}
 
 	}

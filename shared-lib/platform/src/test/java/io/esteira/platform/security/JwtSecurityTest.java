@@ -547,7 +547,7 @@ class JwtSecurityTest {
 
 		@GetMapping("/api/log-context")
 		String logContext() {
-			return MDC.get(CallerLogContext.TENANT) + "/" + MDC.get(CallerLogContext.CLIENT);
+			return MDC.get(CallerLogContext.TENANT) + "/" + MDC.get(CallerLogContext.CALLER);
 		}
 
 	}

@@ -13,6 +13,7 @@ import io.esteira.contracts.event.Tenants;
 import io.esteira.contracts.event.UploadErasedEvent;
 import io.esteira.ingest.config.IngestProperties;
 import io.esteira.ingest.upload.CustomerDocuments;
+import io.esteira.ingest.upload.CustomerPhones;
 import io.esteira.ingest.upload.InvalidUploadException;
 import io.esteira.ingest.upload.ObjectsDeletionRequested;
 import io.esteira.ingest.upload.Upload;
@@ -131,11 +132,11 @@ class UploadErasure {
 				return Map.entry("lower(customer_email) = lower(:match)", email);
 			}
 			if (this.phone != null) {
-				String digits = this.phone.replaceAll("[^0-9]", "");
+				String digits = CustomerPhones.digits(this.phone);
 				if (digits.isEmpty() || this.phone.length() > 32) {
 					throw new InvalidUploadException("phone: must have digits, at most 32 characters.");
 				}
-				return Map.entry("regexp_replace(customer_phone, '[^0-9]', '', 'g') = :match", digits);
+				return Map.entry(CustomerPhones.DIGITS_SQL + " = :match", digits);
 			}
 			return Map.entry("customer_document = :match", CustomerDocuments.normalize("document", this.document));
 		}

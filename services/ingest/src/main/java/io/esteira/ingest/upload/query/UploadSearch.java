@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.esteira.contracts.event.UploadMetadata;
 import io.esteira.contracts.event.UploadStatus;
 import io.esteira.ingest.config.IngestProperties;
+import io.esteira.ingest.upload.CustomerPhones;
 import io.esteira.ingest.upload.InvalidUploadException;
 import io.esteira.ingest.upload.Upload;
 import io.esteira.ingest.upload.UploadKind;
@@ -118,14 +120,14 @@ class UploadSearch {
 			// Each alternative is one of V9's indexes (a BitmapOr): the same expressions, or they would not be used.
 			String customer = filter.customer().strip();
 			sql.append(" and (lower(customer_email) = lower(:customer) or crm_contact_id = :customer"
-					+ " or external_ref = :customer"
-					+ " or customer_document = upper(regexp_replace(:customer, '[\\s./-]', '', 'g'))");
+					+ " or external_ref = :customer or customer_document = :customerDocument");
 			if (PHONE.matcher(customer).matches()) {
-				sql.append(" or regexp_replace(customer_phone, '[^0-9]', '', 'g') = :customerDigits");
-				params.put("customerDigits", customer.replaceAll("[^0-9]", ""));
+				sql.append(" or " + CustomerPhones.DIGITS_SQL + " = :customerDigits");
+				params.put("customerDigits", CustomerPhones.digits(customer));
 			}
 			sql.append(")");
 			params.put("customer", customer);
+			params.put("customerDocument", UploadMetadata.normalizeDocument(customer));
 		}
 		if (filter.from() != null) {
 			sql.append(" and created_at >= :from");
